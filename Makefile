@@ -1,0 +1,38 @@
+# Adil Soz trends: `make report` builds everything from the shipped data, `make test` checks it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install clean-data report test lock distclean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+clean-data: $(STAMP) ## Clean the raw data into data/processed/ and write reports/data_quality.*
+	$(BIN)/analysis clean
+
+report: $(STAMP) ## Run the main job on the shipped data
+	$(BIN)/analysis clean
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest
+
+lock: ## Re-resolve the dependencies and rewrite requirements.lock
+	rm -rf /tmp/adilsoz-lock && $(PYTHON) -m venv /tmp/adilsoz-lock
+	/tmp/adilsoz-lock/bin/python -m pip install --quiet -e '.[dev]'
+	/tmp/adilsoz-lock/bin/python -m pip freeze --exclude-editable > requirements.lock
+
+distclean: ## Remove the virtual environment and every generated output
+	rm -rf $(VENV) data/processed/*.parquet data/processed/*.csv reports/*
+	touch reports/.gitkeep

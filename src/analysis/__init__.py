@@ -1,0 +1,9 @@
+"""Adil Soz monitoring data: cleaning, monthly counts and trends of freedom-of-expression violations."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .load import load_cumulative, load_incidents, load_monthly_counts  # noqa: E402
+
+__all__ = ["__version__", "load_cumulative", "load_incidents", "load_monthly_counts"]

@@ -1,0 +1,27 @@
+"""Shared steps of the cleaning: rejections, and exact duplicates."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .tables import LINE
+
+REJECTED_COLUMNS = ["file", "line", "column", "value", "reason"]
+
+
+def rejections(frame: pd.DataFrame, mask: pd.Series, column: str, reasons: pd.Series | str,
+               file: str) -> pd.DataFrame:
+    """Rejection records for the rows of `frame` selected by `mask`."""
+    chosen = frame[mask]
+    values = chosen[column].astype(str) if column in chosen else pd.Series("", index=chosen.index)
+    reason = reasons[mask] if isinstance(reasons, pd.Series) else reasons
+    return pd.DataFrame({"file": file, "line": chosen[LINE].to_numpy(), "column": column,
+                         "value": values.str.slice(0, 200).to_numpy(),
+                         "reason": pd.Series(reason, index=chosen.index).to_numpy()},
+                        columns=REJECTED_COLUMNS)
+
+
+def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """Concatenate frames, an empty frame with `columns` when there are none."""
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

@@ -1,0 +1,68 @@
+"""Paths and constants: the one place the project's layout is written down."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DOMAIN_DIR = PACKAGE_DIR / "domain"
+
+
+def project_root() -> Path:
+    """The project root: $ANALYSIS_ROOT when set (tests, scheduled runs), else the checkout."""
+    env = os.environ.get("ANALYSIS_ROOT")
+    return Path(env).resolve() if env else PACKAGE_DIR.parents[1]
+
+
+class Paths:
+    """Every folder and file the pipeline reads or writes, anchored on one root."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root).resolve() if root else project_root()
+        self.data = self.root / "data"
+        self.raw = self.data / "raw"
+        self.raw_incidents = self.raw / "incidents"
+        self.raw_published = self.raw / "published"
+        self.processed = self.data / "processed"
+        self.reports = self.root / "reports"
+        self.notebooks = self.root / "notebooks"
+
+    @property
+    def incidents(self) -> Path:
+        return self.processed / "incidents.parquet"
+
+    @property
+    def monthly_counts(self) -> Path:
+        return self.processed / "monthly_counts.parquet"
+
+    @property
+    def published_cumulative(self) -> Path:
+        return self.processed / "published_cumulative.parquet"
+
+    @property
+    def rejected(self) -> Path:
+        return self.processed / "rejected.csv"
+
+    @property
+    def quality_json(self) -> Path:
+        return self.reports / "data_quality.json"
+
+    @property
+    def quality_md(self) -> Path:
+        return self.reports / "data_quality.md"
+
+
+# The published monthly counts live in files of this name pattern; the cumulative figures apart.
+CUMULATIVE_PREFIX = "published_cumulative"
+INCIDENT_FILE_PATTERN = r"^(\d{4})-(\d{2})\.(csv|tsv|txt)$"
+
+# Bounds that make a value absurd rather than merely large.
+MAX_AMOUNT_KZT = 1_000_000_000_000  # one trillion tenge
+EARLIEST_MONTH = "2000-01"  # the foundation's monitoring starts in the late 1990s/2000s
+
+# Codes used beside the taxonomy's categories in monthly_counts.
+TOTAL = "total"
+OTHER_UNSPECIFIED = "other_unspecified"
+ALL_GROUPS = "all"
+LANGUAGES = ("en", "ru", "kk")

@@ -1,0 +1,183 @@
+"""Monthly incident logs -> one validated table of incidents."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import taxonomy
+from .cleaning import REJECTED_COLUMNS, concat, rejections
+from .config import INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
+from .parsing import parse_amount, parse_date, parse_enumeration, parse_unique
+from .regions import match_region, region_name
+from .tables import LINE, InputError, RawTable
+
+TEXT_COLUMNS = ["case_id", "category_as_written", "legal_code", "legal_article",
+                "place_as_written", "victim", "outlet", "outcome", "source_url", "summary",
+                "source_lang", "synthetic"]
+
+INCIDENT_COLUMNS = [
+    "incident_id", "case_id", "report_month", "event_date", "date_precision", "group", "category",
+    "category_as_written", "legal_code", "legal_article", "region", "region_iso",
+    "place_as_written", "victim", "victim_type", "outlet", "perpetrator_type", "amount_kzt",
+    "outcome", "source_url", "summary", "source_lang", "counted", "source_file", "source_line",
+]
+
+
+def file_month(path: Path) -> str:
+    """The month a log covers, from its name YYYY-MM.csv."""
+    match = re.match(INCIDENT_FILE_PATTERN, path.name)
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise InputError(path, "the file name must be the month it covers, YYYY-MM.csv "
+                               f"(for example 2024-11.csv); found '{path.name}'")
+    return f"{match[1]}-{match[2]}"
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
+
+
+def _month_end(month: str) -> date:
+    return (pd.Period(month, freq="M").end_time).date()
+
+
+def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(incidents, rejected, warnings) for one raw monthly log; the raw table is not changed."""
+    month = file_month(table.path)
+    file = str(table.path)
+    raw = table.frame
+    rejected: list[pd.DataFrame] = []
+    warnings: list[pd.DataFrame] = []
+    ok = pd.Series(True, index=raw.index)
+
+    def reject(mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
+        nonlocal ok
+        mask = mask & ok
+        if mask.any():
+            rejected.append(rejections(raw, mask, column, reasons, file))
+            ok = ok & ~mask
+
+    def warn(mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
+        mask = mask & ok
+        if mask.any():
+            warnings.append(rejections(raw, mask, column, reasons, file))
+
+    incident_id = _text(raw, "incident_id")
+    reject(incident_id.eq(""), "incident_id", "empty; expected an identifier unique to the incident")
+
+    report_month = _text(raw, "report_month")
+    parsed_month = parse_unique(report_month, parse_date)
+    month_text = parsed_month.map(lambda p: p.value.strftime("%Y-%m") if p.value else "")
+    reject(report_month.ne("") & month_text.ne(month), "report_month",
+           f"expected {month}, the month in the file name")
+
+    dates = parse_unique(_text(raw, "event_date"), parse_date)
+    date_error = dates.map(lambda p: p.error)
+    reject(date_error.notna(), "event_date", date_error)
+    event_date = dates.map(lambda p: p.value if p.value else date.fromisoformat(f"{month}-01"))
+    precision = dates.map(lambda p: p.extra or "month")
+    reject(event_date.map(lambda d: d > today), "event_date",
+           f"a date in the future (after {today.isoformat()})")
+    reject(event_date.map(lambda d: d > _month_end(month)), "event_date",
+           f"after the end of the file's month {month}: an incident is logged in the month it is "
+           "reported, which cannot come before it happened")
+
+    group_given = _text(raw, "group")
+    group = parse_unique(group_given, lambda g: taxonomy.match_group(g) if g else None)
+    label = _text(raw, "category").where(_text(raw, "category").ne(""), _text(raw, "category_as_written"))
+    category = pd.Series([taxonomy.match_category(lab, grp) if lab else None
+                          for lab, grp in zip(label, group)], index=raw.index, dtype=object)
+    reject(label.eq(""), "category", "empty; expected a category code or the label as written")
+    reject(category.isna(), "category",
+           "no category rule matches this label (see src/analysis/domain/label_rules.csv)")
+    cat_group = category.map(lambda c: taxonomy.category_group(c) if c else None)
+    warn(group.notna() & cat_group.notna() & group.ne(cat_group), "group",
+         "the group given differs from the category's group; the category's group was used")
+
+    amounts = parse_unique(_text(raw, "amount_kzt"), parse_amount)
+    amount_error = amounts.map(lambda p: p.error)
+    reject(amount_error.notna(), "amount_kzt", amount_error)
+    amount = amounts.map(lambda p: p.value)
+    reject(amount.map(lambda a: a is not None and a > MAX_AMOUNT_KZT), "amount_kzt",
+           f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
+
+    enums = {}
+    for column in ("victim_type", "perpetrator_type"):
+        parsed = parse_unique(_text(raw, column), parse_enumeration(column))
+        warn(parsed.map(lambda p: p.error is not None), column,
+             parsed.map(lambda p: f"{p.error}; left empty"))
+        enums[column] = parsed.map(lambda p: p.value)
+
+    place = _text(raw, "region").where(_text(raw, "region").ne(""), _text(raw, "place_as_written"))
+    located = [match_region(p, d) for p, d in zip(place, event_date)]
+    region_iso = pd.Series([iso for iso, _ in located], index=raw.index, dtype=object)
+    problem = pd.Series([why for _, why in located], index=raw.index, dtype=object)
+    warn(problem.notna(), "region" if "region" in raw else "place_as_written",
+         problem.map(lambda why: f"{why}; region left empty"))
+
+    cleaned = pd.DataFrame({
+        "incident_id": incident_id,
+        "case_id": _text(raw, "case_id").where(_text(raw, "case_id").ne(""), incident_id),
+        "report_month": month,
+        "event_date": pd.to_datetime(event_date),
+        "date_precision": precision,
+        "group": cat_group,
+        "category": category,
+        "category_as_written": _text(raw, "category_as_written").where(
+            _text(raw, "category_as_written").ne(""), label),
+        "region": region_iso.map(lambda iso: region_name(iso) if iso else None),
+        "region_iso": region_iso,
+        "place_as_written": _text(raw, "place_as_written").where(
+            _text(raw, "place_as_written").ne(""), _text(raw, "region")),
+        "victim_type": enums["victim_type"],
+        "perpetrator_type": enums["perpetrator_type"],
+        "amount_kzt": pd.array(amount, dtype="Int64"),
+        "source_file": table.path.name,
+        "source_line": raw[LINE],
+    })
+    for column in ("legal_code", "legal_article", "victim", "outlet", "outcome", "source_url",
+                   "summary", "source_lang"):
+        cleaned[column] = _text(raw, column)
+    return (cleaned[ok].reset_index(drop=True),
+            concat(rejected, REJECTED_COLUMNS), concat(warnings, REJECTED_COLUMNS))
+
+
+def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(kept, exact duplicates, rejected conflicts) across all logs, first occurrence kept.
+
+    A row equal to an earlier one in everything but its file and line is a duplicate. A row that
+    reuses an earlier incident_id with different content is rejected: an identifier names one
+    incident.
+    """
+    content = [c for c in incidents.columns if c not in ("source_file", "source_line")]
+    duplicated = incidents.duplicated(subset=content, keep="first")
+    unique = incidents[~duplicated]
+    conflict = unique.duplicated(subset=["incident_id"], keep="first")
+    first = unique[~conflict].set_index("incident_id")
+    clashes = unique[conflict]
+    reasons = [f"incident_id already used with different content at {first.loc[i, 'source_file']} "
+               f"line {first.loc[i, 'source_line']}" for i in clashes["incident_id"]]
+    rejected = pd.DataFrame({"file": clashes["source_file"], "line": clashes["source_line"],
+                             "column": "incident_id", "value": clashes["incident_id"],
+                             "reason": reasons}, columns=REJECTED_COLUMNS)
+    return unique[~conflict].reset_index(drop=True), incidents[duplicated], rejected
+
+
+def mark_counted(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Flag the first mention of each case: later months' mentions of an ongoing case are not counted."""
+    order = incidents.sort_values(["report_month", "event_date", "source_file", "source_line"])
+    first = ~order.duplicated(subset=["case_id"], keep="first")
+    return incidents.assign(counted=first.reindex(incidents.index))
+
+
+def finalise(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Column order, types and row order of the published incidents table."""
+    out = incidents.reindex(columns=INCIDENT_COLUMNS)
+    out = out.assign(category=taxonomy.categorical(out["category"]),
+                     group=taxonomy.categorical(out["group"], kind="group"),
+                     source_line=out["source_line"].astype("int64"),
+                     counted=out["counted"].astype(bool))
+    return out.sort_values(["report_month", "event_date", "incident_id"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,35 @@
+"""Tidy, typed frames of the processed data, for notebooks and researchers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .config import Paths
+from .taxonomy import categorical
+
+
+def _read(path, what: str) -> pd.DataFrame:
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist yet: run `make report` (or `analysis clean`) "
+                                f"to build the {what} from data/raw/")
+    return pd.read_parquet(path)
+
+
+def load_incidents(paths: Paths | None = None) -> pd.DataFrame:
+    """Every kept incident, categories and groups as ordered categoricals in taxonomy order."""
+    frame = _read((paths or Paths()).incidents, "incidents table")
+    return frame.assign(category=categorical(frame["category"].astype(str)),
+                        group=categorical(frame["group"].astype(str), kind="group"))
+
+
+def load_monthly_counts(paths: Paths | None = None, source: str | None = None) -> pd.DataFrame:
+    """Monthly counts (long format); `source` = "published" or "incident_log" to keep one."""
+    frame = _read((paths or Paths()).monthly_counts, "monthly counts")
+    frame = frame.assign(category=categorical(frame["category"].astype(str)),
+                         group=categorical(frame["group"].astype(str), kind="group"))
+    return frame if source is None else frame[frame["source"] == source].reset_index(drop=True)
+
+
+def load_cumulative(paths: Paths | None = None) -> pd.DataFrame:
+    """Year-to-date and yearly figures the reviews and annual studies state."""
+    return _read((paths or Paths()).published_cumulative, "cumulative figures")

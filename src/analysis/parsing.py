@@ -1,0 +1,159 @@
+"""Parsers for the values monitors type: dates, amounts of tenge, enumerations.
+
+Each works on a whole column but parses every distinct string once: a large log repeats the
+same dates and labels thousands of times.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cache
+from typing import Callable, NamedTuple, TypeVar
+
+import dateparser
+import pandas as pd
+from price_parser import Price
+
+from .config import DOMAIN_DIR
+from .text import normalise_text
+
+T = TypeVar("T")
+
+
+def parse_unique(values: pd.Series, parser: Callable[[str], T]) -> pd.Series:
+    """Apply `parser` to each distinct value of `values` once and map the results back."""
+    lookup = {value: parser(value) for value in values.drop_duplicates()}
+    return values.map(lookup)
+
+
+class Parsed(NamedTuple):
+    """A parsed cell: the value (None when empty or invalid) and, when invalid, why."""
+
+    value: object
+    extra: str | None = None  # dates: the precision ("day" / "month")
+    error: str | None = None
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DOTTED_DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_DOTTED_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$")
+_EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
+_WORDS = re.compile(r"[^\W\d_]")
+_DATE_EXPECTED = ("a date such as 2024-11-20, 20.11.2024, 20 November 2024, 20 ноября 2024, "
+                  "20 қараша 2024, an Excel serial number, or a month such as 2024-11")
+
+
+@cache
+def _date_parser() -> dateparser.date.DateDataParser:
+    return dateparser.date.DateDataParser(
+        languages=["en", "ru", "kk"],
+        settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
+                  "REQUIRE_PARTS": ["month", "year"], "STRICT_PARSING": False})
+
+
+def _day(year: str, month: str, day: str) -> Parsed:
+    try:
+        return Parsed(date(int(year), int(month), int(day)), "day")
+    except ValueError:
+        return Parsed(None, error=f"no such day: {year}-{int(month):02d}-{int(day):02d}")
+
+
+def _month(year: str, month: str) -> Parsed:
+    if not 1 <= int(month) <= 12:
+        return Parsed(None, error=f"no such month: {month}")
+    return Parsed(date(int(year), int(month), 1), "month")
+
+
+def parse_date(raw: str) -> Parsed:
+    """One date as written -> Parsed(date, precision, error)."""
+    text = raw.strip()
+    if not text:
+        return Parsed(None)
+    if m := _ISO_DAY.match(text):
+        return _day(*m.groups())
+    if m := _DOTTED_DAY.match(text):
+        return _day(m[3], m[2], m[1])
+    if m := _ISO_MONTH.match(text):
+        return _month(*m.groups())
+    if m := _DOTTED_MONTH.match(text):
+        return _month(m[2], m[1])
+    if _EXCEL_SERIAL.match(text):
+        return Parsed(_EXCEL_EPOCH + timedelta(days=int(float(text))), "day")
+    if _WORDS.search(text):
+        found = _date_parser().get_date_data(text)
+        if found.date_obj is not None and found.period in ("day", "month"):
+            return Parsed(found.date_obj.date(), found.period)
+    return Parsed(None, error=f"expected {_DATE_EXPECTED}")
+
+
+# --- amounts of money ------------------------------------------------------------------------
+
+_MULTIPLIERS = (
+    (re.compile(r"(млрд|миллиард|billion|bln|\bbn\b|миллиард)"), Decimal(10) ** 9),
+    (re.compile(r"(млн|миллион|million|\bmln\b|\bmn\b|\bm\b)"), Decimal(10) ** 6),
+    (re.compile(r"(тыс|мың|thousand|\bk\b)"), Decimal(10) ** 3),
+)
+_CURRENCY = re.compile(r"(тенге|теңге|tenge|\bтг\b|\bkzt\b|₸|\bт\b|\.)")
+_AMOUNT_EXPECTED = 'an amount in tenge such as 184600, "184 600 тг", "184,600 tenge" or "2 млн тенге"'
+
+
+def parse_amount(raw: str) -> Parsed:
+    """An amount of tenge as written -> Parsed(int tenge, None, error)."""
+    text = normalise_text(raw)
+    if not text:
+        return Parsed(None)
+    multiplier = next((factor for pattern, factor in _MULTIPLIERS if pattern.search(text)),
+                      Decimal(1))
+    rest = _CURRENCY.sub(" ", _MULTIPLIERS[0][0].sub(" ", _MULTIPLIERS[1][0].sub(
+        " ", _MULTIPLIERS[2][0].sub(" ", text))))
+    if re.search(r"[^\d\s,.\-+]", rest.replace("'", "")):
+        return Parsed(None, error=f"expected {_AMOUNT_EXPECTED}")
+    number = text.replace("\u202f", " ")
+    amount = Price.fromstring(number, decimal_separator="," if multiplier > 1 and
+                              re.search(r"\d,\d{1,2}\b", number) else None).amount
+    if amount is None:
+        return Parsed(None, error=f"expected {_AMOUNT_EXPECTED}")
+    if rest.strip().startswith("-"):
+        return Parsed(None, error="a negative amount")
+    return Parsed(int(amount * multiplier))
+
+
+# --- enumerations ----------------------------------------------------------------------------
+
+@cache
+def vocabulary(field: str) -> pd.DataFrame:
+    """The allowed codes of one enumerated field, with match patterns and labels."""
+    frame = pd.read_csv(DOMAIN_DIR / "vocabularies.csv", dtype=str, keep_default_na=False)
+    return frame[frame["field"] == field].reset_index(drop=True)
+
+
+@cache
+def _vocabulary_rules(field: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((row.code, re.compile(row.pattern)) for row in vocabulary(field).itertuples())
+
+
+def parse_enumeration(field: str) -> Callable[[str], Parsed]:
+    """A parser for `field` (victim_type, perpetrator_type): code or words in three languages."""
+    rules = _vocabulary_rules(field)
+    codes = [code for code, _ in rules]
+
+    def parse(raw: str) -> Parsed:
+        text = normalise_text(raw).replace("-", "_") if raw.strip() else ""
+        if not text:
+            return Parsed(None)
+        if text in codes:
+            return Parsed(text)
+        text = normalise_text(raw)
+        found = next((code for code, pattern in rules if pattern.search(text)), None)
+        if found is None:
+            return Parsed(None, error=f"expected one of {', '.join(dict.fromkeys(codes))} "
+                                      "(or the same in Russian or Kazakh)")
+        return Parsed(found)
+
+    return parse

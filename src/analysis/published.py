@@ -1,0 +1,213 @@
+"""The counts the monthly reviews publish -> canonical monthly counts, with their inconsistencies."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from . import taxonomy
+from .cleaning import REJECTED_COLUMNS, concat, rejections
+from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
+from .parsing import parse_amount, parse_date, parse_unique
+from .tables import LINE, RawTable
+from .text import normalise_text
+
+COUNT_COLUMNS = ["month", "group", "category", "unit", "count", "source", "source_url",
+                 "parent", "label_as_written", "note"]
+UNITS = ("count", "kzt")
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
+
+
+def _month(value: str) -> str | None:
+    parsed = parse_date(value)
+    return parsed.value.strftime("%Y-%m") if parsed.value else None
+
+
+def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(rows, rejected, warnings) for one published-counts file; labels mapped to categories."""
+    file = str(table.path)
+    raw = table.frame
+    rejected: list[pd.DataFrame] = []
+    warnings: list[pd.DataFrame] = []
+    ok = pd.Series(True, index=raw.index)
+
+    def reject(mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
+        nonlocal ok
+        mask = mask & ok
+        if mask.any():
+            rejected.append(rejections(raw, mask, column, reasons, file))
+            ok = ok & ~mask
+
+    month = parse_unique(_text(raw, "month"), _month)
+    reject(month.isna(), "month", "expected the month covered as YYYY-MM")
+
+    unit = _text(raw, "unit").str.lower().replace("", "count")
+    reject(~unit.isin(UNITS), "unit", f"expected one of {', '.join(UNITS)}")
+
+    counts = parse_unique(_text(raw, "count"), parse_amount)
+    error = counts.map(lambda p: p.error or ("empty; expected a whole number" if p.value is None else None))
+    reject(error.notna(), "count", error)
+
+    heading = _text(raw, "group_as_written")
+    group = parse_unique(heading, taxonomy.match_group)
+    label = _text(raw, "category_as_written")
+    is_total = label.str.upper().isin(["TOTAL", "ВСЕГО", "БАРЛЫҒЫ"])
+    reject(is_total & group.isna(), "group_as_written",
+           "a TOTAL needs a group heading this project knows (see domain/group_rules.csv)")
+    reject(label.eq(""), "category_as_written", "empty; expected the label as written or TOTAL")
+
+    scope = group.where(group.ne(ALL_GROUPS))
+    category = pd.Series([TOTAL if total else taxonomy.match_category(lab, grp)
+                          for lab, grp, total in zip(label, scope, is_total)], index=raw.index,
+                         dtype=object)
+    reject(category.isna(), "category_as_written",
+           "no category rule matches this label (see src/analysis/domain/label_rules.csv)")
+    nested = label.str.contains(taxonomy.NEST_SEPARATOR, regex=False)
+    parent = pd.Series([taxonomy.match_category(lab.rsplit(taxonomy.NEST_SEPARATOR, 1)[0], grp)
+                        if nest else "" for lab, grp, nest in zip(label, scope, nested)],
+                       index=raw.index, dtype=object)
+    reject(parent.isna(), "category_as_written",
+           "no category rule matches the parent part (before ' > ') of this nested label")
+
+    row_group = pd.Series([grp if cat == TOTAL else taxonomy.category_group(cat) if cat else None
+                           for cat, grp in zip(category, group)], index=raw.index, dtype=object)
+    mismatch = ok & category.ne(TOTAL) & group.notna() & group.ne(ALL_GROUPS) & group.ne(row_group)
+    if mismatch.any():
+        warnings.append(rejections(raw, mismatch, "group_as_written",
+                                   "the heading names another group than the category's; the "
+                                   "category's group was used", file))
+    expected_unit = category.map(lambda c: None if c in (TOTAL, None)
+                                 else taxonomy._category_index().loc[c, "unit"])
+    reject(expected_unit.notna() & expected_unit.ne(unit), "unit",
+           expected_unit.map(lambda u: f"this category is counted in {u}"))
+
+    rows = pd.DataFrame({
+        "month": month, "group": row_group, "category": category, "unit": unit,
+        "count": counts.map(lambda p: p.value), "source": "published",
+        "source_url": _text(raw, "source_url"), "parent": parent.fillna(""),
+        "label_as_written": label, "note": _text(raw, "note"),
+        "source_file": table.path.name, "source_line": raw[LINE],
+    })[ok]
+    return rows.reset_index(drop=True), concat(rejected, REJECTED_COLUMNS), concat(warnings, REJECTED_COLUMNS)
+
+
+def drop_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(kept, duplicates, rejected conflicts): the same figure stated twice is one figure."""
+    key = rows.assign(_label=rows["label_as_written"].map(normalise_text))
+    subset = ["month", "group", "category", "parent", "unit", "_label"]
+    duplicate = key.duplicated(subset=subset + ["count"], keep="first")
+    unique = key[~duplicate]
+    conflict = unique.duplicated(subset=subset, keep="first")
+    first = unique[~conflict].set_index(subset)
+    clashes = unique[conflict]
+    reasons = [f"the same figure is stated as {first.loc[tuple(r[c] for c in subset), 'count']} at "
+               f"{first.loc[tuple(r[c] for c in subset), 'source_file']} line "
+               f"{first.loc[tuple(r[c] for c in subset), 'source_line']}"
+               for _, r in clashes.iterrows()]
+    rejected = pd.DataFrame({"file": clashes["source_file"], "line": clashes["source_line"],
+                             "column": "count", "value": clashes["count"].astype(str),
+                             "reason": reasons}, columns=REJECTED_COLUMNS)
+    return (unique[~conflict].drop(columns="_label").reset_index(drop=True),
+            rows[duplicate.to_numpy()], rejected)
+
+
+def _in_total(category: pd.Series) -> pd.Series:
+    flags = taxonomy.categories().set_index("code")["in_group_total"]
+    return category.map(flags).fillna(False).astype(bool)
+
+
+def add_other_unspecified(counts: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Add `other_unspecified` = a group's total minus its listed items; report listed > total.
+
+    Nested items (`parent` set) are inside their parent's figure and never added to the group sum;
+    court rulings and sums of money (in_group_total false) never enter it either.
+    """
+    totals = counts[(counts["category"] == TOTAL) & counts["group"].ne(ALL_GROUPS)]
+    items = counts[counts["category"].ne(TOTAL) & counts["parent"].eq("") & _in_total(counts["category"])
+                   & counts["unit"].eq("count")]
+    listed = items.groupby(["month", "group"])["count"].sum()
+    other_rows, inconsistencies = [], []
+    for row in totals.itertuples(index=False):
+        items_sum = int(listed.get((row.month, row.group), 0))
+        remainder = int(row.count) - items_sum
+        if remainder > 0:
+            other_rows.append({**row._asdict(), "category": OTHER_UNSPECIFIED, "count": remainder,
+                               "label_as_written": "", "note": "group total minus the items listed"})
+        elif remainder < 0:
+            inconsistencies.append({
+                "kind": "listed items exceed total", "month": row.month, "group": row.group,
+                "total": int(row.count), "listed_sum": items_sum,
+                "message": f"{row.month} {row.group}: the items listed add up to {items_sum}, more "
+                           f"than the stated total {int(row.count)}; both figures are kept"})
+    return pd.concat([counts, pd.DataFrame(other_rows, columns=counts.columns)],
+                     ignore_index=True), inconsistencies
+
+
+def check_overall_totals(counts: pd.DataFrame) -> list[dict]:
+    """Months whose overall total differs from the sum of their three group totals."""
+    totals = counts[counts["category"] == TOTAL]
+    overall = totals[totals["group"] == ALL_GROUPS].set_index("month")["count"]
+    groups = totals[totals["group"] != ALL_GROUPS].groupby("month")
+    found = []
+    for month, value in overall.items():
+        if month not in groups.groups:
+            continue
+        part = groups.get_group(month)
+        if len(part) == 3 and int(part["count"].sum()) != int(value):
+            found.append({"kind": "group totals differ from overall total", "month": month,
+                          "group": ALL_GROUPS, "total": int(value), "listed_sum": int(part["count"].sum()),
+                          "message": f"{month}: the three group totals add up to "
+                                     f"{int(part['count'].sum())}, the overall total is {int(value)}"})
+    return found
+
+
+def check_repeated_categories(counts: pd.DataFrame) -> list[dict]:
+    """Months where two top-level items of one source map to the same category."""
+    top = counts[counts["parent"].eq("") & ~counts["category"].isin([TOTAL, OTHER_UNSPECIFIED])]
+    repeated = top[top.duplicated(subset=["month", "group", "category", "unit", "source"], keep=False)]
+    return [{"kind": "two items map to one category", "month": month, "group": grp,
+             "total": None, "listed_sum": int(part["count"].sum()),
+             "message": f"{month}: {len(part)} items map to {cat}: "
+                        + "; ".join(f"'{lab}' ({cnt})" for lab, cnt in
+                                    zip(part["label_as_written"], part["count"]))}
+            for (month, grp, cat), part in repeated.groupby(["month", "group", "category"], observed=True)]
+
+
+# --- year-to-date and yearly figures -----------------------------------------------------------
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:\s*(?:/|to|-|–)\s*(\d{4})(?:-(\d{2}))?)?$")
+
+
+def parse_period(text: str) -> tuple[str | None, str | None]:
+    """'2024-01 to 2024-07', '2024-01/2024-07', '2023', '2022/2023' -> (first month, last month)."""
+    m = _PERIOD.match(text.strip())
+    if not m:
+        return None, None
+    y1, m1, y2, m2 = m.groups()
+    start = f"{y1}-{m1 or '01'}"
+    end = f"{y2 or y1}-{m2 or (m1 if not y2 else '12') or '12'}"
+    return start, end
+
+
+def clean_cumulative(table: RawTable) -> pd.DataFrame:
+    """Year-to-date and yearly figures with their periods as months and numeric values."""
+    raw = table.frame
+    periods = parse_unique(_text(raw, "period"), parse_period)
+    comparison = parse_unique(_text(raw, "comparison_period"), parse_period)
+    value = pd.to_numeric(_text(raw, "value"), errors="coerce")
+    return pd.DataFrame({
+        "period": _text(raw, "period"),
+        "start_month": periods.map(lambda p: p[0]), "end_month": periods.map(lambda p: p[1]),
+        "metric_as_written": _text(raw, "metric_as_written"),
+        "value_as_written": _text(raw, "value"), "value": value,
+        "unit": _text(raw, "unit").replace("", "count"),
+        "comparison_start": comparison.map(lambda p: p[0]),
+        "comparison_end": comparison.map(lambda p: p[1]),
+        "comparison_value": pd.to_numeric(_text(raw, "comparison_value"), errors="coerce"),
+        "source_url": _text(raw, "source_url"), "note": _text(raw, "note"),
+        "source_file": table.path.name, "source_line": raw[LINE],
+    })

@@ -1,0 +1,96 @@
+"""The data-quality report of a cleaning run, as JSON and as Markdown."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .config import TOTAL
+
+
+def month_span(months: list[str]) -> list[str]:
+    """Every month from the first to the last of `months`, inclusive."""
+    if not months:
+        return []
+    return [str(p) for p in pd.period_range(min(months), max(months), freq="M")]
+
+
+def coverage(counts: pd.DataFrame, source: str | None = None) -> dict:
+    months = sorted(set((counts if source is None else counts[counts["source"] == source])["month"]))
+    span = month_span(months)
+    return {"first": months[0] if months else None, "last": months[-1] if months else None,
+            "months_covered": months, "months_missing": [m for m in span if m not in set(months)]}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: (None if pd.isna(v) else v) for k, v in row.items()}
+            for row in frame.astype(object).to_dict(orient="records")]
+
+
+def build_report(*, version: str, files: dict, file_errors: list[dict], rejected: pd.DataFrame,
+                 warnings: pd.DataFrame, counts: pd.DataFrame, inconsistencies: list[dict],
+                 comparison: pd.DataFrame) -> dict:
+    """Everything a reader of the run needs to trust or question its outputs."""
+    unmapped = rejected[rejected["reason"].str.startswith("no category rule")]
+    every = coverage(counts)
+    return {
+        "package_version": version,
+        "files": files,
+        "totals": {k: sum(f[k] for f in files.values())
+                   for k in ("rows_read", "rows_kept", "rows_rejected", "rows_duplicate")},
+        "file_errors": file_errors,
+        "unmapped_labels": [{"label": r["value"], "file": r["file"], "row": int(r["line"])}
+                            for _, r in unmapped.iterrows()],
+        "months_covered": every["months_covered"],
+        "months_missing": every["months_missing"],
+        "coverage_by_source": {s: coverage(counts, s) for s in ("published", "incident_log")},
+        "inconsistencies": inconsistencies,
+        "warnings": _records(warnings),
+        "rejected_by_reason": rejected["reason"].str.split(";").str[0].value_counts().to_dict(),
+        "log_vs_published": _records(comparison),
+        "published_group_totals": int(((counts["source"] == "published")
+                                        & (counts["category"] == TOTAL)).sum()),
+    }
+
+
+def _table(rows: list[dict], columns: list[str]) -> list[str]:
+    if not rows:
+        return ["(none)", ""]
+    out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        out.append("| " + " | ".join(str(row.get(c, "")).replace("|", "\\|").replace("\n", " ")
+                                     for c in columns) + " |")
+    return out + [""]
+
+
+def render_markdown(report: dict) -> str:
+    """The report for people: files, what was refused and why, gaps and inconsistencies."""
+    files = [{"file": name, **stats} for name, stats in report["files"].items()]
+    lines = ["# Data quality", "", f"Package version {report['package_version']}.", "",
+             "## Files", ""]
+    lines += _table(files, ["file", "kind", "encoding", "rows_read", "rows_kept",
+                            "rows_rejected", "rows_duplicate"])
+    notes = [{"file": f["file"], "note": n} for f in files for n in f["notes"]]
+    if notes:
+        lines += ["### Notes on files", ""] + _table(notes, ["file", "note"])
+    lines += ["## Files that could not be read", ""] + _table(report["file_errors"], ["file", "message"])
+    lines += ["## Unmapped labels", ""] + _table(report["unmapped_labels"], ["label", "file", "row"])
+    lines += ["## Rejected rows by reason", "",
+              "Every rejected row is in `data/processed/rejected.csv` with its file, line and column.", ""]
+    lines += _table([{"reason": k, "rows": v} for k, v in report["rejected_by_reason"].items()],
+                    ["reason", "rows"])
+    lines += ["## Months", "",
+              f"Covered: {len(report['months_covered'])} months from "
+              f"{report['months_covered'][0] if report['months_covered'] else '-'} to "
+              f"{report['months_covered'][-1] if report['months_covered'] else '-'}. "
+              f"A missing month is a month whose review was not read, not a month without incidents.", ""]
+    for source, cov in report["coverage_by_source"].items():
+        lines.append(f"- {source}: {len(cov['months_covered'])} months covered, "
+                     f"{len(cov['months_missing'])} missing between {cov['first']} and {cov['last']}")
+    lines += ["", "## Inconsistencies in the sources", ""]
+    lines += _table(report["inconsistencies"], ["month", "kind", "message"])
+    lines += ["## Warnings (rows kept)", ""] + _table(report["warnings"], ["file", "line", "column", "value", "reason"])
+    lines += ["## Incident logs against published counts", "",
+              "Logs that name only some incidents fall short of the published figures.", ""]
+    lines += _table(report["log_vs_published"], ["month", "group", "category", "published",
+                                                 "incident_log", "difference"])
+    return "\n".join(lines) + "\n"

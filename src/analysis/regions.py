@@ -1,0 +1,78 @@
+"""Place names as written -> the 17 regions and 3 cities of Kazakhstan, with ISO 3166-2:KZ codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import pandas as pd
+
+from .config import DOMAIN_DIR
+from .text import normalise_text
+
+
+@dataclass(frozen=True)
+class Alias:
+    iso_code: str
+    level: str  # "region": names the region itself; "place": a city or district inside it
+    pattern: re.Pattern[str]
+    valid_from: date | None
+    valid_to: date | None
+
+    def valid_on(self, day: date | None) -> bool:
+        if day is None:  # an undated mention takes the current boundaries
+            return self.valid_to is None
+        return ((self.valid_from is None or day >= self.valid_from)
+                and (self.valid_to is None or day <= self.valid_to))
+
+
+@cache
+def regions() -> pd.DataFrame:
+    """The 20 first-level units in display order (3 cities first), with names in three languages."""
+    frame = pd.read_csv(DOMAIN_DIR / "regions.csv", dtype=str, keep_default_na=False)
+    return frame.assign(order=frame["order"].astype(int)).sort_values("order").reset_index(drop=True)
+
+
+def _date(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@cache
+def aliases() -> tuple[Alias, ...]:
+    frame = pd.read_csv(DOMAIN_DIR / "region_aliases.csv", dtype=str, keep_default_na=False)
+    unknown = sorted(set(frame["iso_code"]) - set(regions()["iso_code"]))
+    if unknown:
+        raise ValueError(f"region_aliases.csv names unknown ISO codes: {', '.join(unknown)}")
+    return tuple(Alias(r.iso_code, r.level, re.compile(r.pattern), _date(r.valid_from),
+                       _date(r.valid_to)) for r in frame.itertuples(index=False))
+
+
+@cache
+def match_region(place: str, on: date | None = None) -> tuple[str | None, str | None]:
+    """(ISO code, problem) for a place as written on a given day.
+
+    A name of a region ("Almaty region", "Алматы облысы") outranks a city or district inside the
+    text ("Abai village, Zhambyl region" is in Jambyl Region); otherwise the first place named
+    decides ("Almaty (Zhetysu District Court)" is Almaty city). Renamed and re-drawn units follow
+    the date: Semey is East Kazakhstan before 2022-06-08 and Abai Region after.
+    """
+    text = normalise_text(place)
+    if not text:
+        return None, None
+    if text.upper() in set(regions()["iso_code"]):
+        return text.upper(), None
+    for level in ("region", "place"):
+        hits = sorted((m.start(), a.iso_code) for a in aliases()
+                      if a.level == level and a.valid_on(on) and (m := a.pattern.search(text)))
+        codes = list(dict.fromkeys(code for _, code in hits))
+        if len(codes) > 1 and ";" in text:
+            return None, f"several regions named ({', '.join(codes)})"
+        if codes:
+            return codes[0], None
+    return None, "no region or city of Kazakhstan recognised"
+
+
+def region_name(iso_code: str, lang: str = "en") -> str:
+    return regions().set_index("iso_code").loc[iso_code, f"name_{lang}"]
