@@ -6,6 +6,7 @@ import pandas as pd
 
 from .config import ALL_GROUPS, TOTAL
 from .published import COUNT_COLUMNS
+from .taxonomy import categories
 
 
 def incident_log_counts(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -15,8 +16,10 @@ def incident_log_counts(incidents: pd.DataFrame) -> pd.DataFrame:
     counted = incidents[incidents["counted"].astype(bool)].assign(
         group=lambda f: f["group"].astype(str), category=lambda f: f["category"].astype(str))
     by_category = counted.groupby(["report_month", "group", "category"]).size().rename("count").reset_index()
-    by_group = counted.groupby(["report_month", "group"]).size().rename("count").reset_index().assign(category=TOTAL)
-    overall = counted.groupby("report_month").size().rename("count").reset_index().assign(
+    in_total = counted[counted["category"].map(
+        categories().set_index("code")["in_group_total"]).astype(bool)]
+    by_group = in_total.groupby(["report_month", "group"]).size().rename("count").reset_index().assign(category=TOTAL)
+    overall = in_total.groupby("report_month").size().rename("count").reset_index().assign(
         group=ALL_GROUPS, category=TOTAL)
     money = (counted.dropna(subset=["amount_kzt"])
              .groupby(["report_month", "group", "category"])["amount_kzt"].sum()

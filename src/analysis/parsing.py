@@ -45,6 +45,7 @@ _DOTTED_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$")
 _EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
 _WORDS = re.compile(r"[^\W\d_]")
+_KAZAKH_ORDER = re.compile(r"^(\d{4})\s*(?:жылғы|жылы|ж\.?)\s+(\d{1,2})\s+([^\W\d_]+)$")
 _DATE_EXPECTED = ("a date such as 2024-11-20, 20.11.2024, 20 November 2024, 20 ноября 2024, "
                   "20 қараша 2024, an Excel serial number, or a month such as 2024-11")
 
@@ -85,6 +86,8 @@ def parse_date(raw: str) -> Parsed:
         return _month(m[2], m[1])
     if _EXCEL_SERIAL.match(text):
         return Parsed(_EXCEL_EPOCH + timedelta(days=int(float(text))), "day")
+    if m := _KAZAKH_ORDER.match(text):  # "2024 жылғы 20 қараша": year first, as Kazakh writes it
+        text = f"{m[2]} {m[3]} {m[1]}"
     if _WORDS.search(text):
         found = _date_parser().get_date_data(text)
         if found.date_obj is not None and found.period in ("day", "month"):

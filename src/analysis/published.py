@@ -126,9 +126,10 @@ def add_other_unspecified(counts: pd.DataFrame) -> tuple[pd.DataFrame, list[dict
     Nested items (`parent` set) are inside their parent's figure and never added to the group sum;
     court rulings and sums of money (in_group_total false) never enter it either.
     """
-    totals = counts[(counts["category"] == TOTAL) & counts["group"].ne(ALL_GROUPS)]
-    items = counts[counts["category"].ne(TOTAL) & counts["parent"].eq("") & _in_total(counts["category"])
-                   & counts["unit"].eq("count")]
+    published = counts[counts["source"] == "published"]
+    totals = published[(published["category"] == TOTAL) & published["group"].ne(ALL_GROUPS)]
+    items = published[published["category"].ne(TOTAL) & published["parent"].eq("")
+                      & _in_total(published["category"]) & published["unit"].eq("count")]
     listed = items.groupby(["month", "group"])["count"].sum()
     other_rows, inconsistencies = [], []
     for row in totals.itertuples(index=False):
@@ -149,7 +150,7 @@ def add_other_unspecified(counts: pd.DataFrame) -> tuple[pd.DataFrame, list[dict
 
 def check_overall_totals(counts: pd.DataFrame) -> list[dict]:
     """Months whose overall total differs from the sum of their three group totals."""
-    totals = counts[counts["category"] == TOTAL]
+    totals = counts[(counts["category"] == TOTAL) & (counts["source"] == "published")]
     overall = totals[totals["group"] == ALL_GROUPS].set_index("month")["count"]
     groups = totals[totals["group"] != ALL_GROUPS].groupby("month")
     found = []

@@ -1,0 +1,29 @@
+"""Shared fixtures: a throw-away project root holding a copy of the shipped raw data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.config import Paths
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Paths:
+    """A project root in tmp_path with the shipped data/raw copied in."""
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    return Paths(tmp_path)
+
+
+@pytest.fixture
+def empty_project(tmp_path: Path) -> Paths:
+    """A project root with empty raw folders."""
+    paths = Paths(tmp_path)
+    paths.raw_incidents.mkdir(parents=True)
+    paths.raw_published.mkdir(parents=True)
+    return paths

@@ -1,0 +1,87 @@
+"""Dates, amounts and enumerations as monitors type them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from analysis.parsing import parse_amount, parse_date, parse_enumeration, parse_unique
+
+
+@pytest.mark.parametrize("text, expected, precision", [
+    ("2024-11-20", date(2024, 11, 20), "day"),
+    ("20.11.2024", date(2024, 11, 20), "day"),
+    ("20/11/2024", date(2024, 11, 20), "day"),
+    ("45616", date(2024, 11, 20), "day"),
+    ("45616.0", date(2024, 11, 20), "day"),
+    ("20 November 2024", date(2024, 11, 20), "day"),
+    ("20 ноября 2024", date(2024, 11, 20), "day"),
+    ("20 ноября 2024 г.", date(2024, 11, 20), "day"),
+    ("20 қараша 2024", date(2024, 11, 20), "day"),
+    ("2024 жылғы 20 қараша", date(2024, 11, 20), "day"),
+    ("5 мамыр 2023", date(2023, 5, 5), "day"),
+    ("2024-11", date(2024, 11, 1), "month"),
+    ("11.2024", date(2024, 11, 1), "month"),
+    ("ноябрь 2024", date(2024, 11, 1), "month"),
+    ("November 2024", date(2024, 11, 1), "month"),
+])
+def test_dates(text, expected, precision):
+    parsed = parse_date(text)
+    assert (parsed.value, parsed.extra, parsed.error) == (expected, precision, None)
+
+
+@pytest.mark.parametrize("text", ["31.02.2024", "2024-13", "yesterday-ish", "2024-02-30", "32 ноября 2024"])
+def test_impossible_dates_are_errors(text):
+    parsed = parse_date(text)
+    assert parsed.value is None and parsed.error
+
+
+def test_empty_date_is_no_error():
+    assert parse_date("  ") == (None, None, None)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("184600", 184_600), ("184 600 тг", 184_600), ("184\u00a0600 тг", 184_600),
+    ("184,600 tenge", 184_600), ("KZT 50,000,000", 50_000_000), ("2 млн тенге", 2_000_000),
+    ("1,5 млн тенге", 1_500_000), ("2.5 mln", 2_500_000), ("4 млрд", 4_000_000_000),
+    ("300 мың теңге", 300_000), ("1 000 000,00", 1_000_000), ("145560000", 145_560_000),
+])
+def test_amounts(text, expected):
+    assert parse_amount(text) == (expected, None, None)
+
+
+@pytest.mark.parametrize("text", ["-500", "many", "about a million", "12 apples"])
+def test_bad_amounts_are_errors(text):
+    parsed = parse_amount(text)
+    assert parsed.value is None and parsed.error
+
+
+@pytest.mark.parametrize("field, text, expected", [
+    ("victim_type", "journalist", "journalist"), ("victim_type", "журналистка", "journalist"),
+    ("victim_type", "Блогер", "blogger"), ("victim_type", "БАҚ", "media_outlet"),
+    ("victim_type", "media_outlet", "media_outlet"), ("perpetrator_type", "non-state", "non_state"),
+    ("perpetrator_type", "мемлекеттік емес", "non_state"), ("perpetrator_type", "полиция", "state"),
+    ("perpetrator_type", "неизвестно", "unknown"), ("perpetrator_type", "non_state", "non_state"),
+])
+def test_enumerations(field, text, expected):
+    assert parse_enumeration(field)(text).value == expected
+
+
+def test_unknown_enumeration_names_the_allowed_codes():
+    parsed = parse_enumeration("victim_type")("astronaut")
+    assert parsed.value is None and "journalist" in parsed.error
+
+
+def test_each_distinct_value_is_parsed_once():
+    calls: list[str] = []
+
+    def parser(value: str) -> str:
+        calls.append(value)
+        return value.upper()
+
+    values = pd.Series(["20.11.2024", "21.11.2024"] * 5000)
+    result = parse_unique(values, parser)
+    assert sorted(calls) == ["20.11.2024", "21.11.2024"]
+    assert result.tolist() == [v.upper() for v in values]

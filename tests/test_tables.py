@@ -1,0 +1,106 @@
+"""Reading monitors' exports: encodings, delimiters, header languages, and files that cannot be read."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.incidents import clean_incident_log
+from analysis.tables import InputError, read_csv, read_table, write_csv
+from conftest import FIXTURES
+
+MESSY = sorted((FIXTURES / "messy").iterdir())
+TODAY = date(2026, 1, 1)
+COMPARED = ["incident_id", "event_date", "date_precision", "category", "region_iso",
+            "victim_type", "perpetrator_type", "amount_kzt", "summary"]
+
+
+def cleaned(folder: Path) -> pd.DataFrame:
+    rows, rejected, warnings = clean_incident_log(read_table(folder / "2024-11.csv", "incidents"), TODAY)
+    assert rejected.empty and warnings.empty, (rejected, warnings)
+    return rows[COMPARED]
+
+
+@pytest.mark.parametrize("folder", MESSY, ids=[f.name for f in MESSY])
+def test_every_messy_export_gives_the_same_incidents(folder):
+    expected = cleaned(FIXTURES / "messy" / "utf8_iso_dates")
+    pd.testing.assert_frame_equal(cleaned(folder), expected)
+
+
+def test_the_reference_export_is_coded_as_intended():
+    frame = cleaned(FIXTURES / "messy" / "utf8_iso_dates").set_index("incident_id")
+    assert frame.loc["SYN-3", "category"] == "administrative_false_information"
+    assert frame.loc["SYN-3", "region_iso"] == "KZ-61"  # South Kazakhstan -> Turkistan
+    assert frame.loc["SYN-4", "region_iso"] == "KZ-10"  # Semey in 2024 -> Abai Region
+    assert frame.loc["SYN-4", "amount_kzt"] == 2_000_000
+    assert frame.loc["SYN-2", "region_iso"] == "KZ-71"  # Nur-Sultan -> Astana
+
+
+@pytest.mark.parametrize("folder, encoding, delimiter", [
+    ("cp1251_semicolon_ru", "cp1251", ";"), ("utf16_tab_kk", "utf-16", "\t"),
+    ("utf8bom_semicolon_ru", "utf-8", ";"), ("utf8_comma_en", "utf-8", ","),
+])
+def test_encoding_and_delimiter_are_recognised(folder, encoding, delimiter):
+    table = read_table(FIXTURES / "messy" / folder / "2024-11.csv", "incidents")
+    assert (table.encoding, table.delimiter, table.rows_read) == (encoding, delimiter, 5)
+
+
+def test_mixed_cp1251_and_utf8_lines_are_each_decoded(tmp_path):
+    header = "incident_id,event_date,category\n".encode()
+    path = tmp_path / "2024-11.csv"
+    path.write_bytes(header + "A1,2024-11-02,угрозы\n".encode("utf-8")
+                     + "A2,2024-11-03,угрозы\n".encode("cp1251"))
+    table = read_table(path, "incidents")
+    assert table.encoding == "utf-8+cp1251"
+    assert table.frame["category"].tolist() == ["угрозы", "угрозы"]
+
+
+def write(tmp_path: Path, content: bytes | str, name: str = "2024-11.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "empty"),
+    (b"   \n\n", "empty"),
+    (bytes(range(256)) * 20, "not a text file"),
+    ("incident_id,category\nA1,threat\n", "required column(s) missing: event_date"),
+    ("id,date,category,Дата\nA1,2024-11-02,threat,2024-11-02\n", "both hold 'event_date'"),
+])
+def test_unreadable_files_raise_one_clear_error(tmp_path, content, words):
+    path = write(tmp_path, content)
+    with pytest.raises(InputError) as caught:
+        read_table(path, "incidents")
+    assert words in caught.value.message
+    assert str(path) in str(caught.value)
+
+
+def test_records_with_a_wrong_number_of_fields_are_rejected_with_their_line(tmp_path):
+    path = write(tmp_path, "incident_id,event_date,category\nA1,2024-11-02,threat\n"
+                           "A2,2024-11-03\n\nA3,2024-11-04,threat,extra\nA4,2024-11-05,threat\n")
+    table = read_table(path, "incidents")
+    assert table.frame["incident_id"].tolist() == ["A1", "A4"]
+    assert table.frame["_line"].tolist() == [2, 6]
+    assert table.bad_records["line"].tolist() == [3, 5]
+    assert table.rows_read == 4
+
+
+def test_unknown_columns_are_noted_and_ignored(tmp_path):
+    path = write(tmp_path, "incident_id,event_date,category,colour\nA1,2024-11-02,threat,red\n")
+    table = read_table(path, "incidents")
+    assert "colour" not in table.frame
+    assert any("colour" in note for note in table.notes)
+
+
+def test_csv_output_neutralises_formulas_and_reads_back(tmp_path):
+    frame = pd.DataFrame({"text": ["=HYPERLINK(\"x\")", "+cmd", "-2+3", "@SUM(A1)", "plain", "'quoted"],
+                          "n": [1, 2, 3, 4, 5, 6]})
+    path = tmp_path / "out.csv"
+    write_csv(frame, path)
+    raw = pd.read_csv(path, dtype=str)
+    assert not raw["text"].str.match(r"^[=+\-@]").any()
+    pd.testing.assert_frame_equal(read_csv(path), frame)

@@ -1,0 +1,119 @@
+"""The taxonomy tables and the label rules, on the shipped labels and on wordings written here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import taxonomy
+from analysis.config import ALL_GROUPS, LANGUAGES
+from conftest import ROOT
+
+PUBLISHED = ROOT / "data" / "raw" / "published" / "published_counts.csv"
+
+
+def test_categories_are_complete_and_consistent():
+    cats = taxonomy.categories()
+    assert cats["code"].is_unique
+    assert cats["code"].str.fullmatch(r"[a-z][a-z0-9_]*").all()
+    assert set(cats["group"]) == set(taxonomy.group_codes())
+    assert set(cats["parent"]) - {""} <= set(cats["code"])
+    for lang in LANGUAGES:
+        assert cats[f"label_{lang}"].str.len().gt(0).all(), f"a category lacks a {lang} label"
+    assert list(cats["order"]) == sorted(cats["order"])
+
+
+def test_legal_claims_split_and_false_information_identifiable():
+    cats = taxonomy.categories().set_index("code")
+    claims = cats[cats["group"] == "legal_claims"]
+    assert {"criminal", "civil", "administrative"} == set(claims["legal_type"])
+    false_info = cats[cats["false_information"]]
+    assert set(zip(false_info["legal_code"], false_info["legal_article"])) == {
+        ("Criminal Code", "274"), ("Administrative Code", "456-2")}
+
+
+def test_every_shipped_published_label_maps():
+    frame = pd.read_csv(PUBLISHED, dtype=str, keep_default_na=False)
+    unmapped = []
+    for row in frame.itertuples():
+        group = taxonomy.match_group(row.group_as_written)
+        if row.category_as_written == "TOTAL":
+            assert group is not None, row.group_as_written
+            continue
+        if taxonomy.match_category(row.category_as_written,
+                                   None if group == ALL_GROUPS else group) is None:
+            unmapped.append(row.category_as_written)
+    assert unmapped == []
+
+
+@pytest.mark.parametrize("label, group, expected", [
+    # wordings that are not in the shipped files, in English, Russian and Kazakh
+    ("refusals or restrictions on the provision of socially significant information", None, "refusal_of_information"),
+    ("denials, restrictions, and violations of deadlines for providing socially significant information", None, "refusal_of_information"),
+    ("Необоснованные отказы и ограничения в получении журналистами общественно важной информации", None, "refusal_of_information"),
+    ("Қоғамдық маңызы бар ақпаратты беруден бас тарту", None, "refusal_of_information"),
+    ("failure to provide information requested by the editorial office", None, "refusal_of_information"),
+    ("Нарушение сроков предоставления информации по запросу СМИ", None, "refusal_of_information"),
+    ("НАПАДЕНИЯ на журналистов, блогеров, редакции СМИ", None, "attack"),
+    ("Журналистке шабуыл жасалды", None, "attack"),
+    ("угрозы журналистам и редакциям", None, "threat"),
+    ("журналистерге қорқыту", None, "threat"),
+    ("задержание корреспондента во время митинга", None, "detention"),
+    ("воспрепятствование законной профессиональной деятельности журналиста", None, "obstruction"),
+    ("журналистің заңды кәсіби қызметіне кедергі жасау", None, "obstruction"),
+    ("hindering reporters at a polling station", None, "obstruction"),
+    ("вызов журналиста в полицию на допрос", None, "summons"),
+    ("фейковые аккаунты от имени редакции", None, "misuse_of_image"),
+    ("DDoS-атака на сайт издания", None, "unauthorised_access_ddos"),
+    ("взлом аккаунта журналиста в Instagram", None, "unauthorised_access_ddos"),
+    ("блокировка сайта по предписанию уполномоченного органа", None, "blocking"),
+    ("приостановление выпуска газеты", None, "closure_suspension"),
+    ("отказ в аккредитации", None, "accreditation_denial"),
+    ("Аккредиттеуден бас тарту", None, "accreditation_denial"),
+    ("нарушение гласности судебного процесса", None, "court_transparency"),
+    ("дискриминация СМИ при распределении госзаказа", None, "media_discrimination"),
+    ("уголовное преследование по ст. 274 УК РК", None, "criminal_false_information"),
+    ("распространение заведомо ложной информации", None, "criminal_false_information"),
+    ("Criminal Code Article 274, part 2", None, "criminal_false_information"),
+    ("административное дело по ст. 456-2 КоАП", None, "administrative_false_information"),
+    ("жалған ақпарат таратқаны үшін әкімшілік іс", None, "administrative_false_information"),
+    ("administrative charges for publishing false information", None, "administrative_false_information"),
+    ("клевета (ст. 73-3 КоАП)", None, "administrative_defamation"),
+    ("accusation of spreading knowingly false information (Administrative Code 73-3)", None, "administrative_defamation"),
+    ("иски о защите чести, достоинства и деловой репутации", "legal_claims", "civil_claims"),
+    ("гражданские иски к СМИ", None, "civil_claims"),
+    ("уголовные дела", "legal_claims", "criminal_proceedings"),
+    ("Қылмыстық істер", "legal_claims", "criminal_proceedings"),
+    ("administrative court proceedings > violations of election laws", "legal_claims", "administrative_election_law"),
+    ("administrative charges > defamation", "legal_claims", "administrative_defamation"),
+    ("copyright dispute between bloggers", "legal_claims", "civil_copyright_claim"),
+    ("copyright infringement", "rights_of_journalists", "copyright_infringement"),
+    ("refusal_of_information", None, "refusal_of_information"),
+])
+def test_label_variants_map(label, group, expected):
+    assert taxonomy.match_category(label, group) == expected
+
+
+@pytest.mark.parametrize("label", ["weather report", "something else entirely", "", "false information"])
+def test_labels_that_say_too_little_stay_unmapped(label):
+    assert taxonomy.match_category(label) is None
+
+
+@pytest.mark.parametrize("heading, expected", [
+    ("violations of the rights of journalists, media outlets, and newsmakers", "rights_of_journalists"),
+    ("Нарушения прав журналистов и СМИ", "rights_of_journalists"),
+    ("reports related to the right to freely receive and disseminate information", "access_to_information"),
+    ("Ақпарат алу және тарату құқығын бұзу", "access_to_information"),
+    ("pre-trial and court claims and lawsuits against journalists, media outlets, and citizens", "legal_claims"),
+    ("Досудебные и судебные претензии и иски к журналистам", "legal_claims"),
+    ("ALL", "all"),
+    ("other counts (no group heading)", None),
+])
+def test_group_headings_map(heading, expected):
+    assert taxonomy.match_group(heading) == expected
+
+
+def test_categorical_keeps_taxonomy_order():
+    values = taxonomy.categorical(pd.Series(["threat", "attack", "total"]))
+    assert values.cat.ordered
+    assert sorted(values) == ["attack", "threat", "total"]
