@@ -126,7 +126,8 @@ def test_new_published_file_with_unseen_wordings_maps_without_code_changes(proje
     assert result.report["unmapped_labels"] == []
     dec = result.counts[result.counts["month"] == "2024-12"].assign(category=lambda f: f["category"].astype(str))
     got = {(r.category, r.parent): r.count for r in dec.itertuples() if r.category != "other_unspecified"}
-    other = dec[dec["category"] == "other_unspecified"].set_index(dec["group"].astype(str))["count"].to_dict()
+    others = dec[dec["category"] == "other_unspecified"]
+    other = dict(zip(others["group"].astype(str), others["count"]))
     assert got[("threat", "")] == 4 and got[("obstruction", "")] == 3
     assert other == {"rights_of_journalists": 2, "access_to_information": 3}
     assert got[("refusal_of_information", "")] == 8

@@ -55,13 +55,13 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
 
     def reject(mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
         nonlocal ok
-        mask = mask & ok
+        mask = mask.astype(bool) & ok
         if mask.any():
             rejected.append(rejections(raw, mask, column, reasons, file))
             ok = ok & ~mask
 
     def warn(mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
-        mask = mask & ok
+        mask = mask.astype(bool) & ok
         if mask.any():
             warnings.append(rejections(raw, mask, column, reasons, file))
 

@@ -37,7 +37,7 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
 
     def reject(mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
         nonlocal ok
-        mask = mask & ok
+        mask = mask.astype(bool) & ok
         if mask.any():
             rejected.append(rejections(raw, mask, column, reasons, file))
             ok = ok & ~mask

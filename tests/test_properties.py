@@ -1,0 +1,73 @@
+"""Property: every row read is kept, rejected with a reason, or counted as a duplicate."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.config import Paths
+from analysis.pipeline import run_clean
+from analysis.tables import read_csv
+
+HEADER = ["incident_id", "event_date", "category", "place", "amount_kzt", "victim_type"]
+GOOD = {"event_date": ["2024-11-02", "03.11.2024", "4 ноября 2024", "45600", ""],
+        "category": ["threat", "угрозы журналистам", "DDoS-атака", "отказ в информации"],
+        "place": ["Almaty", "Семей", "Mars", ""],
+        "amount_kzt": ["", "184 600 тг", "2 млн тенге"],
+        "victim_type": ["journalist", "блогер", "astronaut", ""]}
+BAD = {"event_date": ["31.02.2024", "2030-01-01", "2024-12-15", "soon"],
+       "category": ["weather", ""], "amount_kzt": ["-5", "lots"]}
+
+row = st.fixed_dictionaries({
+    "id": st.sampled_from(["A1", "A2", "A3", "A4", "A5", ""]),
+    **{k: st.sampled_from(v + BAD.get(k, [])) for k, v in GOOD.items()},
+    "shape": st.sampled_from(["ok"] * 6 + ["short", "long", "blank"]),
+})
+
+
+def render(rows: list[dict], delimiter: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(HEADER)
+    for r in rows:
+        fields = [r["id"], r["event_date"], r["category"], r["place"], r["amount_kzt"], r["victim_type"]]
+        if r["shape"] == "blank":
+            out.write("\n")
+            continue
+        writer.writerow(fields[:-1] if r["shape"] == "short" else fields + ["x"] if r["shape"] == "long" else fields)
+    return out.getvalue()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files=st.lists(st.tuples(st.lists(row, max_size=25), st.sampled_from([",", ";", "\t"]),
+                                st.sampled_from(["utf-8", "utf-8-sig", "cp1251", "utf-16"])),
+                      min_size=1, max_size=3))
+def test_rows_add_up_per_file(files):
+    root = Path(tempfile.mkdtemp())
+    try:
+        paths = Paths(root)
+        paths.raw_incidents.mkdir(parents=True)
+        paths.raw_published.mkdir(parents=True)
+        for i, (rows, delimiter, encoding) in enumerate(files):
+            name = f"2024-{9 + i:02d}.csv" if i < 2 else "2024-11.csv"
+            text = render(rows, delimiter).replace("2024-11-02", f"2024-{9 + i:02d}-02")
+            (paths.raw_incidents / name).write_bytes(text.encode(encoding))
+        result = run_clean(paths, today=__import__("datetime").date(2026, 1, 1))
+        rejected = read_csv(paths.rejected, dtype=str, keep_default_na=False)
+        for name, stats in result.report["files"].items():
+            assert stats["rows_kept"] + stats["rows_rejected"] + stats["rows_duplicate"] == stats["rows_read"]
+            assert (rejected["file"] == name).sum() == stats["rows_rejected"]
+            expected_rows = sum(1 for r in files[int(name[-6:-4]) - 9][0] if r["shape"] != "blank") \
+                if name[-6:-4] in ("09", "10") else None
+            if expected_rows is not None:
+                assert stats["rows_read"] == expected_rows
+            assert rejected.loc[rejected["file"] == name, "reason"].str.len().gt(0).all()
+        assert len(result.incidents) == result.report["totals"]["rows_kept"]
+    finally:
+        shutil.rmtree(root)
