@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install clean-data report test lock distclean
+.PHONY: help install report test lab lock distclean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -19,11 +19,11 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies
 
-clean-data: $(STAMP) ## Clean the raw data into data/processed/ and write reports/data_quality.*
+report: $(STAMP) ## Clean data/raw/ into data/processed/ and write reports/data_quality.{json,md}
 	$(BIN)/analysis clean
 
-report: $(STAMP) ## Run the main job on the shipped data
-	$(BIN)/analysis clean
+lab: $(STAMP) ## Open JupyterLab on the project
+	$(BIN)/jupyter lab
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest
