@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, incidents as inc, published as pub, quality
+from . import __version__, incidents as inc, published as pub, quality, schemas
 from .cleaning import REJECTED_COLUMNS, concat
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
@@ -158,6 +158,10 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
         version=__version__, files=dict(sorted(files.items())), file_errors=reader.errors,
         rejected=all_rejected, warnings=all_warnings, counts=counts,
         inconsistencies=inconsistencies, comparison=compare_sources(counts))
+
+    if len(kept_incidents):
+        schemas.incidents.validate(kept_incidents, lazy=True)
+    schemas.monthly_counts.validate(counts, lazy=True)
 
     # Save outputs.
     paths.processed.mkdir(parents=True, exist_ok=True)
