@@ -25,3 +25,36 @@ def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     """Concatenate frames, an empty frame with `columns` when there are none."""
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+class Verdicts:
+    """The rows of one raw file still kept, with the rejections and warnings given so far.
+
+    A row is rejected once, for the first reason found; warnings are noted on kept rows only.
+    """
+
+    def __init__(self, raw: pd.DataFrame, file: str) -> None:
+        self.raw = raw
+        self.file = file
+        self.ok = pd.Series(True, index=raw.index)
+        self._rejected: list[pd.DataFrame] = []
+        self._warnings: list[pd.DataFrame] = []
+
+    def reject(self, mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
+        mask = mask.astype(bool) & self.ok
+        if mask.any():
+            self._rejected.append(rejections(self.raw, mask, column, reasons, self.file))
+            self.ok = self.ok & ~mask
+
+    def warn(self, mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
+        mask = mask.astype(bool) & self.ok
+        if mask.any():
+            self._warnings.append(rejections(self.raw, mask, column, reasons, self.file))
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        return concat(self._rejected, REJECTED_COLUMNS)
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return concat(self._warnings, REJECTED_COLUMNS)

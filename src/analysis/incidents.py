@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import taxonomy
-from .cleaning import REJECTED_COLUMNS, concat, rejections
+from .cleaning import REJECTED_COLUMNS, Verdicts
 from .config import INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
 from .parsing import parse_amount, parse_date, parse_enumeration, parse_unique
 from .regions import match_region, region_name
@@ -49,21 +49,8 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     month = file_month(table.path)
     file = str(table.path)
     raw = table.frame
-    rejected: list[pd.DataFrame] = []
-    warnings: list[pd.DataFrame] = []
-    ok = pd.Series(True, index=raw.index)
-
-    def reject(mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
-        nonlocal ok
-        mask = mask.astype(bool) & ok
-        if mask.any():
-            rejected.append(rejections(raw, mask, column, reasons, file))
-            ok = ok & ~mask
-
-    def warn(mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
-        mask = mask.astype(bool) & ok
-        if mask.any():
-            warnings.append(rejections(raw, mask, column, reasons, file))
+    verdicts = Verdicts(raw, file)
+    reject, warn = verdicts.reject, verdicts.warn
 
     incident_id = _text(raw, "incident_id")
     reject(incident_id.eq(""), "incident_id", "empty; expected an identifier unique to the incident")
@@ -141,8 +128,7 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     for column in ("legal_code", "legal_article", "victim", "outlet", "outcome", "source_url",
                    "summary", "source_lang"):
         cleaned[column] = _text(raw, column)
-    return (cleaned[ok].reset_index(drop=True),
-            concat(rejected, REJECTED_COLUMNS), concat(warnings, REJECTED_COLUMNS))
+    return cleaned[verdicts.ok].reset_index(drop=True), verdicts.rejected, verdicts.warnings
 
 
 def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

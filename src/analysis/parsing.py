@@ -98,11 +98,13 @@ def parse_date(raw: str) -> Parsed:
 # --- amounts of money ------------------------------------------------------------------------
 
 _MULTIPLIERS = (
-    (re.compile(r"(млрд|миллиард|billion|bln|\bbn\b|миллиард)"), Decimal(10) ** 9),
+    (re.compile(r"(млрд|миллиард|billion|\bbln\b|\bbn\b)"), Decimal(10) ** 9),
     (re.compile(r"(млн|миллион|million|\bmln\b|\bmn\b|\bm\b)"), Decimal(10) ** 6),
     (re.compile(r"(тыс|мың|thousand|\bk\b)"), Decimal(10) ** 3),
 )
-_CURRENCY = re.compile(r"(тенге|теңге|tenge|\bтг\b|\bkzt\b|₸|\bт\b|\.)")
+_CURRENCY = re.compile(r"(тенге|теңге|tenge|\bтг\b|\bkzt\b|₸|\bт\b)")
+_NOT_A_NUMBER = re.compile(r"[^\d\s,.\-+']")
+_SHORT_DECIMAL = re.compile(r"\d,\d{1,2}\b")  # "1,5 млн": a decimal comma, not thousands
 _AMOUNT_EXPECTED = 'an amount in tenge such as 184600, "184 600 тг", "184,600 tenge" or "2 млн тенге"'
 
 
@@ -111,19 +113,20 @@ def parse_amount(raw: str) -> Parsed:
     text = normalise_text(raw)
     if not text:
         return Parsed(None)
-    multiplier = next((factor for pattern, factor in _MULTIPLIERS if pattern.search(text)),
-                      Decimal(1))
-    rest = _CURRENCY.sub(" ", _MULTIPLIERS[0][0].sub(" ", _MULTIPLIERS[1][0].sub(
-        " ", _MULTIPLIERS[2][0].sub(" ", text))))
-    if re.search(r"[^\d\s,.\-+]", rest.replace("'", "")):
+    multiplier, rest = Decimal(1), text
+    for pattern, factor in _MULTIPLIERS:
+        if pattern.search(rest):
+            multiplier, rest = factor, pattern.sub(" ", rest)
+            break
+    rest = _CURRENCY.sub(" ", rest).strip()
+    if not rest or _NOT_A_NUMBER.search(rest):
         return Parsed(None, error=f"expected {_AMOUNT_EXPECTED}")
-    number = text.replace("\u202f", " ")
-    amount = Price.fromstring(number, decimal_separator="," if multiplier > 1 and
-                              re.search(r"\d,\d{1,2}\b", number) else None).amount
+    if rest.startswith("-"):
+        return Parsed(None, error="a negative amount")
+    decimal = "," if multiplier > 1 and _SHORT_DECIMAL.search(rest) else None
+    amount = Price.fromstring(rest, decimal_separator=decimal).amount
     if amount is None:
         return Parsed(None, error=f"expected {_AMOUNT_EXPECTED}")
-    if rest.strip().startswith("-"):
-        return Parsed(None, error="a negative amount")
     return Parsed(int(amount * multiplier))
 
 

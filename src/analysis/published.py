@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from . import taxonomy
-from .cleaning import REJECTED_COLUMNS, concat, rejections
+from .cleaning import REJECTED_COLUMNS, Verdicts
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
 from .parsing import parse_amount, parse_date, parse_unique
 from .tables import LINE, RawTable
@@ -31,16 +31,8 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     """(rows, rejected, warnings) for one published-counts file; labels mapped to categories."""
     file = str(table.path)
     raw = table.frame
-    rejected: list[pd.DataFrame] = []
-    warnings: list[pd.DataFrame] = []
-    ok = pd.Series(True, index=raw.index)
-
-    def reject(mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
-        nonlocal ok
-        mask = mask.astype(bool) & ok
-        if mask.any():
-            rejected.append(rejections(raw, mask, column, reasons, file))
-            ok = ok & ~mask
+    verdicts = Verdicts(raw, file)
+    reject, warn = verdicts.reject, verdicts.warn
 
     month = parse_unique(_text(raw, "month"), _month)
     reject(month.isna(), "month", "expected the month covered as YYYY-MM")
@@ -75,13 +67,11 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
 
     row_group = pd.Series([grp if cat == TOTAL else taxonomy.category_group(cat) if cat else None
                            for cat, grp in zip(category, group)], index=raw.index, dtype=object)
-    mismatch = ok & category.ne(TOTAL) & group.notna() & group.ne(ALL_GROUPS) & group.ne(row_group)
-    if mismatch.any():
-        warnings.append(rejections(raw, mismatch, "group_as_written",
-                                   "the heading names another group than the category's; the "
-                                   "category's group was used", file))
-    expected_unit = category.map(lambda c: None if c in (TOTAL, None)
-                                 else taxonomy._category_index().loc[c, "unit"])
+    warn(category.ne(TOTAL) & group.notna() & group.ne(ALL_GROUPS) & group.ne(row_group),
+         "group_as_written", "the heading names another group than the category's; the "
+                             "category's group was used")
+    units = taxonomy.categories().set_index("code")["unit"]
+    expected_unit = category.map(lambda c: None if c in (TOTAL, None) else units[c])
     reject(expected_unit.notna() & expected_unit.ne(unit), "unit",
            expected_unit.map(lambda u: f"this category is counted in {u}"))
 
@@ -91,8 +81,8 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         "source_url": _text(raw, "source_url"), "parent": parent.fillna(""),
         "label_as_written": label, "note": _text(raw, "note"),
         "source_file": table.path.name, "source_line": raw[LINE],
-    })[ok]
-    return rows.reset_index(drop=True), concat(rejected, REJECTED_COLUMNS), concat(warnings, REJECTED_COLUMNS)
+    })[verdicts.ok]
+    return rows.reset_index(drop=True), verdicts.rejected, verdicts.warnings
 
 
 def drop_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

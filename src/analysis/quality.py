@@ -57,8 +57,8 @@ def _table(rows: list[dict], columns: list[str]) -> list[str]:
         return ["(none)", ""]
     out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        out.append("| " + " | ".join(str(row.get(c, "")).replace("|", "\\|").replace("\n", " ")
-                                     for c in columns) + " |")
+        cells = ("" if row.get(c) is None else str(row.get(c)) for c in columns)
+        out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return out + [""]
 
 
