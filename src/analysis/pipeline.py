@@ -13,6 +13,7 @@ from . import __version__, incidents as inc, published as pub, quality, schemas
 from .cleaning import REJECTED_COLUMNS, concat
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
+from .taxonomy import categorical
 from .tables import InputError, RawTable, read_table, write_atomic, write_csv, write_parquet
 
 INPUT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -183,8 +184,6 @@ def _with_folder(frame: pd.DataFrame, folder: Path, reader: _Reader) -> pd.DataF
 
 
 def _finalise_counts(counts: pd.DataFrame) -> pd.DataFrame:
-    from .taxonomy import categorical
-
     out = counts.assign(count=counts["count"].astype("int64"),
                         group=categorical(counts["group"].astype(str), kind="group"),
                         category=categorical(counts["category"].astype(str)))
