@@ -203,3 +203,17 @@ def test_loaders_return_ordered_categoricals(shipped):
     assert list(counts["category"].cat.categories[:3]) == ["murder", "attack", "threat"]
     assert set(counts["source"]) == {"published"}
     assert pd.api.types.is_datetime64_any_dtype(incidents["event_date"])
+
+
+def test_a_published_figure_restated_differently_is_rejected_and_an_equal_one_is_a_duplicate(project):
+    (project.raw_published / "restated.csv").write_text(
+        "month,group_as_written,category_as_written,count\n"
+        "2024-11,pre-trial and judicial claims and lawsuits,TOTAL,10\n"
+        "2024-11,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,12\n",
+        encoding="utf-8")
+    result = run_clean(project)
+    stats = result.report["files"]["data/raw/published/restated.csv"]
+    assert (stats["rows_kept"], stats["rows_rejected"], stats["rows_duplicate"]) == (0, 1, 1)
+    clash = result.rejected[result.rejected["file"] == "data/raw/published/restated.csv"]
+    assert clash["reason"].tolist() == [
+        "the same figure is stated as 10 at published_counts.csv line 139"]

@@ -68,7 +68,8 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     precision = dates.map(lambda p: p.extra or "month")
     reject(event_date.map(lambda d: d > today), "event_date",
            f"a date in the future (after {today.isoformat()})")
-    reject(event_date.map(lambda d: d > _month_end(month)), "event_date",
+    month_end = _month_end(month)
+    reject(event_date.map(lambda d: d > month_end), "event_date",
            f"after the end of the file's month {month}: an incident is logged in the month it is "
            "reported, which cannot come before it happened")
 

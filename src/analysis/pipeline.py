@@ -46,6 +46,13 @@ def _stats(table: RawTable, kept: int, rejected: int, duplicate: int, kind: str)
             "rows_rejected": rejected, "rows_duplicate": duplicate, "notes": table.notes}
 
 
+def _twin_stats(table: RawTable, kind: str, twin: str) -> dict:
+    """A file identical to an earlier one: every record it holds is a duplicate."""
+    stats = _stats(table, 0, len(table.bad_records), len(table.frame), kind)
+    stats["notes"].append(f"identical to {twin}: every row counted as a duplicate")
+    return stats
+
+
 class _Reader:
     """Reads each input once, remembers file-level errors and files seen twice."""
 
@@ -97,13 +104,12 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
             continue
         rejected.append(table.bad_records)
         if twin:
-            files[str(table.path)] = _stats(table, 0, len(table.bad_records), len(table.frame), "incidents")
-            files[str(table.path)]["notes"].append(f"identical to {twin}: every row counted as a duplicate")
+            files[str(table.path)] = _twin_stats(table, "incidents", twin)
             continue
         rows, bad, warn = inc.clean_incident_log(table, today)
-        incident_parts.append(rows.assign(_file=str(table.path)))
+        incident_parts.append(rows)
         incident_tables.append(table)
-        rejected += [bad]
+        rejected.append(bad)
         warnings.append(warn)
 
     published_parts, published_tables, cumulative_parts = [], [], []
@@ -114,27 +120,26 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
             continue
         rejected.append(table.bad_records)
         if twin:
-            files[str(table.path)] = _stats(table, 0, len(table.bad_records), len(table.frame), kind)
-            files[str(table.path)]["notes"].append(f"identical to {twin}: every row counted as a duplicate")
+            files[str(table.path)] = _twin_stats(table, kind, twin)
             continue
         if kind == "cumulative":
             cumulative_parts.append(pub.clean_cumulative(table))
             files[str(table.path)] = _stats(table, len(table.frame), len(table.bad_records), 0, kind)
             continue
         rows, bad, warn = pub.clean_published(table)
-        published_parts.append(rows.assign(_file=str(table.path)))
+        published_parts.append(rows)
         published_tables.append(table)
         rejected.append(bad)
         warnings.append(warn)
 
     # Process data.
-    all_incidents = concat(incident_parts, inc.INCIDENT_COLUMNS + ["_file"])
+    all_incidents = concat(incident_parts, inc.INCIDENT_COLUMNS)
     kept_incidents, dup_incidents, clash_incidents = inc.drop_duplicates(all_incidents)
     kept_incidents = inc.finalise(inc.mark_counted(kept_incidents)) if len(kept_incidents) else \
         pd.DataFrame(columns=inc.INCIDENT_COLUMNS)
     rejected.append(_with_folder(clash_incidents, paths.raw_incidents, reader))
 
-    all_published = concat(published_parts, pub.COUNT_COLUMNS + ["source_file", "source_line", "_file"])
+    all_published = concat(published_parts, pub.COUNT_COLUMNS + ["source_file", "source_line"])
     kept_published, dup_published, clash_published = pub.drop_duplicates(all_published)
     rejected.append(_with_folder(clash_published, paths.raw_published, reader))
 

@@ -92,12 +92,10 @@ def drop_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     duplicate = key.duplicated(subset=subset + ["count"], keep="first")
     unique = key[~duplicate]
     conflict = unique.duplicated(subset=subset, keep="first")
-    first = unique[~conflict].set_index(subset)
-    clashes = unique[conflict]
-    reasons = [f"the same figure is stated as {first.loc[tuple(r[c] for c in subset), 'count']} at "
-               f"{first.loc[tuple(r[c] for c in subset), 'source_file']} line "
-               f"{first.loc[tuple(r[c] for c in subset), 'source_line']}"
-               for _, r in clashes.iterrows()]
+    first = unique[~conflict][subset + ["count", "source_file", "source_line"]]
+    clashes = unique[conflict].merge(first, on=subset, how="left", suffixes=("", "_first"))
+    reasons = [f"the same figure is stated as {n} at {f} line {line}" for n, f, line in
+               zip(clashes["count_first"], clashes["source_file_first"], clashes["source_line_first"])]
     rejected = pd.DataFrame({"file": clashes["source_file"], "line": clashes["source_line"],
                              "column": "count", "value": clashes["count"].astype(str),
                              "reason": reasons}, columns=REJECTED_COLUMNS)
