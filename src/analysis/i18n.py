@@ -1,0 +1,82 @@
+"""Words, month names, numbers and colours in English, Russian and Kazakh, from domain/*.csv."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+import pandas as pd
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .config import DOMAIN_DIR, LANGUAGES
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+@cache
+def _translations() -> pd.DataFrame:
+    return pd.read_csv(DOMAIN_DIR / "translations.csv", dtype=str, keep_default_na=False).set_index("key")
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The text `key` in `lang`, with {placeholders} filled from `values`."""
+    return _translations().loc[key, check_lang(lang)].format(**values)
+
+
+def plural(word: str, n: int, lang: str) -> str:
+    """`word` (a word_* key) in the plural form CLDR gives `n` in `lang` (1 сообщение, 5 сообщений)."""
+    form = Locale.parse(check_lang(lang)).plural_form(n)
+    key = f"word_{word}.{form}"
+    return t(key if key in _translations().index else f"word_{word}.other", lang)
+
+
+def _first_day(month: str) -> date:
+    return date.fromisoformat(f"{month}-01")
+
+
+def month_name(month: str, lang: str) -> str:
+    """The month alone, as in running text: November / ноябрь / қараша."""
+    name = format_date(_first_day(month), "LLLL", locale=check_lang(lang))
+    return name if lang == "en" else name.lower()
+
+
+def month_label(month: str, lang: str) -> str:
+    """Month and year for titles: November 2024 / ноябрь 2024 / қараша 2024."""
+    return f"{month_name(month, lang)} {month[:4]}"
+
+
+def month_tick(month: str, lang: str) -> str:
+    """A short axis label: Nov 24 / нояб. 24 / қар. 24."""
+    label = format_date(_first_day(month), "LLL yy", locale=check_lang(lang))
+    return label if lang == "en" else label.lower()
+
+
+def period_label(start: str, end: str, lang: str) -> str:
+    """January–November 2024 / январь–ноябрь 2024 / қаңтар–қараша 2024."""
+    if start[:4] == end[:4]:
+        first = month_name(start, lang)
+        return f"{first}–{month_name(end, lang)} {end[:4]}" if start != end else month_label(end, lang)
+    return f"{month_label(start, lang)} – {month_label(end, lang)}"
+
+
+def number(value: float, lang: str, digits: int = 0) -> str:
+    """A number as written in `lang`: 1,234 / 1 234; 1.5 / 1,5."""
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=fmt, locale=check_lang(lang))
+
+
+@cache
+def colours() -> dict[str, str]:
+    frame = pd.read_csv(DOMAIN_DIR / "colours.csv", dtype=str, keep_default_na=False)
+    return dict(zip(frame["key"], frame["colour"]))
+
+
+def colour(key: str) -> str:
+    """The fixed colour of a group, category or legal type; grey for anything else."""
+    return colours().get(key, colours()["other_unspecified"])

@@ -1,0 +1,261 @@
+"""Trend computations on the monthly counts: wide tables by month, year-to-date comparisons, intervals.
+
+Every month between the first and the last with data is a row; a month without a stated figure
+is NaN, never zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binomtest
+
+from . import taxonomy
+from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
+from .quality import month_span
+from .regions import regions
+
+LEGAL_TYPES = ["criminal", "civil", "administrative"]
+
+
+def published(counts: pd.DataFrame) -> pd.DataFrame:
+    """The published figures counted in units (not tenge), with plain-string codes."""
+    frame = counts[(counts["source"] == "published") & (counts["unit"] == "count")]
+    return frame.assign(group=frame["group"].astype(str), category=frame["category"].astype(str))
+
+
+def months_with_data(counts: pd.DataFrame) -> list[str]:
+    """Months with any published or logged figure, oldest first."""
+    return sorted(set(counts["month"]))
+
+
+def latest_month(counts: pd.DataFrame) -> str:
+    """The newest month with data."""
+    months = months_with_data(counts)
+    if not months:
+        raise ValueError("there is no month with data: run `analysis clean` on data/raw/ first")
+    return months[-1]
+
+
+def _span(frame: pd.DataFrame, start: str | None, end: str | None) -> list[str]:
+    months = sorted(set(frame["month"]))
+    if not months:
+        return []
+    return month_span([start or months[0], end or months[-1]])
+
+
+def group_totals(counts: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """Month x group: the published group totals, NaN where a month states none."""
+    pub = published(counts)
+    totals = pub[(pub["category"] == TOTAL) & (pub["group"] != ALL_GROUPS)]
+    wide = totals.pivot_table(index="month", columns="group", values="count", aggfunc="sum")
+    return wide.reindex(index=_span(pub, start, end), columns=taxonomy.group_codes()).rename_axis(
+        index="month", columns="group")
+
+
+def category_matrix(counts: pd.DataFrame, categories: list[str] | None = None,
+                    start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """Month x category: the figure each review states for a category, NaN where it states none.
+
+    A top-level item is taken as it is; a category stated only inside another item (nested,
+    e.g. the 456-2 cases inside administrative proceedings) is taken from there.
+    """
+    pub = published(counts)
+    items = pub[~pub["category"].isin([TOTAL, OTHER_UNSPECIFIED])]
+    top = items[items["parent"] == ""].groupby(["month", "category"])["count"].sum()
+    nested = items[(items["parent"] != "") & (items["parent"] != items["category"])]
+    inner = nested.groupby(["month", "category"])["count"].sum()
+    values = top.combine_first(inner)
+    wide = values.unstack("category") if len(values) else pd.DataFrame()
+    codes = categories or [c for c in taxonomy.category_codes() if c in wide.columns]
+    return wide.reindex(index=_span(pub, start, end), columns=codes).rename_axis(
+        index="month", columns="category")
+
+
+def false_information(counts: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.Series:
+    """Month -> false-information cases (Administrative Code 456-2 plus Criminal Code 274)."""
+    cats = taxonomy.categories()
+    codes = cats.loc[cats["false_information"], "code"].tolist()
+    matrix = category_matrix(counts, codes, start, end)
+    return matrix.sum(axis=1, min_count=1).rename("false_information")
+
+
+def rolling_mean(series: pd.Series, window: int) -> pd.Series:
+    """Mean of the stated values in the last `window` calendar months (NaN when none is stated)."""
+    return series.rolling(window, min_periods=1).mean()
+
+
+def legal_claims_by_type(counts: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """Month x legal type (criminal, civil, administrative): top-level items of the claims group."""
+    pub = published(counts)
+    cats = taxonomy.categories().set_index("code")
+    items = pub[(pub["group"] == "legal_claims") & (pub["parent"] == "")
+                & pub["category"].isin(cats.index[cats["in_group_total"]])]
+    items = items.assign(legal_type=items["category"].map(cats["legal_type"]))
+    wide = items.pivot_table(index="month", columns="legal_type", values="count", aggfunc="sum")
+    return wide.reindex(index=_span(pub, start, end), columns=LEGAL_TYPES).rename_axis(
+        index="month", columns="legal_type")
+
+
+def month_breakdown(counts: pd.DataFrame, month: str) -> pd.DataFrame:
+    """One month's figures: each group's total, its top-level items and what is not itemised."""
+    pub = published(counts)
+    rows = pub[(pub["month"] == month) & (pub["group"] != ALL_GROUPS) & (pub["parent"] == "")]
+    rows = rows[rows["category"] != TOTAL]
+    order = {c: i for i, c in enumerate(taxonomy.category_codes() + [OTHER_UNSPECIFIED])}
+    return (rows.assign(_g=rows["group"].map(taxonomy.group_codes().index), _c=rows["category"].map(order))
+            .sort_values(["_g", "_c"])[["group", "category", "count"]].reset_index(drop=True))
+
+
+# --- comparisons with intervals ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RateRatio:
+    ratio: float
+    low: float
+    high: float
+
+    @property
+    def verdict(self) -> str:
+        """more / fewer only when the whole interval lies on one side of no change."""
+        if self.low > 1:
+            return "more"
+        if self.high < 1:
+            return "fewer"
+        return "same"
+
+
+def rate_ratio(current: int, previous: int, level: float = 0.95) -> RateRatio | None:
+    """Ratio of two Poisson counts over equal periods, with the exact (conditional binomial) interval."""
+    current, previous = int(current), int(previous)
+    if current + previous == 0:
+        return None
+    ci = binomtest(current, current + previous, 0.5).proportion_ci(level, method="exact")
+
+    def odds(p: float) -> float:
+        return np.inf if p >= 1 else p / (1 - p)
+
+    ratio = np.inf if previous == 0 else current / previous
+    return RateRatio(ratio, odds(ci.low), odds(ci.high))
+
+
+def year_to_date(counts: pd.DataFrame, month: str) -> pd.DataFrame:
+    """Each group and category: January..`month` against the same months a year before.
+
+    Only months with a stated figure in both years are summed, so the two sums cover the same
+    months; `months` says how many.
+    """
+    year, previous_year = int(month[:4]), int(month[:4]) - 1
+    this = [f"{year}-{m:02d}" for m in range(1, int(month[5:7]) + 1)]
+    before = [f"{previous_year}{m[4:]}" for m in this]
+    groups = group_totals(counts, f"{previous_year}-01", month)
+    cats = category_matrix(counts, None, f"{previous_year}-01", month)
+    rows = []
+    for kind, wide in (("group", groups), ("category", cats)):
+        for code in wide.columns:
+            now = wide[code].reindex(this).to_numpy()
+            then = wide[code].reindex(before).to_numpy()
+            both = ~np.isnan(now) & ~np.isnan(then)
+            if not both.any():
+                continue
+            current, prev = int(now[both].sum()), int(then[both].sum())
+            rr = rate_ratio(current, prev)
+            rows.append({"kind": kind, "code": code,
+                         "group": code if kind == "group" else taxonomy.category_group(code),
+                         "current": current, "previous": prev, "months": int(both.sum()),
+                         "months_list": ",".join(m for m, b in zip(this, both) if b),
+                         "ratio": rr.ratio if rr else np.nan, "low": rr.low if rr else np.nan,
+                         "high": rr.high if rr else np.nan, "verdict": rr.verdict if rr else ""})
+    return pd.DataFrame(rows, columns=["kind", "code", "group", "current", "previous", "months",
+                                       "months_list", "ratio", "low", "high", "verdict"])
+
+
+def _targets(metric: str) -> tuple[str, str] | None:
+    group = taxonomy.match_group(metric)
+    if group in taxonomy.group_codes():
+        return "group", group
+    category = taxonomy.match_category(metric)
+    return ("category", category) if category else None
+
+
+def check_cumulative(counts: pd.DataFrame, cumulative: pd.DataFrame) -> pd.DataFrame:
+    """The published year-to-date and monthly figures against the sums of the monthly counts.
+
+    A computed sum that falls short of the stated figure is explained when months of the period
+    have no data; a sum above it, or short of it with every month present, is not.
+    """
+    groups = group_totals(counts)
+    cats = taxonomy.categories()
+    rows = []
+    figures = cumulative[(cumulative["unit"] == "count") & cumulative["start_month"].notna()]
+    for fig in figures.itertuples():
+        target = _targets(fig.metric_as_written)
+        if target is None:
+            continue
+        kind, code = target
+        if kind == "group":
+            series = groups[code]
+        else:
+            family = [code] + cats.loc[cats["parent"] == code, "code"].tolist()
+            series = category_matrix(counts, family).sum(axis=1, min_count=1)
+        for period_start, period_end, stated, role in (
+                (fig.start_month, fig.end_month, fig.value, "stated"),
+                (fig.comparison_start, fig.comparison_end, fig.comparison_value, "comparison")):
+            if period_start is None or pd.isna(period_start) or pd.isna(stated):
+                continue
+            months = month_span([period_start, period_end])
+            values = series.reindex(months)
+            with_data = int(values.notna().sum())
+            if not with_data:
+                continue  # nothing to compare with
+            computed = float(values.sum())
+            agrees = with_data == len(months) and computed == stated
+            explained = bool(not agrees and with_data < len(months) and computed <= stated)
+            rows.append({"period": f"{period_start}/{period_end}", "metric_as_written": fig.metric_as_written,
+                         "role": role, "target": code, "stated": float(stated), "computed": computed,
+                         "months_in_period": len(months), "months_with_data": with_data,
+                         "agrees": bool(agrees), "explained_by_missing_months": explained,
+                         "source_url": fig.source_url})
+    return pd.DataFrame(rows, columns=["period", "metric_as_written", "role", "target", "stated",
+                                       "computed", "months_in_period", "months_with_data", "agrees",
+                                       "explained_by_missing_months", "source_url"])
+
+
+# --- named incidents ------------------------------------------------------------------------------
+
+def _between(incidents: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
+    month = incidents["report_month"]
+    keep = pd.Series(True, index=incidents.index)
+    if start:
+        keep &= month >= start
+    if end:
+        keep &= month <= end
+    return incidents[keep & incidents["counted"]]
+
+
+def incidents_by_region(incidents: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """All 17 regions and 3 cities with the number of named incidents (zeros included)."""
+    chosen = _between(incidents, start, end)
+    counts = chosen["region_iso"].value_counts()
+    table = regions()[["iso_code", "kind", "name_en", "name_ru", "name_kk"]]
+    return table.assign(incidents=table["iso_code"].map(counts).fillna(0).astype(int)).reset_index(drop=True)
+
+
+def amounts_by_category(incidents: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """Sum and number of the amounts in tenge named with incidents, by category."""
+    chosen = _between(incidents, start, end).dropna(subset=["amount_kzt"])
+    chosen = chosen.assign(category=chosen["category"].astype(str))
+    table = chosen.groupby("category")["amount_kzt"].agg(["sum", "count"]).rename(
+        columns={"sum": "amount_kzt", "count": "incidents"})
+    order = [c for c in taxonomy.category_codes() if c in table.index]
+    return table.reindex(order).reset_index().astype({"amount_kzt": "int64", "incidents": "int64"})
+
+
+def incidents_by(incidents: pd.DataFrame, column: str, start: str | None = None,
+                 end: str | None = None) -> pd.DataFrame:
+    """Counted named incidents by one column (victim_type, perpetrator_type, legal_code, ...)."""
+    chosen = _between(incidents, start, end)
+    values = chosen[column].astype(object).where(chosen[column].notna() & chosen[column].astype(str).ne(""), "unknown")
+    return values.value_counts().rename_axis(column).rename("incidents").reset_index()
