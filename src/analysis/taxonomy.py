@@ -77,6 +77,11 @@ def category_label(code: str, lang: str = "en") -> str:
                                   "kk": "Басқа (нақтыланбаған)"}}[code][lang]
 
 
+def group_short_label(code: str, lang: str = "en") -> str:
+    """A group's short name (rights of journalists / права журналистов / ...)."""
+    return groups().set_index("code").loc[code, f"short_{lang}"]
+
+
 @cache
 def _category_index() -> pd.DataFrame:
     return categories().set_index("code")

@@ -1,0 +1,182 @@
+"""Chart primitives: each takes the data to draw and the words already in the reader's language.
+
+All use the package style (`analysis.publication`), fixed colours per category, and a source line
+inside the image. A month without data is drawn as an empty, lightly shaded slot, never as zero.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from contextlib import contextmanager
+from typing import Iterator
+
+import matplotlib
+
+matplotlib.use("agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from .i18n import colour, month_tick, number  # noqa: E402
+
+STYLE = "analysis.publication"
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    with plt.style.context(STYLE):
+        yield
+
+
+def _figure(size: tuple[float, float] | None = None) -> tuple[Figure, plt.Axes]:
+    fig = plt.figure(figsize=size) if size else plt.figure()
+    return fig, fig.add_subplot()
+
+
+SOURCE_HEIGHT = 0.22  # inches kept at the bottom for the source line
+
+
+def _finish(fig: Figure, ax: plt.Axes, title: str, source: str,
+            legend: tuple[list, list[str], int] | None = None) -> Figure:
+    """Title at the top left, an optional legend and the source line at the bottom.
+
+    The legend and the source line sit below the plot in space the layout leaves free for them,
+    so they never overlap the axes or each other, whatever the language's label lengths.
+    """
+    fig.suptitle("\n".join(textwrap.wrap(title, 85)), x=0.01, ha="left", fontsize=9, fontweight="bold")
+    height = fig.get_figheight()
+    fig.text(0.01, 0.05 / height, source, fontsize=6, color="#555555", ha="left", va="bottom")
+    reserved = SOURCE_HEIGHT
+    if legend is not None:
+        handles, labels, ncols = legend
+        box = fig.legend(handles, _wrap(labels, 80 // ncols), loc="lower left", ncols=ncols,
+                         bbox_to_anchor=(0.01, SOURCE_HEIGHT / height))
+        reserved += box.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + 0.05
+    fig.get_layout_engine().set(rect=(0, reserved / height, 1, 1 - reserved / height))
+    return fig
+
+
+def _wrap(labels: list[str], width: int = 38) -> list[str]:
+    return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]
+
+
+def _month_axis(ax: plt.Axes, months: list[str], lang: str) -> None:
+    step = max(1, int(np.ceil(len(months) / 14)))
+    ticks = list(range(0, len(months), step))
+    ax.set_xticks(ticks, [month_tick(months[i], lang) for i in ticks], rotation=45, ha="right")
+    ax.set_xlim(-0.6, len(months) - 0.4)
+
+
+def _shade_missing(ax: plt.Axes, missing: np.ndarray) -> None:
+    for i in np.flatnonzero(missing):
+        ax.axvspan(i - 0.5, i + 0.5, color=colour("no_data"), lw=0, zorder=0)
+
+
+def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: str, ylabel: str,
+                          source: str, no_data: str, lang: str) -> Figure:
+    """Bars per month stacked by column (groups or legal types); months with no value shaded."""
+    with style():
+        fig, ax = _figure((6.3, 4.2))
+        months = list(wide.index)
+        x = np.arange(len(months))
+        missing = wide.isna().all(axis=1).to_numpy()
+        _shade_missing(ax, missing)
+        bottom = np.zeros(len(months))
+        for column in wide.columns:
+            values = wide[column].fillna(0).to_numpy()
+            ax.bar(x[~missing], values[~missing], bottom=bottom[~missing], color=colour(column),
+                   label=labels[column], width=0.75)
+            bottom += values
+        _month_axis(ax, months, lang)
+        ax.set_ylabel(ylabel)
+        handles, names = ax.get_legend_handles_labels()
+        if missing.any():
+            handles.append(Patch(color=colour("no_data")))
+            names.append(no_data)
+        ax.set_ylim(0, max(bottom.max(), 1) * 1.1)
+        ncols = 1 if max(len(n) for n in names) > 40 else 2
+        return _finish(fig, ax, title, source, (handles, names, ncols))
+
+
+def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel: str,
+          value_label: str, smooth_label: str, source: str, lang: str) -> Figure:
+    """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps)."""
+    with style():
+        fig, ax = _figure()
+        months = list(series.index)
+        x = np.arange(len(months))
+        _shade_missing(ax, series.isna().to_numpy())
+        ax.plot(x, smooth.to_numpy(), color=colour(key), lw=1.6, label=smooth_label)
+        ax.plot(x, series.to_numpy(), "o", color=colour(key), ms=4, mfc="white", mew=1.2,
+                label=value_label)
+        _month_axis(ax, months, lang)
+        ax.set_ylabel(ylabel)
+        top = np.nanmax(series.to_numpy()) if series.notna().any() else 1
+        ax.set_ylim(0, max(top, 1) * 1.25)
+        handles, names = ax.get_legend_handles_labels()
+        return _finish(fig, ax, title, source, (handles, names, 2))
+
+
+def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,
+            not_stated: str, lang: str) -> Figure:
+    """Categories (rows) x months (columns); cells not stated are grey and empty."""
+    import seaborn as sns
+
+    with style():
+        height = 1.6 + 0.28 * len(matrix.index)
+        fig, ax = _figure((6.3, max(2.6, height)))
+        ax.set_facecolor(colour("no_data"))
+        sns.heatmap(matrix, ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False, annot=True,
+                    fmt=".0f", annot_kws={"fontsize": 6}, linewidths=0.5, linecolor="white")
+        ax.grid(False)
+        ax.set_yticks(np.arange(len(row_labels)) + 0.5, _wrap(row_labels, 45), rotation=0)
+        months = list(matrix.columns)
+        ax.set_xticks(np.arange(len(months)) + 0.5, [month_tick(m, lang) for m in months],
+                      rotation=45, ha="right")
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        return _finish(fig, ax, title, source, ([Patch(color=colour("no_data"))], [not_stated], 1))
+
+
+def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], title: str,
+                previous_label: str, current_label: str, ratio_labels: list[str], source: str,
+                lang: str) -> Figure:
+    """Horizontal pairs: previous period (light) and current period (dark), ratio on the right."""
+    with style():
+        fig, ax = _figure((6.3, 1.6 + 0.55 * len(table)))
+        y = np.arange(len(table))[::-1]
+        for yi, key, prev, cur in zip(y, keys, table["previous"], table["current"]):
+            ax.barh(yi + 0.18, prev, height=0.34, color=colour(key), alpha=0.4)
+            ax.barh(yi - 0.18, cur, height=0.34, color=colour(key))
+        top = max(table[["previous", "current"]].to_numpy().max(), 1)
+        for yi, prev, cur, text in zip(y, table["previous"], table["current"], ratio_labels):
+            ax.text(prev + top * 0.01, yi + 0.18, number(prev, lang), va="center", fontsize=6)
+            ax.text(cur + top * 0.01, yi - 0.18, number(cur, lang), va="center", fontsize=6)
+            ax.text(top * 1.45, yi, text, va="center", ha="right", fontsize=7)
+        ax.set_yticks(y, _wrap(labels))
+        ax.set_xlim(0, top * 1.5)
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        return _finish(fig, ax, title, source, ([Patch(color="#888888", alpha=0.4), Patch(color="#888888")],
+                                                [previous_label, current_label], 2))
+
+
+def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], title: str,
+                    xlabel: str, source: str, lang: str, digits: int = 0) -> Figure:
+    """One bar per row in the given order (all rows shown, zeros included), value at the end."""
+    with style():
+        fig, ax = _figure((6.3, 1.3 + 0.24 * len(values)))
+        y = np.arange(len(values))[::-1]
+        ax.barh(y, values.to_numpy(), color=[colour(k) for k in keys], height=0.7)
+        top = max(float(values.max()), 1.0)
+        for yi, v in zip(y, values.to_numpy()):
+            ax.text(v + top * 0.01, yi, number(v, lang, digits), va="center", fontsize=6)
+        ax.set_yticks(y, _wrap(labels, 45))
+        ax.set_xlim(0, top * 1.12)
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        return _finish(fig, ax, title, source)
