@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies
 
-report: $(STAMP) ## Clean data/raw/ into data/processed/ and write reports/data_quality.{json,md}
-	$(BIN)/analysis clean
+report: $(STAMP) ## Clean data/raw/, then figures, summaries and notebooks for the newest month (three languages)
+	$(BIN)/analysis clean; status=$$?; $(BIN)/analysis report || exit 1; exit $$status
 
 lab: $(STAMP) ## Open JupyterLab on the project
 	$(BIN)/jupyter lab

@@ -34,6 +34,30 @@ def _clean(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .runner import ParameterError, run_report
+
+    paths = Paths(args.root)
+    try:
+        result = run_report(paths, month=args.month, every=args.all, langs=args.lang,
+                            categories=args.categories, rolling=args.rolling, timeout=args.timeout)
+    except ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for run, problem in result.failures.items():
+        print(f"error: notebooks/{run.notebook}.py for {run.month} ({run.lang}) failed: {problem}",
+              file=sys.stderr)
+    done = len(result.runs) - len(result.failures)
+    months = sorted({r.month for r in result.runs})
+    print(f"report: {done} of {len(result.runs)} notebook runs succeeded for {', '.join(months)}; "
+          f"figures in reports/figures/, summaries and HTML in reports/<month>/, executed "
+          f"notebooks in reports/notebooks/")
+    return 0 if result.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="analysis", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -42,6 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     clean = sub.add_parser("clean", help="raw data -> data/processed/ and reports/data_quality.*")
     clean.set_defaults(func=_clean)
+    report = sub.add_parser("report", help="run the notebooks: figures, summaries, HTML")
+    which = report.add_mutually_exclusive_group()
+    which.add_argument("--month", help="the month to report on, YYYY-MM")
+    which.add_argument("--latest", action="store_true", help="the newest month with data (default)")
+    which.add_argument("--all", action="store_true", help="every month with data")
+    report.add_argument("--lang", default="en,ru,kk", help="languages, comma-separated (default: en,ru,kk)")
+    report.add_argument("--categories", default="all",
+                        help="category codes for the trend charts, comma-separated, or 'all'")
+    report.add_argument("--rolling", type=int, default=3, help="months in the rolling mean (default 3)")
+    report.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take")
+    report.set_defaults(func=_report)
     return parser
 
 

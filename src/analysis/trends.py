@@ -6,6 +6,7 @@ is NaN, never zero.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from . import taxonomy
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
 from .quality import month_span
 from .regions import regions
+from .text import normalise_text
 
 LEGAL_TYPES = ["criminal", "civil", "administrative"]
 
@@ -172,9 +174,17 @@ def year_to_date(counts: pd.DataFrame, month: str) -> pd.DataFrame:
                                        "months_list", "ratio", "low", "high", "verdict"])
 
 
+_LEGAL_TYPE_WORDS = re.compile(r"(civil|гражданск|азаматтық|criminal|уголовн|қылмыстық|"
+                               r"administrative|административ|әкімшілік)")
+
+
 def _targets(metric: str) -> tuple[str, str] | None:
+    """What a cumulative figure counts: a group, or a category (a claim type names a category)."""
     group = taxonomy.match_group(metric)
     if group in taxonomy.group_codes():
+        category = taxonomy.match_category(metric, group)
+        if category and _LEGAL_TYPE_WORDS.search(normalise_text(metric)):
+            return "category", category
         return "group", group
     category = taxonomy.match_category(metric)
     return ("category", category) if category else None

@@ -1,0 +1,63 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Monthly review
+#
+# The counts one month's review states, the opening text of the review written from them, and the
+# comparison with the same months of the previous year.
+
+# %% tags=["parameters"]
+month = "2024-11"  # the month of the review, YYYY-MM
+lang = "en"  # language of the texts and figures: en, ru or kk
+
+# %%
+from IPython.display import Markdown, display
+
+from analysis import figures, load_cumulative, load_monthly_counts, trends
+from analysis.publish import Publication
+
+counts = load_monthly_counts()
+out = Publication(month, lang)
+
+# %% [markdown]
+# The opening of the review, written from the counts (also saved as `reports/<month>/summary.<lang>.md`).
+
+# %%
+display(Markdown(out.summary(counts)))
+
+# %% [markdown]
+# Each group's items as the review lists them; "other" is the group total minus the items listed.
+
+# %%
+out.figure(figures.month_categories(counts, month))
+
+# %% [markdown]
+# January to this month against the same months of the previous year, summed over the months with
+# data in both years. The ratio carries a 95% Poisson interval: a change is only called one when
+# the interval excludes no change.
+
+# %%
+out.figure(figures.ytd_comparison(counts, month))
+
+# %%
+trends.year_to_date(counts, month)
+
+# %% [markdown]
+# Figures the reviews state for a period ending this year, against the sums of the monthly counts.
+# A shortfall is explained when months of the period have no data.
+
+# %%
+check = trends.check_cumulative(counts, load_cumulative())
+check[check["period"].str.contains(month[:4], regex=False)]
