@@ -53,11 +53,12 @@ def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, s
     for lang in langs:
         fig = spec.draw(lang)
         try:
-            for fmt in FORMATS:
-                path = folder / f"{spec.name}.{lang}.{fmt}"
-                write_atomic(path, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt,
-                                                                   metadata=SAVE_METADATA[fmt]))
-                written.append(path)
+            with plots.style():  # the style's pdf.fonttype, svg.hashsalt and dpi apply when saving
+                for fmt in FORMATS:
+                    path = folder / f"{spec.name}.{lang}.{fmt}"
+                    write_atomic(path, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt,
+                                                                       metadata=SAVE_METADATA[fmt]))
+                    written.append(path)
         finally:
             plt.close(fig)
     csv_path = folder / f"{spec.name}.csv"

@@ -156,7 +156,7 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
     counts, inconsistencies = pub.add_other_unspecified(counts)
     inconsistencies += pub.check_overall_totals(counts) + pub.check_repeated_categories(counts)
     counts = _finalise_counts(counts)
-    cumulative = concat(cumulative_parts, [])
+    cumulative = concat(cumulative_parts, pub.CUMULATIVE_COLUMNS)
     all_rejected = concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable")
     all_warnings = concat(warnings, REJECTED_COLUMNS)
 

@@ -168,6 +168,9 @@ def check_repeated_categories(counts: pd.DataFrame) -> list[dict]:
 
 # --- year-to-date and yearly figures -----------------------------------------------------------
 
+CUMULATIVE_COLUMNS = ["period", "start_month", "end_month", "metric_as_written", "value_as_written",
+                      "value", "unit", "comparison_start", "comparison_end", "comparison_value",
+                      "source_url", "note", "source_file", "source_line"]
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:\s*(?:/|to|-|–)\s*(\d{4})(?:-(\d{2}))?)?$")
 
 
@@ -199,4 +202,4 @@ def clean_cumulative(table: RawTable) -> pd.DataFrame:
         "comparison_value": pd.to_numeric(_text(raw, "comparison_value"), errors="coerce"),
         "source_url": _text(raw, "source_url"), "note": _text(raw, "note"),
         "source_file": table.path.name, "source_line": raw[LINE],
-    })
+    }, columns=CUMULATIVE_COLUMNS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +62,8 @@ def parse_categories(text: str) -> str | list[str]:
     codes = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [c for c in codes if c not in category_codes()]
     if not codes or unknown:
-        raise ParameterError(f"--categories: unknown category code(s) {', '.join(unknown) or text!r}; "
+        named = ", ".join(unknown) or repr(text)
+        raise ParameterError(f"--categories: unknown category code(s) {named}; "
                              f"expected 'all' or codes from src/analysis/domain/categories.csv "
                              f"such as refusal_of_information, threat")
     return codes
@@ -97,6 +99,26 @@ def plan(counts: pd.DataFrame, months: list[str], langs: list[str], categories: 
     runs += [Run("named_incidents", newest, lang, {"start": first, "end": newest, "lang": lang})
              for lang in langs]
     return runs
+
+
+def _kernel_manager():
+    """Kernels talk over local sockets in a private folder, not TCP ports: no port races, no warning."""
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(Path(tempfile.mkdtemp(prefix="adilsoz-kernel-")) / "kernel"))
+            super().__init__(**kwargs)
+
+        async def cleanup_resources(self, restart: bool = False) -> None:
+            await super().cleanup_resources(restart=restart)
+            if not restart:
+                shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
+
+    return IPCKernelManager
 
 
 def _notebook(paths: Paths, name: str):
@@ -137,7 +159,8 @@ def execute(run: Run, paths: Paths, timeout: int) -> str | None:
     try:
         pm.execute_notebook(_notebook(paths, run.notebook), str(out), parameters=run.parameters,
                             kernel_name=KERNEL, cwd=str(paths.root), execution_timeout=timeout,
-                            start_timeout=120, progress_bar=False, log_output=False)
+                            start_timeout=120, progress_bar=False, log_output=False,
+                            kernel_manager_class=_kernel_manager())
     except PapermillExecutionError as exc:
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count}); see {out.relative_to(paths.root)}"
     except Exception as exc:  # a kernel that died or timed out: the run failed, the others go on

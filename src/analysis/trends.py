@@ -183,7 +183,8 @@ def _targets(metric: str) -> tuple[str, str] | None:
     group = taxonomy.match_group(metric)
     if group in taxonomy.group_codes():
         category = taxonomy.match_category(metric, group)
-        if category and _LEGAL_TYPE_WORDS.search(normalise_text(metric)):
+        head = normalise_text(metric).split("(")[0]  # "(2 civil, 1 criminal)" details a group figure
+        if category and _LEGAL_TYPE_WORDS.search(head):
             return "category", category
         return "group", group
     category = taxonomy.match_category(metric)

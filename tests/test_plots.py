@@ -1,0 +1,133 @@
+"""Chart primitives against baseline images, fonts, colours, and reproducible files."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import figures, plots, taxonomy
+from analysis.i18n import colour, colours, t
+
+MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]
+KAZAKH = "ә ғ қ ң ө ұ ү һ і Ә Ғ Қ Ң Ө Ұ Ү Һ І"
+
+
+def _groups() -> pd.DataFrame:
+    """SYNTHETIC totals for one year, with two months without data."""
+    rng = np.random.default_rng(7)
+    wide = pd.DataFrame(rng.integers(3, 25, size=(12, 3)), index=MONTHS,
+                        columns=taxonomy.group_codes()).astype(float)
+    wide.loc[["2024-06", "2024-10"]] = np.nan
+    return wide
+
+
+MPL = dict(style="analysis.publication", tolerance=3, savefig_kwargs={"dpi": 100})
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_stacked_bars_leave_months_without_data_empty():
+    labels = {g: taxonomy.category_label(g, "kk") for g in taxonomy.group_codes()}
+    return plots.stacked_bars_by_month(_groups(), labels=labels, title=t("title_groups_stacked", "kk",
+                                       start="қаңтар 2024", end="желтоқсан 2024"),
+                                       ylabel=t("axis_reports", "kk"), source=KAZAKH,
+                                       no_data=t("no_data", "kk"), lang="kk")
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_trend_with_rolling_mean():
+    series = _groups()["access_to_information"]
+    smooth = series.rolling(3, min_periods=1).mean().where(series.notna())
+    return plots.trend(series, smooth, key="refusal_of_information", title="Отказ в информации",
+                       ylabel="Сообщения", value_label="За месяц", smooth_label="скользящее среднее",
+                       source="Источник: тест", lang="ru")
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_heatmap_greys_what_is_not_stated():
+    matrix = _groups().T
+    matrix.iloc[0, :4] = np.nan
+    return plots.heatmap(matrix, row_labels=["A", "B", "C"], title="Heat map", source="Source: test",
+                         not_stated="not stated", lang="en")
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_paired_bars_with_ratios():
+    table = pd.DataFrame({"previous": [27, 51, 18], "current": [42, 25, 30]})
+    return plots.paired_bars(table, labels=["Rights", "Access", "Claims"], keys=taxonomy.group_codes(),
+                             title="January–November 2024 against 2023", previous_label="2023",
+                             current_label="2024", ratio_labels=["×1.6", "×0.5", "×1.7"],
+                             source="Source: test", lang="en")
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_horizontal_bars_show_zeros():
+    values = pd.Series([11, 25, 0, 3])
+    return plots.horizontal_bars(values, labels=["Астана", "Алматы", "Шымкент", "Абай облысы"],
+                                 keys=["attack", "threat", "other", "detention"], title="Өңірлер",
+                                 xlabel="Оқиғалар", source="Дереккөз: тест", lang="kk")
+
+
+def test_kazakh_and_cyrillic_render_without_missing_glyphs(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.horizontal_bars(pd.Series([1, 2]), labels=[KAZAKH, "ёЁ щЩ"], keys=["a", "b"],
+                                    title=KAZAKH, xlabel=KAZAKH, source=KAZAKH, lang="kk")
+        fig.savefig(tmp_path / "glyphs.png")
+        fig.savefig(tmp_path / "glyphs.pdf")
+        plt.close(fig)
+
+
+def test_every_category_and_group_has_a_fixed_colour_and_other_is_grey():
+    palette = colours()
+    assert set(taxonomy.category_codes()) <= set(palette)
+    assert set(taxonomy.group_codes()) <= set(palette)
+    assert colour("other_unspecified") == "#BBBBBB"
+    assert colour("anything unknown") == "#BBBBBB"
+    for group in taxonomy.group_codes():  # categories shown together get distinct colours
+        cats = taxonomy.categories().query("group == @group and parent == ''")["code"]
+        shown = [palette[c] for c in cats]
+        assert len(shown) == len(set(shown)), group
+
+
+@pytest.fixture
+def spec():
+    counts = pd.DataFrame({
+        "month": ["2024-01", "2024-01", "2024-03", "2024-03"], "group": ["legal_claims"] * 4,
+        "category": ["total", "civil_claims", "total", "civil_claims"], "unit": "count",
+        "count": [5, 3, 4, 4], "source": "published", "source_url": "", "parent": "",
+        "label_as_written": "", "note": ""})
+    return figures.groups_stacked(counts, "2024-01", "2024-03", "2024-03")
+
+
+def test_svg_and_pdf_are_byte_identical_when_made_again(tmp_path, spec):
+    first, second = tmp_path / "a", tmp_path / "b"
+    figures.export(spec, first, ["en", "ru"], {"data/raw/x.csv": "abc"})
+    figures.export(spec, second, ["en", "ru"], {"data/raw/x.csv": "abc"})
+    for name in ["groups_stacked.en.svg", "groups_stacked.en.pdf", "groups_stacked.ru.pdf",
+                 "groups_stacked.en.png", "groups_stacked.csv", "groups_stacked.json"]:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_export_writes_data_and_metadata_in_three_languages(tmp_path, spec):
+    written = figures.export(spec, tmp_path, ["kk"], {"data/raw/x.csv": "abc"})
+    assert {p.name for p in written} == {"groups_stacked.kk.png", "groups_stacked.kk.svg",
+                                         "groups_stacked.kk.pdf", "groups_stacked.csv", "groups_stacked.json"}
+    meta = json.loads((tmp_path / "groups_stacked.json").read_text(encoding="utf-8"))
+    assert set(meta["title"]) == set(meta["caption"]) == set(meta["alt_text"]) == {"en", "ru", "kk"}
+    assert meta["inputs"] == {"data/raw/x.csv": "abc"} and meta["package_version"]
+    assert meta["parameters"] == {"start": "2024-01", "end": "2024-03"}
+    data = pd.read_csv(tmp_path / "groups_stacked.csv")
+    assert data["month"].tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert data["legal_claims"].isna().tolist() == [False, True, False]
+    pdf = (tmp_path / "groups_stacked.kk.pdf").read_bytes()
+    assert b"/FontFile2" in pdf and b"/Subtype /Type3" not in pdf  # TrueType embedded
+    assert b"CreationDate" not in pdf
+    from PIL import Image
+    with Image.open(tmp_path / "groups_stacked.kk.png") as image:
+        assert round(image.info["dpi"][0]) == 300
+        assert "Software" not in image.info

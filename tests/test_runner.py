@@ -1,0 +1,86 @@
+"""`analysis report`: parameters checked before any kernel starts; notebooks run by papermill."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.config import Paths
+from analysis.pipeline import run_clean
+from analysis.runner import ParameterError, run_report
+from conftest import FIXTURES, ROOT
+
+
+@pytest.fixture(scope="module")
+def small_project(tmp_path_factory) -> Paths:
+    """Published counts of four months and one SYNTHETIC incident log, with the notebooks."""
+    root = tmp_path_factory.mktemp("small")
+    paths = Paths(root)
+    paths.raw_published.mkdir(parents=True)
+    paths.raw_incidents.mkdir(parents=True)
+    lines = (ROOT / "data/raw/published/published_counts.csv").read_text(encoding="utf-8").splitlines()
+    keep = [lines[0]] + [line for line in lines[1:] if line[:7] in ("2023-05", "2023-06", "2024-05", "2024-11")]
+    (paths.raw_published / "published_counts.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "messy" / "utf8_comma_en" / "2024-11.csv", paths.raw_incidents / "2024-11.csv")
+    shutil.copytree(ROOT / "notebooks", paths.notebooks)
+    assert run_clean(paths).ok
+    return paths
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"month": "2024-13"}, "expected a month as YYYY-MM"),
+    ({"month": "../../etc"}, "expected a month as YYYY-MM"),
+    ({"month": "2024-11; rm -rf"}, "expected a month as YYYY-MM"),
+    ({"month": "2019-01"}, "no data for this month"),
+    ({"categories": "threat,weather"}, "unknown category code(s) weather"),
+    ({"langs": "en,fr"}, "expected a comma-separated list of en, ru, kk"),
+    ({"rolling": 0}, "--rolling"),
+])
+def test_bad_parameters_are_refused_before_any_kernel(small_project, kwargs, words):
+    with pytest.raises(ParameterError) as caught:
+        run_report(small_project, progress=False, **kwargs)
+    assert words in str(caught.value)
+    assert not (small_project.reports / "notebooks").exists()
+
+
+def test_cli_refuses_a_bad_month_in_one_line(small_project):
+    done = subprocess.run([sys.executable, "-m", "analysis", "--root", str(small_project.root), "report",
+                           "--month", "2024-13"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("error: --month: expected a month as YYYY-MM (for example 2024-11); "
+                                   "found '2024-13'")
+
+
+@pytest.mark.notebooks
+def test_every_notebook_runs_and_a_failure_is_kept_and_reported(small_project):
+    broken = small_project.notebooks / "named_incidents.py"
+    original = broken.read_text(encoding="utf-8")
+    broken.write_text(original + '\n# %%\nraise RuntimeError("deliberate failure")\n', encoding="utf-8")
+    try:
+        result = run_report(small_project, langs="en", categories="threat", progress=False, timeout=300)
+    finally:
+        broken.write_text(original, encoding="utf-8")
+    reports = small_project.reports
+    assert [r.notebook for r in result.failures] == ["named_incidents"]
+    problem = next(iter(result.failures.values()))
+    assert "deliberate failure" in problem and "named_incidents_2024-11.en.ipynb" in problem
+    for name in ("monthly_review", "trends", "named_incidents"):
+        assert (reports / "notebooks" / f"{name}_2024-11.en.ipynb").exists()
+    for name in ("monthly_review", "trends"):
+        html = (reports / "2024-11" / f"{name}.en.html").read_text(encoding="utf-8")
+        assert "from analysis import" not in html  # no code cells for readers
+    summary = (reports / "2024-11" / "summary.en.md").read_text(encoding="utf-8")
+    assert "10 reports of violations of the rights of journalists" in summary
+    figures = reports / "figures" / "2024-11"
+    for name in ("month_categories", "ytd_comparison", "groups_stacked", "false_information_trend",
+                 "trend_refusal_of_information", "trend_threat", "category_heatmap",
+                 "legal_claims_by_type", "incidents_by_region"):
+        for suffix in (".en.png", ".en.svg", ".en.pdf", ".csv", ".json"):
+            assert (figures / f"{name}{suffix}").exists(), name + suffix
+    meta = json.loads((figures / "ytd_comparison.json").read_text(encoding="utf-8"))
+    assert "data/raw/published/published_counts.csv" in meta["inputs"]

@@ -1,0 +1,71 @@
+"""The review opening written from the data."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from analysis.config import Paths
+from analysis.pipeline import run_clean
+from analysis.summary import review_summary
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def counts(tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    return run_clean(Paths(root)).counts
+
+
+def _group_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("- ") and "**" not in line]
+
+
+def test_english_summary_for_2024_11_states_exactly_the_published_counts(counts):
+    text = review_summary(counts, "2024-11", "en")
+    lines = _group_lines(text)
+    assert lines[0].startswith("- 10 reports of violations of the rights of journalists")
+    assert "1 case: attack on a journalist" in lines[0]
+    assert "3 cases: interference in media activities" in lines[0]
+    assert "2 cases: threat" in lines[0]
+    assert "4 not itemised" in lines[0]  # 10 - (1 + 3 + 2)
+    assert lines[1].startswith("- 12 reports related to the right to freely receive")
+    assert "7 cases: refusal or restriction of socially significant information" in lines[1]
+    assert lines[2].startswith("- 10 pre-trial and judicial claims and lawsuits")
+    assert "3 cases: administrative case (of which administrative case for false information: 2)" in lines[2]
+    stated = sorted(int(n) for line in lines for n in re.findall(r"\b\d+\b", line))
+    published = counts[(counts["month"] == "2024-11") & (counts["source"] == "published")]
+    assert stated == sorted(published["count"].astype(int).tolist())
+
+
+def test_russian_plural_forms(counts):
+    text = review_summary(counts, "2024-11", "ru")
+    assert "10 сообщений о нарушениях прав журналистов" in text
+    assert "нападение на журналиста — 1 случай" in text
+    assert "угроза — 2 случая" in text
+    assert "гражданский иск о защите чести и достоинства — 7 случаев" in text
+    assert "10 претензий и исков" in text
+    assert "За ноябрь 2024 года зафиксировано:" in text
+
+
+def test_kazakh_summary(counts):
+    text = review_summary(counts, "2024-11", "kk")
+    assert "2024 жылғы қараша айында мыналар тіркелді:" in text
+    assert "құқықтарын бұзу туралы 10 хабарлама" in text
+
+
+def test_year_to_date_comparison_is_worded_by_its_interval(counts):
+    text = review_summary(counts, "2024-11", "en")
+    assert "42 in 2024 against 27 in the same months of 2023 (2 months with data in both years): no clear change" in text
+    assert "2.0 times fewer" in text
+
+
+def test_a_month_without_data_says_so(counts):
+    assert "has not been read into the data" in review_summary(counts, "2024-10", "en")
+
+
+def test_no_comparison_when_the_previous_year_has_no_month(counts):
+    assert "No year-to-date comparison" in review_summary(counts, "2023-04", "en")

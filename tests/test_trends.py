@@ -1,0 +1,101 @@
+"""Trend computations on the shipped published counts."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.pipeline import run_clean
+from analysis import trends
+
+
+@pytest.fixture(scope="module")
+def cleaned(tmp_path_factory):
+    import shutil
+    from analysis.config import Paths
+    from conftest import ROOT
+
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    result = run_clean(Paths(root))
+    return result.counts, result.cumulative, result.incidents
+
+
+def test_months_without_data_are_gaps_not_zeros(cleaned):
+    counts, _, _ = cleaned
+    wide = trends.group_totals(counts, "2024-01", "2024-11")
+    assert list(wide.index) == [f"2024-{m:02d}" for m in range(1, 12)]
+    assert wide.loc["2024-06"].isna().all() and wide.loc["2024-10"].isna().all()
+    assert wide.loc["2024-11"].tolist() == [10, 12, 10]
+    assert not (wide == 0).any().any()
+
+
+def test_false_information_adds_456_2_and_274_including_nested_items(cleaned):
+    counts, _, _ = cleaned
+    series = trends.false_information(counts, "2024-01", "2024-11")
+    assert series["2024-02"] == 2  # criminal 274, listed at top level
+    assert series["2024-11"] == 2  # 456-2, nested inside administrative proceedings
+    assert series["2024-09"] == 3
+    assert math.isnan(series["2024-07"])
+
+
+def test_category_matrix_does_not_double_count_nested_details(cleaned):
+    counts, _, _ = cleaned
+    dec = trends.category_matrix(counts, ["unauthorised_access_ddos", "blocking"], "2023-12", "2023-12")
+    assert dec.loc["2023-12"].tolist() == [21, 3]
+
+
+def test_legal_claims_by_type(cleaned):
+    counts, _, _ = cleaned
+    wide = trends.legal_claims_by_type(counts, "2024-01", "2024-11")
+    assert wide.loc["2024-04"].tolist() == [3, 9, 8]
+    assert wide.loc["2024-11", "civil"] == 7 and wide.loc["2024-11", "administrative"] == 3
+
+
+@pytest.mark.parametrize("current, previous, verdict", [
+    (10, 10, "same"), (40, 10, "more"), (5, 30, "fewer"), (3, 1, "same"), (0, 6, "fewer")])
+def test_rate_ratio_only_calls_a_change_when_the_interval_excludes_none(current, previous, verdict):
+    rr = trends.rate_ratio(current, previous)
+    assert rr.verdict == verdict
+    assert rr.low <= (current / previous) <= rr.high
+
+
+def test_rate_ratio_of_nothing_is_undefined():
+    assert trends.rate_ratio(0, 0) is None
+
+
+def test_year_to_date_sums_only_months_with_data_in_both_years(cleaned):
+    counts, _, _ = cleaned
+    ytd = trends.year_to_date(counts, "2024-11").set_index("code")
+    rights = ytd.loc["rights_of_journalists"]
+    assert (rights["current"], rights["previous"], rights["months"]) == (20 + 22, 14 + 13, 2)
+    assert rights["months_list"] == "2024-04,2024-05"
+    assert ytd.loc["access_to_information", "verdict"] == "fewer"
+
+
+def test_the_reviews_cumulative_figures_agree_or_miss_months(cleaned):
+    counts, cumulative, _ = cleaned
+    check = trends.check_cumulative(counts, cumulative)
+    reviews = check[check["source_url"].str.contains("adilsoz.kz", regex=False)]
+    assert reviews["agrees"].sum() >= 40
+    odd = reviews[~reviews["agrees"] & ~reviews["explained_by_missing_months"]]
+    # the one figure that is not a sum of monthly reports: cases that reached court
+    assert odd["metric_as_written"].tolist() == ["Article 158 cases known to have reached court (last five years)"]
+    jan_jul = reviews[(reviews["period"] == "2024-01/2024-07") & (reviews["target"] == "legal_claims")]
+    assert [87.0, 59.0, 5] in jan_jul[["stated", "computed", "months_with_data"]].values.tolist()
+
+
+def test_incidents_by_region_lists_all_twenty_units(cleaned):
+    _, _, incidents = cleaned
+    table = trends.incidents_by_region(incidents, "2009-01", "2024-11")
+    assert len(table) == 20 and (table["incidents"] == 0).any()
+    assert table.set_index("iso_code").loc["KZ-75", "incidents"] == 25
+
+
+def test_amounts_by_category(cleaned):
+    _, _, incidents = cleaned
+    table = trends.amounts_by_category(incidents, "2024-11", "2024-11")
+    assert table.to_dict("records") == [{"category": "administrative_false_information",
+                                         "amount_kzt": 184600, "incidents": 1}]
