@@ -40,7 +40,8 @@ def _report(args: argparse.Namespace) -> int:
     paths = Paths(args.root)
     try:
         result = run_report(paths, month=args.month, every=args.all, langs=args.lang,
-                            categories=args.categories, rolling=args.rolling, timeout=args.timeout)
+                            categories=args.categories, rolling=args.rolling, timeout=args.timeout,
+                            start=args.start)
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -74,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", default="en,ru,kk", help="languages, comma-separated (default: en,ru,kk)")
     report.add_argument("--categories", default="all",
                         help="category codes for the trend charts, comma-separated, or 'all'")
+    report.add_argument("--start", help="first month of the trend charts, YYYY-MM (default: the first "
+                                            "month with a published group total)")
     report.add_argument("--rolling", type=int, default=3, help="months in the rolling mean (default 3)")
     report.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take")
     report.set_defaults(func=_report)

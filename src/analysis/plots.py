@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .i18n import colour, month_tick, number  # noqa: E402
 
@@ -46,6 +47,7 @@ def _finish(fig: Figure, ax: plt.Axes, title: str, source: str,
     The legend and the source line sit below the plot in space the layout leaves free for them,
     so they never overlap the axes or each other, whatever the language's label lengths.
     """
+    title = title[:1].upper() + title[1:]  # "қараша 2024: ..." opens a title with a capital
     fig.suptitle("\n".join(textwrap.wrap(title, 85)), x=0.01, ha="left", fontsize=9, fontweight="bold")
     height = fig.get_figheight()
     fig.text(0.01, 0.05 / height, source, fontsize=6, color="#555555", ha="left", va="bottom")
@@ -64,6 +66,7 @@ def _wrap(labels: list[str], width: int = 38) -> list[str]:
 
 
 def _month_axis(ax: plt.Axes, months: list[str], lang: str) -> None:
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 2.5 reports
     step = max(1, int(np.ceil(len(months) / 14)))
     ticks = list(range(0, len(months), step))
     ax.set_xticks(ticks, [month_tick(months[i], lang) for i in ticks], rotation=45, ha="right")
@@ -158,6 +161,7 @@ def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], titl
             ax.text(top * 1.45, yi, text, va="center", ha="right", fontsize=7)
         ax.set_yticks(y, _wrap(labels))
         ax.set_xlim(0, top * 1.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         return _finish(fig, ax, title, source, ([Patch(color="#888888", alpha=0.4), Patch(color="#888888")],

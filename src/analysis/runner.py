@@ -87,12 +87,17 @@ def choose_months(counts: pd.DataFrame, month: str | None, every: bool) -> list[
     return [month]
 
 
+def default_trend_start(counts: pd.DataFrame) -> str:
+    """The first month with a published group total: the reviews' three-group counts start there."""
+    totals = counts[(counts["source"] == "published") & (counts["category"] == "total")]
+    return min(totals["month"]) if len(totals) else min(counts["month"])
+
+
 def plan(counts: pd.DataFrame, months: list[str], langs: list[str], categories: str | list[str],
-         rolling: int) -> list[Run]:
+         rolling: int, start: str | None = None) -> list[Run]:
     """The notebook runs for the chosen months and languages."""
     first, newest = min(counts["month"]), months[-1]
-    published = sorted(set(counts.loc[counts["source"] == "published", "month"]))
-    trend_start = published[0] if published else first
+    trend_start = start or default_trend_start(counts)
     runs = [Run("monthly_review", m, lang, {"month": m, "lang": lang}) for m in months for lang in langs]
     runs += [Run("trends", newest, lang, {"start": trend_start, "end": newest, "categories": categories,
                                           "rolling": rolling, "lang": lang}) for lang in langs]
@@ -181,7 +186,7 @@ class ReportResult:
 
 def run_report(paths: Paths, month: str | None = None, every: bool = False, langs: str = "en,ru,kk",
                categories: str = "all", rolling: int = 3, timeout: int = 600,
-               progress: bool = True) -> ReportResult:
+               progress: bool = True, start: str | None = None) -> ReportResult:
     """Validate the parameters, then execute every planned notebook run."""
     languages = parse_languages(langs)
     chosen_categories = parse_categories(categories)
@@ -189,7 +194,9 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
         raise ParameterError(f"--rolling: expected a number of months from 1 to 24; found {rolling}")
     counts = load_monthly_counts(paths)
     months = choose_months(counts, month, every)
-    runs = plan(counts, months, languages, chosen_categories, rolling)
+    if start is not None and (not MONTH.match(start) or start > months[-1]):
+        raise ParameterError(f"--start: expected a month as YYYY-MM no later than {months[-1]}; found {start!r}")
+    runs = plan(counts, months, languages, chosen_categories, rolling, start)
     check_parameters(paths, runs)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     os.environ["ANALYSIS_ROOT"] = str(paths.root)  # the kernels read the same project
