@@ -55,6 +55,16 @@ out.figure(figures.ytd_comparison(counts, month))
 trends.year_to_date(counts, month)
 
 # %% [markdown]
+# The month against the month before and against the same month a year earlier, where both have
+# data. "more" or "fewer" only when the 95% Poisson interval of the ratio excludes no change.
+
+# %%
+trends.changes(counts, month, trends.previous_month(month))
+
+# %%
+trends.changes(counts, month, trends.same_month_last_year(month))
+
+# %% [markdown]
 # Figures the reviews state for a period ending this year, against the sums of the monthly counts.
 # A shortfall is explained when months of the period have no data.
 

@@ -44,10 +44,13 @@ out.figure(figures.incidents_by_region(incidents, start, end))
 out.figure(figures.amounts_by_category(incidents, start, end))
 
 # %% [markdown]
-# By legal code, victim type and perpetrator type.
+# By legal code and article as cited, victim type and perpetrator type.
 
 # %%
 trends.incidents_by(incidents, "legal_code", start, end)
+
+# %%
+trends.incidents_by(incidents, "legal_article", start, end)
 
 # %%
 trends.incidents_by(incidents, "victim_type", start, end)

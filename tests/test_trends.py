@@ -99,3 +99,16 @@ def test_amounts_by_category(cleaned):
     table = trends.amounts_by_category(incidents, "2024-11", "2024-11")
     assert table.to_dict("records") == [{"category": "administrative_false_information",
                                          "amount_kzt": 184600, "incidents": 1}]
+
+
+def test_month_on_month_and_year_on_year_changes_with_intervals(cleaned):
+    counts, _, _ = cleaned
+    mom = trends.changes(counts, "2024-05", trends.previous_month("2024-05")).set_index("group")
+    assert mom.loc["rights_of_journalists", ["current", "previous"]].tolist() == [22, 20]
+    assert mom.loc["rights_of_journalists", "verdict"] == "same"
+    assert mom.loc["legal_claims", ["current", "previous", "verdict"]].tolist() == [10, 20, "same"]
+    yoy = trends.changes(counts, "2024-05", trends.same_month_last_year("2024-05")).set_index("group")
+    # half as many, but from counts this small the interval still reaches "no change"
+    assert yoy.loc["access_to_information", ["current", "previous", "verdict"]].tolist() == [13, 26, "same"]
+    assert yoy.loc["access_to_information", "low"] < 1 <= yoy.loc["access_to_information", "high"]
+    assert trends.changes(counts, "2024-07", trends.previous_month("2024-07")).empty  # June not read

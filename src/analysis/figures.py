@@ -194,8 +194,7 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
 # --- figures of one month -----------------------------------------------------------------------------
 
 def ytd_comparison(counts: pd.DataFrame, month: str) -> FigureSpec:
-    table = trends.year_to_date(counts, month)
-    table = table[table["kind"] == "group"].reset_index(drop=True)
+    table = trends.year_to_date(counts, month).reset_index(drop=True)  # groups, then categories
     year, previous = int(month[:4]), int(month[:4]) - 1
 
     def ratio_text(row: pd.Series, lang: str) -> str:

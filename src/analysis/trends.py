@@ -178,6 +178,35 @@ _LEGAL_TYPE_WORDS = re.compile(r"(civil|гражданск|азаматтық|cr
                                r"administrative|административ|әкімшілік)")
 
 
+def changes(counts: pd.DataFrame, month: str, against: str) -> pd.DataFrame:
+    """Each group's total in `month` against `against` (the previous month, or a year before).
+
+    `verdict` is more / fewer only where the 95% Poisson interval of the ratio excludes no change;
+    a group without a figure in either month is left out.
+    """
+    totals = group_totals(counts, min(month, against), max(month, against))
+    rows = []
+    for code in totals.columns:
+        now, then = totals.at[month, code], totals.at[against, code]
+        if pd.isna(now) or pd.isna(then):
+            continue
+        rr = rate_ratio(int(now), int(then))
+        rows.append({"group": code, "month": month, "against": against, "current": int(now),
+                     "previous": int(then), "ratio": rr.ratio if rr else np.nan,
+                     "low": rr.low if rr else np.nan, "high": rr.high if rr else np.nan,
+                     "verdict": rr.verdict if rr else ""})
+    return pd.DataFrame(rows, columns=["group", "month", "against", "current", "previous", "ratio",
+                                       "low", "high", "verdict"])
+
+
+def previous_month(month: str) -> str:
+    return str(pd.Period(month, freq="M") - 1)
+
+
+def same_month_last_year(month: str) -> str:
+    return f"{int(month[:4]) - 1}{month[4:]}"
+
+
 def _targets(metric: str) -> tuple[str, str] | None:
     """What a cumulative figure counts: a group, or a category (a claim type names a category)."""
     group = taxonomy.match_group(metric)
