@@ -27,3 +27,14 @@ def empty_project(tmp_path: Path) -> Paths:
     paths.raw_incidents.mkdir(parents=True)
     paths.raw_published.mkdir(parents=True)
     return paths
+
+
+@pytest.fixture(scope="session")
+def shipped_clean(tmp_path_factory):
+    """The shipped raw data cleaned once in a throw-away root: (counts, cumulative, incidents)."""
+    from analysis.pipeline import run_clean
+
+    root = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    result = run_clean(Paths(root))
+    return result.counts, result.cumulative, result.incidents

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from analysis.config import Paths
-from analysis.pipeline import run_clean
 from analysis.summary import review_summary
-from conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def counts(tmp_path_factory):
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    return run_clean(Paths(root)).counts
+@pytest.fixture
+def counts(shipped_clean):
+    return shipped_clean[0]
 
 
 def _group_lines(text: str) -> list[str]:

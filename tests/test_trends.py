@@ -7,20 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.pipeline import run_clean
 from analysis import trends
 
 
-@pytest.fixture(scope="module")
-def cleaned(tmp_path_factory):
-    import shutil
-    from analysis.config import Paths
-    from conftest import ROOT
-
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    result = run_clean(Paths(root))
-    return result.counts, result.cumulative, result.incidents
+@pytest.fixture
+def cleaned(shipped_clean):
+    return shipped_clean
 
 
 def test_months_without_data_are_gaps_not_zeros(cleaned):

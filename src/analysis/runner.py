@@ -199,10 +199,17 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
     runs = plan(counts, months, languages, chosen_categories, rolling, start)
     check_parameters(paths, runs)
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    os.environ["ANALYSIS_ROOT"] = str(paths.root)  # the kernels read the same project
     failures = {}
-    for run in tqdm(runs, desc="notebooks", unit="run", disable=not progress):
-        problem = execute(run, paths, timeout)
-        if problem:
-            failures[run] = problem
+    before = os.environ.get("ANALYSIS_ROOT")
+    os.environ["ANALYSIS_ROOT"] = str(paths.root)  # the kernels inherit it: they read this project
+    try:
+        for run in tqdm(runs, desc="notebooks", unit="run", disable=not progress):
+            problem = execute(run, paths, timeout)
+            if problem:
+                failures[run] = problem
+    finally:
+        if before is None:
+            os.environ.pop("ANALYSIS_ROOT", None)
+        else:
+            os.environ["ANALYSIS_ROOT"] = before
     return ReportResult(runs, failures)
