@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from . import __version__, plots, taxonomy, trends
 from .config import LANGUAGES
 from .i18n import month_label, number, period_label, t
-from .tables import write_atomic, write_csv
+from .tables import staged_dir, write_atomic, write_csv
 
 SAVE_METADATA = {
     "png": {"Software": None},
@@ -47,31 +47,34 @@ def input_hashes(files: list[Path], root: Path) -> dict[str, str]:
 
 
 def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, str]) -> list[Path]:
-    """Write the figure in each language and its CSV and JSON; return the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for lang in langs:
-        fig = spec.draw(lang)
-        try:
-            with plots.style():  # the style's pdf.fonttype, svg.hashsalt and dpi apply when saving
-                for fmt in FORMATS:
-                    path = folder / f"{spec.name}.{lang}.{fmt}"
-                    write_atomic(path, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt,
-                                                                       metadata=SAVE_METADATA[fmt]))
-                    written.append(path)
-        finally:
-            plt.close(fig)
-    csv_path = folder / f"{spec.name}.csv"
-    write_csv(spec.data, csv_path)
-    texts = {lang: spec.texts(lang) for lang in LANGUAGES}
-    meta = {"name": spec.name,
-            **{key: {lang: texts[lang][key] for lang in LANGUAGES} for key in ("title", "caption", "alt_text")},
-            "parameters": spec.params, "inputs": inputs, "package_version": __version__,
-            "data": csv_path.name}
-    json_path = folder / f"{spec.name}.json"
-    write_atomic(json_path, lambda tmp: tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
-                                                      encoding="utf-8"))
-    return written + [csv_path, json_path]
+    """Write the figure in each language and its CSV and JSON; return the paths written.
+
+    All files of the figure land in the folder together: they are written into a staged copy
+    of the folder, which then replaces it in one step.
+    """
+    names = []
+    with staged_dir(folder) as staging:
+        for lang in langs:
+            fig = spec.draw(lang)
+            try:
+                with plots.style():  # the style's pdf.fonttype, svg.hashsalt and dpi apply when saving
+                    for fmt in FORMATS:
+                        name = f"{spec.name}.{lang}.{fmt}"
+                        write_atomic(staging / name, lambda tmp, fmt=fmt: fig.savefig(
+                            tmp, format=fmt, metadata=SAVE_METADATA[fmt]))
+                        names.append(name)
+            finally:
+                plt.close(fig)
+        write_csv(spec.data, staging / f"{spec.name}.csv")
+        texts = {lang: spec.texts(lang) for lang in LANGUAGES}
+        meta = {"name": spec.name,
+                **{key: {lang: texts[lang][key] for lang in LANGUAGES} for key in ("title", "caption", "alt_text")},
+                "parameters": spec.params, "inputs": inputs, "package_version": __version__,
+                "data": f"{spec.name}.csv"}
+        write_atomic(staging / f"{spec.name}.json", lambda tmp: tmp.write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
+        names += [f"{spec.name}.csv", f"{spec.name}.json"]
+    return [folder / name for name in names]
 
 
 # --- helpers ----------------------------------------------------------------------------------------

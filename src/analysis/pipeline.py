@@ -14,7 +14,8 @@ from .cleaning import REJECTED_COLUMNS, concat
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
 from .taxonomy import categorical
-from .tables import InputError, RawTable, read_table, write_atomic, write_csv, write_parquet
+from .tables import (InputError, RawTable, read_table, staged_dir, write_atomic, write_csv,
+                     write_parquet)
 
 INPUT_SUFFIXES = {".csv", ".tsv", ".txt"}
 
@@ -169,13 +170,13 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
         schemas.incidents.validate(kept_incidents, lazy=True)
     schemas.monthly_counts.validate(counts, lazy=True)
 
-    # Save outputs.
-    paths.processed.mkdir(parents=True, exist_ok=True)
-    for frame, stem in ((kept_incidents, "incidents"), (counts, "monthly_counts"),
-                        (cumulative, "published_cumulative")):
-        write_parquet(frame, paths.processed / f"{stem}.parquet")
-        write_csv(frame, paths.processed / f"{stem}.csv")
-    write_csv(all_rejected.reset_index(drop=True), paths.rejected)
+    # Save outputs: the processed tables as one set, exchanged with the previous set in one step.
+    with staged_dir(paths.processed) as folder:
+        for frame, stem in ((kept_incidents, "incidents"), (counts, "monthly_counts"),
+                            (cumulative, "published_cumulative")):
+            write_parquet(frame, folder / f"{stem}.parquet")
+            write_csv(frame, folder / f"{stem}.csv")
+        write_csv(all_rejected.reset_index(drop=True), folder / paths.rejected.name)
     write_atomic(paths.quality_json, lambda tmp: tmp.write_text(
         json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
     write_atomic(paths.quality_md, lambda tmp: tmp.write_text(quality.render_markdown(report),

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import codecs
 import csv
+import ctypes
 import hashlib
 import io
 import os
+import shutil
 import tempfile
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 from charset_normalizer import from_bytes
@@ -21,7 +25,8 @@ from .text import normalise_text
 
 csv.field_size_limit(2**31 - 1)  # one cell of a real export can hold megabytes of text
 
-LINE = "_line"  # the 1-based line of the file where a record starts (the header is line 1)
+LINE = "_line"
+MAX_FIELD_CHARS = 100_000  # longer cells are not a monitor's text but a broken export  # the 1-based line of the file where a record starts (the header is line 1)
 
 
 class InputError(Exception):
@@ -180,26 +185,40 @@ def read_table(path: Path, kind: str) -> RawTable:
     rows: list[list[str]] = []
     lines: list[int] = []
     bad: list[dict[str, object]] = []
+
+    def take(record: list[str], line: int) -> None:
+        if not record or (len(record) == 1 and not record[0].strip()):
+            return  # a blank line is not a record
+        if len(record) != width:
+            bad.append({"line": line, "column": "", "value": delimiter.join(record)[:200],
+                        "reason": f"expected {width} fields separated by {delimiter!r} as in the "
+                                  f"header, found {len(record)}"})
+            return
+        long = next((i for i in keep if len(record[i]) > MAX_FIELD_CHARS), None)
+        if long is not None:
+            bad.append({"line": line, "column": names[long], "value": record[long][:200],
+                        "reason": f"the cell holds {len(record[long]):,} characters; expected at "
+                                  f"most {MAX_FIELD_CHARS:,}"})
+            return
+        rows.append([record[i] for i in keep])
+        lines.append(line)
+
     start = reader.line_num + 1
     try:
         for record in reader:
-            if not record or (len(record) == 1 and not record[0].strip()):
-                start = reader.line_num + 1
-                continue  # a blank line is not a record
-            if len(record) != width:
-                bad.append({"line": start, "column": "", "value": delimiter.join(record)[:200],
-                            "reason": f"expected {width} fields separated by {delimiter!r} as in "
-                                      f"the header, found {len(record)}"})
-            else:
-                rows.append([record[i] for i in keep])
-                lines.append(start)
+            take(record, start)
             start = reader.line_num + 1
-    except csv.Error as exc:
-        tail = text.splitlines()[start - 1:]
-        bad.append({"line": start, "column": "", "value": (tail[0] if tail else "")[:200],
-                    "reason": f"the record cannot be parsed as CSV ({exc}); an unbalanced quote "
-                              "swallows the lines after it, so the rest of the file was not read"})
-        notes.append(f"reading stopped at line {start}: {exc}")
+    except csv.Error:
+        # An unbalanced quote swallows every line after it: read the rest line by line instead,
+        # so only the broken line is lost, with its line number.
+        notes.append(f"line {start}: an unbalanced quote; the lines after it were read one by one")
+        for number, line in enumerate(text.splitlines()[start - 1:], start=start):
+            try:
+                take(next(csv.reader([line], delimiter=delimiter, strict=True), []), number)
+            except csv.Error as exc:
+                bad.append({"line": number, "column": "", "value": line[:200],
+                            "reason": f"the line cannot be read as CSV ({exc}); expected quotes "
+                                      "to come in pairs"})
     frame = pd.DataFrame(rows, columns=[names[i] for i in keep], dtype=object)
     frame[LINE] = lines
     bad_frame = pd.DataFrame(bad, columns=["line", "column", "value", "reason"]).assign(file=str(path))
@@ -221,6 +240,90 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+# --- whole folders --------------------------------------------------------------------------------
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _old(target: Path) -> Path:
+    return target.parent / f".{target.name}.old"
+
+
+def recover_dir(target: Path) -> None:
+    """Finish a folder swap that was interrupted between its two renames (systems without renameat2)."""
+    old = _old(target)
+    if old.exists():
+        if target.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(old, target)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(folder: Path) -> None:
+    """Remove staging folders left by runs that were killed (their process is gone)."""
+    if not folder.is_dir():
+        return
+    for stale in folder.glob(".*.staging-*"):
+        pid = stale.name.rsplit("staging-", 1)[1].split("-", 1)[0]
+        if not pid.isdigit() or not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextmanager
+def staged_dir(target: Path) -> Iterator[Path]:
+    """Write a new version of a folder beside it, then put it in place in one step.
+
+    The staging copy starts as hard links to the current files (cheap, and writing a new file
+    replaces the link, never the current file). On success the two folders are exchanged
+    atomically, so a reader, or a run killed at any moment, finds either the old folder or the
+    new one complete, never a mix.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    recover_dir(target)
+    remove_stale_staging(target.parent)
+    staging = target.parent / f".{target.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    if target.exists():
+        shutil.copytree(target, staging, copy_function=os.link)
+    else:
+        staging.mkdir()
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if not _exchange(staging, target):
+        os.rename(target, _old(target))
+        os.rename(staging, target)
+        staging = _old(target)
+    shutil.rmtree(staging, ignore_errors=True)  # now the previous version
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
