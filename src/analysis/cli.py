@@ -11,6 +11,9 @@ from . import __version__
 from .config import Paths
 
 
+MAX_SHOWN = 20  # rejected rows printed; the rest are in data/processed/rejected.csv
+
+
 def _clean(args: argparse.Namespace) -> int:
     from .pipeline import run_clean
 
@@ -18,6 +21,12 @@ def _clean(args: argparse.Namespace) -> int:
     report = result.report
     for error in result.file_errors:
         print(f"error: {error['file']}: {error['message']}", file=sys.stderr)
+    for row in result.rejected.head(MAX_SHOWN).itertuples():
+        where = f"{row.file}:{row.line}" + (f": column {row.column}" if row.column else "")
+        print(f"rejected: {where}: {row.reason} (found {str(row.value)[:60]!r})", file=sys.stderr)
+    if len(result.rejected) > MAX_SHOWN:
+        print(f"rejected: ... and {len(result.rejected) - MAX_SHOWN} more rows; all are in "
+              "data/processed/rejected.csv", file=sys.stderr)
     t = report["totals"]
     print(f"clean: {len(report['files'])} files, {t['rows_read']} rows read, {t['rows_kept']} kept, "
           f"{t['rows_rejected']} rejected, {t['rows_duplicate']} duplicates")
@@ -64,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--root", type=Path, default=None,
                         help="project root holding data/ and reports/ (default: this checkout)")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="wait this long for another run to finish (default: refuse at once)")
     sub = parser.add_subparsers(dest="command", required=True)
     clean = sub.add_parser("clean", help="raw data -> data/processed/ and reports/data_quality.*")
     clean.set_defaults(func=_clean)
@@ -83,10 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BUSY = 3
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .lock import Busy, project_lock
+
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with project_lock(Paths(args.root), wait=args.wait):
+            return args.func(args)
+    except Busy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

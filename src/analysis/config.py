@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -59,7 +60,8 @@ INCIDENT_FILE_PATTERN = r"^(\d{4})-(\d{2})\.(csv|tsv|txt)$"
 
 # Bounds that make a value absurd rather than merely large.
 MAX_AMOUNT_KZT = 1_000_000_000_000  # one trillion tenge
-EARLIEST_MONTH = "2000-01"  # the foundation's monitoring starts in the late 1990s/2000s
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a month parameter: nothing else gets near a path
 
 # Codes used beside the taxonomy's categories in monthly_counts.
 TOTAL = "total"

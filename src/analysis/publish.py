@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import Paths
+from .config import MONTH, Paths
 from .figures import FigureSpec, export, input_hashes
 from .i18n import check_lang
 from .summary import review_summary
@@ -18,6 +18,8 @@ class Publication:
     """Outputs of one notebook run: figures in reports/figures/<month>/, texts in reports/<month>/."""
 
     def __init__(self, month: str, lang: str, paths: Paths | None = None) -> None:
+        if not MONTH.match(str(month)):
+            raise ValueError(f"month: expected YYYY-MM; found {month!r}")
         self.month = month
         self.lang = check_lang(lang)
         self.paths = paths or Paths()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from .config import TOTAL
@@ -57,7 +59,7 @@ def _table(rows: list[dict], columns: list[str]) -> list[str]:
         return ["(none)", ""]
     out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        cells = ("" if row.get(c) is None else str(row.get(c)) for c in columns)
+        cells = ("" if row.get(c) is None else html.escape(str(row.get(c)), quote=False) for c in columns)
         out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return out + [""]
 

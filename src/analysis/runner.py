@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +17,12 @@ import jupytext
 import pandas as pd
 from tqdm import tqdm
 
-from .config import LANGUAGES, Paths
+from .config import LANGUAGES, MONTH, Paths
 from .load import load_monthly_counts
 from .tables import write_atomic
 from .taxonomy import category_codes
 
 KERNEL = "python3"
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-MONTHLY = ("monthly_review",)  # run for every month asked for
-LATEST_ONLY = ("trends", "named_incidents")  # run once, for the newest month asked for
 
 
 class ParameterError(ValueError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 
@@ -85,6 +87,6 @@ def review_summary(counts: pd.DataFrame, month: str, lang: str) -> str:
         n = int(overall["count"].iloc[0])
         lines.append(f"- {t('summary_total', lang, n=n, reports=plural('reports', n, lang))}.")
     lines += [""] + _ytd_lines(counts, month, lang)
-    urls = sorted({u for u in rows["source_url"] if u})
+    urls = sorted({html.escape(u) for u in rows["source_url"] if u})  # data, never markup
     lines += ["", t("summary_source", lang, url=", ".join(urls) or "-")]
     return "\n".join(lines) + "\n"
