@@ -25,6 +25,7 @@ def small_project(tmp_path_factory) -> Paths:
     paths.raw_incidents.mkdir(parents=True)
     lines = (ROOT / "data/raw/published/published_counts.csv").read_text(encoding="utf-8").splitlines()
     keep = [lines[0]] + [line for line in lines[1:] if line[:7] in ("2023-05", "2023-06", "2024-05", "2024-11")]
+    keep.append("2024-11,ALL,TOTAL,32,count,<script>alert(1)</script>,")  # markup in the data
     (paths.raw_published / "published_counts.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
     shutil.copy(FIXTURES / "messy" / "utf8_comma_en" / "2024-11.csv", paths.raw_incidents / "2024-11.csv")
     shutil.copytree(ROOT / "notebooks", paths.notebooks)
@@ -74,6 +75,8 @@ def test_every_notebook_runs_and_a_failure_is_kept_and_reported(small_project):
     for name in ("monthly_review", "trends"):
         html = (reports / "2024-11" / f"{name}.en.html").read_text(encoding="utf-8")
         assert "from analysis import" not in html  # no code cells for readers
+    review = (reports / "2024-11" / "monthly_review.en.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in review and "alert(1)" in review  # shown as text, escaped
     summary = (reports / "2024-11" / "summary.en.md").read_text(encoding="utf-8")
     assert "10 reports of violations of the rights of journalists" in summary
     figures = reports / "figures" / "2024-11"
