@@ -21,6 +21,16 @@ def rejections(frame: pd.DataFrame, mask: pd.Series, column: str, reasons: pd.Se
                         columns=REJECTED_COLUMNS)
 
 
+def stripped(frame: pd.DataFrame) -> pd.DataFrame:
+    """The raw text columns with surrounding white space removed (LINE untouched)."""
+    return frame.assign(**{c: frame[c].str.strip() for c in frame.columns if c != LINE})
+
+
+def column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column of a raw table, or empty strings when the file does not have it."""
+    return frame[name] if name in frame else pd.Series("", index=frame.index)
+
+
 def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     """Concatenate frames, an empty frame with `columns` when there are none."""
     frames = [f for f in frames if len(f)]

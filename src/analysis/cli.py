@@ -68,6 +68,18 @@ def _report(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from .synth import synthesise
+
+    try:
+        paths = synthesise(args.rows, args.months, args.out, seed=args.seed)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"synth: {args.rows} SYNTHETIC incidents in {len(paths)} monthly logs in {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="analysis", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -91,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--rolling", type=int, default=3, help="months in the rolling mean (default 3)")
     report.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take")
     report.set_defaults(func=_report)
+    synth = sub.add_parser("synth", help="write SYNTHETIC messy incident logs (benchmarks, tests)")
+    synth.add_argument("--rows", type=int, required=True, help="incidents in all")
+    synth.add_argument("--months", type=int, required=True, help="number of monthly logs")
+    synth.add_argument("--out", type=Path, required=True, help="folder to write (never data/raw/)")
+    synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    synth.set_defaults(func=_synth)
     return parser
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import taxonomy
-from .cleaning import REJECTED_COLUMNS, Verdicts
+from .cleaning import REJECTED_COLUMNS, Verdicts, column, stripped
 from .config import INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
 from .parsing import parse_amount, parse_date, parse_enumeration, parse_unique
-from .regions import match_region, region_name
+from .regions import match_region, region_names
 from .tables import LINE, InputError, RawTable
 
 TEXT_COLUMNS = ["case_id", "category_as_written", "legal_code", "legal_article",
@@ -36,10 +36,6 @@ def file_month(path: Path) -> str:
     return f"{match[1]}-{match[2]}"
 
 
-def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    return frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
-
-
 def _month_end(month: str) -> date:
     return (pd.Period(month, freq="M").end_time).date()
 
@@ -48,20 +44,20 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     """(incidents, rejected, warnings) for one raw monthly log; the raw table is not changed."""
     month = file_month(table.path)
     file = str(table.path)
-    raw = table.frame
+    raw = stripped(table.frame)
     verdicts = Verdicts(raw, file)
     reject, warn = verdicts.reject, verdicts.warn
 
-    incident_id = _text(raw, "incident_id")
+    incident_id = column(raw, "incident_id")
     reject(incident_id.eq(""), "incident_id", "empty; expected an identifier unique to the incident")
 
-    report_month = _text(raw, "report_month")
+    report_month = column(raw, "report_month")
     parsed_month = parse_unique(report_month, parse_date)
     month_text = parsed_month.map(lambda p: p.value.strftime("%Y-%m") if p.value else "")
     reject(report_month.ne("") & month_text.ne(month), "report_month",
            f"expected {month}, the month in the file name")
 
-    dates = parse_unique(_text(raw, "event_date"), parse_date)
+    dates = parse_unique(column(raw, "event_date"), parse_date)
     date_error = dates.map(lambda p: p.error)
     reject(date_error.notna(), "event_date", date_error)
     event_date = dates.map(lambda p: p.value if p.value else date.fromisoformat(f"{month}-01"))
@@ -73,19 +69,19 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
            f"after the end of the file's month {month}: an incident is logged in the month it is "
            "reported, which cannot come before it happened")
 
-    group_given = _text(raw, "group")
+    group_given = column(raw, "group")
     group = parse_unique(group_given, lambda g: taxonomy.match_group(g) if g else None)
-    label = _text(raw, "category").where(_text(raw, "category").ne(""), _text(raw, "category_as_written"))
+    label = column(raw, "category").where(column(raw, "category").ne(""), column(raw, "category_as_written"))
     category = pd.Series([taxonomy.match_category(lab, grp) if lab else None
                           for lab, grp in zip(label, group)], index=raw.index, dtype=object)
     reject(label.eq(""), "category", "empty; expected a category code or the label as written")
     reject(category.isna(), "category",
            "no category rule matches this label (see src/analysis/domain/label_rules.csv)")
-    cat_group = category.map(lambda c: taxonomy.category_group(c) if c else None)
+    cat_group = category.map(taxonomy._category_groups())
     warn(group.notna() & cat_group.notna() & group.ne(cat_group), "group",
          "the group given differs from the category's group; the category's group was used")
 
-    amounts = parse_unique(_text(raw, "amount_kzt"), parse_amount)
+    amounts = parse_unique(column(raw, "amount_kzt"), parse_amount)
     amount_error = amounts.map(lambda p: p.error)
     reject(amount_error.notna(), "amount_kzt", amount_error)
     amount = amounts.map(lambda p: p.value)
@@ -93,13 +89,13 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
            f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
 
     enums = {}
-    for column in ("victim_type", "perpetrator_type"):
-        parsed = parse_unique(_text(raw, column), parse_enumeration(column))
-        warn(parsed.map(lambda p: p.error is not None), column,
+    for name in ("victim_type", "perpetrator_type"):
+        parsed = parse_unique(column(raw, name), parse_enumeration(name))
+        warn(parsed.map(lambda p: p.error is not None), name,
              parsed.map(lambda p: f"{p.error}; left empty"))
-        enums[column] = parsed.map(lambda p: p.value)
+        enums[name] = parsed.map(lambda p: p.value)
 
-    place = _text(raw, "region").where(_text(raw, "region").ne(""), _text(raw, "place_as_written"))
+    place = column(raw, "region").where(column(raw, "region").ne(""), column(raw, "place_as_written"))
     located = [match_region(p, d) for p, d in zip(place, event_date)]
     region_iso = pd.Series([iso for iso, _ in located], index=raw.index, dtype=object)
     problem = pd.Series([why for _, why in located], index=raw.index, dtype=object)
@@ -108,27 +104,27 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
 
     cleaned = pd.DataFrame({
         "incident_id": incident_id,
-        "case_id": _text(raw, "case_id").where(_text(raw, "case_id").ne(""), incident_id),
+        "case_id": column(raw, "case_id").where(column(raw, "case_id").ne(""), incident_id),
         "report_month": month,
         "event_date": pd.to_datetime(event_date),
         "date_precision": precision,
         "group": cat_group,
         "category": category,
-        "category_as_written": _text(raw, "category_as_written").where(
-            _text(raw, "category_as_written").ne(""), label),
-        "region": region_iso.map(lambda iso: region_name(iso) if iso else None),
+        "category_as_written": column(raw, "category_as_written").where(
+            column(raw, "category_as_written").ne(""), label),
+        "region": region_iso.map(region_names("en")),
         "region_iso": region_iso,
-        "place_as_written": _text(raw, "place_as_written").where(
-            _text(raw, "place_as_written").ne(""), _text(raw, "region")),
+        "place_as_written": column(raw, "place_as_written").where(
+            column(raw, "place_as_written").ne(""), column(raw, "region")),
         "victim_type": enums["victim_type"],
         "perpetrator_type": enums["perpetrator_type"],
         "amount_kzt": pd.array(amount, dtype="Int64"),
         "source_file": table.path.name,
         "source_line": raw[LINE],
     })
-    for column in ("legal_code", "legal_article", "victim", "outlet", "outcome", "source_url",
-                   "summary", "source_lang"):
-        cleaned[column] = _text(raw, column)
+    for name in ("legal_code", "legal_article", "victim", "outlet", "outcome", "source_url",
+                 "summary", "source_lang"):
+        cleaned[name] = column(raw, name)
     return cleaned[verdicts.ok].reset_index(drop=True), verdicts.rejected, verdicts.warnings
 
 

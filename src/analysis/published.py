@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from . import taxonomy
-from .cleaning import REJECTED_COLUMNS, Verdicts
+from .cleaning import REJECTED_COLUMNS, Verdicts, column, stripped
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
 from .parsing import parse_amount, parse_date, parse_unique
 from .tables import LINE, RawTable
@@ -18,10 +18,6 @@ COUNT_COLUMNS = ["month", "group", "category", "unit", "count", "source", "sourc
 UNITS = ("count", "kzt")
 
 
-def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    return frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
-
-
 def _month(value: str) -> str | None:
     parsed = parse_date(value)
     return parsed.value.strftime("%Y-%m") if parsed.value else None
@@ -30,23 +26,23 @@ def _month(value: str) -> str | None:
 def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(rows, rejected, warnings) for one published-counts file; labels mapped to categories."""
     file = str(table.path)
-    raw = table.frame
+    raw = stripped(table.frame)
     verdicts = Verdicts(raw, file)
     reject, warn = verdicts.reject, verdicts.warn
 
-    month = parse_unique(_text(raw, "month"), _month)
+    month = parse_unique(column(raw, "month"), _month)
     reject(month.isna(), "month", "expected the month covered as YYYY-MM")
 
-    unit = _text(raw, "unit").str.lower().replace("", "count")
+    unit = column(raw, "unit").str.lower().replace("", "count")
     reject(~unit.isin(UNITS), "unit", f"expected one of {', '.join(UNITS)}")
 
-    counts = parse_unique(_text(raw, "count"), parse_amount)
+    counts = parse_unique(column(raw, "count"), parse_amount)
     error = counts.map(lambda p: p.error or ("empty; expected a whole number" if p.value is None else None))
     reject(error.notna(), "count", error)
 
-    heading = _text(raw, "group_as_written")
+    heading = column(raw, "group_as_written")
     group = parse_unique(heading, taxonomy.match_group)
-    label = _text(raw, "category_as_written")
+    label = column(raw, "category_as_written")
     is_total = label.str.upper().isin(["TOTAL", "ВСЕГО", "БАРЛЫҒЫ"])
     reject(is_total & group.isna(), "group_as_written",
            "a TOTAL needs a group heading this project knows (see domain/group_rules.csv)")
@@ -78,8 +74,8 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     rows = pd.DataFrame({
         "month": month, "group": row_group, "category": category, "unit": unit,
         "count": counts.map(lambda p: p.value), "source": "published",
-        "source_url": _text(raw, "source_url"), "parent": parent.fillna(""),
-        "label_as_written": label, "note": _text(raw, "note"),
+        "source_url": column(raw, "source_url"), "parent": parent.fillna(""),
+        "label_as_written": label, "note": column(raw, "note"),
         "source_file": table.path.name, "source_line": raw[LINE],
     })[verdicts.ok]
     return rows.reset_index(drop=True), verdicts.rejected, verdicts.warnings
@@ -187,19 +183,19 @@ def parse_period(text: str) -> tuple[str | None, str | None]:
 
 def clean_cumulative(table: RawTable) -> pd.DataFrame:
     """Year-to-date and yearly figures with their periods as months and numeric values."""
-    raw = table.frame
-    periods = parse_unique(_text(raw, "period"), parse_period)
-    comparison = parse_unique(_text(raw, "comparison_period"), parse_period)
-    value = pd.to_numeric(_text(raw, "value"), errors="coerce")
+    raw = stripped(table.frame)
+    periods = parse_unique(column(raw, "period"), parse_period)
+    comparison = parse_unique(column(raw, "comparison_period"), parse_period)
+    value = pd.to_numeric(column(raw, "value"), errors="coerce")
     return pd.DataFrame({
-        "period": _text(raw, "period"),
+        "period": column(raw, "period"),
         "start_month": periods.map(lambda p: p[0]), "end_month": periods.map(lambda p: p[1]),
-        "metric_as_written": _text(raw, "metric_as_written"),
-        "value_as_written": _text(raw, "value"), "value": value,
-        "unit": _text(raw, "unit").replace("", "count"),
+        "metric_as_written": column(raw, "metric_as_written"),
+        "value_as_written": column(raw, "value"), "value": value,
+        "unit": column(raw, "unit").replace("", "count"),
         "comparison_start": comparison.map(lambda p: p[0]),
         "comparison_end": comparison.map(lambda p: p[1]),
-        "comparison_value": pd.to_numeric(_text(raw, "comparison_value"), errors="coerce"),
-        "source_url": _text(raw, "source_url"), "note": _text(raw, "note"),
+        "comparison_value": pd.to_numeric(column(raw, "comparison_value"), errors="coerce"),
+        "source_url": column(raw, "source_url"), "note": column(raw, "note"),
         "source_file": table.path.name, "source_line": raw[LINE],
     }, columns=CUMULATIVE_COLUMNS)

@@ -74,5 +74,12 @@ def match_region(place: str, on: date | None = None) -> tuple[str | None, str | 
     return None, "no region or city of Kazakhstan recognised"
 
 
+@cache
+def region_names(lang: str = "en") -> dict[str, str]:
+    """ISO code -> the region's name in `lang`."""
+    table = regions()
+    return dict(zip(table["iso_code"], table[f"name_{lang}"]))
+
+
 def region_name(iso_code: str, lang: str = "en") -> str:
-    return regions().set_index("iso_code").loc[iso_code, f"name_{lang}"]
+    return region_names(lang)[iso_code]

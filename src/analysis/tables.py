@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
 from .config import DOMAIN_DIR
@@ -329,35 +331,40 @@ def staged_dir(target: Path) -> Iterator[Path]:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise_formula(value: object) -> object:
-    """Prefix a text cell a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START + ("'",)):
-        return "'" + value
-    return value
-
-
 def restore_formula(value: object) -> object:
-    """Undo `neutralise_formula` when the project reads its own CSV back."""
+    """Undo the apostrophe `write_csv` puts before formula-like cells, when reading our own CSV."""
     if isinstance(value, str) and value.startswith("'") and value[1:2] in (*FORMULA_START, "'"):
         return value[1:]
     return value
 
 
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+
+
+def _neutralise_column(values: pd.Series) -> pd.Series:
+    text = values.astype("string")
+    risky = text.str.match(r"[=+\-@\t\r']", na=False)
+    return values.where(~risky, "'" + text) if risky.any() else values
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write a CSV atomically (UTF-8, comma), text cells safe to open in a spreadsheet."""
-    text_columns = [c for c in frame.columns if frame[c].dtype == object
-                    or pd.api.types.is_string_dtype(frame[c].dtype)]
-    safe = frame.assign(**{c: frame[c].map(neutralise_formula) for c in text_columns})
-    write_atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8",
-                                               lineterminator="\n"))
+    safe = frame.assign(**{c: _neutralise_column(frame[c]) for c in _text_columns(frame)})
+    for column in safe.columns:
+        if isinstance(safe[column].dtype, pd.CategoricalDtype):
+            safe[column] = safe[column].astype("string")
+        elif pd.api.types.is_datetime64_any_dtype(safe[column]):
+            safe[column] = safe[column].dt.strftime("%Y-%m-%d")
+    table = pa.Table.from_pandas(safe, preserve_index=False)
+    options = pacsv.WriteOptions(quoting_style="needed")
+    write_atomic(path, lambda tmp: pacsv.write_csv(table, str(tmp), options))
 
 
 def read_csv(path: Path, **kwargs) -> pd.DataFrame:
     """Read a CSV this project wrote, undoing the formula protection."""
     frame = pd.read_csv(path, **kwargs)
-    text_columns = [c for c in frame.columns if frame[c].dtype == object
-                    or pd.api.types.is_string_dtype(frame[c].dtype)]
-    return frame.assign(**{c: frame[c].map(restore_formula) for c in text_columns})
+    return frame.assign(**{c: frame[c].map(restore_formula) for c in _text_columns(frame)})
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:

@@ -60,7 +60,13 @@ def category_codes() -> list[str]:
 
 
 def category_group(code: str) -> str:
-    return _category_index().loc[code, "group"]
+    return _category_groups()[code]
+
+
+@cache
+def _category_groups() -> dict[str, str]:
+    cats = categories()
+    return dict(zip(cats["code"], cats["group"]))
 
 
 def category_label(code: str, lang: str = "en") -> str:
