@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies
 
-report: $(STAMP) ## Clean data/raw/, then figures, summaries and notebooks for the newest month (three languages)
-	$(BIN)/analysis clean; status=$$?; $(BIN)/analysis report || exit 1; exit $$status
+report: $(STAMP) ## Bring data/processed/ and reports/ up to date (newest month, three languages); redoes only what changed
+	$(BIN)/analysis --wait 3600 report
 
 lab: $(STAMP) ## Open JupyterLab on the project
 	$(BIN)/jupyter lab

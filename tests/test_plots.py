@@ -131,3 +131,14 @@ def test_export_writes_data_and_metadata_in_three_languages(tmp_path, spec):
     with Image.open(tmp_path / "groups_stacked.kk.png") as image:
         assert round(image.info["dpi"][0]) == 300
         assert "Software" not in image.info
+
+
+def test_a_year_to_date_figure_without_comparable_months_says_so():
+    counts = pd.DataFrame({"month": ["2024-05"], "group": ["legal_claims"], "category": ["total"],
+                           "unit": "count", "count": [5], "source": "published", "source_url": "",
+                           "parent": "", "label_as_written": "", "note": ""})
+    spec = figures.ytd_comparison(counts, "2024-05")
+    assert spec.data.empty
+    fig = spec.draw("en")
+    assert any("No year-to-date comparison" in text.get_text() for text in fig.axes[0].texts)
+    plt.close(fig)

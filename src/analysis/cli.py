@@ -50,21 +50,25 @@ def _report(args: argparse.Namespace) -> int:
     try:
         result = run_report(paths, month=args.month, every=args.all, langs=args.lang,
                             categories=args.categories, rolling=args.rolling, timeout=args.timeout,
-                            start=args.start)
-    except ParameterError as exc:
+                            start=args.start, jobs=args.jobs, force=args.force)
+    except (ParameterError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    for error in result.clean_errors:
+        print(f"error: {error['file']}: {error['message']}", file=sys.stderr)
     for run, problem in result.failures.items():
         print(f"error: notebooks/{run.notebook}.py for {run.month} ({run.lang}) failed: {problem}",
               file=sys.stderr)
-    done = len(result.runs) - len(result.failures)
-    months = sorted({r.month for r in result.runs})
-    print(f"report: {done} of {len(result.runs)} notebook runs succeeded for {', '.join(months)}; "
-          f"figures in reports/figures/, summaries and HTML in reports/<month>/, executed "
-          f"notebooks in reports/notebooks/")
+    log = result.log.relative_to(paths.root) if result.log else "-"
+    if result.nothing_to_do:
+        print(f"report: nothing to do: every output is up to date (log: {log})")
+    else:
+        done = len(result.executed) - len(result.failures)
+        months = sorted({r.month for r in result.runs})
+        print(f"report: {'cleaned the raw data; ' if result.cleaned else ''}{done} of "
+              f"{len(result.executed)} notebook runs succeeded ({len(result.runs) - len(result.executed)} "
+              f"up to date) for {', '.join(months)}; figures in reports/figures/, summaries and HTML in "
+              f"reports/<month>/, executed notebooks in reports/notebooks/; log: {log}")
     return 0 if result.ok else 1
 
 
@@ -102,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
                                             "month with a published group total)")
     report.add_argument("--rolling", type=int, default=3, help="months in the rolling mean (default 3)")
     report.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take")
+    report.add_argument("-j", "--jobs", type=int, default=None,
+                        help="notebooks run side by side (default: the number of cores)")
+    report.add_argument("--force", action="store_true", help="redo everything, changed or not")
     report.set_defaults(func=_report)
     synth = sub.add_parser("synth", help="write SYNTHETIC messy incident logs (benchmarks, tests)")
     synth.add_argument("--rows", type=int, required=True, help="incidents in all")

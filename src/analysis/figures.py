@@ -218,7 +218,9 @@ def ytd_comparison(counts: pd.DataFrame, month: str) -> FigureSpec:
                                  keys=table["code"].tolist(), title=texts(lang)["title"],
                                  previous_label=str(previous), current_label=str(year),
                                  ratio_labels=[ratio_text(r, lang) for _, r in table.iterrows()],
-                                 source=_source(month, lang), lang=lang)
+                                 source=_source(month, lang), lang=lang,
+                                 empty_text=t("summary_ytd_none", lang, period=period_label(f"{year}-01", month, lang),
+                                              year=year, prev_year=previous))
 
     return FigureSpec("ytd_comparison", table, draw, texts, {"month": month})
 

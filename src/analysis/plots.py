@@ -146,10 +146,14 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
 
 def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], title: str,
                 previous_label: str, current_label: str, ratio_labels: list[str], source: str,
-                lang: str) -> Figure:
+                lang: str, empty_text: str = "") -> Figure:
     """Horizontal pairs: previous period (light) and current period (dark), ratio on the right."""
     with style():
-        fig, ax = _figure((6.3, 1.6 + 0.55 * len(table)))
+        fig, ax = _figure((6.3, 1.6 + 0.55 * max(len(table), 1)))
+        if table.empty:  # nothing comparable: say so instead of drawing empty axes
+            ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return _finish(fig, ax, title, source)
         y = np.arange(len(table))[::-1]
         for yi, key, prev, cur in zip(y, keys, table["previous"], table["current"]):
             ax.barh(yi + 0.18, prev, height=0.34, color=colour(key), alpha=0.4)

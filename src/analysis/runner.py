@@ -7,18 +7,24 @@ code to reports/<month>/<notebook>.<lang>.html. A failed run does not stop the o
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import datetime, timezone
+from functools import cache
+from multiprocessing import get_context
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
 import pandas as pd
-from tqdm import tqdm
 
-from .config import LANGUAGES, MONTH, Paths
-from .load import load_monthly_counts
+from . import __version__
+from .config import LANGUAGES, MONTH, PACKAGE_DIR, Paths
+from .load import load_cumulative, load_incidents, load_monthly_counts
 from .tables import write_atomic
 from .taxonomy import category_codes
 
@@ -123,6 +129,8 @@ def _kernel_manager():
 
 
 def _notebook(paths: Paths, name: str):
+    import jupytext  # slow to import: only when a notebook actually runs
+
     return jupytext.read(paths.notebooks / f"{name}.py")
 
 
@@ -150,8 +158,8 @@ def write_html(executed: Path, target: Path) -> None:
     write_atomic(target, lambda tmp: tmp.write_text(body, encoding="utf-8"))
 
 
-def execute(run: Run, paths: Paths, timeout: int) -> str | None:
-    """Run one notebook; None when it succeeded, else one line saying what failed and where."""
+def _attempt(run: Run, paths: Paths, timeout: int) -> str | None:
+    """Run one notebook once; None when it succeeded, else one line saying what failed and where."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -164,48 +172,213 @@ def execute(run: Run, paths: Paths, timeout: int) -> str | None:
                             kernel_manager_class=_kernel_manager())
     except PapermillExecutionError as exc:
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count}); see {out.relative_to(paths.root)}"
-    except Exception as exc:  # a kernel that died or timed out: the run failed, the others go on
-        return f"{type(exc).__name__}: {exc}; see {out.relative_to(paths.root)}"
     write_html(out, run.html(paths))
     return None
+
+
+def execute(run: Run, paths: Paths, timeout: int, attempts: int = 3) -> tuple[str | None, float, int]:
+    """(problem or None, seconds, attempts used). A kernel that fails to start or dies is retried;
+    an error inside a cell is not (it would fail again)."""
+    started = time.monotonic()
+    for attempt in range(1, attempts + 1):
+        try:
+            return _attempt(run, paths, timeout), time.monotonic() - started, attempt
+        except Exception as exc:  # kernel start races, dead kernels, timeouts
+            problem = f"{type(exc).__name__}: {exc}; see {run.executed(paths).relative_to(paths.root)}"
+    return problem, time.monotonic() - started, attempts
+
+
+# --- what needs doing -------------------------------------------------------------------------------
+
+def _sha(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def package_hash() -> str:
+    """The package's version and every file of its code and domain tables."""
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".csv", ".mplstyle"))
+    return _sha(__version__.encode(), *(p.relative_to(PACKAGE_DIR).as_posix().encode() + p.read_bytes()
+                                        for p in files))
+
+
+def raw_hashes(paths: Paths) -> dict[str, str]:
+    files = sorted(p for p in paths.raw.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return {str(p.relative_to(paths.root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def _frame_hash(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return _sha(b"empty", ",".join(map(str, frame.columns)).encode())
+    values = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+    return _sha(values.tobytes(), ",".join(map(str, frame.columns)).encode())
+
+
+def run_key(run: Run, paths: Paths, counts: pd.DataFrame, incidents: pd.DataFrame,
+            cumulative: pd.DataFrame) -> str:
+    """Everything a run's outputs are made from: notebook, package, parameters, the data it reads."""
+    if run.notebook == "monthly_review":
+        first = f"{int(run.month[:4]) - 1}-01"  # the month, its year to date and the year before
+        data = _frame_hash(counts[(counts["month"] >= first) & (counts["month"] <= run.month)])
+        data += _frame_hash(cumulative)
+    elif run.notebook == "trends":
+        start, end = run.parameters["start"], run.parameters["end"]
+        data = _frame_hash(counts[(counts["month"] >= start) & (counts["month"] <= end)]) + _frame_hash(cumulative)
+    else:
+        start, end = run.parameters["start"], run.parameters["end"]
+        data = _frame_hash(incidents[(incidents["report_month"] >= start) & (incidents["report_month"] <= end)])
+    notebook = (paths.notebooks / f"{run.notebook}.py").read_bytes()
+    return _sha(notebook, package_hash().encode(), json.dumps(run.parameters, sort_keys=True).encode(),
+                data.encode())
+
+
+def manifest_path(paths: Paths) -> Path:
+    return paths.reports / "manifest.json"
+
+
+def read_manifest(paths: Paths) -> dict:
+    try:
+        return json.loads(manifest_path(paths).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"clean": {}, "runs": {}}
+
+
+def write_manifest(paths: Paths, manifest: dict) -> None:
+    path = manifest_path(paths)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                                                  encoding="utf-8"))
+
+
+def _run_id(run: Run) -> str:
+    return f"{run.notebook}_{run.month}.{run.lang}"
 
 
 @dataclass
 class ReportResult:
     runs: list[Run]
     failures: dict[Run, str]
+    executed: list[Run] = field(default_factory=list)
+    cleaned: bool = False
+    clean_errors: list[dict] = field(default_factory=list)
+    log: Path | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.clean_errors
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.cleaned and not self.executed and not self.failures
+
+
+def _logger(paths: Paths) -> tuple[logging.Logger, Path]:
+    folder = paths.reports / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
+    path = folder / f"{stamp}-{os.getpid()}.log"
+    logger = logging.getLogger(f"analysis.report.{os.getpid()}.{stamp}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger.addHandler(handler)
+    return logger, path
 
 
 def run_report(paths: Paths, month: str | None = None, every: bool = False, langs: str = "en,ru,kk",
                categories: str = "all", rolling: int = 3, timeout: int = 600,
-               progress: bool = True, start: str | None = None) -> ReportResult:
-    """Validate the parameters, then execute every planned notebook run."""
+               progress: bool = True, start: str | None = None, jobs: int | None = None,
+               force: bool = False) -> ReportResult:
+    """Bring every output up to date: clean the raw data if it changed, then run the notebooks
+    whose inputs changed, `jobs` at a time. With nothing changed, no kernel starts."""
     languages = parse_languages(langs)
     chosen_categories = parse_categories(categories)
     if rolling < 1 or rolling > 24:
         raise ParameterError(f"--rolling: expected a number of months from 1 to 24; found {rolling}")
+    if month is not None and not MONTH.match(month):
+        raise ParameterError(f"--month: expected a month as YYYY-MM (for example 2024-11); found {month!r}")
+    if start is not None and not MONTH.match(start):
+        raise ParameterError(f"--start: expected a month as YYYY-MM; found {start!r}")
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 1:
+        raise ParameterError(f"-j: expected a number of notebooks to run at once, 1 or more; found {jobs}")
+    logger, log_path = _logger(paths)
+    manifest = read_manifest(paths)
+    result = ReportResult([], {}, log=log_path)
+
+    # 1. The cleaning, when the raw data or the code changed.
+    began = time.monotonic()
+    clean_key = _sha(json.dumps(raw_hashes(paths), sort_keys=True).encode(), package_hash().encode())
+    outputs = [paths.incidents, paths.monthly_counts, paths.published_cumulative]
+    if force or manifest.get("clean", {}).get("key") != clean_key or not all(p.exists() for p in outputs):
+        from .pipeline import run_clean
+
+        cleaned = run_clean(paths)
+        result.cleaned, result.clean_errors = True, cleaned.file_errors
+        manifest["clean"] = {"key": clean_key, "file_errors": cleaned.file_errors}
+        write_manifest(paths, manifest)
+        logger.info("clean: %.2f s, %d files could not be read", time.monotonic() - began, len(cleaned.file_errors))
+    else:
+        result.clean_errors = manifest["clean"].get("file_errors", [])
+        logger.info("clean: up to date (%.2f s to check)", time.monotonic() - began)
+
+    # 2. The notebook runs whose inputs changed.
     counts = load_monthly_counts(paths)
     months = choose_months(counts, month, every)
-    if start is not None and (not MONTH.match(start) or start > months[-1]):
-        raise ParameterError(f"--start: expected a month as YYYY-MM no later than {months[-1]}; found {start!r}")
+    if start is not None and start > months[-1]:
+        raise ParameterError(f"--start: expected a month no later than {months[-1]}; found {start!r}")
     runs = plan(counts, months, languages, chosen_categories, rolling, start)
-    check_parameters(paths, runs)
+    result.runs = runs
+    incidents, cumulative = load_incidents(paths), load_cumulative(paths)
+    keys = {run: run_key(run, paths, counts, incidents, cumulative) for run in runs}
+    done = manifest.setdefault("runs", {})
+    needed = [run for run in runs if force or done.get(_run_id(run), {}).get("key") != keys[run]
+              or not run.executed(paths).exists() or not run.html(paths).exists()]
+    for run in runs:
+        if run not in needed:
+            logger.info("%s: up to date", _run_id(run))
+    if needed:
+        check_parameters(paths, needed)
+        result.executed = needed
+        _execute_all(needed, paths, timeout, jobs, progress, logger, done, keys, result)
+        write_manifest(paths, manifest)
+    logger.info("report: %d runs, %d executed, %d failed, %.2f s in all", len(runs), len(needed),
+                len(result.failures), time.monotonic() - began)
+    for handler in list(logger.handlers):
+        handler.close()
+        logger.removeHandler(handler)
+    return result
+
+
+def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progress: bool,
+                 logger: logging.Logger, done: dict, keys: dict, result: ReportResult) -> None:
+    from tqdm import tqdm
+
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    failures = {}
     before = os.environ.get("ANALYSIS_ROOT")
     os.environ["ANALYSIS_ROOT"] = str(paths.root)  # the kernels inherit it: they read this project
     try:
-        for run in tqdm(runs, desc="notebooks", unit="run", disable=not progress):
-            problem = execute(run, paths, timeout)
-            if problem:
-                failures[run] = problem
+        with ProcessPoolExecutor(max_workers=min(jobs, len(needed)), mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(execute, run, paths, timeout): run for run in needed}
+            for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="run",
+                               disable=not progress):
+                run = futures[future]
+                problem, seconds, attempts = future.result()
+                retried = f" after {attempts} attempts" if attempts > 1 else ""
+                if problem:
+                    result.failures[run] = problem
+                    done.pop(_run_id(run), None)
+                    logger.info("%s: FAILED in %.2f s%s: %s", _run_id(run), seconds, retried, problem)
+                else:
+                    done[_run_id(run)] = {"key": keys[run], "parameters": run.parameters}
+                    logger.info("%s: %.2f s%s", _run_id(run), seconds, retried)
     finally:
         if before is None:
             os.environ.pop("ANALYSIS_ROOT", None)
         else:
             os.environ["ANALYSIS_ROOT"] = before
-    return ReportResult(runs, failures)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import ctypes
+import fcntl
 import hashlib
 import io
 import os
@@ -306,6 +307,22 @@ def staged_dir(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _folder_lock(target):
+        yield from _staged(target)
+
+
+@contextmanager
+def _folder_lock(target: Path) -> Iterator[None]:
+    """Serialise writers of one folder (notebooks run side by side export into the same month)."""
+    fd = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _staged(target: Path) -> Iterator[Path]:
     recover_dir(target)
     remove_stale_staging(target.parent)
     staging = target.parent / f".{target.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
