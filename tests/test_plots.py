@@ -142,3 +142,12 @@ def test_a_year_to_date_figure_without_comparable_months_says_so():
     fig = spec.draw("en")
     assert any("No year-to-date comparison" in text.get_text() for text in fig.axes[0].texts)
     plt.close(fig)
+
+
+def test_a_month_without_published_counts_draws_a_notice_not_an_error():
+    counts = pd.DataFrame({"month": ["2024-05"], "group": ["legal_claims"], "category": ["total"],
+                           "unit": "count", "count": [5], "source": "incident_log", "source_url": "",
+                           "parent": "", "label_as_written": "", "note": ""})
+    fig = figures.month_categories(counts, "2024-05").draw("ru")
+    assert any("не внесён" in text.get_text() for text in fig.axes[0].texts)
+    plt.close(fig)

@@ -241,7 +241,8 @@ def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:
     def draw(lang: str) -> Figure:
         return plots.horizontal_bars(table["count"], labels=labels(lang), keys=table["category"].tolist(),
                                      title=texts(lang)["title"], xlabel=t("axis_reports", lang),
-                                     source=_source(month, lang), lang=lang)
+                                     source=_source(month, lang), lang=lang,
+                                     empty_text=t("summary_no_data", lang, month=month_label(month, lang)))
 
     return FigureSpec("month_categories", table, draw, texts, {"month": month})
 
@@ -279,6 +280,6 @@ def amounts_by_category(incidents: pd.DataFrame, start: str, end: str) -> Figure
         return plots.horizontal_bars(millions, labels=[taxonomy.category_label(c, lang) for c in table["category"]],
                                      keys=table["category"].tolist(), title=texts(lang)["title"],
                                      xlabel=t("axis_amount", lang), source=_source(end, lang, incidents=True),
-                                     lang=lang, digits=1)
+                                     lang=lang, digits=1, empty_text=t("not_stated", lang))
 
     return FigureSpec("amounts_by_category", table, draw, texts, {"start": start, "end": end})

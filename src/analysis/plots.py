@@ -173,10 +173,14 @@ def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], titl
 
 
 def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], title: str,
-                    xlabel: str, source: str, lang: str, digits: int = 0) -> Figure:
+                    xlabel: str, source: str, lang: str, digits: int = 0, empty_text: str = "") -> Figure:
     """One bar per row in the given order (all rows shown, zeros included), value at the end."""
     with style():
-        fig, ax = _figure((6.3, 1.3 + 0.24 * len(values)))
+        fig, ax = _figure((6.3, 1.3 + 0.24 * max(len(values), 4)))
+        if values.empty:  # nothing to draw: say so instead of empty axes
+            ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return _finish(fig, ax, title, source)
         y = np.arange(len(values))[::-1]
         ax.barh(y, values.to_numpy(), color=[colour(k) for k in keys], height=0.7)
         top = max(float(values.max()), 1.0)
