@@ -11,7 +11,7 @@ import pandas as pd
 from . import taxonomy
 from .cleaning import REJECTED_COLUMNS, Verdicts, column, stripped
 from .config import INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
-from .parsing import parse_amount, parse_date, parse_enumeration, parse_unique
+from .parsing import parse_amount, parse_date, parse_enumeration, parse_fields, parse_unique
 from .regions import match_region, region_names
 from .tables import LINE, InputError, RawTable
 
@@ -52,16 +52,14 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     reject(incident_id.eq(""), "incident_id", "empty; expected an identifier unique to the incident")
 
     report_month = column(raw, "report_month")
-    parsed_month = parse_unique(report_month, parse_date)
-    month_text = parsed_month.map(lambda p: p.value.strftime("%Y-%m") if p.value else "")
+    month_text = parse_unique(report_month, lambda m: d.strftime("%Y-%m") if (d := parse_date(m).value) else "")
     reject(report_month.ne("") & month_text.ne(month), "report_month",
            f"expected {month}, the month in the file name")
 
-    dates = parse_unique(column(raw, "event_date"), parse_date)
-    date_error = dates.map(lambda p: p.error)
-    reject(date_error.notna(), "event_date", date_error)
-    event_date = dates.map(lambda p: p.value if p.value else date.fromisoformat(f"{month}-01"))
-    precision = dates.map(lambda p: p.extra or "month")
+    dates = parse_fields(column(raw, "event_date"), parse_date)
+    reject(dates["error"].notna(), "event_date", dates["error"])
+    event_date = dates["value"].where(dates["value"].notna(), date.fromisoformat(f"{month}-01"))
+    precision = dates["extra"].fillna("month")
     reject(event_date.map(lambda d: d > today), "event_date",
            f"a date in the future (after {today.isoformat()})")
     month_end = _month_end(month)
@@ -81,19 +79,17 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     warn(group.notna() & cat_group.notna() & group.ne(cat_group), "group",
          "the group given differs from the category's group; the category's group was used")
 
-    amounts = parse_unique(column(raw, "amount_kzt"), parse_amount)
-    amount_error = amounts.map(lambda p: p.error)
-    reject(amount_error.notna(), "amount_kzt", amount_error)
-    amount = amounts.map(lambda p: p.value)
+    amounts = parse_fields(column(raw, "amount_kzt"), parse_amount)
+    reject(amounts["error"].notna(), "amount_kzt", amounts["error"])
+    amount = amounts["value"]
     reject(amount.map(lambda a: a is not None and a > MAX_AMOUNT_KZT), "amount_kzt",
            f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
 
     enums = {}
     for name in ("victim_type", "perpetrator_type"):
-        parsed = parse_unique(column(raw, name), parse_enumeration(name))
-        warn(parsed.map(lambda p: p.error is not None), name,
-             parsed.map(lambda p: f"{p.error}; left empty"))
-        enums[name] = parsed.map(lambda p: p.value)
+        parsed = parse_fields(column(raw, name), parse_enumeration(name))
+        warn(parsed["error"].notna(), name, parsed["error"] + "; left empty")
+        enums[name] = parsed["value"]
 
     place = column(raw, "region").where(column(raw, "region").ne(""), column(raw, "place_as_written"))
     located = [match_region(p, d) for p, d in zip(place, event_date)]
@@ -125,7 +121,10 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     for name in ("legal_code", "legal_article", "victim", "outlet", "outcome", "source_url",
                  "summary", "source_lang"):
         cleaned[name] = column(raw, name)
-    return cleaned[verdicts.ok].reset_index(drop=True), verdicts.rejected, verdicts.warnings
+    kept = cleaned[verdicts.ok].reset_index(drop=True)
+    text = [c for c in kept.columns if kept[c].dtype == object and c != "event_date"]
+    kept = kept.astype({c: "string[pyarrow]" for c in text})  # compact: a million rows stay small
+    return kept, verdicts.rejected, verdicts.warnings
 
 
 def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Callable, NamedTuple, TypeVar
 
 import dateparser
+import numpy as np
 import pandas as pd
 from price_parser import Price
 
@@ -24,8 +25,23 @@ T = TypeVar("T")
 
 def parse_unique(values: pd.Series, parser: Callable[[str], T]) -> pd.Series:
     """Apply `parser` to each distinct value of `values` once and map the results back."""
-    lookup = {value: parser(value) for value in values.drop_duplicates()}
-    return values.map(lookup)
+    codes, uniques = pd.factorize(values)
+    results = np.empty(len(uniques) + 1, dtype=object)  # the last slot answers missing values
+    for i, value in enumerate(uniques):
+        results[i] = parser(value)
+    return pd.Series(results[codes], index=values.index, dtype=object)
+
+
+def parse_fields(values: pd.Series, parser: Callable[[str], "Parsed"]) -> pd.DataFrame:
+    """`parse_unique` for parsers returning Parsed: columns value, extra and error, row by row."""
+    codes, uniques = pd.factorize(values)
+    parsed = [parser(value) for value in uniques] + [Parsed(None)]
+    columns = {}
+    for position, name in enumerate(("value", "extra", "error")):
+        field_values = np.empty(len(parsed), dtype=object)
+        field_values[:] = [p[position] for p in parsed]
+        columns[name] = field_values[codes]
+    return pd.DataFrame(columns, index=values.index)
 
 
 class Parsed(NamedTuple):

@@ -108,6 +108,7 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
             files[str(table.path)] = _twin_stats(table, "incidents", twin)
             continue
         rows, bad, warn = inc.clean_incident_log(table, today)
+        table.frame = pd.DataFrame(columns=table.frame.columns)  # free the raw strings (a slice would keep them)
         incident_parts.append(rows)
         incident_tables.append(table)
         rejected.append(bad)

@@ -9,7 +9,7 @@ import pandas as pd
 from . import taxonomy
 from .cleaning import REJECTED_COLUMNS, Verdicts, column, stripped
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
-from .parsing import parse_amount, parse_date, parse_unique
+from .parsing import parse_amount, parse_date, parse_fields, parse_unique
 from .tables import LINE, RawTable
 from .text import normalise_text
 
@@ -36,8 +36,8 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     unit = column(raw, "unit").str.lower().replace("", "count")
     reject(~unit.isin(UNITS), "unit", f"expected one of {', '.join(UNITS)}")
 
-    counts = parse_unique(column(raw, "count"), parse_amount)
-    error = counts.map(lambda p: p.error or ("empty; expected a whole number" if p.value is None else None))
+    counts = parse_fields(column(raw, "count"), parse_amount)
+    error = counts["error"].where(counts["value"].notna() | counts["error"].notna(), "empty; expected a whole number")
     reject(error.notna(), "count", error)
 
     heading = column(raw, "group_as_written")
@@ -73,7 +73,7 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
 
     rows = pd.DataFrame({
         "month": month, "group": row_group, "category": category, "unit": unit,
-        "count": counts.map(lambda p: p.value), "source": "published",
+        "count": counts["value"], "source": "published",
         "source_url": column(raw, "source_url"), "parent": parent.fillna(""),
         "label_as_written": label, "note": column(raw, "note"),
         "source_file": table.path.name, "source_line": raw[LINE],
