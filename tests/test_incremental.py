@@ -80,3 +80,20 @@ def test_a_kernel_that_never_starts_fails_with_its_reason(monkeypatch, tmp_path)
     monkeypatch.setattr(runner, "_attempt", dead)
     problem, _, attempts = runner.execute(runner.Run("trends", "2024-11", "en", {}), Paths(tmp_path), 60)
     assert attempts == 3 and "Kernel died before replying" in problem
+
+
+def test_synthetic_logs_are_messy_marked_and_never_written_into_raw(tmp_path):
+    from analysis.pipeline import run_clean
+    from analysis.synth import synthesise
+    from analysis.tables import read_table
+
+    with pytest.raises(ValueError, match="synthetic data never goes there"):
+        synthesise(10, 1, Paths().raw_incidents)
+    paths = Paths(tmp_path)
+    paths.raw_published.mkdir(parents=True)
+    files = synthesise(3000, 12, paths.raw_incidents, seed=3)
+    tables = [read_table(f, "incidents") for f in files]
+    assert len({t.encoding for t in tables}) >= 3 and len({t.delimiter for t in tables}) >= 2
+    assert all((t.frame["synthetic"] == "SYNTHETIC").all() for t in tables)
+    result = run_clean(paths)
+    assert result.report["totals"]["rows_kept"] == 3000 and result.report["unmapped_labels"] == []

@@ -218,8 +218,8 @@ def _frame_hash(frame: pd.DataFrame) -> str:
     return _sha(values.tobytes(), ",".join(map(str, frame.columns)).encode())
 
 
-def run_key(run: Run, paths: Paths, counts: pd.DataFrame, incidents: pd.DataFrame,
-            cumulative: pd.DataFrame) -> str:
+def run_record(run: Run, paths: Paths, counts: pd.DataFrame, incidents: pd.DataFrame,
+               cumulative: pd.DataFrame) -> dict:
     """Everything a run's outputs are made from: notebook, package, parameters, the data it reads."""
     if run.notebook == "monthly_review":
         first = f"{int(run.month[:4]) - 1}-01"  # the month, its year to date and the year before
@@ -231,9 +231,16 @@ def run_key(run: Run, paths: Paths, counts: pd.DataFrame, incidents: pd.DataFram
     else:
         start, end = run.parameters["start"], run.parameters["end"]
         data = _frame_hash(incidents[(incidents["report_month"] >= start) & (incidents["report_month"] <= end)])
-    notebook = (paths.notebooks / f"{run.notebook}.py").read_bytes()
-    return _sha(notebook, package_hash().encode(), json.dumps(run.parameters, sort_keys=True).encode(),
-                data.encode())
+    return run_inputs(run, paths, data)
+
+
+def run_inputs(run: Run, paths: Paths, data: str) -> dict:
+    """What a run is made from, each part hashed, and the key that sums them up."""
+    notebook = hashlib.sha256((paths.notebooks / f"{run.notebook}.py").read_bytes()).hexdigest()
+    parts = {"notebook": f"notebooks/{run.notebook}.py", "notebook_sha256": notebook,
+             "package_version": __version__, "package_sha256": package_hash(),
+             "parameters": run.parameters, "data_sha256": _sha(data.encode())}
+    return {**parts, "key": _sha(json.dumps(parts, sort_keys=True).encode())}
 
 
 def manifest_path(paths: Paths) -> Path:
@@ -313,14 +320,16 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
 
     # 1. The cleaning, when the raw data or the code changed.
     began = time.monotonic()
-    clean_key = _sha(json.dumps(raw_hashes(paths), sort_keys=True).encode(), package_hash().encode())
+    raw = raw_hashes(paths)
+    clean_key = _sha(json.dumps(raw, sort_keys=True).encode(), package_hash().encode())
     outputs = [paths.incidents, paths.monthly_counts, paths.published_cumulative]
     if force or manifest.get("clean", {}).get("key") != clean_key or not all(p.exists() for p in outputs):
         from .pipeline import run_clean
 
         cleaned = run_clean(paths)
         result.cleaned, result.clean_errors = True, cleaned.file_errors
-        manifest["clean"] = {"key": clean_key, "file_errors": cleaned.file_errors}
+        manifest["clean"] = {"key": clean_key, "raw_sha256": raw, "package_version": __version__,
+                             "package_sha256": package_hash(), "file_errors": cleaned.file_errors}
         write_manifest(paths, manifest)
         logger.info("clean: %.2f s, %d files could not be read", time.monotonic() - began, len(cleaned.file_errors))
     else:
@@ -335,7 +344,8 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
     runs = plan(counts, months, languages, chosen_categories, rolling, start)
     result.runs = runs
     incidents, cumulative = load_incidents(paths), load_cumulative(paths)
-    keys = {run: run_key(run, paths, counts, incidents, cumulative) for run in runs}
+    records = {run: run_record(run, paths, counts, incidents, cumulative) for run in runs}
+    keys = {run: record["key"] for run, record in records.items()}
     done = manifest.setdefault("runs", {})
     needed = [run for run in runs if force or done.get(_run_id(run), {}).get("key") != keys[run]
               or not run.executed(paths).exists() or not run.html(paths).exists()]
@@ -345,7 +355,7 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
     if needed:
         check_parameters(paths, needed)
         result.executed = needed
-        _execute_all(needed, paths, timeout, jobs, progress, logger, done, keys, result)
+        _execute_all(needed, paths, timeout, jobs, progress, logger, done, records, result)
         write_manifest(paths, manifest)
     logger.info("report: %d runs, %d executed, %d failed, %.2f s in all", len(runs), len(needed),
                 len(result.failures), time.monotonic() - began)
@@ -356,7 +366,7 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
 
 
 def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progress: bool,
-                 logger: logging.Logger, done: dict, keys: dict, result: ReportResult) -> None:
+                 logger: logging.Logger, done: dict, records: dict, result: ReportResult) -> None:
     from tqdm import tqdm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -375,7 +385,7 @@ def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progr
                     done.pop(_run_id(run), None)
                     logger.info("%s: FAILED in %.2f s%s: %s", _run_id(run), seconds, retried, problem)
                 else:
-                    done[_run_id(run)] = {"key": keys[run], "parameters": run.parameters}
+                    done[_run_id(run)] = records[run]
                     logger.info("%s: %.2f s%s", _run_id(run), seconds, retried)
     finally:
         if before is None:
