@@ -80,6 +80,3 @@ def region_names(lang: str = "en") -> dict[str, str]:
     table = regions()
     return dict(zip(table["iso_code"], table[f"name_{lang}"]))
 
-
-def region_name(iso_code: str, lang: str = "en") -> str:
-    return region_names(lang)[iso_code]

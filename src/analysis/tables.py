@@ -161,10 +161,6 @@ def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[st
 
 # --- reading ------------------------------------------------------------------------------------
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def read_table(path: Path, kind: str) -> RawTable:
     """Read one CSV export as strings, whatever its encoding, delimiter and header language.
 

@@ -28,19 +28,6 @@ def published(counts: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(group=frame["group"].astype(str), category=frame["category"].astype(str))
 
 
-def months_with_data(counts: pd.DataFrame) -> list[str]:
-    """Months with any published or logged figure, oldest first."""
-    return sorted(set(counts["month"]))
-
-
-def latest_month(counts: pd.DataFrame) -> str:
-    """The newest month with data."""
-    months = months_with_data(counts)
-    if not months:
-        raise ValueError("there is no month with data: run `analysis clean` on data/raw/ first")
-    return months[-1]
-
-
 def _span(frame: pd.DataFrame, start: str | None, end: str | None) -> list[str]:
     months = sorted(set(frame["month"]))
     if not months:
