@@ -70,11 +70,11 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     group_given = column(raw, "group")
     group = parse_unique(group_given, lambda g: taxonomy.match_group(g) if g else None)
     label = column(raw, "category").where(column(raw, "category").ne(""), column(raw, "category_as_written"))
-    category = pd.Series([taxonomy.match_category(lab, grp) if lab else None
-                          for lab, grp in zip(label, group)], index=raw.index, dtype=object)
+    coded = pd.Series([taxonomy.classify(lab, grp) if lab else None
+                       for lab, grp in zip(label, group)], index=raw.index, dtype=object)
+    category = coded.map(lambda c: None if c is None else c.category)
     reject(label.eq(""), "category", "empty; expected a category code or the label as written")
-    reject(category.isna(), "category",
-           "no category rule matches this label (see src/analysis/domain/label_rules.csv)")
+    reject(category.isna(), "category", coded.map(lambda c: None if c is None else c.reason))
     cat_group = category.map(taxonomy._category_groups())
     warn(group.notna() & cat_group.notna() & group.ne(cat_group), "group",
          "the group given differs from the category's group; the category's group was used")

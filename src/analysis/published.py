@@ -49,11 +49,12 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     reject(label.eq(""), "category_as_written", "empty; expected the label as written or TOTAL")
 
     scope = group.where(group.ne(ALL_GROUPS))
-    category = pd.Series([TOTAL if total else taxonomy.match_category(lab, grp)
-                          for lab, grp, total in zip(label, scope, is_total)], index=raw.index,
+    coded = [None if total else taxonomy.classify(lab, grp)
+             for lab, grp, total in zip(label, scope, is_total)]
+    category = pd.Series([TOTAL if c is None else c.category for c in coded], index=raw.index,
                          dtype=object)
-    reject(category.isna(), "category_as_written",
-           "no category rule matches this label (see src/analysis/domain/label_rules.csv)")
+    reject(category.isna() & label.ne(""), "category_as_written",
+           pd.Series([c.reason if c is not None else None for c in coded], index=raw.index))
     nested = label.str.contains(taxonomy.NEST_SEPARATOR, regex=False)
     parent = pd.Series([taxonomy.match_category(lab.rsplit(taxonomy.NEST_SEPARATOR, 1)[0], grp)
                         if nest else "" for lab, grp, nest in zip(label, scope, nested)],
@@ -61,8 +62,9 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     reject(parent.isna(), "category_as_written",
            "no category rule matches the parent part (before ' > ') of this nested label")
 
-    row_group = pd.Series([grp if cat == TOTAL else taxonomy.category_group(cat) if cat else None
-                           for cat, grp in zip(category, group)], index=raw.index, dtype=object)
+    legacy = group.isin(taxonomy.legacy_group_codes())
+    row_group = pd.Series([grp if cat == TOTAL or old else taxonomy.category_group(cat) if cat else None
+                           for cat, grp, old in zip(category, group, legacy)], index=raw.index, dtype=object)
     warn(category.ne(TOTAL) & group.notna() & group.ne(ALL_GROUPS) & group.ne(row_group),
          "group_as_written", "the heading names another group than the category's; the "
                              "category's group was used")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
-from .taxonomy import category_codes, group_codes
+from .taxonomy import category_codes, group_codes, legacy_group_codes
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -29,7 +29,7 @@ incidents = pa.DataFrameSchema(
 monthly_counts = pa.DataFrameSchema(
     {
         "month": pa.Column(checks=pa.Check.str_matches(MONTH)),
-        "group": pa.Column(checks=pa.Check.isin(group_codes() + [ALL_GROUPS])),
+        "group": pa.Column(checks=pa.Check.isin(group_codes() + legacy_group_codes() + [ALL_GROUPS])),
         "category": pa.Column(checks=pa.Check.isin(category_codes() + [TOTAL, OTHER_UNSPECIFIED])),
         "unit": pa.Column(checks=pa.Check.isin(["count", "kzt"])),
         "count": pa.Column("int64", pa.Check.ge(0)),

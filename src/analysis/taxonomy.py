@@ -35,10 +35,26 @@ def _read_domain(name: str) -> pd.DataFrame:
 
 
 @cache
-def groups() -> pd.DataFrame:
-    """The three groups in display order, with labels in English, Russian and Kazakh."""
+def _all_groups() -> pd.DataFrame:
     frame = _read_domain("groups.csv")
     return frame.assign(order=frame["order"].astype(int)).sort_values("order").reset_index(drop=True)
+
+
+@cache
+def groups() -> pd.DataFrame:
+    """The three groups in display order, with labels in English, Russian and Kazakh."""
+    frame = _all_groups()
+    return frame[frame["kind"] == "current"].reset_index(drop=True)
+
+
+@cache
+def legacy_groups() -> pd.DataFrame:
+    """The older monitoring's headings (2009-2010) that mean something else than the three groups.
+
+    Their figures are kept under their own group code and never enter a trend of the three groups.
+    """
+    frame = _all_groups()
+    return frame[frame["kind"] == "legacy"].reset_index(drop=True)
 
 
 @cache
@@ -53,6 +69,10 @@ def categories() -> pd.DataFrame:
 
 def group_codes() -> list[str]:
     return groups()["code"].tolist()
+
+
+def legacy_group_codes() -> list[str]:
+    return legacy_groups()["code"].tolist()
 
 
 def category_codes() -> list[str]:
@@ -75,7 +95,7 @@ def category_label(code: str, lang: str = "en") -> str:
         raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
     if code in _category_index().index:
         return _category_index().loc[code, f"label_{lang}"]
-    grp = groups().set_index("code")
+    grp = _all_groups().set_index("code")
     if code in grp.index:
         return grp.loc[code, f"label_{lang}"]
     return {"total": {"en": "Total", "ru": "Всего", "kk": "Барлығы"},
@@ -85,7 +105,7 @@ def category_label(code: str, lang: str = "en") -> str:
 
 def group_short_label(code: str, lang: str = "en") -> str:
     """A group's short name (rights of journalists / права журналистов / ...)."""
-    return groups().set_index("code").loc[code, f"short_{lang}"]
+    return _all_groups().set_index("code").loc[code, f"short_{lang}"]
 
 
 @cache
@@ -93,8 +113,16 @@ def _category_index() -> pd.DataFrame:
     return categories().set_index("code")
 
 
+_WORD_START = r"(?<!\w)"
+
+
 def _compile(pattern: str) -> re.Pattern[str] | None:
-    return re.compile(pattern) if pattern else None
+    r"""A rule's pattern, anchored so that it matches only at the start of a word.
+
+    `\w` is Unicode-aware: Kazakh letters (ә ғ қ ң ө ұ ү һ і) are word letters, so a stem never
+    matches inside a longer Kazakh or Russian word. The end stays open for case endings.
+    """
+    return re.compile(f"{_WORD_START}(?:{pattern})") if pattern else None
 
 
 @cache
@@ -104,7 +132,7 @@ def label_rules() -> tuple[Rule, ...]:
     unknown = sorted(set(frame["category"]) - set(category_codes()))
     if unknown:
         raise ValueError(f"label_rules.csv names unknown categories: {', '.join(unknown)}")
-    return tuple(Rule(row.category, category_group(row.category), re.compile(row.pattern),
+    return tuple(Rule(row.category, category_group(row.category), _compile(row.pattern),
                       _compile(row.also), _compile(row.unless))
                  for row in frame.itertuples(index=False))
 
@@ -112,48 +140,212 @@ def label_rules() -> tuple[Rule, ...]:
 @cache
 def _group_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     frame = _read_domain("group_rules.csv")
-    return tuple((row.group, re.compile(row.pattern)) for row in frame.itertuples(index=False))
+    return tuple((row.group, _compile(row.pattern)) for row in frame.itertuples(index=False))
 
 
 @cache
 def match_group(heading: str) -> str | None:
-    """The group code a heading as written names (`all` for an overall total), or None."""
+    """The group code a heading as written names (`all` for an overall total), or None.
+
+    Older headings (2009-2010) name a legacy group (`legacy_group_codes()`), never one of the
+    three present groups.
+    """
     text = normalise_text(heading)
-    if text in group_codes() or text == ALL_GROUPS:
+    if text in group_codes() + legacy_group_codes() or text == ALL_GROUPS:
         return text
     return next((code for code, pattern in _group_rules() if pattern.search(text)), None)
 
 
-def _scan(text: str, group: str | None) -> str | None:
-    """The first rule's category that fits `text`, among `group`'s rules (all rules for None)."""
-    return next((r.category for r in label_rules()
-                 if (group is None or r.group == group) and r.matches(text)), None)
+# --- legal articles -------------------------------------------------------------------------
+
+_NUMBER = r"(?<![\w-])(?<!\d\.)(\d{1,3}(?:\s?-\s?\d{1,2})?)(?![\d])"
+_LIST = r"(?:\s*(?:,|;|&|\bи\b|\band\b|\bжәне\b|\bor\b|\bили\b)\s*{number}(?!\s*-?\s*(?:{part})))*"
+
+
+@dataclass(frozen=True)
+class LegalGrammar:
+    """Where a label names a legal article: the compiled forms and the code names."""
+
+    forms: tuple[re.Pattern[str], ...]
+    number: re.Pattern[str]
+    part_before: re.Pattern[str]
+    codes: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 @cache
-def match_category(label: str, group: str | None = None) -> str | None:
-    """The category a label as written (any of the three languages) names, or None if no rule fits.
+def legal_articles() -> pd.DataFrame:
+    """Each legal article the taxonomy knows (`family`, `article`) and the category it decides."""
+    frame = _read_domain("legal_articles.csv")
+    unknown = sorted(set(frame["category"]) - set(category_codes()))
+    if unknown:
+        raise ValueError(f"legal_articles.csv names unknown categories: {', '.join(unknown)}")
+    return frame
 
-    A category code is accepted as it is. With `group`, that group's rules are tried first. A
-    nested label `parent > item` is matched on the item alone, and on the whole label when the
-    item alone says too little ("> defamation" under "administrative accusations").
+
+@cache
+def legal_grammar() -> LegalGrammar:
+    """The forms of an article reference, built from the words in domain/legal_words.csv.
+
+    - the word for article before the number (`ст. 274`, `статьи 456-2`, `Article 274(2)`);
+    - the number with the Kazakh word after it, glued by a hyphen (`274-бабының`, `456-2-бап`);
+    - a code name next to the number (`УК 274`, `274 УК РК`, `274 of the Criminal Code`);
+    - a sub-article number alone (`456-2`, `73-3`): its hyphen already makes it an article.
+    A number after the word for part (`ч. 2`, `2-бөлігі`, `part 2`) is never an article.
+    """
+    words = _read_domain("legal_words.csv")
+
+    def alternatives(role: str) -> str:
+        return "|".join(f"(?:{p})" for p in words.loc[words["role"] == role, "pattern"])
+
+    article, after, part, code = (alternatives(r) for r in ("article", "article_after", "part", "code"))
+    listed = _LIST.format(number=_NUMBER, part=part)
+    forms = (
+        rf"{_WORD_START}(?:{article})\s*{_NUMBER}(?:\s*\(\d+\))?{listed}",
+        rf"{_NUMBER}\s*-?\s*(?:{after})",
+        rf"{_WORD_START}(?:{code})\s*(?:{article})?\s*{_NUMBER}{listed}",
+        rf"{_NUMBER}(?:\s*\(\d+\))?\s*(?:of\s+(?:the\s+)?)?(?:{code})(?!\w)",
+        r"(?<![\w.-])(\d{1,3}-\d{1,2})(?![\w-])",
+    )
+    codes = tuple((family, re.compile(rf"{_WORD_START}(?:{'|'.join(f'(?:{p})' for p in part_)})(?!\w)"))
+                  for family, part_ in words[words["role"] == "code"].groupby("family")["pattern"])
+    return LegalGrammar(tuple(re.compile(f) for f in forms), re.compile(_NUMBER),
+                        re.compile(rf"{_WORD_START}(?:{part})\s*$"), codes)
+
+
+def cited_articles(label: str) -> tuple[str, ...]:
+    """The article numbers a label cites, in order (`ч. 2 ст. 274 УК РК` -> ('274',))."""
+    return tuple(_article_numbers(normalise_text(label)))
+
+
+def _article_numbers(text: str) -> dict[str, None]:
+    grammar = legal_grammar()
+    found: dict[str, None] = {}
+    for form in grammar.forms:
+        for m in form.finditer(text):
+            for n in grammar.number.finditer(text, m.start(), m.end()):
+                in_brackets = text[n.start() - 1:n.start()] == "(" and text[n.end():n.end() + 1] == ")"
+                if not in_brackets and not grammar.part_before.search(text, 0, n.start()):
+                    found[re.sub(r"\s", "", n.group(1))] = None
+    return found
+
+
+def article_categories(text: str) -> tuple[tuple[str, str], ...]:
+    """(article, category) for each known article the normalised `text` cites, in order.
+
+    The code named in the label (УК / КоАП / ҚК / ӘҚБтК / Criminal Code ...) picks among articles
+    of the same number in different codes; an article the named code does not have decides
+    nothing.
+    """
+    grammar = legal_grammar()
+    families = {family for family, pattern in grammar.codes if pattern.search(text)}
+    table = legal_articles()
+    out = []
+    for number in _article_numbers(text):
+        rows = table[table["article"] == number]
+        if families:
+            rows = rows[rows["family"].isin(families)]
+        out += [(number, category) for category in dict.fromkeys(rows["category"])]
+    return tuple(out)
+
+
+# --- label matching -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Classification:
+    """What a label is coded as: `category`, or None with the `reason` it is not."""
+
+    category: str | None
+    reason: str | None = None
+
+
+NO_RULE = "no category rule matches this label (see src/analysis/domain/label_rules.csv)"
+
+
+def _matches(text: str, group: str | None) -> list[Rule]:
+    return [r for r in label_rules() if (group is None or r.group == group) and r.matches(text)]
+
+
+def _partial(text: str) -> list[Rule]:
+    """Rules whose pattern matches but whose required context (`also`) is missing."""
+    return [r for r in label_rules() if r.also is not None and r.pattern.search(text)
+            and not r.also.search(text) and (r.unless is None or not r.unless.search(text))]
+
+
+def _named(pairs: list[tuple[str, str]]) -> str:
+    return " and ".join(f"{category} ({group})" for category, group in pairs)
+
+
+def _decide(text: str, group: str | None) -> Classification | None:
+    """The first rule's category among `group`'s rules (all for None); rejected across groups."""
+    found = _matches(text, group)
+    if not found:
+        return None
+    by_group = dict.fromkeys((r.group, r.category) for r in found)
+    firsts = {}
+    for grp, cat in by_group:
+        firsts.setdefault(grp, cat)
+    if len(firsts) > 1:
+        return Classification(None, "no category rule decides this label: it matches rules of "
+                                    f"two groups, {_named([(c, g) for g, c in firsts.items()])}")
+    return Classification(found[0].category)
+
+
+def _by_article(text: str) -> Classification | None:
+    cited = article_categories(text)
+    categories_ = list(dict.fromkeys(category for _, category in cited))
+    if not categories_:
+        return None
+    if len(categories_) > 1:
+        named = " and ".join(f"{cat} (article {num})" for num, cat in dict.fromkeys(cited))
+        return Classification(None, "no category rule decides this label: it cites articles "
+                                    f"of two categories, {named}")
+    return Classification(categories_[0])
+
+
+@cache
+def classify(label: str, group: str | None = None) -> Classification:
+    """The category a label as written names, or why it names none.
+
+    A category code is accepted as it is. A cited legal article decides the category in any
+    grammatical form (see `legal_grammar`). Otherwise the label rules decide: with `group`,
+    that group's rules are tried first; a nested label `parent > item` is matched on the item
+    alone, then on the whole label. A label that matches rules of two different groups, or only
+    part of a rule, is not coded: the reason names the candidates.
     """
     text = normalise_text(label)
     if not text:
-        return None
+        return Classification(None, "empty; expected a category code or the label as written")
     if text in _category_index().index:
-        return text
+        return Classification(text)
     texts = [text]
     if NEST_SEPARATOR.strip() in text:
         texts = [text.rsplit(">", 1)[1].strip(), text]
+    for t in texts:
+        if (decided := _by_article(t)) is not None:
+            return decided
     scopes = [group, None] if group not in (None, ALL_GROUPS) else [None]
-    return next((found for scope in scopes for t in texts
-                 if (found := _scan(t, scope)) is not None), None)
+    for scope in scopes:
+        for t in texts:
+            if (decided := _decide(t, scope)) is not None:
+                return decided
+    partial = list(dict.fromkeys((r.category, r.group) for t in texts for r in _partial(t)))
+    if partial:
+        return Classification(None, "no category rule matches this label fully: it only partly "
+                                    f"matches {_named(partial)} (their context words are missing)")
+    return Classification(None, NO_RULE)
+
+
+def match_category(label: str, group: str | None = None) -> str | None:
+    """The category a label as written (any of the three languages) names, or None.
+
+    None also when the label is ambiguous; `classify` says why.
+    """
+    return classify(label, group).category
 
 
 def categorical(values: pd.Series, kind: str = "category") -> pd.Series:
     """Values as an ordered categorical in taxonomy order (`kind`: category or group)."""
     order = category_codes() if kind == "category" else group_codes()
     extra = [c for c in ("other_unspecified", "total") if kind == "category"]
-    extra += [ALL_GROUPS] if kind == "group" else []
+    extra += legacy_group_codes() + [ALL_GROUPS] if kind == "group" else []
     return values.astype(pd.CategoricalDtype(order + extra, ordered=True))
