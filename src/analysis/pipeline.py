@@ -156,9 +156,10 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
     counts = pd.concat([kept_published[pub.COUNT_COLUMNS], incident_log_counts(kept_incidents)],
                        ignore_index=True)
     counts, inconsistencies = pub.add_other_unspecified(counts)
-    inconsistencies += pub.check_overall_totals(counts) + pub.check_repeated_categories(counts)
-    counts = _finalise_counts(counts)
     cumulative = concat(cumulative_parts, pub.CUMULATIVE_COLUMNS)
+    inconsistencies += pub.check_overall_totals(counts) + pub.check_repeated_categories(counts)
+    inconsistencies += pub.check_nested_items(counts) + pub.check_against_cumulative(counts, cumulative)
+    counts = _finalise_counts(counts)
     all_rejected = concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable")
     all_warnings = concat(warnings, REJECTED_COLUMNS)
 

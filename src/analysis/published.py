@@ -164,6 +164,47 @@ def check_repeated_categories(counts: pd.DataFrame) -> list[dict]:
             for (month, grp, cat), part in repeated.groupby(["month", "group", "category"], observed=True)]
 
 
+def check_nested_items(counts: pd.DataFrame) -> list[dict]:
+    """Nested items (`parent > item`) stated as more than the figure of the parent they are in."""
+    pub = counts[(counts["source"] == "published") & counts["unit"].eq("count")]
+    nested = pub[pub["parent"].ne("")]
+    parents = pub[pub["parent"].eq("")].set_index(["month", "label_as_written"])["count"]
+    found = []
+    for row in nested.itertuples(index=False):
+        head = row.label_as_written.rsplit(taxonomy.NEST_SEPARATOR, 1)[0]
+        total = parents.get((row.month, head))
+        if total is not None and not isinstance(total, pd.Series) and int(row.count) > int(total):
+            found.append({"kind": "nested item exceeds its parent", "month": row.month,
+                          "group": row.group, "total": int(total), "listed_sum": int(row.count),
+                          "message": f"{row.month}: '{row.label_as_written}' is {int(row.count)}, "
+                                     f"more than the {int(total)} of '{head}' it is part of; "
+                                     "both figures are kept"})
+    return found
+
+
+def check_against_cumulative(counts: pd.DataFrame, cumulative: pd.DataFrame) -> list[dict]:
+    """A month's amount of tenge larger than a year-to-date amount stated on the same page.
+
+    The year-to-date figure includes the month, so it can never be smaller.
+    """
+    pub = counts[(counts["source"] == "published") & counts["unit"].eq("kzt")]
+    spans = cumulative[cumulative["unit"].eq("kzt") & cumulative["value"].notna()
+                       & cumulative["start_month"].ne(cumulative["end_month"])]
+    found = []
+    for row in pub.itertuples(index=False):
+        same_page = spans[(spans["source_url"] == row.source_url) & (spans["start_month"] <= row.month)
+                          & (spans["end_month"] >= row.month) & (spans["value"] < row.count)]
+        for span in same_page.itertuples(index=False):
+            found.append({"kind": "month exceeds its year to date", "month": row.month,
+                          "group": row.group, "total": int(span.value), "listed_sum": int(row.count),
+                          "message": f"{row.month}: '{row.label_as_written}' is {int(row.count):,} "
+                                     f"tenge, more than the {int(span.value):,} tenge stated for "
+                                     f"{span.period} on the same page ('{span.metric_as_written}', "
+                                     f"{span.source_file} line {span.source_line}); both figures "
+                                     "are kept"})
+    return found
+
+
 # --- year-to-date and yearly figures -----------------------------------------------------------
 
 CUMULATIVE_COLUMNS = ["period", "start_month", "end_month", "metric_as_written", "value_as_written",
