@@ -6,6 +6,7 @@ import html
 
 import pandas as pd
 
+from . import taxonomy
 from .config import TOTAL
 
 
@@ -21,6 +22,33 @@ def coverage(counts: pd.DataFrame, source: str | None = None) -> dict:
     span = month_span(months)
     return {"first": months[0] if months else None, "last": months[-1] if months else None,
             "months_covered": months, "months_missing": [m for m in span if m not in set(months)]}
+
+
+def series_apart(counts: pd.DataFrame) -> dict:
+    """The published figures kept apart from the three groups' totals, and why.
+
+    `legacy_groups`: the older monitoring's headings (2009-2010), kept as their own groups because
+    they counted something else. `separate_series`: court figures, sums of money and legislation,
+    each its own series with its own code and unit, never part of a group total.
+    """
+    pub = counts[counts["source"] == "published"]
+    notes = pd.read_csv(taxonomy.DOMAIN_DIR / "group_rules.csv", dtype=str,
+                        keep_default_na=False).set_index("group")["note"]
+    legacy = []
+    for row in taxonomy.legacy_groups().itertuples(index=False):
+        rows = pub[pub["group"] == row.code]
+        legacy.append({"group": row.code, "heading": row.label_ru, "label_en": row.label_en,
+                       "months": sorted(set(rows["month"])),
+                       "figures": int(len(rows)), "why": notes.get(row.code, "")})
+    cats = taxonomy.categories()
+    apart = cats[~cats["in_group_total"]]
+    separate = []
+    for row in apart.itertuples(index=False):
+        rows = pub[pub["category"] == row.code]
+        if len(rows):
+            separate.append({"category": row.code, "unit": row.unit, "label_en": row.label_en,
+                             "months": sorted(set(rows["month"])), "figures": int(len(rows))})
+    return {"legacy_groups": legacy, "separate_series": separate}
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -46,6 +74,7 @@ def build_report(*, version: str, files: dict, file_errors: list[dict], rejected
         "months_missing": every["months_missing"],
         "coverage_by_source": {s: coverage(counts, s) for s in ("published", "incident_log")},
         "inconsistencies": inconsistencies,
+        **series_apart(counts),
         "warnings": _records(warnings),
         "rejected_by_reason": rejected["reason"].str.split(";").str[0].value_counts().to_dict(),
         "log_vs_published": _records(comparison),
@@ -90,6 +119,20 @@ def render_markdown(report: dict) -> str:
                      f"{len(cov['months_missing'])} missing between {cov['first']} and {cov['last']}")
     lines += ["", "## Inconsistencies in the sources", ""]
     lines += _table(report["inconsistencies"], ["month", "kind", "message"])
+    lines += ["## Older headings kept as their own groups", "",
+              "The 2009-2010 monitoring counted reports under other headings. Their figures keep "
+              "their own group and never enter a trend of the three present groups. The 2014-2016 "
+              "digests' headings (suits filed against media outlets and citizens, judicial acts on "
+              "honour and dignity, charges brought against media outlets and citizens) mean what "
+              "the claims-and-lawsuits group means and are read as it.", ""]
+    lines += _table([{**g, "months": ", ".join(g["months"])} for g in report["legacy_groups"]],
+                    ["group", "heading", "months", "figures", "why"])
+    lines += ["## Series never part of a group total", "",
+              "Court figures, sums of money and legislation: each is its own series with its own "
+              "code and unit.", ""]
+    lines += _table([{**s, "months": f"{len(s['months'])} ({s['months'][0]} to {s['months'][-1]})"}
+                     for s in report["separate_series"]],
+                    ["category", "unit", "label_en", "months", "figures"])
     lines += ["## Warnings (rows kept)", ""] + _table(report["warnings"], ["file", "line", "column", "value", "reason"])
     lines += ["## Incident logs against published counts", "",
               "Logs that name only some incidents fall short of the published figures.", ""]
