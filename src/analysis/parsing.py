@@ -157,7 +157,9 @@ def vocabulary(field: str) -> pd.DataFrame:
 
 @cache
 def _vocabulary_rules(field: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((row.code, re.compile(row.pattern)) for row in vocabulary(field).itertuples())
+    # A word matches only at its start (\w knows the Kazakh letters): 'сот' is no court inside 'несот'.
+    return tuple((row.code, re.compile(rf"(?<!\w)(?:{row.pattern})"))
+                 for row in vocabulary(field).itertuples())
 
 
 def parse_enumeration(field: str) -> Callable[[str], Parsed]:
