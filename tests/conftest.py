@@ -12,6 +12,14 @@ from analysis.config import Paths
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# Lines a test wants shown at the end of the run (the label-variant shares).
+LABEL_VARIANT_SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in LABEL_VARIANT_SUMMARY:
+        terminalreporter.write_line(line)
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Paths:
