@@ -26,7 +26,7 @@ from . import __version__
 from .config import LANGUAGES, MONTH, PACKAGE_DIR, Paths
 from .load import load_cumulative, load_incidents, load_monthly_counts
 from .tables import write_atomic
-from .taxonomy import category_codes
+from .taxonomy import category_codes, group_codes
 
 KERNEL = "python3"
 
@@ -90,8 +90,12 @@ def choose_months(counts: pd.DataFrame, month: str | None, every: bool) -> list[
 
 
 def default_trend_start(counts: pd.DataFrame) -> str:
-    """The first month with a published group total: the reviews' three-group counts start there."""
-    totals = counts[(counts["source"] == "published") & (counts["category"] == "total")]
+    """The first month with a published group total: the reviews' three-group counts start there.
+
+    Older headings (2009-2010) and overall totals alone do not start it: they are not the three groups.
+    """
+    totals = counts[(counts["source"] == "published") & (counts["category"] == "total")
+                    & counts["group"].isin(group_codes())]
     return min(totals["month"]) if len(totals) else min(counts["month"])
 
 

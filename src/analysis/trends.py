@@ -94,7 +94,8 @@ def month_breakdown(counts: pd.DataFrame, month: str) -> pd.DataFrame:
     rows = pub[(pub["month"] == month) & (pub["group"] != ALL_GROUPS) & (pub["parent"] == "")]
     rows = rows[rows["category"] != TOTAL]
     order = {c: i for i, c in enumerate(taxonomy.category_codes() + [OTHER_UNSPECIFIED])}
-    return (rows.assign(_g=rows["group"].map(taxonomy.group_codes().index), _c=rows["category"].map(order))
+    groups = {g: i for i, g in enumerate(taxonomy.group_codes() + taxonomy.legacy_group_codes())}
+    return (rows.assign(_g=rows["group"].map(groups), _c=rows["category"].map(order))
             .sort_values(["_g", "_c"])[["group", "category", "count"]].reset_index(drop=True))
 
 
