@@ -265,14 +265,14 @@ def test_court_figures_are_their_own_series(shipped):
     pub = counts[counts["source"] == "published"]
     cats = taxonomy.categories().set_index("code")
     court = pub[pub["category"].isin(["court_rulings", "court_rulings_appeal", "court_rulings_cassation",
-                                      "court_rulings_for_media", "court_cases_heard",
+                                      "court_rulings_for_media", "court_cases_heard", "court_suits_filed",
                                       "court_cases_carried_over", "moral_damage_claimed",
                                       "moral_damage_awarded"])]
     assert len(court) > 50
     assert not cats.loc[court["category"].astype(str).unique(), "in_group_total"].any()
     amount = pub[(pub["month"] == "2014-10") & (pub["unit"] == "kzt")]
     assert amount[["category", "parent", "count"]].astype(str).values.tolist() == [
-        ["moral_damage_claimed", "civil_claims", "299300000"]]
+        ["moral_damage_claimed", "court_suits_filed", "299300000"]]
     series = {s["category"]: s["unit"] for s in result.report["separate_series"]}
     assert series["court_rulings_for_media"] == "count" and series["moral_damage_claimed"] == "kzt"
 

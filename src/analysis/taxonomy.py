@@ -206,8 +206,8 @@ def legal_grammar() -> LegalGrammar:
         rf"{_NUMBER}(?:\s*\(\d+\))?\s*(?:of\s+(?:the\s+)?)?(?:{code})(?!\w)",
         r"(?<![\w.-])(\d{1,3}-\d{1,2})(?![\w-])",
     )
-    codes = tuple((family, re.compile(rf"{_WORD_START}(?:{'|'.join(f'(?:{p})' for p in part_)})(?!\w)"))
-                  for family, part_ in words[words["role"] == "code"].groupby("family")["pattern"])
+    codes = tuple((family, re.compile(rf"{_WORD_START}(?:{'|'.join(f'(?:{p})' for p in names)})(?!\w)"))
+                  for family, names in words[words["role"] == "code"].groupby("family")["pattern"])
     return LegalGrammar(tuple(re.compile(f) for f in forms), re.compile(_NUMBER),
                         re.compile(rf"{_WORD_START}(?:{part})\s*$"), codes)
 
@@ -280,10 +280,9 @@ def _decide(text: str, group: str | None) -> Classification | None:
     found = _matches(text, group)
     if not found:
         return None
-    by_group = dict.fromkeys((r.group, r.category) for r in found)
-    firsts = {}
-    for grp, cat in by_group:
-        firsts.setdefault(grp, cat)
+    firsts: dict[str, str] = {}
+    for rule in found:
+        firsts.setdefault(rule.group, rule.category)
     if len(firsts) > 1:
         return Classification(None, "no category rule decides this label: it matches rules of "
                                     f"two groups, {_named([(c, g) for g, c in firsts.items()])}")
