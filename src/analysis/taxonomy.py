@@ -30,8 +30,16 @@ class Rule:
                     and (self.unless is None or not self.unless.search(text)))
 
 
+class DomainError(ValueError):
+    """A domain table that cannot be read: the message names the file and what is wrong."""
+
+
 def _read_domain(name: str) -> pd.DataFrame:
-    return pd.read_csv(DOMAIN_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8")
+    try:
+        return pd.read_csv(DOMAIN_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DomainError(f"src/analysis/domain/{name}: {exc}; a cell holding a comma must be in "
+                          "double quotes, and the file saved as UTF-8") from None
 
 
 @cache
@@ -122,7 +130,12 @@ def _compile(pattern: str) -> re.Pattern[str] | None:
     `\w` is Unicode-aware: Kazakh letters (ә ғ қ ң ө ұ ү һ і) are word letters, so a stem never
     matches inside a longer Kazakh or Russian word. The end stays open for case endings.
     """
-    return re.compile(f"{_WORD_START}(?:{pattern})") if pattern else None
+    if not pattern:
+        return None
+    try:
+        return re.compile(f"{_WORD_START}(?:{pattern})")
+    except re.error as exc:
+        raise DomainError(f"the pattern {pattern!r} is not a valid regular expression: {exc}") from None
 
 
 @cache
