@@ -286,3 +286,14 @@ def test_inconsistencies_of_the_source_are_listed_with_both_figures(shipped, mon
     result, _ = shipped
     found = [i for i in result.report["inconsistencies"] if i["month"] == month and i["kind"] == kind]
     assert [(i["total"], i["listed_sum"]) for i in found] == [(stated, listed)]
+
+
+def test_an_incident_under_an_older_heading_keeps_its_legacy_group(empty_project):
+    # SYNTHETIC two-row log written for this test
+    (empty_project.raw_incidents / "2010-08.csv").write_text(
+        "incident_id,event_date,category\nSYN-1,2010-08-03,нарушения прав СМИ на свободу и творчества\n"
+        "SYN-2,2010-08-04,ст. 129 УК\n", encoding="utf-8")
+    result = run_clean(empty_project)
+    assert result.rejected.empty
+    assert result.incidents[["group", "category"]].astype(str).values.tolist() == [
+        ["legacy_direct_violations", "legacy_media_rights"], ["legal_claims", "criminal_defamation"]]

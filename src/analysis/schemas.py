@@ -16,7 +16,7 @@ incidents = pa.DataFrameSchema(
         "report_month": pa.Column(checks=pa.Check.str_matches(MONTH)),
         "event_date": pa.Column("datetime64[ns]"),
         "date_precision": pa.Column(checks=pa.Check.isin(["day", "month"])),
-        "group": pa.Column(checks=pa.Check.isin(group_codes())),
+        "group": pa.Column(checks=pa.Check.isin(group_codes() + legacy_group_codes())),
         "category": pa.Column(checks=pa.Check.isin(category_codes())),
         "region_iso": pa.Column(checks=pa.Check.str_matches(r"^KZ-\d{2}$"), nullable=True),
         "amount_kzt": pa.Column("Int64", pa.Check.ge(0), nullable=True),
