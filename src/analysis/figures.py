@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -64,7 +63,7 @@ def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, s
                             tmp, format=fmt, metadata=SAVE_METADATA[fmt]))
                         names.append(name)
             finally:
-                plt.close(fig)
+                fig.clear()
         write_csv(spec.data, staging / f"{spec.name}.csv")
         texts = {lang: spec.texts(lang) for lang in LANGUAGES}
         meta = {"name": spec.name,
@@ -90,6 +89,11 @@ def _alt_bars(title: str, labels: list[str], values: list[float], lang: str) -> 
     return t("alt_bars", lang, title=title, top=labels[i], value=number(values[i], lang))
 
 
+def _months_with_data(counts: pd.DataFrame) -> list[str]:
+    """The months some review states counts for: a gap elsewhere is missing data, not zero."""
+    return sorted(set(trends.published(counts)["month"]))
+
+
 def _wide_csv(wide: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
@@ -110,7 +114,8 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str) -> Fi
         labels = {g: taxonomy.category_label(g, lang) for g in wide.columns}
         return plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
                                            ylabel=t("axis_reports", lang), source=_source(as_of, lang),
-                                           no_data=t("no_data", lang), lang=lang)
+                                           no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
+                                           with_data=_months_with_data(counts), lang=lang)
 
     return FigureSpec("groups_stacked", _wide_csv(wide), draw, texts, {"start": start, "end": end})
 
@@ -189,7 +194,8 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
         labels = {k: t(f"legal_{k}", lang) for k in wide.columns}
         return plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
                                            ylabel=t("axis_cases", lang), source=_source(as_of, lang),
-                                           no_data=t("no_data", lang), lang=lang)
+                                           no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
+                                           with_data=_months_with_data(counts), lang=lang)
 
     return FigureSpec("legal_claims_by_type", _wide_csv(wide), draw, texts, {"start": start, "end": end})
 
