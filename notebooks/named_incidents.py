@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -23,37 +24,43 @@
 start = "2009-01"  # first month, YYYY-MM
 end = "2024-11"  # last month, YYYY-MM; figures go to reports/figures/<end>/
 lang = "en"  # en, ru or kk
+publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
 
 # %%
+from IPython.display import display
+
 from analysis import figures, load_incidents, trends
 from analysis.publish import Publication
 
 incidents = load_incidents()
-out = Publication(end, lang)
+out = Publication(end, lang, publish=publish)
+display(out.say("nb_named_incidents_title"), out.say("nb_named_incidents_intro"))
 
 # %% [markdown]
 # All 17 regions and the 3 cities of republican significance, zeros included.
 
 # %%
+display(out.say("nb_incidents_by_region"))
 out.figure(figures.incidents_by_region(incidents, start, end))
 
 # %% [markdown]
 # Fines, claims and awards named with the incidents, in tenge.
 
 # %%
+display(out.say("nb_amounts_by_category"))
 out.figure(figures.amounts_by_category(incidents, start, end))
 
 # %% [markdown]
 # By legal code and article as cited, victim type and perpetrator type.
 
-# %%
+# %% tags=["researcher"]
 trends.incidents_by(incidents, "legal_code", start, end)
 
-# %%
+# %% tags=["researcher"]
 trends.incidents_by(incidents, "legal_article", start, end)
 
-# %%
+# %% tags=["researcher"]
 trends.incidents_by(incidents, "victim_type", start, end)
 
-# %%
+# %% tags=["researcher"]
 trends.incidents_by(incidents, "perpetrator_type", start, end)
