@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from . import __version__, plots, taxonomy, trends
 from .config import LANGUAGES
-from .i18n import month_label, number, period_label, t
+from .i18n import collation_key, month_label, number, period_label, t
 from .tables import staged_dir, write_atomic, write_csv
 
 SAVE_METADATA = {
@@ -255,6 +255,13 @@ def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:
 
 # --- named incidents ------------------------------------------------------------------------------------
 
+def _reading_order(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The 3 cities first in their usual order, then the regions in the language's alphabetical order."""
+    names = table[f"name_{lang}"].map(collation_key(lang))
+    cities = table[table["kind"] == "city"]
+    return pd.concat([cities, table.loc[names.drop(cities.index).sort_values().index]])
+
+
 def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> FigureSpec:
     table = trends.incidents_by_region(incidents, start, end)
 
@@ -264,8 +271,9 @@ def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> Figure
                 "alt_text": _alt_bars(title, table[f"name_{lang}"].tolist(), table["incidents"].tolist(), lang)}
 
     def draw(lang: str) -> Figure:
-        keys = ["rights_of_journalists" if k == "city" else "access_to_information" for k in table["kind"]]
-        return plots.horizontal_bars(table["incidents"], labels=table[f"name_{lang}"].tolist(), keys=keys,
+        shown = _reading_order(table, lang)
+        keys = ["rights_of_journalists" if k == "city" else "access_to_information" for k in shown["kind"]]
+        return plots.horizontal_bars(shown["incidents"], labels=shown[f"name_{lang}"].tolist(), keys=keys,
                                      title=texts(lang)["title"], xlabel=t("axis_incidents", lang),
                                      source=_source(end, lang, incidents=True), lang=lang)
 

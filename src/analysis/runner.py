@@ -169,7 +169,7 @@ def write_html(executed: Path, target: Path, lang: str, title: str) -> None:
 
     notebook = nbformat.read(executed, as_version=4)
     notebook.metadata["title"] = title
-    exporter = HTMLExporter(template_name="lab", extra_template_basedirs=[str(READER_TEMPLATE.parent)],
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(READER_TEMPLATE.parent)],
                             template_file=READER_TEMPLATE.name, language_code=lang,
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             exclude_markdown=True, embed_images=True)
