@@ -39,17 +39,9 @@ out = Publication(month, lang, publish=publish)
 # %%
 display(Markdown(out.summary(counts)))
 
-# %% [markdown]
-# Each group's items as the review lists them; "other" is the group total minus the items listed.
-
 # %%
 display(out.say("nb_month_categories"))
 out.figure(figures.month_categories(counts, month))
-
-# %% [markdown]
-# January to this month against the same months of the previous year, summed over the months with
-# data in both years. The ratio carries a 95% Poisson interval: a change is only called one when
-# the interval excludes no change.
 
 # %%
 display(out.say("nb_ytd_comparison"))

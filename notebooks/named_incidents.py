@@ -13,16 +13,9 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # Named incidents
-#
-# The incidents the reviews name: where they happened, under which articles, against whom and by
-# whom, and the sums of money at stake. These are examples the reviews cite, not complete counts;
-# an ongoing case is counted once, in the month it was first named.
-
 # %% tags=["parameters"]
 start = "2009-01"  # first month, YYYY-MM
-end = "2024-11"  # last month, YYYY-MM; figures go to reports/figures/<end>/
+end = "2024-11"  # last month, YYYY-MM; the figures go to a folder named after it
 lang = "en"  # en, ru or kk
 publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
 
@@ -36,15 +29,9 @@ incidents = load_incidents()
 out = Publication(end, lang, publish=publish)
 display(out.say("nb_named_incidents_title"), out.say("nb_named_incidents_intro"))
 
-# %% [markdown]
-# All 17 regions and the 3 cities of republican significance, zeros included.
-
 # %%
 display(out.say("nb_incidents_by_region"))
 out.figure(figures.incidents_by_region(incidents, start, end))
-
-# %% [markdown]
-# Fines, claims and awards named with the incidents, in tenge.
 
 # %%
 display(out.say("nb_amounts_by_category"))

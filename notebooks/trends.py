@@ -13,15 +13,9 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # Trends across months
-#
-# How the published counts move from month to month. A month whose review was not read is shaded
-# and left empty: it is missing data, not a month without violations.
-
 # %% tags=["parameters"]
 start = "2023-01"  # first month, YYYY-MM
-end = "2024-11"  # last month, YYYY-MM; figures go to reports/figures/<end>/
+end = "2024-11"  # last month, YYYY-MM; the figures go to a folder named after it
 categories = "all"  # "all", or a list of category codes, e.g. ["refusal_of_information", "threat"]
 rolling = 3  # months in the rolling mean
 lang = "en"  # en, ru or kk
@@ -38,43 +32,25 @@ out = Publication(end, lang, publish=publish)
 chosen = None if categories == "all" else list(categories)
 display(out.say("nb_trends_title"), out.say("nb_trends_intro"))
 
-# %% [markdown]
-# The three groups, month by month.
-
 # %%
 display(out.say("nb_groups_stacked"))
 out.figure(figures.groups_stacked(counts, start, end, end))
-
-# %% [markdown]
-# False-information cases: Administrative Code 456-2 and Criminal Code 274 together.
 
 # %%
 display(out.say("nb_false_information_trend"))
 out.figure(figures.false_information_trend(counts, start, end, rolling, end))
 
-# %% [markdown]
-# Refusals and restrictions of socially significant information.
-
 # %%
 display(out.say("nb_trend_refusal"))
 out.figure(figures.category_trend(counts, "refusal_of_information", start, end, rolling, end))
-
-# %% [markdown]
-# Every category against every month; grey cells were not stated in the review.
 
 # %%
 display(out.say("nb_category_heatmap"))
 out.figure(figures.category_heatmap(counts, chosen, start, end, end))
 
-# %% [markdown]
-# Claims and lawsuits split into criminal, civil and administrative cases.
-
 # %%
 display(out.say("nb_legal_claims_by_type"))
 out.figure(figures.legal_claims_by_type(counts, start, end, end))
-
-# %% [markdown]
-# The trend of each category asked for.
 
 # %%
 if chosen:
