@@ -217,3 +217,12 @@ def test_regions_are_listed_in_the_alphabetical_order_of_the_reader_language():
     assert ru == sorted(ru, key=lambda s: s.lower().replace("ё", "е"))
     en = figures._reading_order(spec.data, "en")["name_en"].tolist()[3:]
     assert en.index("West Kazakhstan Region") == len(en) - 1
+
+
+def test_a_heat_map_of_a_period_without_counts_says_so():
+    counts = pd.DataFrame({"month": ["2019-08"], "group": ["legal_claims"], "category": ["total"],
+                           "unit": "count", "count": [1], "source": "incident_log", "source_url": "",
+                           "parent": "", "label_as_written": "", "note": ""})
+    fig = figures.category_heatmap(counts, None, "2019-08", "2019-08", "2019-08").draw("kk")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["Бұл кезеңдегі бірде-бір шолуда сандар жоқ."]
+    assert plots.layout_problems(fig) == []

@@ -175,7 +175,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
     def draw(lang: str) -> Figure:
         return plots.heatmap(shown, row_labels=[taxonomy.category_label(c, lang) for c in shown.index],
                              title=texts(lang)["title"], source=_source(as_of, lang),
-                             not_stated=t("not_stated", lang), lang=lang)
+                             not_stated=t("not_stated", lang), lang=lang,
+                             empty_text=t("no_counts_in_period", lang))
 
     return FigureSpec("category_heatmap", _wide_csv(matrix), draw, texts,
                       {"categories": categories or "all", "start": start, "end": end})

@@ -130,11 +130,13 @@ def _texts(fig: Figure) -> list[tuple[str, Text]]:
         found += [("legend", t) for t in legend.get_texts()]
     for ax in fig.axes:
         found += [("axis title", t) for t in (ax.title, ax._left_title, ax._right_title)]
+        found += [("label in the plot", t) for t in ax.texts]
+        if not ax.axison:  # axes switched off (a notice instead of a chart): no labels, no ticks
+            continue
         found += [("axis label", ax.xaxis.label), ("axis label", ax.yaxis.label)]
         for name, axis in (("x tick label", ax.xaxis), ("y tick label", ax.yaxis)):
             drawn = axis._update_ticks()  # the ticks inside the view limits: those drawn
             found += [(name, tick.label1) for tick in drawn if tick.label1.get_visible()]
-        found += [("label in the plot", t) for t in ax.texts]
     return [(kind, t) for kind, t in found if t.get_visible() and t.get_text().strip()]
 
 
@@ -296,13 +298,17 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
 
 
 def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,
-            not_stated: str, lang: str) -> Figure:
+            not_stated: str, lang: str, empty_text: str = "") -> Figure:
     """Categories (rows) x months (columns); cells not stated are grey and empty."""
     import seaborn as sns
 
     with style():
         height = 1.6 + 0.28 * len(matrix.index)
         fig, ax = _figure((6.3, max(2.6, height)))
+        if matrix.isna().all(axis=None):  # nothing stated in the period: say so instead of empty axes
+            ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return _finish(fig, ax, title, source)
         ax.set_facecolor(colour("no_data"))
         months = list(matrix.columns)
         cell = fig.get_figwidth() * 0.55 / max(len(months), 1)  # inches per month, roughly
