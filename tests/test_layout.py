@@ -32,6 +32,9 @@ def _specs(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[figures.Figure
             figures.ytd_comparison(counts, end),
             figures.month_categories(counts, end),
             figures.incidents_by_region(incidents, first, end),
+            figures.month_categories(counts, "2019-08"),  # no review read: notices instead of charts
+            figures.ytd_comparison(counts, "2019-08"),
+            figures.category_heatmap(counts, None, "2019-08", "2019-08", "2019-08"),
             figures.amounts_by_category(incidents, first, end)]
 
 

@@ -116,6 +116,14 @@ def _finish(fig: Figure, ax: Axes, title: str, source: str,
     return fig
 
 
+def _notice(fig: Figure, ax: Axes, text: str, title: str, source: str) -> Figure:
+    """A sentence in place of a chart with nothing to draw, wrapped to the figure's width."""
+    ax.text(0.5, 0.5, fit_text(fig, text, plt.rcParams["font.size"], width=fig.get_figwidth() * 0.9),
+            ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return _finish(fig, ax, title, source)
+
+
 def _wrap(labels: list[str], width: int = 38) -> list[str]:
     return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]
 
@@ -306,9 +314,7 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         height = 1.6 + 0.28 * len(matrix.index)
         fig, ax = _figure((6.3, max(2.6, height)))
         if matrix.isna().all(axis=None):  # nothing stated in the period: say so instead of empty axes
-            ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes)
-            ax.set_axis_off()
-            return _finish(fig, ax, title, source)
+            return _notice(fig, ax, empty_text, title, source)
         ax.set_facecolor(colour("no_data"))
         months = list(matrix.columns)
         cell = fig.get_figwidth() * 0.55 / max(len(months), 1)  # inches per month, roughly
@@ -330,9 +336,7 @@ def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], titl
     with style():
         fig, ax = _figure((6.3, 1.6 + 0.55 * max(len(table), 1)))
         if table.empty:  # nothing comparable: say so instead of drawing empty axes
-            ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes)
-            ax.set_axis_off()
-            return _finish(fig, ax, title, source)
+            return _notice(fig, ax, empty_text, title, source)
         y = np.arange(len(table))[::-1]
         for yi, key, prev, cur in zip(y, keys, table["previous"], table["current"]):
             ax.barh(yi + 0.18, prev, height=0.34, color=colour(key), alpha=0.4)
@@ -357,9 +361,7 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
     with style():
         fig, ax = _figure((6.3, 1.3 + 0.24 * max(len(values), 4)))
         if values.empty:  # nothing to draw: say so instead of empty axes
-            ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes)
-            ax.set_axis_off()
-            return _finish(fig, ax, title, source)
+            return _notice(fig, ax, empty_text, title, source)
         y = np.arange(len(values))[::-1]
         data = values.to_numpy(dtype=float)
         stated = ~np.isnan(data)  # a missing value gets no bar and no number, never a zero
