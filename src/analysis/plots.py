@@ -201,8 +201,7 @@ def _thin_x_ticks(fig: Figure, ax: Axes) -> None:
         if len(labels) < 2 or not any(_collide(renderer, a, b) for a, b in zip(labels, labels[1:])):
             return
         ticks, names = ax.get_xticks(), [label.get_text() for label in ax.get_xticklabels()]
-        rotation = labels[0].get_rotation()
-        ax.set_xticks(ticks[::2], names[::2], rotation=rotation, ha=labels[0].get_ha(),
+        ax.set_xticks(ticks[::2], names[::2], rotation=labels[0].get_rotation(), ha=labels[0].get_ha(),
                       rotation_mode=labels[0].get_rotation_mode())
 
 
@@ -214,7 +213,7 @@ def _month_axis(ax: Axes, months: list[str], lang: str) -> None:
 
 def _month_ticks(ax: Axes, months: list[str], lang: str, offset: float) -> None:
     """Month labels at the slots, at most 24 of them; `_finish` thins them further if they collide."""
-    step = max(1, int(np.ceil(len(months) / 24)))  # then thinned as rendered (see _finish)
+    step = max(1, int(np.ceil(len(months) / 24)))
     ticks = list(range(0, len(months), step))
     ax.set_xticks(np.array(ticks) + offset, [month_tick(months[i], lang) for i in ticks],
                   rotation=45, ha="right", rotation_mode="anchor")

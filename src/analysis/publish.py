@@ -15,6 +15,7 @@ import pandas as pd
 from .config import MONTH, Paths
 from .figures import FigureSpec, export, input_hashes
 from .i18n import check_lang, t
+from .load import load_incidents
 from .log_review import log_review
 from .summary import review_summary
 from .tables import write_atomic
@@ -67,8 +68,6 @@ class Publication:
         if (published(counts)["month"] == self.month).any():
             text = review_summary(counts, self.month, self.lang)
         else:
-            from .load import load_incidents
-
             logged = incidents if incidents is not None else load_incidents(self.paths)
             text = log_review(counts, logged, self.month, self.lang)
         path = self.texts / f"summary.{self.lang}.md"
