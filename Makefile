@@ -22,8 +22,8 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies
 report: $(STAMP) ## Bring data/processed/ and reports/ up to date (newest month, three languages); redoes only what changed
 	$(BIN)/analysis --wait 3600 report
 
-lab: $(STAMP) ## Open JupyterLab on the project
-	$(BIN)/jupyter lab
+lab: $(STAMP) ## Open JupyterLab on the project (as root too, as in a container)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest

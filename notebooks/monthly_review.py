@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -21,6 +22,7 @@
 # %% tags=["parameters"]
 month = "2024-11"  # the month of the review, YYYY-MM
 lang = "en"  # language of the texts and figures: en, ru or kk
+publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
 
 # %%
 from IPython.display import Markdown, display
@@ -29,7 +31,7 @@ from analysis import figures, load_cumulative, load_monthly_counts, trends
 from analysis.publish import Publication
 
 counts = load_monthly_counts()
-out = Publication(month, lang)
+out = Publication(month, lang, publish=publish)
 
 # %% [markdown]
 # The opening of the review, written from the counts (also saved as `reports/<month>/summary.<lang>.md`).
@@ -37,37 +39,31 @@ out = Publication(month, lang)
 # %%
 display(Markdown(out.summary(counts)))
 
-# %% [markdown]
-# Each group's items as the review lists them; "other" is the group total minus the items listed.
-
 # %%
+display(out.say("nb_month_categories"))
 out.figure(figures.month_categories(counts, month))
 
-# %% [markdown]
-# January to this month against the same months of the previous year, summed over the months with
-# data in both years. The ratio carries a 95% Poisson interval: a change is only called one when
-# the interval excludes no change.
-
 # %%
+display(out.say("nb_ytd_comparison"))
 out.figure(figures.ytd_comparison(counts, month))
 
-# %%
+# %% tags=["researcher"]
 trends.year_to_date(counts, month)
 
 # %% [markdown]
 # The month against the month before and against the same month a year earlier, where both have
 # data. "more" or "fewer" only when the 95% Poisson interval of the ratio excludes no change.
 
-# %%
+# %% tags=["researcher"]
 trends.changes(counts, month, trends.previous_month(month))
 
-# %%
+# %% tags=["researcher"]
 trends.changes(counts, month, trends.same_month_last_year(month))
 
 # %% [markdown]
 # Figures the reviews state for a period ending this year, against the sums of the monthly counts.
 # A shortfall is explained when months of the period have no data.
 
-# %%
+# %% tags=["researcher"]
 check = trends.check_cumulative(counts, load_cumulative())
 check[check["period"].str.contains(month[:4], regex=False)]

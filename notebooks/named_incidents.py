@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -12,48 +13,41 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # Named incidents
-#
-# The incidents the reviews name: where they happened, under which articles, against whom and by
-# whom, and the sums of money at stake. These are examples the reviews cite, not complete counts;
-# an ongoing case is counted once, in the month it was first named.
-
 # %% tags=["parameters"]
 start = "2009-01"  # first month, YYYY-MM
-end = "2024-11"  # last month, YYYY-MM; figures go to reports/figures/<end>/
+end = "2024-11"  # last month, YYYY-MM; the figures go to a folder named after it
 lang = "en"  # en, ru or kk
+publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
 
 # %%
+from IPython.display import display
+
 from analysis import figures, load_incidents, trends
 from analysis.publish import Publication
 
 incidents = load_incidents()
-out = Publication(end, lang)
-
-# %% [markdown]
-# All 17 regions and the 3 cities of republican significance, zeros included.
+out = Publication(end, lang, publish=publish)
+display(out.say("nb_named_incidents_title"), out.say("nb_named_incidents_intro"))
 
 # %%
+display(out.say("nb_incidents_by_region"))
 out.figure(figures.incidents_by_region(incidents, start, end))
 
-# %% [markdown]
-# Fines, claims and awards named with the incidents, in tenge.
-
 # %%
+display(out.say("nb_amounts_by_category"))
 out.figure(figures.amounts_by_category(incidents, start, end))
 
 # %% [markdown]
 # By legal code and article as cited, victim type and perpetrator type.
 
-# %%
+# %% tags=["researcher"]
 trends.incidents_by(incidents, "legal_code", start, end)
 
-# %%
+# %% tags=["researcher"]
 trends.incidents_by(incidents, "legal_article", start, end)
 
-# %%
+# %% tags=["researcher"]
 trends.incidents_by(incidents, "victim_type", start, end)
 
-# %%
+# %% tags=["researcher"]
 trends.incidents_by(incidents, "perpetrator_type", start, end)

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -12,18 +13,13 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # Trends across months
-#
-# How the published counts move from month to month. A month whose review was not read is shaded
-# and left empty: it is missing data, not a month without violations.
-
 # %% tags=["parameters"]
 start = "2023-01"  # first month, YYYY-MM
-end = "2024-11"  # last month, YYYY-MM; figures go to reports/figures/<end>/
+end = "2024-11"  # last month, YYYY-MM; the figures go to a folder named after it
 categories = "all"  # "all", or a list of category codes, e.g. ["refusal_of_information", "threat"]
 rolling = 3  # months in the rolling mean
 lang = "en"  # en, ru or kk
+publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
 
 # %%
 from IPython.display import display
@@ -32,50 +28,40 @@ from analysis import figures, load_cumulative, load_monthly_counts, trends
 from analysis.publish import Publication
 
 counts = load_monthly_counts()
-out = Publication(end, lang)
+out = Publication(end, lang, publish=publish)
 chosen = None if categories == "all" else list(categories)
-
-# %% [markdown]
-# The three groups, month by month.
+display(out.say("nb_trends_title"), out.say("nb_trends_intro"))
 
 # %%
+display(out.say("nb_groups_stacked"))
 out.figure(figures.groups_stacked(counts, start, end, end))
 
-# %% [markdown]
-# False-information cases: Administrative Code 456-2 and Criminal Code 274 together.
-
 # %%
+display(out.say("nb_false_information_trend"))
 out.figure(figures.false_information_trend(counts, start, end, rolling, end))
 
-# %% [markdown]
-# Refusals and restrictions of socially significant information.
-
 # %%
+display(out.say("nb_trend_refusal"))
 out.figure(figures.category_trend(counts, "refusal_of_information", start, end, rolling, end))
 
-# %% [markdown]
-# Every category against every month; grey cells were not stated in the review.
-
 # %%
+display(out.say("nb_category_heatmap"))
 out.figure(figures.category_heatmap(counts, chosen, start, end, end))
 
-# %% [markdown]
-# Claims and lawsuits split into criminal, civil and administrative cases.
-
 # %%
+display(out.say("nb_legal_claims_by_type"))
 out.figure(figures.legal_claims_by_type(counts, start, end, end))
 
-# %% [markdown]
-# The trend of each category asked for.
-
 # %%
+if chosen:
+    display(out.say("nb_chosen_categories"))
 for code in chosen or []:
     display(out.figure(figures.category_trend(counts, code, start, end, rolling, end)))
 
 # %% [markdown]
 # The reviews' own year-to-date statements against the sums of the monthly counts.
 
-# %%
+# %% tags=["researcher"]
 check = trends.check_cumulative(counts, load_cumulative())
 reviews = check[check["source_url"].str.contains("adilsoz.kz", regex=False)]
 unexplained = reviews[~reviews["agrees"] & ~reviews["explained_by_missing_months"]]

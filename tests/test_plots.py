@@ -151,3 +151,78 @@ def test_a_month_without_published_counts_draws_a_notice_not_an_error():
     fig = figures.month_categories(counts, "2024-05").draw("ru")
     assert any("не внесён" in text.get_text() for text in fig.axes[0].texts)
     plt.close(fig)
+
+
+def test_figures_show_inline_without_pyplot_and_choose_no_backend_at_import():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib, analysis.plots, analysis.figures; "
+            "print(matplotlib.rcParams._get_backend_or_none())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin"})
+    assert done.stdout.strip() == "None", done.stderr  # left to the environment (inline in Jupyter)
+    before = plt.get_fignums()
+    fig = plots.horizontal_bars(pd.Series([1, 2]), labels=["a", "b"], keys=["a", "b"], title="T", xlabel="x",
+                                source="s", lang="en")
+    assert plt.get_fignums() == before  # not held by pyplot: shown once, by the value a cell returns
+    assert fig._repr_png_().startswith(b"\x89PNG")
+
+
+def test_a_partly_stated_month_is_hatched_and_its_missing_part_never_drawn_as_zero():
+    wide = _groups().iloc[:4].copy()
+    wide.loc["2024-02", "legal_claims"] = np.nan  # two groups stated, the third not
+    wide.loc["2024-03"] = np.nan  # a month with counts, none of them group totals
+    fig = plots.stacked_bars_by_month(wide, labels={g: g for g in wide.columns}, title="T", ylabel="y",
+                                      source="s", no_data="no data", not_stated="not all stated", lang="en",
+                                      with_data=["2024-01", "2024-02", "2024-03", "2024-04"])
+    ax = fig.axes[0]
+    legal = [c for c in ax.containers if c.get_label() == "legal_claims"][0]
+    assert len(legal.patches) == 2  # January and April only: no zero-height bar for February or March
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 2  # February and March
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-1] == "not all stated"
+    assert "no data" not in [t.get_text() for t in fig.legends[0].get_texts()]  # every month has data
+
+
+def test_a_rolling_mean_that_forms_no_line_is_neither_drawn_nor_in_the_legend():
+    series = pd.Series([3.0, np.nan, 5.0, np.nan, 4.0], index=MONTHS[:5])
+    smooth = series.rolling(3, min_periods=3).mean().where(series.notna())  # all NaN
+    fig = plots.trend(series, smooth, key="threat", title="T", ylabel="y", value_label="monthly",
+                      smooth_label="rolling mean", source="s", lang="en")
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["monthly"]
+    assert len(fig.axes[0].lines) == 1
+
+
+def test_a_missing_value_in_horizontal_bars_gets_no_bar_and_no_number():
+    fig = plots.horizontal_bars(pd.Series([4.0, np.nan, 0.0]), labels=["a", "b", "c"], keys=["a", "b", "c"],
+                                title="T", xlabel="x", source="s", lang="en")
+    ax = fig.axes[0]
+    assert len(ax.patches) == 2
+    assert sorted(t.get_text() for t in ax.texts) == ["0", "4"]
+
+
+def test_regions_are_listed_in_the_alphabetical_order_of_the_reader_language():
+    incidents = pd.DataFrame({"report_month": pd.Series([], dtype=str), "region_iso": pd.Series([], dtype=str),
+                              "counted": pd.Series([], dtype=bool)})
+    spec = figures.incidents_by_region(incidents, "2024-01", "2024-12")
+    kk = figures._reading_order(spec.data, "kk")["name_kk"].tolist()
+    assert kk[:3] == ["Астана", "Алматы", "Шымкент"]  # the three cities first
+    regions = kk[3:]
+    # Kazakh alphabet: а ә б в г ғ д е ж з и й к қ л м н ң о ө п р с т у ұ ү ф х һ ц ч ш щ ы і
+    assert regions.index("Ақмола облысы") < regions.index("Алматы облысы")  # қ before л
+    assert regions.index("Қарағанды облысы") > regions.index("Жетісу облысы")
+    assert regions.index("Түркістан облысы") < regions.index("Ұлытау облысы") < regions.index("Шығыс Қазақстан облысы")
+    ru = figures._reading_order(spec.data, "ru")["name_ru"].tolist()[3:]
+    assert ru == sorted(ru, key=lambda s: s.lower().replace("ё", "е"))
+    en = figures._reading_order(spec.data, "en")["name_en"].tolist()[3:]
+    assert en.index("West Kazakhstan Region") == len(en) - 1
+
+
+def test_a_heat_map_of_a_period_without_counts_says_so():
+    counts = pd.DataFrame({"month": ["2019-08"], "group": ["legal_claims"], "category": ["total"],
+                           "unit": "count", "count": [1], "source": "incident_log", "source_url": "",
+                           "parent": "", "label_as_written": "", "note": ""})
+    fig = figures.category_heatmap(counts, None, "2019-08", "2019-08", "2019-08").draw("kk")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["Бұл кезеңдегі бірде-бір шолуда сандар жоқ."]
+    assert plots.layout_problems(fig) == []

@@ -77,6 +77,10 @@ def test_every_notebook_runs_and_a_failure_is_kept_and_reported(small_project):
         assert "from analysis import" not in html  # no code cells for readers
     review = (reports / "2024-11" / "monthly_review.en.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in review and "alert(1)" in review  # shown as text, escaped
+    assert '<html lang="en">' in review and "<title>Violations of freedom of speech in Kazakhstan, November 2024</title>" in review
+    assert review.count('src="data:image/png;base64,') == 2 and "&lt;Figure size" not in review
+    trends_page = (reports / "2024-11" / "trends.en.html").read_text(encoding="utf-8")
+    assert trends_page.count('src="data:image/png;base64,') == 6  # five figures and the threat trend
     summary = (reports / "2024-11" / "summary.en.md").read_text(encoding="utf-8")
     assert "10 reports of violations of the rights of journalists" in summary
     figures = reports / "figures" / "2024-11"
@@ -87,3 +91,41 @@ def test_every_notebook_runs_and_a_failure_is_kept_and_reported(small_project):
             assert (figures / f"{name}{suffix}").exists(), name + suffix
     meta = json.loads((figures / "ytd_comparison.json").read_text(encoding="utf-8"))
     assert "data/raw/published/published_counts.csv" in meta["inputs"]
+
+
+def _counts(rows: list[tuple[str, str]]):
+    import pandas as pd
+
+    return pd.DataFrame({"month": [m for m, _ in rows], "source": [s for _, s in rows]})
+
+
+def test_the_newest_month_is_the_newest_with_published_counts_not_a_log_only_month():
+    from analysis.runner import choose_months
+
+    counts = _counts([("2024-10", "published"), ("2024-11", "published"), ("2024-12", "incident_log")])
+    assert choose_months(counts, None, False) == ["2024-11"]
+    assert choose_months(counts, "2024-12", False) == ["2024-12"]  # asked for: its review from the log
+    assert choose_months(counts, "2019-08", False, logged={"2019-08"}) == ["2019-08"]  # follow-ups only
+    assert choose_months(counts, None, True, logged={"2019-08"}) == ["2019-08", "2024-10", "2024-11", "2024-12"]
+    with pytest.raises(ParameterError, match="no data for this month"):
+        choose_months(counts, "2019-09", False, logged={"2019-08"})
+
+
+def test_a_month_known_only_from_its_log_gets_a_review_labelled_a_lower_bound(tmp_path):
+    import pandas as pd
+
+    from analysis.publish import Publication
+
+    counts = pd.DataFrame({"month": ["2024-11", "2024-12", "2024-12", "2024-12"],
+                           "group": ["all", "legal_claims", "legal_claims", "all"],
+                           "category": ["total", "total", "civil_claims", "total"], "unit": "count",
+                           "count": [30, 2, 2, 2], "source": ["published"] + ["incident_log"] * 3,
+                           "source_url": "", "parent": "", "label_as_written": "", "note": ""})
+    incidents = pd.DataFrame({"report_month": ["2024-12"] * 3, "counted": [True, True, False]})
+    out = Publication("2024-12", "ru", paths=Paths(tmp_path))
+    text = out.summary(counts, incidents)
+    assert "Обзор за декабрь 2024 не внесён в данные" in text and "нижняя граница" in text
+    assert "Журнал называет за месяц инцидентов: 3; новых — 2, продолжений ранее названных дел — 1." in text
+    assert "не менее 2" in text
+    assert (tmp_path / "reports" / "scratch" / "2024-12" / "summary.ru.md").read_text(encoding="utf-8") == text
+    assert not (tmp_path / "reports" / "2024-12").exists()  # a hand run publishes nothing

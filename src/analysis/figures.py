@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from . import __version__, plots, taxonomy, trends
 from .config import LANGUAGES
-from .i18n import month_label, number, period_label, t
+from .i18n import collation_key, month_label, number, period_label, t
 from .tables import staged_dir, write_atomic, write_csv
 
 SAVE_METADATA = {
@@ -64,7 +63,7 @@ def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, s
                             tmp, format=fmt, metadata=SAVE_METADATA[fmt]))
                         names.append(name)
             finally:
-                plt.close(fig)
+                fig.clear()
         write_csv(spec.data, staging / f"{spec.name}.csv")
         texts = {lang: spec.texts(lang) for lang in LANGUAGES}
         meta = {"name": spec.name,
@@ -90,6 +89,11 @@ def _alt_bars(title: str, labels: list[str], values: list[float], lang: str) -> 
     return t("alt_bars", lang, title=title, top=labels[i], value=number(values[i], lang))
 
 
+def _months_with_data(counts: pd.DataFrame) -> list[str]:
+    """The months some review states counts for: a gap elsewhere is missing data, not zero."""
+    return sorted(set(trends.published(counts)["month"]))
+
+
 def _wide_csv(wide: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
@@ -110,7 +114,8 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str) -> Fi
         labels = {g: taxonomy.category_label(g, lang) for g in wide.columns}
         return plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
                                            ylabel=t("axis_reports", lang), source=_source(as_of, lang),
-                                           no_data=t("no_data", lang), lang=lang)
+                                           no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
+                                           with_data=_months_with_data(counts), lang=lang)
 
     return FigureSpec("groups_stacked", _wide_csv(wide), draw, texts, {"start": start, "end": end})
 
@@ -170,7 +175,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
     def draw(lang: str) -> Figure:
         return plots.heatmap(shown, row_labels=[taxonomy.category_label(c, lang) for c in shown.index],
                              title=texts(lang)["title"], source=_source(as_of, lang),
-                             not_stated=t("not_stated", lang), lang=lang)
+                             not_stated=t("not_stated", lang), lang=lang,
+                             empty_text=t("no_counts_in_period", lang))
 
     return FigureSpec("category_heatmap", _wide_csv(matrix), draw, texts,
                       {"categories": categories or "all", "start": start, "end": end})
@@ -189,7 +195,8 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
         labels = {k: t(f"legal_{k}", lang) for k in wide.columns}
         return plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
                                            ylabel=t("axis_cases", lang), source=_source(as_of, lang),
-                                           no_data=t("no_data", lang), lang=lang)
+                                           no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
+                                           with_data=_months_with_data(counts), lang=lang)
 
     return FigureSpec("legal_claims_by_type", _wide_csv(wide), draw, texts, {"start": start, "end": end})
 
@@ -249,6 +256,13 @@ def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:
 
 # --- named incidents ------------------------------------------------------------------------------------
 
+def _reading_order(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The 3 cities first in their usual order, then the regions in the language's alphabetical order."""
+    names = table[f"name_{lang}"].map(collation_key(lang))
+    cities = table[table["kind"] == "city"]
+    return pd.concat([cities, table.loc[names.drop(cities.index).sort_values().index]])
+
+
 def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> FigureSpec:
     table = trends.incidents_by_region(incidents, start, end)
 
@@ -258,8 +272,9 @@ def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> Figure
                 "alt_text": _alt_bars(title, table[f"name_{lang}"].tolist(), table["incidents"].tolist(), lang)}
 
     def draw(lang: str) -> Figure:
-        keys = ["rights_of_journalists" if k == "city" else "access_to_information" for k in table["kind"]]
-        return plots.horizontal_bars(table["incidents"], labels=table[f"name_{lang}"].tolist(), keys=keys,
+        shown = _reading_order(table, lang)
+        keys = ["rights_of_journalists" if k == "city" else "access_to_information" for k in shown["kind"]]
+        return plots.horizontal_bars(shown["incidents"], labels=shown[f"name_{lang}"].tolist(), keys=keys,
                                      title=texts(lang)["title"], xlabel=t("axis_incidents", lang),
                                      source=_source(end, lang, incidents=True), lang=lang)
 

@@ -72,6 +72,18 @@ def number(value: float, lang: str, digits: int = 0) -> str:
 
 
 @cache
+def _collator(lang: str):
+    import icu  # PyICU (the pyicu-wheels build): ICU's collation with each language's tailoring
+
+    return icu.Collator.createInstance(icu.Locale(check_lang(lang)))
+
+
+def collation_key(lang: str):
+    """A sort key that orders words as the language's alphabet does (Kazakh: а ә б ... қ ... ү ұ ... і)."""
+    return _collator(lang).getSortKey
+
+
+@cache
 def colours() -> dict[str, str]:
     frame = pd.read_csv(DOMAIN_DIR / "colours.csv", dtype=str, keep_default_na=False)
     return dict(zip(frame["key"], frame["colour"]))

@@ -2,28 +2,34 @@
 
 All use the package style (`analysis.publication`), fixed colours per category, and a source line
 inside the image. A month without data is drawn as an empty, lightly shaded slot, never as zero.
+
+The figures are plain `matplotlib.figure.Figure` objects with their own Agg canvas, made without
+pyplot: importing this module chooses no backend, a figure shows inline wherever IPython displays
+it (JupyterLab, papermill, nbconvert), and nothing is shown twice. Files are written by the
+canvas each format names (Agg for PNG, the PDF and SVG backends), whatever backend is active.
 """
 
 from __future__ import annotations
 
+import io
 import textwrap
 from contextlib import contextmanager
 from typing import Iterator
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from .i18n import colour, month_tick, number  # noqa: E402
+from .i18n import colour, month_tick, number
 
 STYLE = "analysis.publication"
+SCREEN_DPI = 110  # inline display in a notebook; files use the style's savefig.dpi
 
 
 @contextmanager
@@ -32,70 +38,234 @@ def style() -> Iterator[None]:
         yield
 
 
-def _figure(size: tuple[float, float] | None = None) -> tuple[Figure, plt.Axes]:
-    fig = plt.figure(figsize=size) if size else plt.figure()
+class Chart(Figure):
+    """A figure that IPython shows as an image when a cell returns it (no pyplot needed)."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        with style():
+            self.savefig(buffer, format="png", dpi=SCREEN_DPI)
+        return buffer.getvalue()
+
+
+def _figure(size: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
+    fig = Chart(figsize=size) if size else Chart()  # rcParams of the active style apply here
+    FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
 
 
 SOURCE_HEIGHT = 0.22  # inches kept at the bottom for the source line
+MARGIN = 0.01  # of the figure width, left and right of the title and source line
 
 
-def _finish(fig: Figure, ax: plt.Axes, title: str, source: str,
+def _renderer(fig: Figure):
+    return fig.canvas.get_renderer()
+
+
+def fit_text(fig: Figure, text: str, fontsize: float, fontweight: str = "normal",
+             width: float | None = None) -> str:
+    """`text` broken at spaces into as few lines as fit `width` inches (the figure's width less
+    its margins by default), measured with the renderer in the figure's font, never cut."""
+    width = (width if width is not None else fig.get_figwidth() * (1 - 2 * MARGIN)) * fig.dpi
+    probe = Text(0, 0, "", fontsize=fontsize, fontweight=fontweight, figure=fig)
+    renderer = _renderer(fig)
+
+    def fits(candidate: str) -> bool:
+        probe.set_text(candidate)
+        return probe.get_window_extent(renderer).width <= width
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            joined = f"{line} {word}" if line else word
+            if line and not fits(joined):
+                lines.append(line)
+                line = word
+            else:
+                line = joined
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _finish(fig: Figure, ax: Axes, title: str, source: str,
             legend: tuple[list, list[str], int] | None = None) -> Figure:
     """Title at the top left, an optional legend and the source line at the bottom.
 
-    The legend and the source line sit below the plot in space the layout leaves free for them,
-    so they never overlap the axes or each other, whatever the language's label lengths.
+    The title and source line are wrapped to the canvas width as rendered in the figure's font,
+    whatever the language. The legend and the source line sit below the plot in space the layout
+    leaves free for them, so they never overlap the axes or each other.
     """
     title = title[:1].upper() + title[1:]  # "қараша 2024: ..." opens a title with a capital
-    fig.suptitle("\n".join(textwrap.wrap(title, 85)), x=0.01, ha="left", fontsize=9, fontweight="bold")
+    fig.suptitle(fit_text(fig, title, 9, "bold"), x=MARGIN, ha="left", fontsize=9, fontweight="bold")
     height = fig.get_figheight()
-    fig.text(0.01, 0.05 / height, source, fontsize=6, color="#555555", ha="left", va="bottom")
-    reserved = SOURCE_HEIGHT
+    source_text = fig.text(MARGIN, 0.05 / height, fit_text(fig, source, 6), fontsize=6, color="#555555",
+                           ha="left", va="bottom")
+    reserved = max(SOURCE_HEIGHT, source_text.get_window_extent(_renderer(fig)).height / fig.dpi + 0.1)
     if legend is not None:
         handles, labels, ncols = legend
-        box = fig.legend(handles, _wrap(labels, 80 // ncols), loc="lower left", ncols=ncols,
-                         bbox_to_anchor=(0.01, SOURCE_HEIGHT / height))
-        reserved += box.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + 0.05
+        column = fig.get_figwidth() * (1 - 2 * MARGIN) / ncols - 0.45  # less the key and padding
+        labels = [fit_text(fig, label, plt.rcParams["legend.fontsize"], width=column) for label in labels]
+        box = fig.legend(handles, labels, loc="lower left", ncols=ncols,
+                         bbox_to_anchor=(MARGIN, reserved / height))
+        reserved += box.get_window_extent(_renderer(fig)).height / fig.dpi + 0.05
     fig.get_layout_engine().set(rect=(0, reserved / height, 1, 1 - reserved / height))
+    for axes in fig.axes:
+        _thin_x_ticks(fig, axes)
     return fig
+
+
+def _notice(fig: Figure, ax: Axes, text: str, title: str, source: str) -> Figure:
+    """A sentence in place of a chart with nothing to draw, wrapped to the figure's width."""
+    ax.text(0.5, 0.5, fit_text(fig, text, plt.rcParams["font.size"], width=fig.get_figwidth() * 0.9),
+            ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return _finish(fig, ax, title, source)
 
 
 def _wrap(labels: list[str], width: int = 38) -> list[str]:
     return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]
 
 
-def _month_axis(ax: plt.Axes, months: list[str], lang: str) -> None:
+def _texts(fig: Figure) -> list[tuple[str, Text]]:
+    """(kind, text) for every visible, non-empty text of the figure."""
+    found: list[tuple[str, Text]] = []
+    if fig._suptitle is not None:
+        found.append(("title", fig._suptitle))
+    found += [("text", t) for t in fig.texts if t is not fig._suptitle]
+    for legend in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]:
+        found += [("legend", t) for t in legend.get_texts()]
+    for ax in fig.axes:
+        found += [("axis title", t) for t in (ax.title, ax._left_title, ax._right_title)]
+        found += [("label in the plot", t) for t in ax.texts]
+        if not ax.axison:  # axes switched off (a notice instead of a chart): no labels, no ticks
+            continue
+        found += [("axis label", ax.xaxis.label), ("axis label", ax.yaxis.label)]
+        for name, axis in (("x tick label", ax.xaxis), ("y tick label", ax.yaxis)):
+            drawn = axis._update_ticks()  # the ticks inside the view limits: those drawn
+            found += [(name, tick.label1) for tick in drawn if tick.label1.get_visible()]
+    return [(kind, t) for kind, t in found if t.get_visible() and t.get_text().strip()]
+
+
+def _collide(renderer, first: Text, second: Text) -> bool:
+    """Whether two rendered texts overlap by more than a pixel.
+
+    Two texts turned by the same angle (month labels at 45 degrees) are compared in their own
+    frame, along and across the writing; any other pair by their extents on the canvas.
+    """
+    angle = first.get_rotation()
+    if angle and angle == second.get_rotation():
+        theta = np.deg2rad(angle)
+        along, across = np.array([np.cos(theta), np.sin(theta)]), np.array([-np.sin(theta), np.cos(theta)])
+        anchors = [t.get_transform().transform(t.get_position()) for t in (first, second)]
+        offset = anchors[1] - anchors[0]
+        sizes = [renderer.get_text_width_height_descent(t.get_text(), t.get_fontproperties(), ismath=False)
+                 for t in (first, second)]
+        if abs(offset @ across) >= max(size[1] for size in sizes) - 1:
+            return False
+        t = offset @ along  # both texts end at their anchors (ha="right") and run back along
+        return t - sizes[1][0] < -1 and t > 1 - sizes[0][0]
+    box, other = first.get_window_extent(renderer), second.get_window_extent(renderer)
+    width = min(box.x1, other.x1) - max(box.x0, other.x0)
+    height = min(box.y1, other.y1) - max(box.y0, other.y0)
+    return width > 1 and height > 1
+
+
+def layout_problems(fig: Figure) -> list[str]:
+    """Text the reader cannot read: outside the canvas, or overlapping other text.
+
+    Measured from the rendered extents (after the layout has run), so it holds for every
+    language and size. Returns one line per problem; an empty list means the layout is clean.
+    """
+    renderer = _renderer(fig)
+    fig.draw_without_rendering()
+    texts = _texts(fig)
+    problems = []
+    for kind, text in texts:
+        box = text.get_window_extent(renderer)
+        if box.x0 < -1 or box.y0 < -1 or box.x1 > fig.bbox.width + 1 or box.y1 > fig.bbox.height + 1:
+            problems.append(f"{kind} outside the canvas: {text.get_text()!r}")
+    for i, (kind, text) in enumerate(texts):
+        for other_kind, other in texts[i + 1:]:
+            if _collide(renderer, text, other):
+                problems.append(f"{kind} {text.get_text()!r} overlaps {other_kind} {other.get_text()!r}")
+    return problems
+
+
+def _thin_x_ticks(fig: Figure, ax: Axes) -> None:
+    """Drop every other x tick label until no two of them overlap (as rendered, after layout)."""
+    renderer = _renderer(fig)
+    for _ in range(6):
+        fig.draw_without_rendering()
+        labels = [tick.label1 for tick in ax.xaxis._update_ticks() if tick.label1.get_text()]
+        if len(labels) < 2 or not any(_collide(renderer, a, b) for a, b in zip(labels, labels[1:])):
+            return
+        ticks, names = ax.get_xticks(), [label.get_text() for label in ax.get_xticklabels()]
+        ax.set_xticks(ticks[::2], names[::2], rotation=labels[0].get_rotation(), ha=labels[0].get_ha(),
+                      rotation_mode=labels[0].get_rotation_mode())
+
+
+def _month_axis(ax: Axes, months: list[str], lang: str) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 2.5 reports
-    step = max(1, int(np.ceil(len(months) / 14)))
-    ticks = list(range(0, len(months), step))
-    ax.set_xticks(ticks, [month_tick(months[i], lang) for i in ticks], rotation=45, ha="right")
+    _month_ticks(ax, months, lang, 0)
     ax.set_xlim(-0.6, len(months) - 0.4)
 
 
-def _shade_missing(ax: plt.Axes, missing: np.ndarray) -> None:
+def _month_ticks(ax: Axes, months: list[str], lang: str, offset: float) -> None:
+    """Month labels at the slots, at most 24 of them; `_finish` thins them further if they collide."""
+    step = max(1, int(np.ceil(len(months) / 24)))
+    ticks = list(range(0, len(months), step))
+    ax.set_xticks(np.array(ticks) + offset, [month_tick(months[i], lang) for i in ticks],
+                  rotation=45, ha="right", rotation_mode="anchor")
+
+
+def _shade_missing(ax: Axes, missing: np.ndarray) -> None:
     for i in np.flatnonzero(missing):
         ax.axvspan(i - 0.5, i + 0.5, color=colour("no_data"), lw=0, zorder=0)
 
 
+PART_HATCH = "////"
+HATCH_GREY = "#C8C8C8"
+
+
+def _hatch_partial(ax: Axes, partial: np.ndarray) -> Patch:
+    for i in np.flatnonzero(partial):
+        ax.axvspan(i - 0.5, i + 0.5, facecolor="none", edgecolor=HATCH_GREY, hatch=PART_HATCH,
+                   lw=0, zorder=0)
+    return Patch(facecolor="white", edgecolor=HATCH_GREY, hatch=PART_HATCH, lw=0)
+
+
 def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: str, ylabel: str,
-                          source: str, no_data: str, lang: str) -> Figure:
-    """Bars per month stacked by column (groups or legal types); months with no value shaded."""
+                          source: str, no_data: str, lang: str, not_stated: str = "",
+                          with_data: list[str] | None = None) -> Figure:
+    """Bars per month stacked by column (groups or legal types).
+
+    A missing value is never drawn as zero: a month without any data (not in `with_data`, or with
+    no value at all when `with_data` is not given) is shaded; a month with data where some
+    columns are not stated is hatched, its stated parts drawn and labelled `not_stated`.
+    """
     with style():
         fig, ax = _figure((6.3, 4.2))
         months = list(wide.index)
         x = np.arange(len(months))
-        missing = wide.isna().all(axis=1).to_numpy()
+        none = wide.isna().all(axis=1).to_numpy()
+        missing = none if with_data is None else ~np.isin(months, list(with_data))
+        partial = wide.isna().any(axis=1).to_numpy() & ~missing
         _shade_missing(ax, missing)
         bottom = np.zeros(len(months))
         for column in wide.columns:
-            values = wide[column].fillna(0).to_numpy()
-            ax.bar(x[~missing], values[~missing], bottom=bottom[~missing], color=colour(column),
-                   label=labels[column], width=0.75)
-            bottom += values
+            values = wide[column].to_numpy(dtype=float)
+            drawn = ~np.isnan(values)
+            if drawn.any():
+                ax.bar(x[drawn], values[drawn], bottom=bottom[drawn], color=colour(column),
+                       label=labels[column], width=0.75)
+            bottom += np.nan_to_num(values)
         _month_axis(ax, months, lang)
         ax.set_ylabel(ylabel)
         handles, names = ax.get_legend_handles_labels()
+        if partial.any():
+            handles.append(_hatch_partial(ax, partial))
+            names.append(not_stated or no_data)
         if missing.any():
             handles.append(Patch(color=colour("no_data")))
             names.append(no_data)
@@ -104,41 +274,54 @@ def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: 
         return _finish(fig, ax, title, source, (handles, names, ncols))
 
 
+def _has_segment(values: np.ndarray) -> bool:
+    """Whether a line through `values` draws anything: two neighbouring finite values."""
+    finite = np.isfinite(values)
+    return bool((finite[1:] & finite[:-1]).any())
+
+
 def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel: str,
           value_label: str, smooth_label: str, source: str, lang: str) -> Figure:
-    """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps)."""
+    """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps).
+
+    The rolling mean is drawn, and named in the legend, only where it forms a line.
+    """
     with style():
         fig, ax = _figure()
         months = list(series.index)
         x = np.arange(len(months))
         _shade_missing(ax, series.isna().to_numpy())
-        ax.plot(x, smooth.to_numpy(), color=colour(key), lw=1.6, label=smooth_label)
-        ax.plot(x, series.to_numpy(), "o", color=colour(key), ms=4, mfc="white", mew=1.2,
+        if _has_segment(smooth.to_numpy(dtype=float)):
+            ax.plot(x, smooth.to_numpy(dtype=float), color=colour(key), lw=1.6, label=smooth_label)
+        ax.plot(x, series.to_numpy(dtype=float), "o", color=colour(key), ms=4, mfc="white", mew=1.2,
                 label=value_label)
         _month_axis(ax, months, lang)
         ax.set_ylabel(ylabel)
-        top = np.nanmax(series.to_numpy()) if series.notna().any() else 1
+        top = np.nanmax(series.to_numpy(dtype=float)) if series.notna().any() else 1
         ax.set_ylim(0, max(top, 1) * 1.25)
         handles, names = ax.get_legend_handles_labels()
         return _finish(fig, ax, title, source, (handles, names, 2))
 
 
 def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,
-            not_stated: str, lang: str) -> Figure:
+            not_stated: str, lang: str, empty_text: str = "") -> Figure:
     """Categories (rows) x months (columns); cells not stated are grey and empty."""
     import seaborn as sns
 
     with style():
         height = 1.6 + 0.28 * len(matrix.index)
         fig, ax = _figure((6.3, max(2.6, height)))
+        if matrix.isna().all(axis=None):  # nothing stated in the period: say so instead of empty axes
+            return _notice(fig, ax, empty_text, title, source)
         ax.set_facecolor(colour("no_data"))
-        sns.heatmap(matrix, ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False, annot=True,
-                    fmt=".0f", annot_kws={"fontsize": 6}, linewidths=0.5, linecolor="white")
+        months = list(matrix.columns)
+        cell = fig.get_figwidth() * 0.55 / max(len(months), 1)  # inches per month, roughly
+        sns.heatmap(matrix, ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False,
+                    annot=bool(cell >= 0.08), fmt=".0f", annot_kws={"fontsize": 6 if cell >= 0.2 else 5},
+                    linewidths=0.5, linecolor="white")
         ax.grid(False)
         ax.set_yticks(np.arange(len(row_labels)) + 0.5, _wrap(row_labels, 45), rotation=0)
-        months = list(matrix.columns)
-        ax.set_xticks(np.arange(len(months)) + 0.5, [month_tick(m, lang) for m in months],
-                      rotation=45, ha="right")
+        _month_ticks(ax, months, lang, 0.5)
         ax.set_xlabel("")
         ax.set_ylabel("")
         return _finish(fig, ax, title, source, ([Patch(color=colour("no_data"))], [not_stated], 1))
@@ -151,9 +334,7 @@ def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], titl
     with style():
         fig, ax = _figure((6.3, 1.6 + 0.55 * max(len(table), 1)))
         if table.empty:  # nothing comparable: say so instead of drawing empty axes
-            ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes)
-            ax.set_axis_off()
-            return _finish(fig, ax, title, source)
+            return _notice(fig, ax, empty_text, title, source)
         y = np.arange(len(table))[::-1]
         for yi, key, prev, cur in zip(y, keys, table["previous"], table["current"]):
             ax.barh(yi + 0.18, prev, height=0.34, color=colour(key), alpha=0.4)
@@ -178,13 +359,13 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
     with style():
         fig, ax = _figure((6.3, 1.3 + 0.24 * max(len(values), 4)))
         if values.empty:  # nothing to draw: say so instead of empty axes
-            ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes)
-            ax.set_axis_off()
-            return _finish(fig, ax, title, source)
+            return _notice(fig, ax, empty_text, title, source)
         y = np.arange(len(values))[::-1]
-        ax.barh(y, values.to_numpy(), color=[colour(k) for k in keys], height=0.7)
-        top = max(float(values.max()), 1.0)
-        for yi, v in zip(y, values.to_numpy()):
+        data = values.to_numpy(dtype=float)
+        stated = ~np.isnan(data)  # a missing value gets no bar and no number, never a zero
+        ax.barh(y[stated], data[stated], color=[colour(k) for k, s in zip(keys, stated) if s], height=0.7)
+        top = max(float(np.nanmax(data)) if stated.any() else 0.0, 1.0)
+        for yi, v in zip(y[stated], data[stated]):
             ax.text(v + top * 0.01, yi, number(v, lang, digits), va="center", fontsize=6)
         ax.set_yticks(y, _wrap(labels, 45))
         ax.set_xlim(0, top * 1.12)

@@ -1,4 +1,9 @@
-"""What the notebooks call to put figures and summaries where editors find them."""
+"""What the notebooks call to show figures and texts, and to put them where editors find them.
+
+A notebook run by hand writes to a scratch folder, `reports/scratch/`, and leaves the published
+outputs alone. Only the publishing run (`analysis report`, which passes `publish=True`) writes to
+`reports/figures/<month>/` and `reports/<month>/`.
+"""
 
 from __future__ import annotations
 
@@ -9,28 +14,39 @@ import pandas as pd
 
 from .config import MONTH, Paths
 from .figures import FigureSpec, export, input_hashes
-from .i18n import check_lang
+from .i18n import check_lang, t
+from .load import load_incidents
+from .log_review import log_review
 from .summary import review_summary
 from .tables import write_atomic
+from .trends import published
+
+SCRATCH = "scratch"
 
 
 class Publication:
-    """Outputs of one notebook run: figures in reports/figures/<month>/, texts in reports/<month>/."""
+    """Outputs of one notebook run in one language: figures, their data, the summary, the narration."""
 
-    def __init__(self, month: str, lang: str, paths: Paths | None = None) -> None:
+    def __init__(self, month: str, lang: str, publish: bool = False, paths: Paths | None = None) -> None:
         if not MONTH.match(str(month)):
             raise ValueError(f"month: expected YYYY-MM; found {month!r}")
         self.month = month
         self.lang = check_lang(lang)
+        self.publish = bool(publish)
         self.paths = paths or Paths()
 
     @property
+    def base(self) -> Path:
+        """reports/ for the publishing run, reports/scratch/ for any other."""
+        return self.paths.reports if self.publish else self.paths.reports / SCRATCH
+
+    @property
     def figures(self) -> Path:
-        return self.paths.reports / "figures" / self.month
+        return self.base / "figures" / self.month
 
     @property
     def texts(self) -> Path:
-        return self.paths.reports / self.month
+        return self.base / self.month
 
     @cached_property
     def inputs(self) -> dict[str, str]:
@@ -43,10 +59,24 @@ class Publication:
         export(spec, self.figures, [self.lang], self.inputs)
         return spec.draw(self.lang)
 
-    def summary(self, counts: pd.DataFrame) -> str:
-        """Write reports/<month>/summary.<lang>.md and return its text."""
-        text = review_summary(counts, self.month, self.lang)
+    def summary(self, counts: pd.DataFrame, incidents: pd.DataFrame | None = None) -> str:
+        """Write <base>/<month>/summary.<lang>.md and return its text.
+
+        A month without published counts gets the opening built from its incident log, labelled
+        as a lower bound.
+        """
+        if (published(counts)["month"] == self.month).any():
+            text = review_summary(counts, self.month, self.lang)
+        else:
+            logged = incidents if incidents is not None else load_incidents(self.paths)
+            text = log_review(counts, logged, self.month, self.lang)
         path = self.texts / f"summary.{self.lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         return text
+
+    def say(self, key: str, **values: object):
+        """The narration `key` (domain/translations.csv) in this run's language, shown as Markdown."""
+        from IPython.display import Markdown
+
+        return Markdown(t(key, self.lang, **values))

@@ -71,15 +71,20 @@ def parse_categories(text: str) -> str | list[str]:
     return codes
 
 
-def choose_months(counts: pd.DataFrame, month: str | None, every: bool) -> list[str]:
-    """The months to report on: one named month, every month with data, or the newest."""
-    available = sorted(set(counts["month"]))
+def choose_months(counts: pd.DataFrame, month: str | None, every: bool, logged: set[str] = frozenset()) -> list[str]:
+    """The months to report on: one named month, every month with data, or the newest.
+
+    The newest is the newest month with published counts: a month known only from an incident
+    log is reported on when asked for by name (or with every month), its review built from the log.
+    """
+    stated = sorted(set(counts.loc[counts["source"] == "published", "month"]))
+    available = sorted(set(counts["month"]) | set(logged))
     if not available:
         raise ParameterError("there is no month with data: add files to data/raw/ and run `analysis clean`")
     if every:
         return available
     if month is None:
-        return [available[-1]]
+        return [(stated or available)[-1]]
     if not MONTH.match(month):
         raise ParameterError(f"--month: expected a month as YYYY-MM (for example 2024-11); found {month!r}")
     if month not in available:
@@ -103,7 +108,7 @@ def plan(counts: pd.DataFrame, months: list[str], langs: list[str], categories: 
          rolling: int, start: str | None = None) -> list[Run]:
     """The notebook runs for the chosen months and languages."""
     first, newest = min(counts["month"]), months[-1]
-    trend_start = start or default_trend_start(counts)
+    trend_start = min(start or default_trend_start(counts), newest)
     runs = [Run("monthly_review", m, lang, {"month": m, "lang": lang}) for m in months for lang in langs]
     runs += [Run("trends", newest, lang, {"start": trend_start, "end": newest, "categories": categories,
                                           "rolling": rolling, "lang": lang}) for lang in langs]
@@ -151,15 +156,37 @@ def check_parameters(paths: Paths, runs: list[Run]) -> None:
                                      "in its parameters cell")
 
 
-def write_html(executed: Path, target: Path) -> None:
-    """An HTML copy of an executed notebook without its code, for readers without Jupyter."""
+READER_TEMPLATE = PACKAGE_DIR / "templates" / "reader.html.j2"
+RESEARCHER_TAG = "researcher"  # cells for researchers only (tables with code names): not in the HTML
+
+
+def write_html(executed: Path, target: Path, lang: str, title: str) -> None:
+    """An HTML copy of an executed notebook for readers without Jupyter, in one language.
+
+    Without code, without the researchers' markdown notes and cells tagged `researcher`: what
+    remains is the narration, summary and figures the notebook showed in `lang`. The page is
+    self-contained (images inline, no script fetched) and says its language and title.
+    """
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    notebook = nbformat.read(executed, as_version=4)
+    notebook.metadata["title"] = title
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(READER_TEMPLATE.parent)],
+                            template_file=READER_TEMPLATE.name, language_code=lang,
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            exclude_markdown=True, embed_images=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={RESEARCHER_TAG}), enabled=True)
+    body, _ = exporter.from_notebook_node(notebook)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, lambda tmp: tmp.write_text(body, encoding="utf-8"))
+
+
+def html_title(run: Run) -> str:
+    from .i18n import month_label, t
+
+    return t(f"html_title_{run.notebook}", run.lang, month=month_label(run.month, run.lang))
 
 
 def _attempt(run: Run, paths: Paths, timeout: int) -> str | None:
@@ -170,13 +197,13 @@ def _attempt(run: Run, paths: Paths, timeout: int) -> str | None:
     out = run.executed(paths)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        pm.execute_notebook(_notebook(paths, run.notebook), str(out), parameters=run.parameters,
+        pm.execute_notebook(_notebook(paths, run.notebook), str(out), parameters={**run.parameters, "publish": True},
                             kernel_name=KERNEL, cwd=str(paths.root), execution_timeout=timeout,
                             start_timeout=120, progress_bar=False, log_output=False,
                             kernel_manager_class=_kernel_manager())
     except PapermillExecutionError as exc:
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count}); see {out.relative_to(paths.root)}"
-    write_html(out, run.html(paths))
+    write_html(out, run.html(paths), run.lang, html_title(run))
     return None
 
 
@@ -205,7 +232,7 @@ def _sha(*parts: bytes) -> str:
 @cache
 def package_hash() -> str:
     """The package's version and every file of its code and domain tables."""
-    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".csv", ".mplstyle"))
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".csv", ".mplstyle", ".j2"))
     return _sha(__version__.encode(), *(p.relative_to(PACKAGE_DIR).as_posix().encode() + p.read_bytes()
                                         for p in files))
 
@@ -342,7 +369,7 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
 
     # 2. The notebook runs whose inputs changed.
     counts = load_monthly_counts(paths)
-    months = choose_months(counts, month, every)
+    months = choose_months(counts, month, every, logged=set(load_incidents(paths)["report_month"]))
     if start is not None and start > months[-1]:
         raise ParameterError(f"--start: expected a month no later than {months[-1]}; found {start!r}")
     runs = plan(counts, months, languages, chosen_categories, rolling, start)

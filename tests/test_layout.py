@@ -1,0 +1,83 @@
+"""Every named figure, in every language, on the shipped data: no text off the canvas or overlapping.
+
+The check reads the extents matplotlib renders (`analysis.plots.layout_problems`), so a title cut
+at the edge, month labels running into each other or a legend over the source line all fail here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from matplotlib.text import Text
+
+from analysis import figures, plots, taxonomy
+from analysis.runner import default_trend_start
+
+LANGS = ("en", "ru", "kk")
+
+
+def _specs(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[figures.FigureSpec]:
+    pub = counts[counts["source"] == "published"]
+    end, first = max(pub["month"]), min(counts["month"])
+    start = default_trend_start(counts)
+    stated = sorted(set(pub["category"].astype(str)) & set(taxonomy.category_codes()))
+    longest = sorted(stated, key=lambda c: -max(len(taxonomy.category_label(c, lang)) for lang in LANGS))[:3]
+    return [figures.groups_stacked(counts, start, end, end),
+            figures.groups_stacked(counts, first, end, end),  # 16 years: month labels thinned
+            figures.false_information_trend(counts, start, end, 3, end),
+            *[figures.category_trend(counts, code, start, end, 3, end) for code in longest],  # longest titles
+            figures.category_heatmap(counts, None, start, end, end),
+            figures.category_heatmap(counts, None, first, end, end),
+            figures.legal_claims_by_type(counts, start, end, end),
+            figures.ytd_comparison(counts, end),
+            figures.month_categories(counts, end),
+            figures.incidents_by_region(incidents, first, end),
+            figures.month_categories(counts, "2019-08"),  # no review read: notices instead of charts
+            figures.ytd_comparison(counts, "2019-08"),
+            figures.category_heatmap(counts, None, "2019-08", "2019-08", "2019-08"),
+            figures.amounts_by_category(incidents, first, end)]
+
+
+def test_every_figure_in_every_language_keeps_its_text_on_the_canvas_and_apart(shipped_clean):
+    counts, _, incidents = shipped_clean
+    problems = []
+    for spec in _specs(counts, incidents):
+        for lang in LANGS:
+            fig = spec.draw(lang)
+            problems += [f"{spec.name} ({spec.params.get('start', '')}) {lang}: {p}"
+                         for p in plots.layout_problems(fig)]
+            fig.clear()
+    assert problems == []
+
+
+def test_the_checker_finds_a_cut_title_and_colliding_labels():
+    fig, ax = plots._figure((3, 2))
+    fig.suptitle("A title far too long for a figure three inches wide, never wrapped", x=0.01, ha="left")
+    ax.set_xticks(range(12), [f"label {i}" for i in range(12)])
+    problems = plots.layout_problems(fig)
+    assert any(p.startswith("title outside the canvas") for p in problems)
+    assert any("x tick label 'label 0' overlaps x tick label 'label 1'" in p for p in problems)
+
+
+def test_rotated_month_labels_side_by_side_do_not_count_as_overlapping():
+    with plots.style():
+        fig, ax = plots._figure((6.3, 3))
+    ax.set_xlim(-0.5, 5.5)
+    ax.set_xticks(range(6), ["Jan 24", "Feb 24", "Mar 24", "Apr 24", "May 24", "Jun 24"], rotation=45,
+                  ha="right", rotation_mode="anchor")
+    assert plots.layout_problems(fig) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_long_title_is_wrapped_whole_never_cut(lang):
+    title = {"en": "Refusal or restriction of socially significant information: reports per month",
+             "ru": "Отказ или ограничение в предоставлении общественно значимой информации: сообщений в месяц",
+             "kk": "Санаттар бойынша айыппұлдар, талаптар мен өндірілген сомалар, теңге, қаңтар 2009 – қараша 2024"}[lang]
+    fig, _ = plots._figure((4, 3))
+    wrapped = plots.fit_text(fig, title, 9, "bold")
+    assert wrapped.split() == title.split()  # every word kept, dashes included
+    assert wrapped.count("\n") >= 1
+    probe = Text(0, 0, "", fontsize=9, fontweight="bold", figure=fig)
+    for line in wrapped.split("\n"):
+        probe.set_text(line)
+        assert probe.get_window_extent(fig.canvas.get_renderer()).width <= 4 * fig.dpi

@@ -1,0 +1,147 @@
+"""The notebooks as researchers and readers meet them: saved in JupyterLab, run by hand, read as HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.config import Paths
+from analysis.figures import export
+from analysis.i18n import t
+from analysis.load import load_monthly_counts
+from analysis.pipeline import run_clean
+from analysis.publish import Publication
+from analysis import figures
+from analysis.runner import write_html
+from conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
+
+
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.stem)
+def test_opening_and_saving_in_jupyterlab_leaves_the_py_file_unchanged(tmp_path, source):
+    """JupyterLab saves through jupytext's contents manager, with the project's pyproject.toml."""
+    from jupytext import TextFileContentsManager
+
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "notebooks").mkdir()
+    path = tmp_path / "notebooks" / source.name
+    shutil.copy(source, path)
+    manager = TextFileContentsManager(root_dir=str(tmp_path))
+    name = f"notebooks/{source.name}"
+    manager.save(manager.get(name), name)
+    assert path.read_bytes() == source.read_bytes()
+    # run in the lab: outputs, counts and kernel metadata in the .ipynb never reach the .py
+    model = manager.get(name.replace(".py", ".ipynb"))
+    model["content"]["metadata"]["language_info"] = {"name": "python", "version": "3.11"}
+    code = next(c for c in model["content"]["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "1"}]
+    code["execution_count"] = 7
+    manager.save(model, name.replace(".py", ".ipynb"))
+    assert path.read_bytes() == source.read_bytes()
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class _Page(HTMLParser):
+    """What a browser would fetch from a page, and its language, title and images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.external, self.images, self.lang, self.title, self._in_title = [], [], None, "", False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        self._in_title = tag == "title"
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        for name in ("src", "href", "data"):
+            value = attrs.get(name) or ""
+            if tag != "a" and value and not value.startswith(("data:", "#")):
+                self.external.append(f"<{tag} {name}={value}>")
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def hand_run(tmp_path_factory):
+    """A project whose November 2024 figures were published, then trends.py run by hand from
+    notebooks/ with the notebook's own defaults but in Kazakh, as a researcher would (nbconvert)."""
+    root = tmp_path_factory.mktemp("hand")
+    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    paths = Paths(root)
+    assert run_clean(paths).ok
+    counts = load_monthly_counts(paths)
+    published = Publication("2024-11", "en", publish=True, paths=paths)
+    for lang in ("en", "ru", "kk"):  # what `analysis report` leaves behind
+        export(figures.groups_stacked(counts, "2022-06", "2024-11", "2024-11"), published.figures, [lang],
+               published.inputs)
+    before = _hashes(paths.reports)
+
+    import os
+    import jupytext
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    notebook = jupytext.read(paths.notebooks / "trends.py")
+    parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'lang = "en"' in parameters.source
+    parameters.source = parameters.source.replace('lang = "en"', 'lang = "kk"')  # as a researcher edits it
+    old = os.environ.get("ANALYSIS_ROOT")
+    os.environ["ANALYSIS_ROOT"] = str(root)
+    try:
+        ExecutePreprocessor(timeout=600, kernel_name="python3").preprocess(
+            notebook, {"metadata": {"path": str(paths.notebooks)}})
+    finally:
+        os.environ.pop("ANALYSIS_ROOT") if old is None else os.environ.__setitem__("ANALYSIS_ROOT", old)
+    return paths, before, notebook
+
+
+@pytest.mark.notebooks
+def test_a_hand_run_shows_its_figures_inline_and_leaves_every_published_file_identical(hand_run):
+    paths, before, notebook = hand_run
+    after = _hashes(paths.reports)
+    assert {k: v for k, v in after.items() if not k.startswith("scratch/")} == before
+    assert (paths.reports / "scratch" / "figures" / "2024-11" / "groups_stacked.kk.png").exists()
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 5  # groups, false information, refusals, heat map, legal types
+    assert not any("<Figure size" in str(o.get("data", {}).get("text/plain", "")) and "image/png" not in o.get("data", {})
+                   for o in outputs)
+
+
+@pytest.mark.notebooks
+def test_the_html_copy_is_self_contained_and_in_the_page_language(hand_run, tmp_path):
+    paths, _, notebook = hand_run
+    executed = tmp_path / "trends.ipynb"
+    nbformat.write(notebook, executed)
+    page = tmp_path / "trends.kk.html"
+    write_html(executed, page, "kk", t("html_title_trends", "kk", month="қараша 2024"))
+    parser = _Page()
+    parser.feed(page.read_text(encoding="utf-8"))
+    assert parser.external == []  # nothing fetched: no require.js, MathJax or stylesheet from a CDN
+    assert parser.lang == "kk"
+    assert parser.title == "Айлар бойынша үрдістер: қараша 2024 деректері"
+    assert len(parser.images) == 5 and all(src.startswith("data:image/png;base64,") for src in parser.images)
+    text = " ".join(parser.text)
+    assert "Айлар бойынша үрдістер" in text and "Үш топ, ай сайын." in text
+    for english in ("Trends across months", "The three groups", "How the published counts", "figures compared",
+                    "from analysis import", "Figure size"):
+        assert english not in text
