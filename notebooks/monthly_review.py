@@ -25,17 +25,18 @@ lang = "en"  # language of the texts and figures: en, ru or kk
 # %%
 from IPython.display import Markdown, display
 
-from analysis import figures, load_cumulative, load_monthly_counts, trends
+from analysis import comparisons, figures, load_cumulative, load_monthly_counts, trends
 from analysis.publish import Publication
 
 counts = load_monthly_counts()
+cumulative = load_cumulative()
 out = Publication(month, lang)
 
 # %% [markdown]
 # The opening of the review, written from the counts (also saved as `reports/<month>/summary.<lang>.md`).
 
 # %%
-display(Markdown(out.summary(counts)))
+display(Markdown(out.summary(counts, cumulative)))
 
 # %% [markdown]
 # Each group's items as the review lists them; "other" is the group total minus the items listed.
@@ -44,15 +45,16 @@ display(Markdown(out.summary(counts)))
 out.figure(figures.month_categories(counts, month))
 
 # %% [markdown]
-# January to this month against the same months of the previous year, summed over the months with
-# data in both years. The ratio carries a 95% Poisson interval: a change is only called one when
-# the interval excludes no change.
+# January to this month against the same months of the previous year. Each row says what it rests
+# on: the foundation's own stated figures, the monthly counts of every month, or only the months
+# with data in both years (named). The ratio carries a 95% Poisson interval: a change is only
+# called one when the interval excludes no change; below 5 in both years it is too few to compare.
 
 # %%
-out.figure(figures.ytd_comparison(counts, month))
+out.figure(figures.ytd_comparison(counts, month, cumulative))
 
 # %%
-trends.year_to_date(counts, month)
+comparisons.year_to_date(counts, cumulative, month)
 
 # %% [markdown]
 # The month against the month before and against the same month a year earlier, where both have
@@ -69,5 +71,5 @@ trends.changes(counts, month, trends.same_month_last_year(month))
 # A shortfall is explained when months of the period have no data.
 
 # %%
-check = trends.check_cumulative(counts, load_cumulative())
+check = trends.check_cumulative(counts, cumulative)
 check[check["period"].str.contains(month[:4], regex=False)]

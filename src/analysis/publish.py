@@ -43,9 +43,10 @@ class Publication:
         export(spec, self.figures, [self.lang], self.inputs)
         return spec.draw(self.lang)
 
-    def summary(self, counts: pd.DataFrame) -> str:
-        """Write reports/<month>/summary.<lang>.md and return its text."""
-        text = review_summary(counts, self.month, self.lang)
+    def summary(self, counts: pd.DataFrame, cumulative: pd.DataFrame | None = None) -> str:
+        """Write reports/<month>/summary.<lang>.md and return its text (`cumulative`: the reviews'
+        own year-to-date figures, used where they state exactly the period)."""
+        text = review_summary(counts, self.month, self.lang, cumulative)
         path = self.texts / f"summary.{self.lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
