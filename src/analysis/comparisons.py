@@ -193,10 +193,6 @@ def compare(counts: pd.DataFrame, stated: pd.DataFrame, kind: str, code: str, cu
     when no month has data on both sides. A comparison that crosses a break of comparability
     raises SeriesBreak unless `allow_break`; then it carries the break for a footnote.
     """
-    codes = trends.false_information_codes() if code == "false_information" else [code]
-    crossed = events.breaks_between(codes, previous[0], current[1])
-    if len(crossed) and not allow_break:
-        raise SeriesBreak(crossed)
     now = period_figure(counts, stated, kind, code, *current)
     then = period_figure(counts, stated, kind, code, *previous)
     offset = (pd.Period(current[0], freq="M") - pd.Period(previous[0], freq="M")).n
@@ -212,6 +208,10 @@ def compare(counts: pd.DataFrame, stated: pd.DataFrame, kind: str, code: str, cu
         before = tuple(_shift(m, -offset) for m in months)
         evidence = PARTIAL
         change = judge(int(series.reindex(list(months)).sum()), int(series.reindex(list(before)).sum()))
+    codes = trends.false_information_codes() if code == "false_information" else [code]
+    crossed = events.breaks_between(codes, previous[0], current[1])
+    if len(crossed) and not allow_break:
+        raise SeriesBreak(crossed)
     return Comparison(kind, code, evidence, now, then, months, before, change, events.as_records(crossed))
 
 
@@ -231,8 +231,8 @@ def year_to_date(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: s
     """Each group and category: January..`month` against the same months a year before.
 
     One row per comparison, saying its evidence and the months it covers. A comparison that would
-    cross a break of the series is kept as a row with `refused` naming the break (its counts empty),
-    unless `allow_break`.
+    cross a break of the series is kept as a row with `refused` giving the dates of the breaks (its
+    counts empty), unless `allow_break`; then `breaks` gives them, for a footnote.
     """
     year = int(month[:4])
     current, previous = (f"{year}-01", month), (f"{year - 1}-01", f"{year - 1}{month[4:]}")
@@ -249,8 +249,7 @@ def year_to_date(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: s
         try:
             comp = compare(counts, stated, kind, code, current, previous, allow_break)
         except SeriesBreak as exc:
-            rows.append({**_row(kind, code), "refused": "; ".join(
-                f"{r.date}: {r.label_en}" for r in exc.breaks.itertuples())})
+            rows.append({**_row(kind, code), "refused": "; ".join(exc.breaks["date"])})
             continue
         if comp is None:
             continue
@@ -267,7 +266,7 @@ def year_to_date(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: s
                      "derived_months": ",".join(sorted(set(comp.current.derived) | set(comp.previous.derived))),
                      "verdict": ch.verdict, "ratio": ch.ratio, "low": ch.low, "high": ch.high,
                      "percent": ch.percent, "source": comp.current.source,
-                     "breaks": "; ".join(f"{b['date']}: {b['label_en']}" for b in comp.breaks), "refused": ""})
+                     "breaks": "; ".join(b["date"] for b in comp.breaks), "refused": ""})
     table = pd.DataFrame(rows, columns=YTD_COLUMNS)
     order = {("group", c): i for i, c in enumerate(taxonomy.group_codes())}
     order.update({("category", c): 10 + i for i, c in enumerate(taxonomy.category_codes())})

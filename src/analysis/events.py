@@ -88,3 +88,9 @@ def as_records(table: pd.DataFrame) -> list[dict]:
     return [{"date": r.date, "kind": r.kind, "breaks": bool(r.breaks), "affects": list(r.affects),
              **{f"label_{lang}": getattr(r, f"label_{lang}") for lang in LANGUAGES},
              "source_url": r.source_url} for r in table.itertuples()]
+
+
+def labelled(dates: str, lang: str) -> str:
+    """"2023-07-10; 2024-06-19" -> each event's date and label in `lang`, for a footnote."""
+    table = events().set_index("date")
+    return "; ".join(f"{d}: {table.loc[d, f'label_{lang}']}" for d in dates.split("; ") if d in table.index)

@@ -79,8 +79,10 @@ def _shade_missing(ax: plt.Axes, missing: np.ndarray) -> None:
 
 
 def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: str, ylabel: str,
-                          source: str, no_data: str, lang: str) -> Figure:
-    """Bars per month stacked by column (groups or legal types); months with no value shaded."""
+                          source: str, no_data: str, lang: str, derived: np.ndarray | None = None,
+                          derived_label: str = "") -> Figure:
+    """Bars per month stacked by column (groups or legal types); months with no value shaded;
+    months derived from two cumulative statements (`derived`) hatched."""
     with style():
         fig, ax = _figure((6.3, 4.2))
         months = list(wide.index)
@@ -92,10 +94,16 @@ def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: 
             values = wide[column].fillna(0).to_numpy()
             ax.bar(x[~missing], values[~missing], bottom=bottom[~missing], color=colour(column),
                    label=labels[column], width=0.75)
+            if derived is not None and derived.any():
+                ax.bar(x[derived], values[derived], bottom=bottom[derived], width=0.75, fill=False,
+                       hatch="////", edgecolor="white", lw=0)
             bottom += values
         _month_axis(ax, months, lang)
         ax.set_ylabel(ylabel)
         handles, names = ax.get_legend_handles_labels()
+        if derived is not None and derived.any():
+            handles.append(Patch(facecolor="#888888", hatch="////", edgecolor="white"))
+            names.append(derived_label)
         if missing.any():
             handles.append(Patch(color=colour("no_data")))
             names.append(no_data)
@@ -105,16 +113,21 @@ def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: 
 
 
 def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel: str,
-          value_label: str, smooth_label: str, source: str, lang: str) -> Figure:
-    """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps)."""
+          value_label: str, smooth_label: str, source: str, lang: str, derived: np.ndarray | None = None,
+          derived_label: str = "") -> Figure:
+    """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps);
+    months derived from two cumulative statements (`derived`) drawn as diamonds."""
     with style():
         fig, ax = _figure()
         months = list(series.index)
         x = np.arange(len(months))
         _shade_missing(ax, series.isna().to_numpy())
         ax.plot(x, smooth.to_numpy(), color=colour(key), lw=1.6, label=smooth_label)
-        ax.plot(x, series.to_numpy(), "o", color=colour(key), ms=4, mfc="white", mew=1.2,
-                label=value_label)
+        values = series.to_numpy(dtype=float)
+        shown = values if derived is None else np.where(derived, np.nan, values)
+        ax.plot(x, shown, "o", color=colour(key), ms=4, mfc="white", mew=1.2, label=value_label)
+        if derived is not None and derived.any():
+            ax.plot(x, np.where(derived, values, np.nan), "D", color=colour(key), ms=4, label=derived_label)
         _month_axis(ax, months, lang)
         ax.set_ylabel(ylabel)
         top = np.nanmax(series.to_numpy()) if series.notna().any() else 1
@@ -124,24 +137,30 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
 
 
 def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,
-            not_stated: str, lang: str) -> Figure:
-    """Categories (rows) x months (columns); cells not stated are grey and empty."""
+            not_stated: str, lang: str, column_labels: list[str] | None = None,
+            cell_text: pd.DataFrame | None = None, note: str = "") -> Figure:
+    """Categories (rows) x months (columns); cells not stated are grey and empty. Years as
+    columns give `column_labels`, and `cell_text` marks the cells of years with missing months."""
     import seaborn as sns
 
     with style():
         height = 1.6 + 0.28 * len(matrix.index)
         fig, ax = _figure((6.3, max(2.6, height)))
         ax.set_facecolor(colour("no_data"))
-        sns.heatmap(matrix, ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False, annot=True,
-                    fmt=".0f", annot_kws={"fontsize": 6}, linewidths=0.5, linecolor="white")
+        annot = True if cell_text is None else cell_text.to_numpy()
+        sns.heatmap(matrix.astype(float), ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False, annot=annot,
+                    fmt=".0f" if cell_text is None else "", annot_kws={"fontsize": 6}, linewidths=0.5,
+                    linecolor="white")
         ax.grid(False)
         ax.set_yticks(np.arange(len(row_labels)) + 0.5, _wrap(row_labels, 45), rotation=0)
         months = list(matrix.columns)
-        ax.set_xticks(np.arange(len(months)) + 0.5, [month_tick(m, lang) for m in months],
+        ax.set_xticks(np.arange(len(months)) + 0.5, column_labels or [month_tick(m, lang) for m in months],
                       rotation=45, ha="right")
         ax.set_xlabel("")
         ax.set_ylabel("")
-        return _finish(fig, ax, title, source, ([Patch(color=colour("no_data"))], [not_stated], 1))
+        names = [not_stated] + ([note] if note else [])
+        handles = [Patch(color=colour("no_data"))] + ([Patch(color="white")] if note else [])
+        return _finish(fig, ax, title, source, (handles, names, 1))
 
 
 def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], title: str,
@@ -192,3 +211,66 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         return _finish(fig, ax, title, source)
+
+
+def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[str], labels: dict[str, str],
+                title: str, ylabel: str, source: str, partial_label: str, no_data: str,
+                stated: pd.DataFrame | None = None, stated_label: str = "") -> Figure:
+    """Bars per calendar year stacked by column. A year with missing months is hatched and says
+    above it how many months have data; a year with no data is shaded and left empty. A figure the
+    foundation states for the whole year (`stated`) is edged in black."""
+    with style():
+        fig, ax = _figure((6.3, 4.2))
+        years = list(wide.index)
+        x = np.arange(len(years))
+        missing = wide.isna().all(axis=1).to_numpy()
+        _shade_missing(ax, missing)
+        bottom = np.zeros(len(years))
+        for column in wide.columns:
+            values = wide[column].fillna(0).to_numpy(dtype=float)
+            ax.bar(x, values, bottom=bottom, color=colour(column), label=labels[column], width=0.7)
+            hatch = partial[column].to_numpy(dtype=bool) & (values > 0)
+            ax.bar(x[hatch], values[hatch], bottom=bottom[hatch], width=0.7, fill=False, hatch="////",
+                   edgecolor="white", lw=0)
+            if stated is not None:
+                edged = stated[column].to_numpy(dtype=bool)
+                ax.bar(x[edged], values[edged], bottom=bottom[edged], width=0.7, fill=False,
+                       edgecolor="black", lw=1.0)
+            bottom += values
+        top = max(bottom.max(), 1)
+        for xi, height, text in zip(x, bottom, months_text):
+            if text:
+                ax.text(xi, height + top * 0.02, text, ha="center", va="bottom", fontsize=6)
+        ax.set_xticks(x, years)
+        ax.set_xlim(-0.6, len(years) - 0.4)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(0, top * 1.15)
+        handles, names = ax.get_legend_handles_labels()
+        if partial.to_numpy(dtype=bool).any():
+            handles.append(Patch(facecolor="#888888", hatch="////", edgecolor="white"))
+            names.append(partial_label)
+        if stated is not None and stated.to_numpy(dtype=bool).any():
+            handles.append(Patch(facecolor="white", edgecolor="black"))
+            names.append(stated_label)
+        if missing.any():
+            handles.append(Patch(color=colour("no_data")))
+            names.append(no_data)
+        ncols = 1 if max(len(n) for n in names) > 40 else 2
+        return _finish(fig, ax, title, source, (handles, names, ncols))
+
+
+def mark_events(fig: Figure, positions: list[float], labels: list[str], breaks: list[bool],
+                band: float = 0.3) -> Figure:
+    """Thin labelled vertical lines at events on a figure's axes; a break also gets a shaded band
+    edge: a narrow hatched band ending at the line, on the side before the break."""
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    for x, label, is_break in zip(positions, labels, breaks):
+        ax.axvline(x, color="#7f3b08" if is_break else "#555555", lw=1.0 if is_break else 0.6,
+                   ls="-" if is_break else ":", zorder=1)
+        if is_break:
+            ax.axvspan(x - band, x, facecolor="#f6e8c3", edgecolor="#7f3b08", hatch="||||", lw=0, zorder=0.5)
+        ax.text(x + 0.08, high - (high - low) * 0.02, label, rotation=90, ha="left", va="top", fontsize=5,
+                color="#7f3b08" if is_break else "#333333", zorder=3)
+    return fig

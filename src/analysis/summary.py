@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from . import comparisons, describe, taxonomy, trends
+from . import comparisons, describe, events, taxonomy, trends
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
 from .i18n import month_label, month_name, period_label, plural, t
 
@@ -48,11 +48,13 @@ def _ytd_lines(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: str
     for row in table.to_dict(orient="records"):
         label = taxonomy.group_short_label(row["code"], lang).capitalize()
         if row["refused"]:
-            lines.append(f"- {t('ytd_refused', lang, label=f'**{label}**', prev_year=previous, events=row['refused'])}")
+            lines.append(f"- {t('ytd_refused', lang, label=f'**{label}**', prev_year=previous, events=events.labelled(row['refused'], lang))}")
             continue
         text = f"- **{label}**, " + describe.ytd_sentence(row, month, lang)
         note = describe.computed_note(row, lang)
-        lines.append(text + (f" {note}" if note else ""))
+        if row["breaks"]:
+            note += " " + t("ytd_break_footnote", lang, events=events.labelled(row["breaks"], lang))
+        lines.append(text + (f" {note.strip()}" if note.strip() else ""))
     return lines + ["", f"_{t('caveat_documented', lang)}_"]
 
 

@@ -144,37 +144,6 @@ def rate_ratio(current: int, previous: int, level: float = 0.95) -> RateRatio | 
     return RateRatio(ratio, odds(ci.low), odds(ci.high))
 
 
-def year_to_date(counts: pd.DataFrame, month: str) -> pd.DataFrame:
-    """Each group and category: January..`month` against the same months a year before.
-
-    Only months with a stated figure in both years are summed, so the two sums cover the same
-    months; `months` says how many.
-    """
-    year, previous_year = int(month[:4]), int(month[:4]) - 1
-    this = [f"{year}-{m:02d}" for m in range(1, int(month[5:7]) + 1)]
-    before = [f"{previous_year}{m[4:]}" for m in this]
-    groups = group_totals(counts, f"{previous_year}-01", month)
-    cats = category_matrix(counts, None, f"{previous_year}-01", month)
-    rows = []
-    for kind, wide in (("group", groups), ("category", cats)):
-        for code in wide.columns:
-            now = wide[code].reindex(this).to_numpy()
-            then = wide[code].reindex(before).to_numpy()
-            both = ~np.isnan(now) & ~np.isnan(then)
-            if not both.any():
-                continue
-            current, prev = int(now[both].sum()), int(then[both].sum())
-            rr = rate_ratio(current, prev)
-            rows.append({"kind": kind, "code": code,
-                         "group": code if kind == "group" else taxonomy.category_group(code),
-                         "current": current, "previous": prev, "months": int(both.sum()),
-                         "months_list": ",".join(m for m, b in zip(this, both) if b),
-                         "ratio": rr.ratio if rr else np.nan, "low": rr.low if rr else np.nan,
-                         "high": rr.high if rr else np.nan, "verdict": rr.verdict if rr else ""})
-    return pd.DataFrame(rows, columns=["kind", "code", "group", "current", "previous", "months",
-                                       "months_list", "ratio", "low", "high", "verdict"])
-
-
 _LEGAL_TYPE_WORDS = re.compile(r"(civil|гражданск|азаматтық|criminal|уголовн|қылмыстық|"
                                r"administrative|административ|әкімшілік|honou?r|чест|ар-намыс)")
 
