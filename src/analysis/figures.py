@@ -194,7 +194,8 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
     yearly = _yearly_wide(counts, cumulative, "group", codes, start, end) if resolution == "year" else None
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_groups_stacked", lang, start=month_label(start, lang), end=month_label(end, lang))
+        key = "title_groups_stacked_year" if yearly is not None else "title_groups_stacked"
+        title = t(key, lang, start=month_label(start, lang), end=month_label(end, lang))
         totals = wide.sum(axis=1, min_count=1).dropna()
         alt = t("alt_lines", lang, title=title, n=len(totals), value=number(totals.max(), lang),
                 top=month_label(totals.idxmax(), lang)) if len(totals) else title
@@ -371,8 +372,10 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
             return t("change_too_few", lang)
         if not np.isfinite(row["ratio"]):
             return t("ratio_undefined", lang)
-        return t("ratio_label", lang, ratio=number(row["ratio"], lang, 1), low=number(row["low"], lang, 1),
-                 high=number(row["high"], lang, 1) if np.isfinite(row["high"]) else "∞")
+        high = number(row["high"], lang, 1) if np.isfinite(row["high"]) else "∞"
+        if row["previous"] < comparisons.MIN_PERCENT_BASE:  # no relative change from a small base: the interval only
+            return f"({number(row['low'], lang, 1)}–{high})"
+        return t("ratio_label", lang, ratio=number(row["ratio"], lang, 1), low=number(row["low"], lang, 1), high=high)
 
     def labels(lang: str) -> list[str]:
         return [f"{taxonomy.category_label(r['code'], lang)} ({describe.evidence_label(r, lang)})"
