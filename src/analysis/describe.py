@@ -89,11 +89,12 @@ def computed_note(row: pd.Series | dict, lang: str) -> str:
 
 def evidence_label(row: pd.Series | dict, lang: str) -> str:
     """Short words for a figure's row: the months it covers and its evidence."""
+    months = row["months_list"].split(",")
     if row["evidence"] == PARTIAL:
         n = int(row["months"])
-        return f"{months_label(row['months_list'].split(','), lang)}; " + t(
-            "evidence_partial", lang, n=n, months_word=plural("months", n, lang))
-    return t(f"evidence_{row['evidence']}", lang)
+        return f"{months_label(months, lang)}; " + t("evidence_partial", lang, n=n,
+                                                      months_word=plural("months", n, lang))
+    return f"{period_label(months[0], months[-1], lang)}; " + t(f"evidence_{row['evidence']}", lang)
 
 
 def coverage_text(months: list[str], with_data: list[str], derived: list[str], lang: str,

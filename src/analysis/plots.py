@@ -272,5 +272,6 @@ def mark_events(fig: Figure, positions: list[float], labels: list[str], breaks: 
         if is_break:
             ax.axvspan(x - band, x, facecolor="#f6e8c3", edgecolor="#7f3b08", hatch="||||", lw=0, zorder=0.5)
         ax.text(x + 0.08, high - (high - low) * 0.02, label, rotation=90, ha="left", va="top", fontsize=5,
-                color="#7f3b08" if is_break else "#333333", zorder=3)
+                color="#7f3b08" if is_break else "#333333", zorder=3,
+                bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 0.6})
     return fig

@@ -90,6 +90,13 @@ def render_markdown(report: dict) -> str:
                      f"{len(cov['months_missing'])} missing between {cov['first']} and {cov['last']}")
     lines += ["", "## Inconsistencies in the sources", ""]
     lines += _table(report["inconsistencies"], ["month", "kind", "message"])
+    if "stated_vs_computed" in report:
+        lines += ["## Stated figures against the sums of the monthly counts", "",
+                  "A figure a review states for a period, where the monthly counts read here add up to "
+                  "another number. A shortfall with months missing is explained by them.", ""]
+        lines += _table(report["stated_vs_computed"], ["period", "target", "stated", "computed",
+                                                       "months_with_data", "months_in_period",
+                                                       "explained_by_missing_months"])
     lines += ["## Warnings (rows kept)", ""] + _table(report["warnings"], ["file", "line", "column", "value", "reason"])
     lines += ["## Incident logs against published counts", "",
               "Logs that name only some incidents fall short of the published figures.", ""]
