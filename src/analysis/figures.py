@@ -147,7 +147,7 @@ def _draw_events(fig: Figure, marks: tuple[pd.DataFrame, list[float], list[bool]
     table, positions, breaks = marks
     merged: list[list] = []  # events closer than a third of a slot share one line and one label
     for x, label, brk in zip(positions, table[f"label_{lang}"], breaks):
-        if merged and abs(x - merged[-1][0]) < 0.34:
+        if merged and abs(x - merged[-1][0]) < (0.34 if resolution == "month" else 0.6):
             merged[-1][1] += f"; {label}"
             merged[-1][2] = merged[-1][2] or brk
         else:
@@ -176,9 +176,12 @@ def _months_text(table: pd.DataFrame) -> list[str]:
     return out
 
 
-def _full_years(table: pd.DataFrame) -> tuple[int, int]:
-    whole = table.groupby("year")["evidence"].apply(lambda e: e.isin([comparisons.STATED, comparisons.COMPLETE]).any())
-    return int(whole.sum()), len(whole)
+def _full_years(coverage: dict) -> tuple[int, int]:
+    """(years of the range whose every month has data, years in the range)."""
+    with_data = set(coverage["months_with_data"])
+    years = sorted({m[:4] for m in coverage["months"]})
+    full = [y for y in years if all(m in with_data for m in coverage["months"] if m[:4] == y)]
+    return len(full), len(years)
 
 
 # --- figures over months ------------------------------------------------------------------------------
@@ -206,7 +209,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         labels = {g: taxonomy.category_label(g, lang) for g in wide.columns}
         if yearly is not None:
             values, partial, stated, table = yearly
-            source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(table)))
+            source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(coverage)))
             fig = plots.yearly_bars(values, partial=partial, months_text=_months_text(table), labels=labels,
                                     title=texts(lang)["title"], ylabel=t("axis_reports", lang), source=source,
                                     partial_label=t("year_partial", lang), no_data=t("no_data", lang),
@@ -220,9 +223,8 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         return _draw_events(fig, marks, lang, resolution)
 
     data = _wide_csv(wide) if yearly is None else yearly[3]
-    return FigureSpec("groups_stacked", data, draw, texts,
-                      {"start": start, "end": end, "resolution": resolution},
-                      {"coverage": coverage, "events": events.as_records(marks[0])})
+    return FigureSpec("groups_stacked", data, draw, texts, {"start": start, "end": end},
+                      {"resolution": resolution, "coverage": coverage, "events": events.as_records(marks[0])})
 
 
 def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, key: str, codes: list[str],
@@ -246,7 +248,7 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
     def draw(lang: str) -> Figure:
         if yearly is not None:
             values, partial, stated, table = yearly
-            source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(table)))
+            source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(coverage)))
             fig = plots.yearly_bars(values, partial=partial, months_text=_months_text(table),
                                     labels={values.columns[0]: t("year_value", lang)}, title=title_of(lang),
                                     ylabel=t("axis_reports", lang), source=source,
@@ -260,9 +262,8 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
                               derived_label=t("derived_value", lang))
         return _draw_events(fig, marks, lang, resolution)
 
-    return FigureSpec(name, data if yearly is None else yearly[3], draw, texts,
-                      {**params, "rolling": rolling, "resolution": resolution},
-                      {"coverage": coverage, "events": events.as_records(marks[0])})
+    return FigureSpec(name, data if yearly is None else yearly[3], draw, texts, {**params, "rolling": rolling},
+                      {"resolution": resolution, "coverage": coverage, "events": events.as_records(marks[0])})
 
 
 def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rolling: int, as_of: str,
@@ -307,7 +308,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
     shown = matrix.T  # categories as rows
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_category_heatmap", lang)
+        title = t("title_category_heatmap_year" if table is not None else "title_category_heatmap", lang)
         stacked = shown.stack()
         if stacked.empty:
             alt = title
@@ -320,7 +321,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                 "alt_text": alt + " " + _coverage_line(coverage, lang) + "."}
 
     def draw(lang: str) -> Figure:
-        years = _full_years(table) if table is not None else None
+        years = _full_years(coverage) if table is not None else None
         return plots.heatmap(shown, row_labels=[taxonomy.category_label(c, lang) for c in shown.index],
                              title=texts(lang)["title"],
                              source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, years)),
@@ -329,8 +330,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                              cell_text=cell_text, note="* " + t("year_partial", lang).split(" (")[0] if table is not None else "")
 
     return FigureSpec("category_heatmap", _wide_csv(matrix) if table is None else table, draw, texts,
-                      {"categories": categories or "all", "start": start, "end": end, "resolution": resolution},
-                      {"coverage": coverage})
+                      {"categories": categories or "all", "start": start, "end": end},
+                      {"resolution": resolution, "coverage": coverage})
 
 
 def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str) -> FigureSpec:

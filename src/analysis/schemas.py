@@ -35,7 +35,7 @@ monthly_counts = pa.DataFrameSchema(
         "count": pa.Column("int64", pa.Check.ge(0)),
         "source": pa.Column(checks=pa.Check.isin(["published", "incident_log", "derived"])),
         # a derived month names the two cumulative statements it is the difference of; no other row does
-        "derived_from": pa.Column(str),
+        "derived_from": pa.Column(),
         "parent": pa.Column(checks=pa.Check(lambda s: s.eq("") | s.isin(category_codes()),
                                           element_wise=False)),
     },
