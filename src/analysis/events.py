@@ -59,10 +59,9 @@ def events() -> pd.DataFrame:
 
 
 def _concerns(affects: list[str], codes: list[str]) -> bool:
-    """An event concerns a series when it names one of its codes or the group of one of them."""
-    wanted = set(codes)
-    wanted |= {taxonomy.category_group(c) for c in codes if c in taxonomy.category_codes()}
-    return bool(wanted & set(affects))
+    """An event concerns a series when it names one of its codes: a change to the groups concerns
+    the group totals, a change to a category that category."""
+    return bool(set(codes) & set(affects))
 
 
 def for_series(codes: list[str], start: str, end: str) -> pd.DataFrame:

@@ -247,10 +247,12 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
 
     def draw(lang: str) -> Figure:
         if yearly is not None:
-            values, partial, stated, table = yearly
+            # one series, drawn in its category's colour
+            values, partial, stated = (frame.set_axis([key], axis=1) for frame in yearly[:3])
+            table = yearly[3]
             source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(coverage)))
             fig = plots.yearly_bars(values, partial=partial, months_text=_months_text(table),
-                                    labels={values.columns[0]: t("year_value", lang)}, title=title_of(lang),
+                                    labels={key: t("year_value", lang)}, title=title_of(lang),
                                     ylabel=t("axis_reports", lang), source=source,
                                     partial_label=t("year_partial", lang), no_data=t("no_data", lang),
                                     stated=stated, stated_label=t("year_stated", lang))
