@@ -145,7 +145,7 @@ def _event_marks(codes: list[str], start: str, end: str, resolution: str) -> tup
 def _draw_events(fig: Figure, marks: tuple[pd.DataFrame, list[float], list[bool]], lang: str,
                  resolution: str = "month") -> Figure:
     table, positions, breaks = marks
-    merged: list[list] = []  # events closer than a third of a slot share one line and one label
+    merged: list[list] = []  # events this close on the axis share one line and one label
     for x, label, brk in zip(positions, table[f"label_{lang}"], breaks):
         if merged and abs(x - merged[-1][0]) < (0.34 if resolution == "month" else 0.6):
             merged[-1][1] += f"; {label}"
@@ -165,6 +165,15 @@ def _yearly_wide(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: st
     partial = table.assign(p=table["evidence"].eq(comparisons.PARTIAL)).pivot(index="year", columns="code", values="p")
     stated = table.assign(p=table["evidence"].eq(comparisons.STATED)).pivot(index="year", columns="code", values="p")
     return values, partial.reindex(columns=codes).fillna(False), stated.reindex(columns=codes).fillna(False), table
+
+
+def _yearly_figure(yearly: tuple, labels: dict[str, str], title: str, coverage: dict, as_of: str,
+                   lang: str) -> Figure:
+    values, partial, stated, table = yearly
+    source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(coverage)))
+    return plots.yearly_bars(values, partial=partial, months_text=_months_text(table), labels=labels, title=title,
+                             ylabel=t("axis_reports", lang), source=source, partial_label=t("year_partial", lang),
+                             no_data=t("no_data", lang), stated=stated, stated_label=t("year_stated", lang))
 
 
 def _months_text(table: pd.DataFrame) -> list[str]:
@@ -208,12 +217,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
     def draw(lang: str) -> Figure:
         labels = {g: taxonomy.category_label(g, lang) for g in wide.columns}
         if yearly is not None:
-            values, partial, stated, table = yearly
-            source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(coverage)))
-            fig = plots.yearly_bars(values, partial=partial, months_text=_months_text(table), labels=labels,
-                                    title=texts(lang)["title"], ylabel=t("axis_reports", lang), source=source,
-                                    partial_label=t("year_partial", lang), no_data=t("no_data", lang),
-                                    stated=stated, stated_label=t("year_stated", lang))
+            fig = _yearly_figure(yearly, labels, texts(lang)["title"], coverage, as_of, lang)
         else:
             fig = plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
                                               ylabel=t("axis_reports", lang),
@@ -246,16 +250,9 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
         return {"title": title, "caption": t("caption_category_trend", lang), "alt_text": alt}
 
     def draw(lang: str) -> Figure:
-        if yearly is not None:
-            # one series, drawn in its category's colour
-            values, partial, stated = (frame.set_axis([key], axis=1) for frame in yearly[:3])
-            table = yearly[3]
-            source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(coverage)))
-            fig = plots.yearly_bars(values, partial=partial, months_text=_months_text(table),
-                                    labels={key: t("year_value", lang)}, title=title_of(lang),
-                                    ylabel=t("axis_reports", lang), source=source,
-                                    partial_label=t("year_partial", lang), no_data=t("no_data", lang),
-                                    stated=stated, stated_label=t("year_stated", lang))
+        if yearly is not None:  # one series, drawn in its category's colour
+            one = (*(frame.set_axis([key], axis=1) for frame in yearly[:3]), yearly[3])
+            fig = _yearly_figure(one, {key: t("year_value", lang)}, title_of(lang), coverage, as_of, lang)
         else:
             fig = plots.trend(series, smooth, key=key, title=title_of(lang), ylabel=t("axis_reports", lang),
                               value_label=t("monthly_value", lang), smooth_label=t("rolling_mean", lang, n=rolling),
