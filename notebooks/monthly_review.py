@@ -27,17 +27,18 @@ publish = False  # True only in `analysis report`: write to reports/ instead of 
 # %%
 from IPython.display import Markdown, display
 
-from analysis import figures, load_cumulative, load_monthly_counts, trends
+from analysis import comparisons, figures, load_cumulative, load_monthly_counts, trends
 from analysis.publish import Publication
 
 counts = load_monthly_counts()
+cumulative = load_cumulative()
 out = Publication(month, lang, publish=publish)
 
 # %% [markdown]
 # The opening of the review, written from the counts (also saved as `reports/<month>/summary.<lang>.md`).
 
 # %%
-display(Markdown(out.summary(counts)))
+display(Markdown(out.summary(counts, cumulative)))
 
 # %%
 display(out.say("nb_month_categories"))
@@ -45,10 +46,10 @@ out.figure(figures.month_categories(counts, month))
 
 # %%
 display(out.say("nb_ytd_comparison"))
-out.figure(figures.ytd_comparison(counts, month))
+out.figure(figures.ytd_comparison(counts, month, cumulative))
 
 # %% tags=["researcher"]
-trends.year_to_date(counts, month)
+comparisons.year_to_date(counts, cumulative, month)
 
 # %% [markdown]
 # The month against the month before and against the same month a year earlier, where both have
@@ -65,5 +66,5 @@ trends.changes(counts, month, trends.same_month_last_year(month))
 # A shortfall is explained when months of the period have no data.
 
 # %% tags=["researcher"]
-check = trends.check_cumulative(counts, load_cumulative())
+check = trends.check_cumulative(counts, cumulative)
 check[check["period"].str.contains(month[:4], regex=False)]

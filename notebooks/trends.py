@@ -18,6 +18,7 @@ start = "2023-01"  # first month, YYYY-MM
 end = "2024-11"  # last month, YYYY-MM; the figures go to a folder named after it
 categories = "all"  # "all", or a list of category codes, e.g. ["refusal_of_information", "threat"]
 rolling = 3  # months in the rolling mean
+resolution = "auto"  # "month", "year", or "auto": by month up to 36 months, by year beyond
 lang = "en"  # en, ru or kk
 publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
 
@@ -28,25 +29,27 @@ from analysis import figures, load_cumulative, load_monthly_counts, trends
 from analysis.publish import Publication
 
 counts = load_monthly_counts()
+cumulative = load_cumulative()
 out = Publication(end, lang, publish=publish)
 chosen = None if categories == "all" else list(categories)
 display(out.say("nb_trends_title"), out.say("nb_trends_intro"))
 
 # %%
 display(out.say("nb_groups_stacked"))
-out.figure(figures.groups_stacked(counts, start, end, end))
+out.figure(figures.groups_stacked(counts, start, end, end, resolution, cumulative))
 
 # %%
 display(out.say("nb_false_information_trend"))
-out.figure(figures.false_information_trend(counts, start, end, rolling, end))
+out.figure(figures.false_information_trend(counts, start, end, rolling, end, resolution, cumulative))
 
 # %%
 display(out.say("nb_trend_refusal"))
-out.figure(figures.category_trend(counts, "refusal_of_information", start, end, rolling, end))
+out.figure(figures.category_trend(counts, "refusal_of_information", start, end, rolling, end, resolution,
+                                  cumulative))
 
 # %%
 display(out.say("nb_category_heatmap"))
-out.figure(figures.category_heatmap(counts, chosen, start, end, end))
+out.figure(figures.category_heatmap(counts, chosen, start, end, end, resolution, cumulative))
 
 # %%
 display(out.say("nb_legal_claims_by_type"))
@@ -56,13 +59,13 @@ out.figure(figures.legal_claims_by_type(counts, start, end, end))
 if chosen:
     display(out.say("nb_chosen_categories"))
 for code in chosen or []:
-    display(out.figure(figures.category_trend(counts, code, start, end, rolling, end)))
+    display(out.figure(figures.category_trend(counts, code, start, end, rolling, end, resolution, cumulative)))
 
 # %% [markdown]
 # The reviews' own year-to-date statements against the sums of the monthly counts.
 
 # %% tags=["researcher"]
-check = trends.check_cumulative(counts, load_cumulative())
+check = trends.check_cumulative(counts, cumulative)
 reviews = check[check["source_url"].str.contains("adilsoz.kz", regex=False)]
 unexplained = reviews[~reviews["agrees"] & ~reviews["explained_by_missing_months"]]
 print(f"{len(reviews)} figures compared, {int(reviews['agrees'].sum())} agree, "

@@ -99,8 +99,13 @@ _WORD = re.compile(r"\w+")
 
 
 def _glued(label: str, letter: str) -> str:
-    """Every word of `label` with `letter` glued to its front: each stem now sits inside a word."""
-    return _WORD.sub(lambda m: letter + m.group(0), label)
+    """Every word of `label` with `letter` glued to its front: each stem now sits inside a word.
+
+    The glued words start with ң, which begins no Kazakh, Russian or English word, so that the
+    letter and the stem cannot happen to spell another real word ("ж" + "алауыздық" reads "жала",
+    slander).
+    """
+    return _WORD.sub(lambda m: "ң" + letter + m.group(0), label)
 
 
 @settings(max_examples=300, deadline=None)

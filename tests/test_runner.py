@@ -123,7 +123,7 @@ def test_a_month_known_only_from_its_log_gets_a_review_labelled_a_lower_bound(tm
                            "source_url": "", "parent": "", "label_as_written": "", "note": ""})
     incidents = pd.DataFrame({"report_month": ["2024-12"] * 3, "counted": [True, True, False]})
     out = Publication("2024-12", "ru", paths=Paths(tmp_path))
-    text = out.summary(counts, incidents)
+    text = out.summary(counts, incidents=incidents)
     assert "Обзор за декабрь 2024 не внесён в данные" in text and "нижняя граница" in text
     assert "Журнал называет за месяц инцидентов: 3; новых — 2, продолжений ранее названных дел — 1." in text
     assert "не менее 2" in text

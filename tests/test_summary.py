@@ -51,10 +51,33 @@ def test_kazakh_summary(counts):
     assert "құқықтарын бұзу туралы 10 хабарлама" in text
 
 
-def test_year_to_date_comparison_is_worded_by_its_interval(counts):
+def test_year_to_date_comparison_names_its_months_and_is_worded_by_its_interval(counts):
     text = review_summary(counts, "2024-11", "en")
-    assert "57 in 2024 against 42 in the same months of 2023 (3 months with data in both years): no clear change" in text
-    assert "1.7 times fewer" in text
+    # 2023 has group totals for April to June only: 14 + 13 + 15 against 20 + 22 + 15 in 2024
+    assert ("April–June 2024 against April–June 2023, the 3 months with data in both years: 57 against 42: "
+            "no clear change") in text
+    # access to information: 12 + 13 + 16 against 25 + 26 + 19; 70 is a base of 20 or more: a percentage
+    assert "41 against 70: 1.7 times fewer, −41%" in text
+    assert "January–November" not in text  # three months are compared, not eleven
+
+
+def test_july_2024_uses_the_foundations_own_year_to_date_figure(shipped_clean):
+    counts, cumulative, _ = shipped_clean
+    text = review_summary(counts, "2024-07", "en", cumulative)
+    line = next(x for x in text.splitlines() if x.startswith("- **Claims and lawsuits**"))
+    assert "January–July 2024 against January–July 2023: 87 against 55, the foundation's own figures" in line
+    # the monthly counts read here (February to July: 9 + 6 + 20 + 10 + 13 + 14) are shown beside it,
+    # with the difference
+    assert "add up to 72 (6 of 7 months with data); difference from the stated figure: +15" in line
+    ru = review_summary(counts, "2024-07", "ru", cumulative)
+    assert "за январь–июль 2024: 87; за январь–июль 2023: 55 — собственные данные фонда" in ru
+    kk = review_summary(counts, "2024-07", "kk", cumulative)
+    assert "қаңтар–шілде 2024: 87; қаңтар–шілде 2023: 55 — қордың өз шолуында" in kk
+
+
+def test_the_standing_caveat_appears_once_per_summary(counts):
+    for lang, words in (("en", "not all cases"), ("ru", "а не все случаи"), ("kk", "барлық жағдайлар емес")):
+        assert review_summary(counts, "2024-11", lang).count(words) == 1
 
 
 def test_a_month_without_data_says_so(counts):

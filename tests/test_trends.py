@@ -57,15 +57,6 @@ def test_rate_ratio_of_nothing_is_undefined():
     assert trends.rate_ratio(0, 0) is None
 
 
-def test_year_to_date_sums_only_months_with_data_in_both_years(cleaned):
-    counts, _, _ = cleaned
-    ytd = trends.year_to_date(counts, "2024-11").set_index("code")
-    rights = ytd.loc["rights_of_journalists"]
-    assert (rights["current"], rights["previous"], rights["months"]) == (20 + 22 + 15, 14 + 13 + 15, 3)
-    assert rights["months_list"] == "2024-04,2024-05,2024-06"
-    assert ytd.loc["access_to_information", "verdict"] == "fewer"
-
-
 def test_the_reviews_cumulative_figures_agree_or_miss_months(cleaned):
     counts, cumulative, _ = cleaned
     check = trends.check_cumulative(counts, cumulative)

@@ -50,7 +50,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         result = run_report(paths, month=args.month, every=args.all, langs=args.lang,
                             categories=args.categories, rolling=args.rolling, timeout=args.timeout,
-                            start=args.start, jobs=args.jobs, force=args.force)
+                            start=args.start, jobs=args.jobs, force=args.force, resolution=args.resolution)
     except (ParameterError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--start", help="first month of the trend charts, YYYY-MM (default: the first "
                                             "month with a published group total)")
     report.add_argument("--rolling", type=int, default=3, help="months in the rolling mean (default 3)")
+    report.add_argument("--resolution", default="auto", help="trend charts by 'month', by 'year', or 'auto' "
+                                                                "(default: by month up to 36 months, by year beyond)")
     report.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take")
     report.add_argument("-j", "--jobs", type=int, default=None,
                         help="notebooks run side by side (default: the number of cores)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,9 +19,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import __version__, plots, taxonomy, trends
+from . import __version__, comparisons, describe, events, plots, taxonomy, trends
 from .config import LANGUAGES
 from .i18n import collation_key, month_label, number, period_label, t
+from .quality import month_span
 from .tables import staged_dir, write_atomic, write_csv
 
 SAVE_METADATA = {
@@ -38,6 +40,7 @@ class FigureSpec:
     draw: Callable[[str], Figure]
     texts: Callable[[str], dict[str, str]]
     params: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)  # written into the JSON beside the texts (coverage, events, evidence)
 
 
 def input_hashes(files: list[Path], root: Path) -> dict[str, str]:
@@ -68,7 +71,7 @@ def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, s
         texts = {lang: spec.texts(lang) for lang in LANGUAGES}
         meta = {"name": spec.name,
                 **{key: {lang: texts[lang][key] for lang in LANGUAGES} for key in ("title", "caption", "alt_text")},
-                "parameters": spec.params, "inputs": inputs, "package_version": __version__,
+                "parameters": spec.params, **spec.meta, "inputs": inputs, "package_version": __version__,
                 "data": f"{spec.name}.csv"}
         write_atomic(staging / f"{spec.name}.json", lambda tmp: tmp.write_text(
             json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
@@ -98,92 +101,248 @@ def _wide_csv(wide: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
 
+# --- coverage, events and resolution of the figures over time ---------------------------------------
+
+RESOLUTIONS = ("auto", "month", "year")
+AUTO_MONTHS = 36  # "auto": a range longer than this is drawn by year, so that every label stays legible
+
+
+def resolve(resolution: str, start: str, end: str) -> str:
+    """month or year: `auto` draws by month up to AUTO_MONTHS months, by year beyond."""
+    if resolution not in RESOLUTIONS:
+        raise ValueError(f"resolution: expected one of {', '.join(RESOLUTIONS)}; found {resolution!r}")
+    if resolution == "auto":
+        return "year" if len(month_span([start, end])) > AUTO_MONTHS else "month"
+    return resolution
+
+
+def _coverage_meta(months: list[str], with_data: pd.Series, derived: pd.Series) -> dict:
+    """The months of the range with data, derived from two statements, and missing."""
+    return {"months": months, "months_with_data": [m for m in months if with_data.get(m, False)],
+            "months_derived": [m for m in months if derived.get(m, False)],
+            "months_missing": [m for m in months if not with_data.get(m, False)]}
+
+
+def _coverage_line(coverage: dict, lang: str, years: tuple[int, int] | None = None) -> str:
+    return describe.coverage_text(coverage["months"], coverage["months_with_data"], coverage["months_derived"],
+                                  lang, years)
+
+
+def _with_coverage(source: str, coverage: str) -> str:
+    """The source line with the coverage: on one line when it fits the figure's width, else two."""
+    return f"{source} · {coverage}" if len(source) + len(coverage) < 120 else f"{coverage}\n{source}"
+
+
+def _event_marks(codes: list[str], start: str, end: str, resolution: str) -> tuple[pd.DataFrame, list[float], list[bool]]:
+    """The events to draw beside `codes`, their x positions on a month or year axis, and which break."""
+    table = events.for_series(codes, start, end)
+    positions = []
+    for date in table["date"]:
+        day = int(date[8:10]) if len(date) == 10 else 1
+        if resolution == "year":
+            positions.append(int(date[:4]) - int(start[:4]) - 0.5 + (int(date[5:7]) - 1 + (day - 1) / 31) / 12)
+        else:
+            positions.append(len(month_span([start, date[:7]])) - 1 - 0.5 + (day - 1) / 31)
+    return table, positions, table["breaks"].tolist()
+
+
+def _draw_events(fig: Figure, marks: tuple[pd.DataFrame, list[float], list[bool]], lang: str,
+                 resolution: str = "month") -> Figure:
+    table, positions, breaks = marks
+    merged: list[list] = []  # events this close on the axis share one line and one label
+    for x, label, brk in zip(positions, table[f"label_{lang}"], breaks):
+        if merged and abs(x - merged[-1][0]) < (0.34 if resolution == "month" else 0.6):
+            merged[-1][1] += f"; {label}"
+            merged[-1][2] = merged[-1][2] or brk
+        else:
+            merged.append([x, label, brk])
+    return plots.mark_events(fig, [m[0] for m in merged], ["\n".join(textwrap.wrap(m[1], 48)) for m in merged],
+                             [m[2] for m in merged], band=0.3 if resolution == "month" else 0.08)
+
+
+def _yearly_wide(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: str, codes: list[str],
+                 start: str, end: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(values, partial?, stated?, long table) by year: a year with missing months is partial and
+    never passes for a whole year; a year the foundation states is taken as stated."""
+    table = comparisons.yearly(counts, cumulative, kind, codes, start, end)
+    values = table.pivot(index="year", columns="code", values="value").reindex(columns=codes).astype(float)
+    partial = table.assign(p=table["evidence"].eq(comparisons.PARTIAL)).pivot(index="year", columns="code", values="p")
+    stated = table.assign(p=table["evidence"].eq(comparisons.STATED)).pivot(index="year", columns="code", values="p")
+    return values, partial.reindex(columns=codes).fillna(False), stated.reindex(columns=codes).fillna(False), table
+
+
+def _yearly_figure(yearly: tuple, labels: dict[str, str], title: str, coverage: dict, as_of: str,
+                   lang: str) -> Figure:
+    values, partial, stated, table = yearly
+    source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(coverage)))
+    return plots.yearly_bars(values, partial=partial, months_text=_months_text(table), labels=labels, title=title,
+                             ylabel=t("axis_reports", lang), source=source, partial_label=t("year_partial", lang),
+                             no_data=t("no_data", lang), stated=stated, stated_label=t("year_stated", lang))
+
+
+def _months_text(table: pd.DataFrame) -> list[str]:
+    """Above each year with missing months: how many months have data (the most of its series)."""
+    out = []
+    for _, part in table.groupby("year", sort=True):
+        n, total = int(part["months_with_data"].max()), int(part["months_in_period"].max())
+        out.append(f"{n}/{total}" if 0 < n < total else "")
+    return out
+
+
+def _full_years(coverage: dict) -> tuple[int, int]:
+    """(years of the range whose every month has data, years in the range)."""
+    with_data = set(coverage["months_with_data"])
+    years = sorted({m[:4] for m in coverage["months"]})
+    full = [y for y in years if all(m in with_data for m in coverage["months"] if m[:4] == y)]
+    return len(full), len(years)
+
+
 # --- figures over months ------------------------------------------------------------------------------
 
-def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str) -> FigureSpec:
-    wide = trends.group_totals(counts, start, end)
+def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resolution: str = "month",
+                   cumulative: pd.DataFrame | None = None) -> FigureSpec:
+    resolution = resolve(resolution, start, end)
+    wide = trends.group_totals(counts, start, end, trends.WITH_DERIVED)
+    derived = trends.group_totals(counts, start, end, ("derived",)).notna().any(axis=1)
+    derived = derived.reindex(wide.index, fill_value=False).astype(bool)
+    coverage = _coverage_meta(list(wide.index), wide.notna().any(axis=1), derived)
+    codes = list(wide.columns)
+    marks = _event_marks(codes, start, end, resolution)
+    yearly = _yearly_wide(counts, cumulative, "group", codes, start, end) if resolution == "year" else None
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_groups_stacked", lang, start=month_label(start, lang), end=month_label(end, lang))
+        key = "title_groups_stacked_year" if yearly is not None else "title_groups_stacked"
+        title = t(key, lang, start=month_label(start, lang), end=month_label(end, lang))
         totals = wide.sum(axis=1, min_count=1).dropna()
         alt = t("alt_lines", lang, title=title, n=len(totals), value=number(totals.max(), lang),
                 top=month_label(totals.idxmax(), lang)) if len(totals) else title
+        alt += " " + _coverage_line(coverage, lang) + "."
         return {"title": title, "caption": t("caption_groups_stacked", lang), "alt_text": alt}
 
     def draw(lang: str) -> Figure:
         labels = {g: taxonomy.category_label(g, lang) for g in wide.columns}
-        return plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
-                                           ylabel=t("axis_reports", lang), source=_source(as_of, lang),
-                                           no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
-                                           with_data=_months_with_data(counts), lang=lang)
+        if yearly is not None:
+            fig = _yearly_figure(yearly, labels, texts(lang)["title"], coverage, as_of, lang)
+        else:
+            fig = plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
+                                              ylabel=t("axis_reports", lang),
+                                              source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang)),
+                                              no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
+                                              with_data=_months_with_data(counts), lang=lang,
+                                              derived=derived.to_numpy(), derived_label=t("derived_value", lang))
+        return _draw_events(fig, marks, lang, resolution)
 
-    return FigureSpec("groups_stacked", _wide_csv(wide), draw, texts, {"start": start, "end": end})
+    data = _wide_csv(wide) if yearly is None else yearly[3]
+    return FigureSpec("groups_stacked", data, draw, texts, {"start": start, "end": end},
+                      {"resolution": resolution, "coverage": coverage, "events": events.as_records(marks[0])})
 
 
-def _trend_spec(name: str, series: pd.Series, rolling: int, key: str, title_of: Callable[[str], str],
-                as_of: str, params: dict) -> FigureSpec:
+def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, key: str, codes: list[str],
+                title_of: Callable[[str], str], as_of: str, params: dict, resolution: str,
+                yearly: tuple | None) -> FigureSpec:
+    start, end = series.index[0], series.index[-1]
     smooth = trends.rolling_mean(series, rolling).where(series.notna())  # drawn only where stated
-    data = pd.DataFrame({"month": series.index, "value": series.to_numpy(), "rolling_mean": smooth.to_numpy()})
+    coverage = _coverage_meta(list(series.index), series.notna(), derived)
+    marks = _event_marks(codes, start, end, resolution)
+    data = pd.DataFrame({"month": series.index, "value": series.to_numpy(), "rolling_mean": smooth.to_numpy(),
+                         "derived": derived.reindex(series.index, fill_value=False).to_numpy()})
 
     def texts(lang: str) -> dict[str, str]:
         title = title_of(lang)
         stated = series.dropna()
         alt = t("alt_lines", lang, title=title, n=len(stated), value=number(stated.max(), lang),
                 top=month_label(stated.idxmax(), lang)) if len(stated) else title
+        alt += " " + _coverage_line(coverage, lang) + "."
         return {"title": title, "caption": t("caption_category_trend", lang), "alt_text": alt}
 
     def draw(lang: str) -> Figure:
-        return plots.trend(series, smooth, key=key, title=title_of(lang), ylabel=t("axis_reports", lang),
-                           value_label=t("monthly_value", lang), smooth_label=t("rolling_mean", lang, n=rolling),
-                           source=_source(as_of, lang), lang=lang)
+        if yearly is not None:  # one series, drawn in its category's colour
+            one = (*(frame.set_axis([key], axis=1) for frame in yearly[:3]), yearly[3])
+            fig = _yearly_figure(one, {key: t("year_value", lang)}, title_of(lang), coverage, as_of, lang)
+        else:
+            fig = plots.trend(series, smooth, key=key, title=title_of(lang), ylabel=t("axis_reports", lang),
+                              value_label=t("monthly_value", lang), smooth_label=t("rolling_mean", lang, n=rolling),
+                              source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang)), lang=lang,
+                              derived=derived.reindex(series.index, fill_value=False).to_numpy(),
+                              derived_label=t("derived_value", lang))
+        return _draw_events(fig, marks, lang, resolution)
 
-    return FigureSpec(name, data, draw, texts, {**params, "rolling": rolling})
+    return FigureSpec(name, data if yearly is None else yearly[3], draw, texts, {**params, "rolling": rolling},
+                      {"resolution": resolution, "coverage": coverage, "events": events.as_records(marks[0])})
 
 
-def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rolling: int, as_of: str) -> FigureSpec:
-    series = trends.category_matrix(counts, [code], start, end)[code]
-    return _trend_spec(f"trend_{code}", series, rolling, code,
+def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rolling: int, as_of: str,
+                   resolution: str = "month", cumulative: pd.DataFrame | None = None) -> FigureSpec:
+    resolution = resolve(resolution, start, end)
+    series = trends.category_matrix(counts, [code], start, end, trends.WITH_DERIVED)[code]
+    derived = trends.category_matrix(counts, [code], start, end, ("derived",))[code].notna()
+    yearly = _yearly_wide(counts, cumulative, "category", [code], start, end) if resolution == "year" else None
+    return _trend_spec(f"trend_{code}", series, derived, rolling, code, [code],
                        lambda lang: t("title_category_trend", lang, category=taxonomy.category_label(code, lang)),
-                       as_of, {"category": code, "start": start, "end": end})
+                       as_of, {"category": code, "start": start, "end": end}, resolution, yearly)
 
 
-def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling: int, as_of: str) -> FigureSpec:
-    series = trends.false_information(counts, start, end)
-    return _trend_spec("false_information_trend", series, rolling, "administrative_false_information",
-                       lambda lang: t("title_false_information_trend", lang), as_of,
-                       {"start": start, "end": end})
+def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling: int, as_of: str,
+                            resolution: str = "month", cumulative: pd.DataFrame | None = None) -> FigureSpec:
+    resolution = resolve(resolution, start, end)
+    series = trends.false_information(counts, start, end, trends.WITH_DERIVED)
+    derived = trends.false_information(counts, start, end, ("derived",)).notna()
+    yearly = (_yearly_wide(counts, cumulative, "category", ["false_information"], start, end)
+              if resolution == "year" else None)
+    return _trend_spec("false_information_trend", series, derived, rolling, "administrative_false_information",
+                       trends.false_information_codes(), lambda lang: t("title_false_information_trend", lang),
+                       as_of, {"start": start, "end": end}, resolution, yearly)
 
 
 def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: str, end: str,
-                     as_of: str) -> FigureSpec:
-    matrix = trends.category_matrix(counts, categories, start, end)
-    matrix = matrix.loc[:, matrix.notna().any()] if categories is None else matrix
+                     as_of: str, resolution: str = "month", cumulative: pd.DataFrame | None = None) -> FigureSpec:
+    resolution = resolve(resolution, start, end)
+    monthly = trends.category_matrix(counts, categories, start, end, trends.WITH_DERIVED)
+    monthly = monthly.loc[:, monthly.notna().any()] if categories is None else monthly
+    derived = trends.category_matrix(counts, list(monthly.columns), start, end, ("derived",)).notna().any(axis=1)
+    coverage = _coverage_meta(list(monthly.index), monthly.notna().any(axis=1), derived)
+    cell_text = None
+    if resolution == "year":  # the year's figure; a * where months of the year have no data
+        values, partial, _, table = _yearly_wide(counts, cumulative, "category", list(monthly.columns), start, end)
+        matrix = values
+        cell_text = pd.DataFrame([[("" if pd.isna(v) else f"{v:.0f}" + ("*" if p else "")) for v, p in zip(vr, pr)]
+                                  for vr, pr in zip(values.to_numpy(), partial.to_numpy())],
+                                 index=values.index, columns=values.columns).T
+    else:
+        matrix, table = monthly, None
     shown = matrix.T  # categories as rows
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_category_heatmap", lang)
+        title = t("title_category_heatmap_year" if table is not None else "title_category_heatmap", lang)
         stacked = shown.stack()
         if stacked.empty:
             alt = title
         else:
-            (code, month), value = stacked.idxmax(), stacked.max()
+            (code, when), value = stacked.idxmax(), stacked.max()
             alt = t("alt_heatmap", lang, title=title, n=len(shown), m=len(shown.columns),
                     value=number(value, lang),
-                    top=f"{taxonomy.category_label(code, lang)}, {month_label(month, lang)}")
-        return {"title": title, "caption": t("caption_category_heatmap", lang), "alt_text": alt}
+                    top=f"{taxonomy.category_label(code, lang)}, {when if table is not None else month_label(when, lang)}")
+        return {"title": title, "caption": t("caption_category_heatmap", lang),
+                "alt_text": alt + " " + _coverage_line(coverage, lang) + "."}
 
     def draw(lang: str) -> Figure:
+        years = _full_years(coverage) if table is not None else None
         return plots.heatmap(shown, row_labels=[taxonomy.category_label(c, lang) for c in shown.index],
-                             title=texts(lang)["title"], source=_source(as_of, lang),
+                             title=texts(lang)["title"],
+                             source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, years)),
                              not_stated=t("not_stated", lang), lang=lang,
-                             empty_text=t("no_counts_in_period", lang))
+                             empty_text=t("no_counts_in_period", lang),
+                             column_labels=list(shown.columns) if table is not None else None,
+                             cell_text=cell_text, note="* " + t("year_partial", lang).split(" (")[0] if table is not None else "")
 
-    return FigureSpec("category_heatmap", _wide_csv(matrix), draw, texts,
-                      {"categories": categories or "all", "start": start, "end": end})
+    return FigureSpec("category_heatmap", _wide_csv(matrix) if table is None else table, draw, texts,
+                      {"categories": categories or "all", "start": start, "end": end},
+                      {"resolution": resolution, "coverage": coverage})
 
 
 def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str) -> FigureSpec:
     wide = trends.legal_claims_by_type(counts, start, end)
+    coverage = _coverage_meta(list(wide.index), wide.notna().any(axis=1), pd.Series(dtype=bool))
 
     def texts(lang: str) -> dict[str, str]:
         title = t("title_legal_claims_by_type", lang)
@@ -194,42 +353,69 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
     def draw(lang: str) -> Figure:
         labels = {k: t(f"legal_{k}", lang) for k in wide.columns}
         return plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
-                                           ylabel=t("axis_cases", lang), source=_source(as_of, lang),
+                                           ylabel=t("axis_cases", lang),
+                                           source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang)),
                                            no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
                                            with_data=_months_with_data(counts), lang=lang)
 
-    return FigureSpec("legal_claims_by_type", _wide_csv(wide), draw, texts, {"start": start, "end": end})
+    return FigureSpec("legal_claims_by_type", _wide_csv(wide), draw, texts, {"start": start, "end": end},
+                      {"coverage": coverage})
 
 
 # --- figures of one month -----------------------------------------------------------------------------
 
-def ytd_comparison(counts: pd.DataFrame, month: str) -> FigureSpec:
-    table = trends.year_to_date(counts, month).reset_index(drop=True)  # groups, then categories
+def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | None = None,
+                   allow_break: bool = False) -> FigureSpec:
+    """January..`month` against the same months a year before, each row on its own evidence
+    (stated, complete or partial, with the months it covers). Comparisons refused at a series
+    break are left out of the bars and listed in the JSON."""
+    full = comparisons.year_to_date(counts, cumulative, month, allow_break)
+    table = full[full["refused"] == ""].reset_index(drop=True)  # groups, then categories
     year, previous = int(month[:4]), int(month[:4]) - 1
+    period = period_label(f"{year}-01", month, "en")
+    whole = bool(len(table)) and table["evidence"].isin([comparisons.STATED, comparisons.COMPLETE]).all()
 
     def ratio_text(row: pd.Series, lang: str) -> str:
+        if row["verdict"] == "too_few":
+            return t("change_too_few", lang)
         if not np.isfinite(row["ratio"]):
             return t("ratio_undefined", lang)
-        return t("ratio_label", lang, ratio=number(row["ratio"], lang, 1), low=number(row["low"], lang, 1),
-                 high=number(row["high"], lang, 1))
+        high = number(row["high"], lang, 1) if np.isfinite(row["high"]) else "∞"
+        if row["previous"] < comparisons.MIN_PERCENT_BASE:  # no relative change from a small base: the interval only
+            return f"({number(row['low'], lang, 1)}–{high})"
+        return t("ratio_label", lang, ratio=number(row["ratio"], lang, 1), low=number(row["low"], lang, 1), high=high)
+
+    def labels(lang: str) -> list[str]:
+        return [f"{taxonomy.category_label(r['code'], lang)} ({describe.evidence_label(r, lang)})"
+                for r in table.to_dict(orient="records")]
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_ytd_comparison", lang, period=period_label(f"{year}-01", month, lang),
-                  year=year, previous=previous)
-        labels = [taxonomy.category_label(c, lang) for c in table["code"]]
-        return {"title": title, "caption": t("caption_ytd_comparison", lang),
-                "alt_text": _alt_bars(title, labels, table["current"].tolist(), lang)}
+        if whole or table.empty:  # every row covers the whole period: it may be named
+            title = t("title_ytd_comparison", lang, period=period_label(f"{year}-01", month, lang),
+                      year=year, previous=previous)
+        else:  # some rows cover fewer months: the title names no period they do not cover
+            title = t("title_ytd_rows", lang, month=month_label(month, lang), year=year, previous=previous)
+        notes = sorted({d for b in table["breaks"] if b for d in b.split("; ")})
+        caption = t("caption_ytd_evidence", lang) + (
+            " " + t("ytd_break_footnote", lang, events=events.labelled("; ".join(notes), lang)) if notes else "")
+        return {"title": title, "caption": caption,
+                "alt_text": _alt_bars(title, labels(lang), table["current"].tolist(), lang)}
 
     def draw(lang: str) -> Figure:
-        return plots.paired_bars(table, labels=[taxonomy.category_label(c, lang) for c in table["code"]],
-                                 keys=table["code"].tolist(), title=texts(lang)["title"],
+        return plots.paired_bars(table, labels=labels(lang), keys=table["code"].tolist(), title=texts(lang)["title"],
                                  previous_label=str(previous), current_label=str(year),
                                  ratio_labels=[ratio_text(r, lang) for _, r in table.iterrows()],
                                  source=_source(month, lang), lang=lang,
                                  empty_text=t("summary_ytd_none", lang, period=period_label(f"{year}-01", month, lang),
                                               year=year, prev_year=previous))
 
-    return FigureSpec("ytd_comparison", table, draw, texts, {"month": month})
+    evidence = [{"code": r["code"], "evidence": r["evidence"], "months": r["months_list"].split(","),
+                 "previous_months": r["previous_months_list"].split(","), "derived_months":
+                 [m for m in r["derived_months"].split(",") if m], "source": r["source"], "breaks": r["breaks"]}
+                for r in table.to_dict(orient="records")]
+    refused = [{"code": r["code"], "refused": r["refused"]} for r in full[full["refused"] != ""].to_dict(orient="records")]
+    return FigureSpec("ytd_comparison", table, draw, texts, {"month": month, "allow_break": allow_break},
+                      {"evidence": evidence, "refused": refused, "period_named": period if whole else None})
 
 
 def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:

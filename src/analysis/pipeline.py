@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, incidents as inc, published as pub, quality, schemas
+from . import __version__, comparisons, incidents as inc, published as pub, quality, schemas
 from .cleaning import REJECTED_COLUMNS, concat
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
@@ -159,7 +159,9 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
     cumulative = concat(cumulative_parts, pub.CUMULATIVE_COLUMNS)
     inconsistencies += pub.check_overall_totals(counts) + pub.check_repeated_categories(counts)
     inconsistencies += pub.check_nested_items(counts) + pub.check_against_cumulative(counts, cumulative)
-    counts = _finalise_counts(counts)
+    derived, derived_problems = comparisons.derive_months(counts, cumulative)
+    inconsistencies += derived_problems
+    counts = _finalise_counts(pd.concat([counts.assign(derived_from=""), derived], ignore_index=True))
     all_rejected = concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable")
     all_warnings = concat(warnings, REJECTED_COLUMNS)
 
@@ -167,6 +169,7 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
         version=__version__, files=dict(sorted(files.items())), file_errors=reader.errors,
         rejected=all_rejected, warnings=all_warnings, counts=counts,
         inconsistencies=inconsistencies, comparison=compare_sources(counts))
+    report["stated_vs_computed"] = comparisons.disagreements(counts, cumulative)
 
     if len(kept_incidents):
         schemas.incidents.validate(kept_incidents, lazy=True)

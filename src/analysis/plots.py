@@ -147,6 +147,13 @@ def _texts(fig: Figure) -> list[tuple[str, Text]]:
     return [(kind, t) for kind, t in found if t.get_visible() and t.get_text().strip()]
 
 
+def _text_size(renderer, text: Text) -> tuple[float, float]:
+    """(width, height) of a text as written, before rotation: the widest line, the lines' heights."""
+    lines = [renderer.get_text_width_height_descent(line or " ", text.get_fontproperties(), ismath=False)
+             for line in text.get_text().split("\n")]
+    return max(w for w, _, _ in lines), sum(h for _, h, _ in lines)
+
+
 def _collide(renderer, first: Text, second: Text) -> bool:
     """Whether two rendered texts overlap by more than a pixel.
 
@@ -159,8 +166,7 @@ def _collide(renderer, first: Text, second: Text) -> bool:
         along, across = np.array([np.cos(theta), np.sin(theta)]), np.array([-np.sin(theta), np.cos(theta)])
         anchors = [t.get_transform().transform(t.get_position()) for t in (first, second)]
         offset = anchors[1] - anchors[0]
-        sizes = [renderer.get_text_width_height_descent(t.get_text(), t.get_fontproperties(), ismath=False)
-                 for t in (first, second)]
+        sizes = [_text_size(renderer, t) for t in (first, second)]
         if abs(offset @ across) >= max(size[1] for size in sizes) - 1:
             return False
         t = offset @ along  # both texts end at their anchors (ha="right") and run back along
@@ -237,12 +243,14 @@ def _hatch_partial(ax: Axes, partial: np.ndarray) -> Patch:
 
 def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: str, ylabel: str,
                           source: str, no_data: str, lang: str, not_stated: str = "",
-                          with_data: list[str] | None = None) -> Figure:
+                          with_data: list[str] | None = None, derived: np.ndarray | None = None,
+                          derived_label: str = "") -> Figure:
     """Bars per month stacked by column (groups or legal types).
 
     A missing value is never drawn as zero: a month without any data (not in `with_data`, or with
     no value at all when `with_data` is not given) is shaded; a month with data where some
-    columns are not stated is hatched, its stated parts drawn and labelled `not_stated`.
+    columns are not stated is hatched, its stated parts drawn and labelled `not_stated`. Months
+    derived from two cumulative statements (`derived`) have their bars hatched in white.
     """
     with style():
         fig, ax = _figure((6.3, 4.2))
@@ -259,10 +267,17 @@ def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: 
             if drawn.any():
                 ax.bar(x[drawn], values[drawn], bottom=bottom[drawn], color=colour(column),
                        label=labels[column], width=0.75)
+            if derived is not None:
+                over = drawn & derived
+                ax.bar(x[over], values[over], bottom=bottom[over], width=0.75, fill=False,
+                       hatch=PART_HATCH, edgecolor="white", lw=0)
             bottom += np.nan_to_num(values)
         _month_axis(ax, months, lang)
         ax.set_ylabel(ylabel)
         handles, names = ax.get_legend_handles_labels()
+        if derived is not None and derived.any():
+            handles.append(Patch(facecolor="#888888", hatch=PART_HATCH, edgecolor="white"))
+            names.append(derived_label)
         if partial.any():
             handles.append(_hatch_partial(ax, partial))
             names.append(not_stated or no_data)
@@ -281,10 +296,12 @@ def _has_segment(values: np.ndarray) -> bool:
 
 
 def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel: str,
-          value_label: str, smooth_label: str, source: str, lang: str) -> Figure:
+          value_label: str, smooth_label: str, source: str, lang: str, derived: np.ndarray | None = None,
+          derived_label: str = "") -> Figure:
     """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps).
 
-    The rolling mean is drawn, and named in the legend, only where it forms a line.
+    The rolling mean is drawn, and named in the legend, only where it forms a line. Months derived
+    from two cumulative statements (`derived`) are drawn as diamonds.
     """
     with style():
         fig, ax = _figure()
@@ -293,8 +310,11 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         _shade_missing(ax, series.isna().to_numpy())
         if _has_segment(smooth.to_numpy(dtype=float)):
             ax.plot(x, smooth.to_numpy(dtype=float), color=colour(key), lw=1.6, label=smooth_label)
-        ax.plot(x, series.to_numpy(dtype=float), "o", color=colour(key), ms=4, mfc="white", mew=1.2,
-                label=value_label)
+        values = series.to_numpy(dtype=float)
+        shown = values if derived is None else np.where(derived, np.nan, values)
+        ax.plot(x, shown, "o", color=colour(key), ms=4, mfc="white", mew=1.2, label=value_label)
+        if derived is not None and derived.any():
+            ax.plot(x, np.where(derived, values, np.nan), "D", color=colour(key), ms=4, label=derived_label)
         _month_axis(ax, months, lang)
         ax.set_ylabel(ylabel)
         top = np.nanmax(series.to_numpy(dtype=float)) if series.notna().any() else 1
@@ -304,8 +324,10 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
 
 
 def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,
-            not_stated: str, lang: str, empty_text: str = "") -> Figure:
-    """Categories (rows) x months (columns); cells not stated are grey and empty."""
+            not_stated: str, lang: str, empty_text: str = "", column_labels: list[str] | None = None,
+            cell_text: pd.DataFrame | None = None, note: str = "") -> Figure:
+    """Categories (rows) x months (columns); cells not stated are grey and empty. Years as
+    columns give `column_labels`, and `cell_text` marks the cells of years with missing months."""
     import seaborn as sns
 
     with style():
@@ -315,16 +337,23 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
             return _notice(fig, ax, empty_text, title, source)
         ax.set_facecolor(colour("no_data"))
         months = list(matrix.columns)
-        cell = fig.get_figwidth() * 0.55 / max(len(months), 1)  # inches per month, roughly
-        sns.heatmap(matrix, ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False,
-                    annot=bool(cell >= 0.08), fmt=".0f", annot_kws={"fontsize": 6 if cell >= 0.2 else 5},
-                    linewidths=0.5, linecolor="white")
+        cell = fig.get_figwidth() * 0.55 / max(len(months), 1)  # inches per column, roughly
+        annot = bool(cell >= 0.08) if cell_text is None else cell_text.to_numpy()
+        sns.heatmap(matrix.astype(float), ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False,
+                    annot=annot, fmt=".0f" if cell_text is None else "",
+                    annot_kws={"fontsize": 6 if cell >= 0.2 else 5}, linewidths=0.5, linecolor="white")
         ax.grid(False)
         ax.set_yticks(np.arange(len(row_labels)) + 0.5, _wrap(row_labels, 45), rotation=0)
-        _month_ticks(ax, months, lang, 0.5)
+        if column_labels:
+            ax.set_xticks(np.arange(len(months)) + 0.5, column_labels, rotation=45, ha="right",
+                          rotation_mode="anchor")
+        else:
+            _month_ticks(ax, months, lang, 0.5)
         ax.set_xlabel("")
         ax.set_ylabel("")
-        return _finish(fig, ax, title, source, ([Patch(color=colour("no_data"))], [not_stated], 1))
+        names = [not_stated] + ([note] if note else [])
+        handles = [Patch(color=colour("no_data"))] + ([Patch(color="white")] if note else [])
+        return _finish(fig, ax, title, source, (handles, names, 1))
 
 
 def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], title: str,
@@ -373,3 +402,67 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         return _finish(fig, ax, title, source)
+
+
+def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[str], labels: dict[str, str],
+                title: str, ylabel: str, source: str, partial_label: str, no_data: str,
+                stated: pd.DataFrame | None = None, stated_label: str = "") -> Figure:
+    """Bars per calendar year stacked by column. A year with missing months is hatched and says
+    above it how many months have data; a year with no data is shaded and left empty. A figure the
+    foundation states for the whole year (`stated`) is edged in black."""
+    with style():
+        fig, ax = _figure((6.3, 4.2))
+        years = list(wide.index)
+        x = np.arange(len(years))
+        missing = wide.isna().all(axis=1).to_numpy()
+        _shade_missing(ax, missing)
+        bottom = np.zeros(len(years))
+        for column in wide.columns:
+            values = wide[column].fillna(0).to_numpy(dtype=float)
+            ax.bar(x, values, bottom=bottom, color=colour(column), label=labels[column], width=0.7)
+            hatch = partial[column].to_numpy(dtype=bool) & (values > 0)
+            ax.bar(x[hatch], values[hatch], bottom=bottom[hatch], width=0.7, fill=False, hatch="////",
+                   edgecolor="white", lw=0)
+            if stated is not None:
+                edged = stated[column].to_numpy(dtype=bool)
+                ax.bar(x[edged], values[edged], bottom=bottom[edged], width=0.7, fill=False,
+                       edgecolor="black", lw=1.0)
+            bottom += values
+        top = max(bottom.max(), 1)
+        for xi, height, text in zip(x, bottom, months_text):
+            if text:
+                ax.text(xi, height + top * 0.02, text, ha="center", va="bottom", fontsize=6)
+        ax.set_xticks(x, years)
+        ax.set_xlim(-0.6, len(years) - 0.4)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(0, top * 1.15)
+        handles, names = ax.get_legend_handles_labels()
+        if partial.to_numpy(dtype=bool).any():
+            handles.append(Patch(facecolor="#888888", hatch="////", edgecolor="white"))
+            names.append(partial_label)
+        if stated is not None and stated.to_numpy(dtype=bool).any():
+            handles.append(Patch(facecolor="white", edgecolor="black"))
+            names.append(stated_label)
+        if missing.any():
+            handles.append(Patch(color=colour("no_data")))
+            names.append(no_data)
+        ncols = 1 if max(len(n) for n in names) > 40 else 2
+        return _finish(fig, ax, title, source, (handles, names, ncols))
+
+
+def mark_events(fig: Figure, positions: list[float], labels: list[str], breaks: list[bool],
+                band: float = 0.3) -> Figure:
+    """Thin labelled vertical lines at events on a figure's axes; a break also gets a shaded band
+    edge: a narrow hatched band ending at the line, on the side before the break."""
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    for x, label, is_break in zip(positions, labels, breaks):
+        ax.axvline(x, color="#7f3b08" if is_break else "#555555", lw=1.0 if is_break else 0.6,
+                   ls="-" if is_break else ":", zorder=1)
+        if is_break:
+            ax.axvspan(x - band, x, facecolor="#f6e8c3", edgecolor="#7f3b08", hatch="||||", lw=0, zorder=0.5)
+        ax.text(x + 0.08, high - (high - low) * 0.02, label, rotation=90, ha="left", va="top", fontsize=5,
+                color="#7f3b08" if is_break else "#333333", zorder=3,
+                bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 0.6})
+    return fig

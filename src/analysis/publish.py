@@ -59,14 +59,16 @@ class Publication:
         export(spec, self.figures, [self.lang], self.inputs)
         return spec.draw(self.lang)
 
-    def summary(self, counts: pd.DataFrame, incidents: pd.DataFrame | None = None) -> str:
+    def summary(self, counts: pd.DataFrame, cumulative: pd.DataFrame | None = None,
+                incidents: pd.DataFrame | None = None) -> str:
         """Write <base>/<month>/summary.<lang>.md and return its text.
 
-        A month without published counts gets the opening built from its incident log, labelled
-        as a lower bound.
+        `cumulative`: the reviews' own year-to-date figures, used where they state exactly the
+        period. A month without published counts gets the opening built from its incident log,
+        labelled as a lower bound.
         """
         if (published(counts)["month"] == self.month).any():
-            text = review_summary(counts, self.month, self.lang)
+            text = review_summary(counts, self.month, self.lang, cumulative)
         else:
             logged = incidents if incidents is not None else load_incidents(self.paths)
             text = log_review(counts, logged, self.month, self.lang)

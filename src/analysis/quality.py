@@ -133,6 +133,13 @@ def render_markdown(report: dict) -> str:
     lines += _table([{**s, "months": f"{len(s['months'])} ({s['months'][0]} to {s['months'][-1]})"}
                      for s in report["separate_series"]],
                     ["category", "unit", "label_en", "months", "figures"])
+    if "stated_vs_computed" in report:
+        lines += ["## Stated figures against the sums of the monthly counts", "",
+                  "A figure a review states for a period, where the monthly counts read here add up to "
+                  "another number. A shortfall with months missing is explained by them.", ""]
+        lines += _table(report["stated_vs_computed"], ["period", "target", "stated", "computed",
+                                                       "months_with_data", "months_in_period",
+                                                       "explained_by_missing_months"])
     lines += ["## Warnings (rows kept)", ""] + _table(report["warnings"], ["file", "line", "column", "value", "reason"])
     lines += ["## Incident logs against published counts", "",
               "Logs that name only some incidents fall short of the published figures.", ""]

@@ -29,6 +29,7 @@ from .tables import write_atomic
 from .taxonomy import category_codes, group_codes
 
 KERNEL = "python3"
+RESOLUTIONS = ("auto", "month", "year")  # as analysis.figures.RESOLUTIONS, without importing matplotlib
 
 
 class ParameterError(ValueError):
@@ -105,13 +106,14 @@ def default_trend_start(counts: pd.DataFrame) -> str:
 
 
 def plan(counts: pd.DataFrame, months: list[str], langs: list[str], categories: str | list[str],
-         rolling: int, start: str | None = None) -> list[Run]:
+         rolling: int, start: str | None = None, resolution: str = "auto") -> list[Run]:
     """The notebook runs for the chosen months and languages."""
     first, newest = min(counts["month"]), months[-1]
     trend_start = min(start or default_trend_start(counts), newest)
     runs = [Run("monthly_review", m, lang, {"month": m, "lang": lang}) for m in months for lang in langs]
     runs += [Run("trends", newest, lang, {"start": trend_start, "end": newest, "categories": categories,
-                                          "rolling": rolling, "lang": lang}) for lang in langs]
+                                          "rolling": rolling, "resolution": resolution, "lang": lang})
+             for lang in langs]
     runs += [Run("named_incidents", newest, lang, {"start": first, "end": newest, "lang": lang})
              for lang in langs]
     return runs
@@ -331,7 +333,7 @@ def _logger(paths: Paths) -> tuple[logging.Logger, Path]:
 def run_report(paths: Paths, month: str | None = None, every: bool = False, langs: str = "en,ru,kk",
                categories: str = "all", rolling: int = 3, timeout: int = 600,
                progress: bool = True, start: str | None = None, jobs: int | None = None,
-               force: bool = False) -> ReportResult:
+               force: bool = False, resolution: str = "auto") -> ReportResult:
     """Bring every output up to date: clean the raw data if it changed, then run the notebooks
     whose inputs changed, `jobs` at a time. With nothing changed, no kernel starts."""
     languages = parse_languages(langs)
@@ -342,6 +344,8 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
         raise ParameterError(f"--month: expected a month as YYYY-MM (for example 2024-11); found {month!r}")
     if start is not None and not MONTH.match(start):
         raise ParameterError(f"--start: expected a month as YYYY-MM; found {start!r}")
+    if resolution not in RESOLUTIONS:
+        raise ParameterError(f"--resolution: expected one of {', '.join(RESOLUTIONS)}; found {resolution!r}")
     jobs = jobs or os.cpu_count() or 1
     if jobs < 1:
         raise ParameterError(f"-j: expected a number of notebooks to run at once, 1 or more; found {jobs}")
@@ -372,7 +376,7 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
     months = choose_months(counts, month, every, logged=set(load_incidents(paths)["report_month"]))
     if start is not None and start > months[-1]:
         raise ParameterError(f"--start: expected a month no later than {months[-1]}; found {start!r}")
-    runs = plan(counts, months, languages, chosen_categories, rolling, start)
+    runs = plan(counts, months, languages, chosen_categories, rolling, start, resolution)
     result.runs = runs
     incidents, cumulative = load_incidents(paths), load_cumulative(paths)
     records = {run: run_record(run, paths, counts, incidents, cumulative) for run in runs}

@@ -33,9 +33,13 @@ monthly_counts = pa.DataFrameSchema(
         "category": pa.Column(checks=pa.Check.isin(category_codes() + [TOTAL, OTHER_UNSPECIFIED])),
         "unit": pa.Column(checks=pa.Check.isin(["count", "kzt"])),
         "count": pa.Column("int64", pa.Check.ge(0)),
-        "source": pa.Column(checks=pa.Check.isin(["published", "incident_log"])),
+        "source": pa.Column(checks=pa.Check.isin(["published", "incident_log", "derived"])),
+        # a derived month names the two cumulative statements it is the difference of; no other row does
+        "derived_from": pa.Column(),
         "parent": pa.Column(checks=pa.Check(lambda s: s.eq("") | s.isin(category_codes()),
                                           element_wise=False)),
     },
     strict=False,
+    checks=[pa.Check(lambda f: f["derived_from"].ne("").eq(f["source"].eq("derived")).all(),
+                     element_wise=False, error="derived_from is set exactly on the derived rows")],
 )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 import pandas as pd
 
-from . import taxonomy, trends
+from . import comparisons, describe, events, taxonomy, trends
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
-from .i18n import month_label, month_name, number, period_label, plural, t
+from .i18n import month_label, month_name, period_label, plural, t
 
 
 def _running(label: str) -> str:
@@ -36,31 +35,35 @@ def _items(rows: pd.DataFrame, nested: pd.DataFrame, lang: str) -> list[str]:
     return parts
 
 
-def _ytd_lines(counts: pd.DataFrame, month: str, lang: str) -> list[str]:
+def _ytd_lines(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: str, lang: str) -> list[str]:
+    """One line per group: the comparison of the year to date, with the months and evidence it
+    rests on, then the standing caveat once."""
     year, previous = int(month[:4]), int(month[:4]) - 1
-    period = period_label(f"{year}-01", month, lang)
-    table = trends.year_to_date(counts, month)
+    table = comparisons.year_to_date(counts, cumulative, month)
     table = table[table["kind"] == "group"]
     if table.empty:
+        period = period_label(f"{year}-01", month, lang)
         return [t("summary_ytd_none", lang, period=period, year=year, prev_year=previous)]
     lines = []
-    for row in table.itertuples():
-        if not np.isfinite(row.ratio) or row.verdict == "":
-            verdict = t("ratio_undefined", lang)
-        else:
-            shown = row.ratio if row.verdict != "fewer" else 1 / row.ratio
-            low, high = (row.low, row.high) if row.verdict != "fewer" else (1 / row.high, 1 / row.low)
-            key = {"more": "verdict_more", "fewer": "verdict_fewer", "same": "verdict_same"}[row.verdict]
-            verdict = t(key, lang, ratio=number(shown, lang, 1), low=number(row.low if key == "verdict_same" else low, lang, 1),
-                        high=number(row.high if key == "verdict_same" else high, lang, 1))
-        lines.append(f"- **{taxonomy.group_short_label(row.code, lang).capitalize()}**, " + t(
-            "summary_ytd", lang, period=period, current=row.current, previous=row.previous, year=year,
-            prev_year=previous, months=row.months, verdict=verdict))
-    return lines
+    for row in table.to_dict(orient="records"):
+        label = taxonomy.group_short_label(row["code"], lang).capitalize()
+        if row["refused"]:
+            lines.append(f"- {t('ytd_refused', lang, label=f'**{label}**', prev_year=previous, events=events.labelled(row['refused'], lang))}")
+            continue
+        text = f"- **{label}**, " + describe.ytd_sentence(row, month, lang)
+        note = describe.computed_note(row, lang)
+        if row["breaks"]:
+            note += " " + t("ytd_break_footnote", lang, events=events.labelled(row["breaks"], lang))
+        lines.append(text + (f" {note.strip()}" if note.strip() else ""))
+    return lines + ["", f"_{t('caveat_documented', lang)}_"]
 
 
-def review_summary(counts: pd.DataFrame, month: str, lang: str) -> str:
-    """Markdown: the month's counts by group, their items, and the year-to-date comparison."""
+def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.DataFrame | None = None) -> str:
+    """Markdown: the month's counts by group, their items, and the year-to-date comparison.
+
+    With `cumulative` (the reviews' own year-to-date figures), a comparison uses them where they
+    state exactly the period.
+    """
     heading = t("summary_heading", lang, month=month_label(month, lang))
     pub = trends.published(counts)
     rows = pub[pub["month"] == month]
@@ -86,7 +89,7 @@ def review_summary(counts: pd.DataFrame, month: str, lang: str) -> str:
     if len(overall):
         n = int(overall["count"].iloc[0])
         lines.append(f"- {t('summary_total', lang, n=n, reports=plural('reports', n, lang))}.")
-    lines += [""] + _ytd_lines(counts, month, lang)
+    lines += [""] + _ytd_lines(counts, cumulative, month, lang)
     urls = sorted({html.escape(u) for u in rows["source_url"] if u})  # data, never markup
     lines += ["", t("summary_source", lang, url=", ".join(urls) or "-")]
     return "\n".join(lines) + "\n"

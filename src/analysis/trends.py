@@ -22,9 +22,16 @@ from .text import normalise_text
 LEGAL_TYPES = ["criminal", "civil", "administrative"]
 
 
-def published(counts: pd.DataFrame) -> pd.DataFrame:
-    """The published figures counted in units (not tenge), with plain-string codes."""
-    frame = counts[(counts["source"] == "published") & (counts["unit"] == "count")]
+PUBLISHED = ("published",)
+WITH_DERIVED = ("published", "derived")  # the reviews' monthly figures and those derived from two statements
+
+
+def published(counts: pd.DataFrame, sources: tuple[str, ...] = PUBLISHED) -> pd.DataFrame:
+    """The published figures counted in units (not tenge), with plain-string codes.
+
+    `sources=WITH_DERIVED` adds the months derived from two cumulative statements (`source = derived`).
+    """
+    frame = counts[counts["source"].isin(sources) & (counts["unit"] == "count")]
     return frame.assign(group=frame["group"].astype(str), category=frame["category"].astype(str))
 
 
@@ -35,9 +42,10 @@ def _span(frame: pd.DataFrame, start: str | None, end: str | None) -> list[str]:
     return month_span([start or months[0], end or months[-1]])
 
 
-def group_totals(counts: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+def group_totals(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
+                 sources: tuple[str, ...] = PUBLISHED) -> pd.DataFrame:
     """Month x group: the published group totals, NaN where a month states none."""
-    pub = published(counts)
+    pub = published(counts, sources)
     totals = pub[(pub["category"] == TOTAL) & (pub["group"] != ALL_GROUPS)]
     wide = totals.pivot_table(index="month", columns="group", values="count", aggfunc="sum")
     return wide.reindex(index=_span(pub, start, end), columns=taxonomy.group_codes()).rename_axis(
@@ -45,13 +53,14 @@ def group_totals(counts: pd.DataFrame, start: str | None = None, end: str | None
 
 
 def category_matrix(counts: pd.DataFrame, categories: list[str] | None = None,
-                    start: str | None = None, end: str | None = None) -> pd.DataFrame:
+                    start: str | None = None, end: str | None = None,
+                    sources: tuple[str, ...] = PUBLISHED) -> pd.DataFrame:
     """Month x category: the figure each review states for a category, NaN where it states none.
 
     A top-level item is taken as it is; a category stated only inside another item (nested,
     e.g. the 456-2 cases inside administrative proceedings) is taken from there.
     """
-    pub = published(counts)
+    pub = published(counts, sources)
     items = pub[~pub["category"].isin([TOTAL, OTHER_UNSPECIFIED])]
     top = items[items["parent"] == ""].groupby(["month", "category"])["count"].sum()
     nested = items[(items["parent"] != "") & (items["parent"] != items["category"])]
@@ -63,11 +72,15 @@ def category_matrix(counts: pd.DataFrame, categories: list[str] | None = None,
         index="month", columns="category")
 
 
-def false_information(counts: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.Series:
-    """Month -> false-information cases (Administrative Code 456-2 plus Criminal Code 274)."""
+def false_information_codes() -> list[str]:
     cats = taxonomy.categories()
-    codes = cats.loc[cats["false_information"], "code"].tolist()
-    matrix = category_matrix(counts, codes, start, end)
+    return cats.loc[cats["false_information"], "code"].tolist()
+
+
+def false_information(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
+                      sources: tuple[str, ...] = PUBLISHED) -> pd.Series:
+    """Month -> false-information cases (Administrative Code 456-2 plus Criminal Code 274)."""
+    matrix = category_matrix(counts, false_information_codes(), start, end, sources)
     return matrix.sum(axis=1, min_count=1).rename("false_information")
 
 
@@ -76,9 +89,10 @@ def rolling_mean(series: pd.Series, window: int) -> pd.Series:
     return series.rolling(window, min_periods=1).mean()
 
 
-def legal_claims_by_type(counts: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+def legal_claims_by_type(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
+                         sources: tuple[str, ...] = PUBLISHED) -> pd.DataFrame:
     """Month x legal type (criminal, civil, administrative): top-level items of the claims group."""
-    pub = published(counts)
+    pub = published(counts, sources)
     cats = taxonomy.categories().set_index("code")
     items = pub[(pub["group"] == "legal_claims") & (pub["parent"] == "")
                 & pub["category"].isin(cats.index[cats["in_group_total"]])]
@@ -131,39 +145,8 @@ def rate_ratio(current: int, previous: int, level: float = 0.95) -> RateRatio | 
     return RateRatio(ratio, odds(ci.low), odds(ci.high))
 
 
-def year_to_date(counts: pd.DataFrame, month: str) -> pd.DataFrame:
-    """Each group and category: January..`month` against the same months a year before.
-
-    Only months with a stated figure in both years are summed, so the two sums cover the same
-    months; `months` says how many.
-    """
-    year, previous_year = int(month[:4]), int(month[:4]) - 1
-    this = [f"{year}-{m:02d}" for m in range(1, int(month[5:7]) + 1)]
-    before = [f"{previous_year}{m[4:]}" for m in this]
-    groups = group_totals(counts, f"{previous_year}-01", month)
-    cats = category_matrix(counts, None, f"{previous_year}-01", month)
-    rows = []
-    for kind, wide in (("group", groups), ("category", cats)):
-        for code in wide.columns:
-            now = wide[code].reindex(this).to_numpy()
-            then = wide[code].reindex(before).to_numpy()
-            both = ~np.isnan(now) & ~np.isnan(then)
-            if not both.any():
-                continue
-            current, prev = int(now[both].sum()), int(then[both].sum())
-            rr = rate_ratio(current, prev)
-            rows.append({"kind": kind, "code": code,
-                         "group": code if kind == "group" else taxonomy.category_group(code),
-                         "current": current, "previous": prev, "months": int(both.sum()),
-                         "months_list": ",".join(m for m, b in zip(this, both) if b),
-                         "ratio": rr.ratio if rr else np.nan, "low": rr.low if rr else np.nan,
-                         "high": rr.high if rr else np.nan, "verdict": rr.verdict if rr else ""})
-    return pd.DataFrame(rows, columns=["kind", "code", "group", "current", "previous", "months",
-                                       "months_list", "ratio", "low", "high", "verdict"])
-
-
 _LEGAL_TYPE_WORDS = re.compile(r"(civil|гражданск|азаматтық|criminal|уголовн|қылмыстық|"
-                               r"administrative|административ|әкімшілік)")
+                               r"administrative|административ|әкімшілік|honou?r|чест|ар-намыс)")
 
 
 def changes(counts: pd.DataFrame, month: str, against: str) -> pd.DataFrame:
@@ -195,7 +178,7 @@ def same_month_last_year(month: str) -> str:
     return f"{int(month[:4]) - 1}{month[4:]}"
 
 
-def _targets(metric: str) -> tuple[str, str] | None:
+def cumulative_target(metric: str) -> tuple[str, str] | None:
     """What a cumulative figure counts: a group, or a category (a claim type names a category)."""
     group = taxonomy.match_group(metric)
     if group in taxonomy.group_codes():
@@ -219,7 +202,7 @@ def check_cumulative(counts: pd.DataFrame, cumulative: pd.DataFrame) -> pd.DataF
     rows = []
     figures = cumulative[(cumulative["unit"] == "count") & cumulative["start_month"].notna()]
     for fig in figures.itertuples():
-        target = _targets(fig.metric_as_written)
+        target = cumulative_target(fig.metric_as_written)
         if target is None:
             continue
         kind, code = target

@@ -1,0 +1,250 @@
+"""Evidence levels, guardrails, derived months, series breaks, events and coverage.
+
+Fixtures marked SYNTHETIC are made-up figures for these tests only; the other tests use the
+shipped data.
+"""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from analysis import comparisons, events, figures
+from analysis.config import DOMAIN_DIR, LANGUAGES
+from analysis.published import CUMULATIVE_COLUMNS
+
+URL = "https://adilsoz.kz/en/262-violations/synthetic.html"  # SYNTHETIC: not a real page
+
+
+def counts_frame(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
+    """SYNTHETIC monthly counts: (month, group, category, count), all published."""
+    columns = ["month", "group", "category", "unit", "count", "source", "source_url", "parent",
+               "label_as_written", "note", "derived_from"]
+    return pd.DataFrame([{"month": m, "group": g, "category": c, "unit": "count", "count": n,
+                          "source": "published", "source_url": URL, "parent": "", "label_as_written": "",
+                          "note": "SYNTHETIC", "derived_from": ""} for m, g, c, n in rows], columns=columns)
+
+
+def cumulative_frame(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
+    """SYNTHETIC cumulative statements: (start, end, metric, value)."""
+    return pd.DataFrame([{"period": f"{s}/{e}", "start_month": s, "end_month": e, "metric_as_written": metric,
+                          "value_as_written": str(v), "value": float(v), "unit": "count",
+                          "comparison_start": None, "comparison_end": None, "comparison_value": float("nan"),
+                          "source_url": URL, "note": "SYNTHETIC", "source_file": "published_cumulative.csv",
+                          "source_line": i + 2} for i, (s, e, metric, v) in enumerate(rows)],
+                        columns=CUMULATIVE_COLUMNS)
+
+
+CLAIMS = "pre-trial and judicial claims and lawsuits"
+
+
+# --- evidence levels -----------------------------------------------------------------------------
+
+def test_stated_the_reviews_own_year_to_date_figure_wins(shipped_clean):
+    counts, cumulative, _ = shipped_clean
+    table = comparisons.year_to_date(counts, cumulative, "2024-07").set_index("code")
+    claims = table.loc["legal_claims"]
+    assert (claims["evidence"], claims["current"], claims["previous"]) == ("stated", 87, 55)
+    # the monthly totals read here: February to July 2024, 9 + 6 + 20 + 10 + 13 + 14
+    assert claims["computed_current"] == 72 and claims["months_with_data_current"] == 6
+    assert claims["verdict"] == "more" and round(claims["percent"]) == 58  # base 55: a percentage
+
+
+def test_complete_every_month_of_both_periods_has_a_count():
+    counts = counts_frame([(f"{y}-{m:02d}", "legal_claims", "total", n)
+                           for y, base in ((2023, 10), (2024, 20)) for m, n in zip((1, 2, 3), (base, base, base))])
+    row = comparisons.year_to_date(counts, None, "2024-03").set_index("code").loc["legal_claims"]
+    assert (row["evidence"], row["current"], row["previous"], row["months"]) == ("complete", 60, 30, 3)
+
+
+def test_partial_only_months_with_data_in_both_years_and_they_are_named(shipped_clean):
+    counts, cumulative, _ = shipped_clean
+    row = comparisons.year_to_date(counts, cumulative, "2024-11").set_index("code").loc["rights_of_journalists"]
+    # 2023 has group totals for April to June only
+    assert (row["evidence"], row["current"], row["previous"]) == ("partial", 20 + 22 + 15, 14 + 13 + 15)
+    assert row["months_list"] == "2024-04,2024-05,2024-06"
+    assert row["previous_months_list"] == "2023-04,2023-05,2023-06"
+    spec = figures.ytd_comparison(counts, "2024-11", cumulative)
+    for lang in LANGUAGES:
+        title = spec.texts(lang)["title"]
+        assert "January–November" not in title and "январь–ноябрь" not in title and "қаңтар–қараша" not in title
+    evidence = {e["code"]: e for e in spec.meta["evidence"]}
+    assert evidence["rights_of_journalists"]["months"] == ["2024-04", "2024-05", "2024-06"]
+    assert spec.data.set_index("code").loc["rights_of_journalists", "evidence"] == "partial"
+
+
+def test_a_stated_figure_for_another_period_is_not_used():
+    counts = counts_frame([("2023-01", "legal_claims", "total", 9), ("2024-01", "legal_claims", "total", 12)])
+    cumulative = cumulative_frame([("2024-01", "2024-02", CLAIMS, 40)])
+    row = comparisons.year_to_date(counts, cumulative, "2024-01").set_index("code").loc["legal_claims"]
+    assert (row["evidence"], row["current"], row["previous"]) == ("complete", 12, 9)
+
+
+# --- guardrails ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("current, previous, verdict", [
+    (4, 4, "too_few"), (0, 4, "too_few"), (4, 5, "same"), (40, 10, "more"), (5, 30, "fewer"), (12, 10, "same")])
+def test_verdicts(current, previous, verdict):
+    assert comparisons.judge(current, previous).verdict == verdict
+
+
+def test_no_percentage_from_a_base_under_20():
+    assert comparisons.judge(40, 19).percent is None
+    assert comparisons.judge(40, 20).percent == pytest.approx(100.0)
+
+
+def test_too_few_is_said_with_both_numbers_in_three_languages():
+    counts = counts_frame([("2023-01", "legal_claims", "total", 3), ("2024-01", "legal_claims", "total", 4)])
+    from analysis.summary import review_summary
+
+    text = {lang: review_summary(counts, "2024-01", lang) for lang in LANGUAGES}
+    assert "4 against 3: too few to compare" in text["en"]
+    assert "за январь 2024: 4; за январь 2023: 3 (данные есть за каждый месяц): слишком мало для сравнения" in text["ru"]
+    assert "салыстыруға тым аз" in text["kk"]
+
+
+# --- derived months ------------------------------------------------------------------------------
+
+def test_derived_month_from_two_consecutive_statements():
+    counts = counts_frame([("2024-05", "legal_claims", "total", 8)])
+    cumulative = cumulative_frame([("2024-01", "2024-06", CLAIMS, 50), ("2024-01", "2024-07", CLAIMS, 57)])
+    rows, problems = comparisons.derive_months(counts, cumulative)
+    assert problems == []
+    assert rows[["month", "group", "category", "count", "source"]].values.tolist() == [
+        ["2024-07", "legal_claims", "total", 7, "derived"]]
+    assert "line 3" in rows["derived_from"].iloc[0] and "line 2" in rows["derived_from"].iloc[0]
+
+
+def test_a_negative_difference_is_an_inconsistency_not_a_month():
+    cumulative = cumulative_frame([("2024-01", "2024-06", CLAIMS, 50), ("2024-01", "2024-07", CLAIMS, 45)])
+    rows, problems = comparisons.derive_months(counts_frame([]), cumulative)
+    assert rows.empty
+    assert [p["kind"] for p in problems] == ["derived month is negative"]
+    assert "gives -5; not used" in problems[0]["message"]
+
+
+def test_a_difference_that_contradicts_the_monthly_count_is_reported_and_not_used():
+    counts = counts_frame([("2024-07", "legal_claims", "total", 3)])
+    cumulative = cumulative_frame([("2024-01", "2024-06", CLAIMS, 50), ("2024-01", "2024-07", CLAIMS, 57)])
+    rows, problems = comparisons.derive_months(counts, cumulative)
+    assert rows.empty
+    assert problems[0]["kind"] == "derived month contradicts the monthly count"
+    assert "gives 7, the review of the month states 3" in problems[0]["message"]
+
+
+def test_shipped_derived_months_are_in_monthly_counts(shipped_clean):
+    counts, _, _ = shipped_clean
+    derived = counts[counts["source"] == "derived"]
+    july = derived[(derived["month"] == "2014-07") & (derived["category"] == "criminal_defamation")]
+    assert july["count"].tolist() == [4]  # 13 in January-July 2014 minus 9 in January-June
+    assert (counts["derived_from"] != "").eq(counts["source"] == "derived").all()
+
+
+# --- breaks and events ---------------------------------------------------------------------------
+
+def test_a_comparison_across_a_break_refuses_unless_allowed():
+    counts = counts_frame([(f"{y}-{m:02d}", "legal_claims", "administrative_false_information", n)
+                           for y in (2023, 2024) for m, n in ((8, 6), (9, 7))])
+    with pytest.raises(comparisons.SeriesBreak, match="456-2"):
+        comparisons.compare(counts, comparisons.statements(cumulative_frame([])), "category",
+                            "administrative_false_information", ("2024-01", "2024-09"), ("2023-01", "2023-09"))
+    comp = comparisons.compare(counts, comparisons.statements(cumulative_frame([])), "category",
+                               "administrative_false_information", ("2024-01", "2024-09"), ("2023-01", "2023-09"),
+                               allow_break=True)
+    assert comp.breaks[0]["date"] == "2023-07-10" and comp.evidence == "partial"
+
+
+def test_every_event_has_a_source_and_three_labels():
+    table = events.events()
+    assert len(table) >= 5
+    assert table["source_url"].str.match(r"^https?://\S+$").all()
+    for lang in LANGUAGES:
+        assert table[f"label_{lang}"].str.strip().ne("").all()
+
+
+def test_an_event_without_a_source_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "events.csv"
+    text = (DOMAIN_DIR / "events.csv").read_text(encoding="utf-8").splitlines()
+    text.append("2025-01-01,law,false,,A law,Закон,Заң,")
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"line {len(text)}: column source_url: expected the URL"):
+        events.read_events(path)
+
+
+# --- coverage and resolution ---------------------------------------------------------------------
+
+def test_trend_figures_state_their_coverage_inside_the_image_and_in_the_json(shipped_clean, tmp_path):
+    counts, cumulative, _ = shipped_clean
+    spec = figures.false_information_trend(counts, "2022-06", "2024-11", 3, "2024-11", "month", cumulative)
+    assert len(spec.meta["coverage"]["months"]) == 30
+    assert spec.meta["coverage"]["months_with_data"] == ["2024-02", "2024-04", "2024-09", "2024-11"]
+    assert len(spec.meta["coverage"]["months_missing"]) == 26
+    for lang, words in (("en", "months with data: 4 of 30"), ("ru", "месяцев с данными: 4 из 30"),
+                        ("kk", "деректері бар айлар: 30 айдың 4")):
+        fig = spec.draw(lang)
+        assert any(words in text.get_text() for text in fig.texts)
+        plt.close(fig)
+    # the 456-2 break concerns this series, the law on mass media is context; the change of the
+    # groups concerns group totals only
+    assert [e["date"] for e in spec.meta["events"]] == ["2023-07-10", "2024-06-19"]
+    figures.export(spec, tmp_path, ["en"], {})
+    meta = json.loads((tmp_path / "false_information_trend.json").read_text(encoding="utf-8"))
+    assert meta["coverage"]["months_with_data"] == spec.meta["coverage"]["months_with_data"]
+
+
+def test_yearly_resolution_never_passes_a_year_with_missing_months_for_a_whole_one(shipped_clean):
+    counts, cumulative, _ = shipped_clean
+    spec = figures.groups_stacked(counts, "2022-06", "2024-11", "2024-11", "year", cumulative)
+    table = spec.data.set_index(["year", "code"])
+    assert table["evidence"].isin(["partial", "none"]).all()  # no year 2022-2024 has every month
+    assert table.loc[("2024", "rights_of_journalists"), "months_in_period"] == 11
+    assert figures.resolve("auto", "2022-06", "2024-11") == "month"
+    assert figures.resolve("auto", "2009-03", "2024-11") == "year"
+
+
+def test_a_year_the_foundation_states_is_taken_as_stated(shipped_clean):
+    counts, cumulative, _ = shipped_clean
+    table = comparisons.yearly(counts, cumulative, "category", ["civil_claims"], "2014-01", "2014-12")
+    assert table[["value", "evidence"]].values.tolist() == [[97, "stated"]]
+
+
+def _overlaps(boxes) -> bool:
+    boxes = [b for b in boxes if b.width > 0]
+    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_tick_or_cell_labels_overlap_at_the_default_range(shipped_clean, lang):
+    counts, cumulative, _ = shipped_clean
+    first = "2014-01"  # the longest range the shipped data gives: drawn by year by default
+    for spec in (figures.category_heatmap(counts, None, first, "2024-11", "2024-11", "auto", cumulative),
+                 figures.groups_stacked(counts, first, "2024-11", "2024-11", "auto", cumulative),
+                 figures.false_information_trend(counts, "2022-06", "2024-11", 3, "2024-11", "auto", cumulative)):
+        fig = spec.draw(lang)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        cells = [t.get_window_extent(renderer) for t in ax.texts if t.get_text() and t.get_rotation() == 0]
+        assert not _overlaps(ticks), spec.name
+        assert not _overlaps(cells), spec.name
+        plt.close(fig)
+
+
+def test_an_unknown_resolution_is_refused_before_anything_runs(empty_project):
+    from analysis.runner import ParameterError, run_report
+
+    with pytest.raises(ParameterError, match="--resolution: expected one of auto, month, year; found 'weekly'"):
+        run_report(empty_project, resolution="weekly")
+    assert not empty_project.reports.exists()
+
+
+def test_the_trends_notebook_gets_the_resolution(shipped_clean):
+    from analysis.runner import plan
+
+    counts, _, _ = shipped_clean
+    runs = plan(counts, ["2024-11"], ["en"], "all", 3, resolution="year")
+    assert [r.parameters["resolution"] for r in runs if r.notebook == "trends"] == ["year"]
