@@ -65,7 +65,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         result = run_report(paths, month=args.month, every=args.all, langs=args.lang,
                             categories=args.categories, rolling=args.rolling, timeout=args.timeout,
-                            start=args.start, jobs=args.jobs, force=args.force)
+                            start=args.start, jobs=args.jobs, force=args.force, dry_run=args.dry_run)
     except (ParameterError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -79,7 +79,11 @@ def _report(args: argparse.Namespace) -> int:
         print(f"error: notebooks/{run.notebook}.py for {run.month} ({run.lang}) failed: {problem}",
               file=sys.stderr)
     log = result.log.relative_to(paths.root) if result.log else "-"
-    if result.nothing_to_do:
+    if args.dry_run:
+        for step, why in result.planned.items():
+            print(f"would run {step}: {why}")
+        print(f"report: dry run: {len(result.planned)} steps would run, nothing was changed (log: {log})")
+    elif result.nothing_to_do:
         print(f"report: nothing to do: every output is up to date (log: {log})")
     else:
         print(f"report: {report_line(result)}; log: {log}")
@@ -170,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-j", "--jobs", type=_positive, default=None,
                         help="notebooks run side by side (default: the number of cores)")
     report.add_argument("--force", action="store_true", help="redo everything, changed or not")
+    report.add_argument("--dry-run", action="store_true",
+                        help="say which steps would run and why; change nothing")
     report.set_defaults(func=_report)
     synth = sub.add_parser("synth", help="write SYNTHETIC messy incident logs (benchmarks, tests)")
     synth.add_argument("--rows", type=int, required=True, help="incidents in all")

@@ -416,6 +416,7 @@ class ReportResult:
     log: Path | None = None
     unread: list[dict] = field(default_factory=list)  # files under data/raw/ the cleaning does not read
     removed: list[str] = field(default_factory=list)  # stale outputs removed
+    planned: dict[str, str] = field(default_factory=dict)  # dry run: step ("clean" or a run) -> why
 
     @property
     def ok(self) -> bool:
@@ -443,9 +444,12 @@ def _logger(paths: Paths) -> tuple[logging.Logger, Path]:
 def run_report(paths: Paths, month: str | None = None, every: bool = False, langs: str = "en,ru,kk",
                categories: str = "all", rolling: int = 3, timeout: int = 600,
                progress: bool = True, start: str | None = None, jobs: int | None = None,
-               force: bool = False) -> ReportResult:
+               force: bool = False, dry_run: bool = False) -> ReportResult:
     """Bring every output up to date: clean the raw data if it changed, then run the notebooks
-    whose inputs changed, `jobs` at a time. With nothing changed, no kernel starts."""
+    whose inputs changed, `jobs` at a time. With nothing changed, no kernel starts.
+
+    `dry_run` changes nothing: `planned` then says which steps would run and why.
+    """
     languages = parse_languages(langs)
     chosen_categories = parse_categories(categories)
     if rolling < 1 or rolling > 24:
@@ -470,7 +474,12 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
     raw = raw_hashes(paths)
     clean_key = _sha(json.dumps(raw, sort_keys=True).encode(), package_hash().encode())
     why = why_needed(manifest.get("clean", {}), clean_key, paths, force)
-    if why:
+    if dry_run:
+        result.planned = {"clean": why} if why else {}
+        if why and not all(p.exists() for p in (paths.incidents, paths.monthly_counts,
+                                                 paths.published_cumulative)):
+            return _close(logger, result)  # the runs can be planned only from cleaned data
+    elif why:
         from .pipeline import run_clean
 
         cleaned = run_clean(paths)
@@ -488,7 +497,7 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
 
     # 2. Outputs of months without data any more.
     counts = load_monthly_counts(paths)
-    result.removed = remove_stale(paths, manifest, set(counts["month"]))
+    result.removed = [] if dry_run else remove_stale(paths, manifest, set(counts["month"]))
     if result.removed:
         write_manifest(paths, manifest)
         logger.info("removed %d outputs of months without data: %s", len(result.removed),
@@ -506,6 +515,9 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
     todo = needed(runs, {run: record["key"] for run, record in records.items()}, manifest, paths, force)
     for run in runs:
         logger.info("%s: %s", _run_id(run), f"to run: {todo[run]}" if run in todo else "up to date")
+    if dry_run:
+        result.planned.update({_run_id(run): why for run, why in todo.items()})
+        return _close(logger, result)
     if todo:
         check_parameters(paths, list(todo))
         result.executed = list(todo)
@@ -521,6 +533,10 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
         write_manifest(paths, manifest)
     logger.info("report: %d runs, %d executed, %d failed, %.2f s in all", len(runs), len(todo),
                 len(result.failures), time.monotonic() - began)
+    return _close(logger, result)
+
+
+def _close(logger: logging.Logger, result: ReportResult) -> ReportResult:
     for handler in list(logger.handlers):
         handler.close()
         logger.removeHandler(handler)

@@ -1,0 +1,337 @@
+"""The domain tables decide what is published: each rule, checked through the public functions.
+
+Every expected value here is written down from the foundation's reviews (what they count in a
+group total, which article belongs to which kind of case), not read from the tables under test.
+A change to a cell of `categories.csv`, `label_rules.csv` or `group_rules.csv` that changes a
+published number fails one of these tests (`make mutation` checks that it does).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import counts as cnt
+from analysis import published as pub
+from analysis import taxonomy, trends
+from analysis.parsing import parse_amount
+from analysis.tables import read_table
+
+# --- categories.csv -----------------------------------------------------------------------------
+
+# code: (group, parent, counted in its group's total, unit, false information, legal type)
+R, A, L = "rights_of_journalists", "access_to_information", "legal_claims"
+CATEGORIES = {
+    "murder": (R, "", True, "count", False, ""),
+    "attack": (R, "", True, "count", False, ""),
+    "threat": (R, "", True, "count", False, ""),
+    "detention": (R, "", True, "count", False, ""),
+    "obstruction": (R, "", True, "count", False, ""),
+    "media_interference": (R, "", True, "count", False, ""),
+    "summons": (R, "", True, "count", False, ""),
+    "misuse_of_image": (R, "", True, "count", False, ""),
+    "discrediting": (R, "", True, "count", False, ""),
+    "defamation_of_journalists": (R, "", True, "count", False, ""),
+    "insult": (R, "", True, "count", False, ""),
+    "copyright_infringement": (R, "", True, "count", False, ""),
+    "refusal_of_information": (A, "", True, "count", False, ""),
+    "media_discrimination": (A, "", True, "count", False, ""),
+    "accreditation_denial": (A, "", True, "count", False, ""),
+    "court_transparency": (A, "", True, "count", False, ""),
+    "blocking": (A, "", True, "count", False, ""),
+    "closure_suspension": (A, "", True, "count", False, ""),
+    "unauthorised_access_ddos": (A, "", True, "count", False, ""),
+    "persecution_for_dissemination": (A, "", True, "count", False, ""),
+    # laws and regulations are context the reviews report, not violations they count
+    "legislation": (A, "", False, "count", False, ""),
+    "criminal_proceedings": (L, "", True, "count", False, "criminal"),
+    "criminal_false_information": (L, "criminal_proceedings", True, "count", True, "criminal"),
+    "criminal_defamation": (L, "criminal_proceedings", True, "count", False, "criminal"),
+    "criminal_incitement": (L, "criminal_proceedings", True, "count", False, "criminal"),
+    "civil_claims": (L, "", True, "count", False, "civil"),
+    "civil_copyright_claim": (L, "civil_claims", True, "count", False, "civil"),
+    "administrative_proceedings": (L, "", True, "count", False, "administrative"),
+    "administrative_false_information": (L, "administrative_proceedings", True, "count", True, "administrative"),
+    "administrative_defamation": (L, "administrative_proceedings", True, "count", False, "administrative"),
+    "administrative_election_law": (L, "administrative_proceedings", True, "count", False, "administrative"),
+    # court rulings are decisions in cases already counted, and damages are sums of money
+    "court_rulings": (L, "", False, "count", False, "civil"),
+    "court_rulings_appeal": (L, "court_rulings", False, "count", False, "civil"),
+    "court_rulings_cassation": (L, "court_rulings", False, "count", False, "civil"),
+    "court_rulings_for_media": (L, "court_rulings", False, "count", False, "civil"),
+    "moral_damage_claimed": (L, "", False, "kzt", False, "civil"),
+    "moral_damage_awarded": (L, "", False, "kzt", False, "civil"),
+}
+
+
+def test_every_category_is_listed_here():
+    assert set(taxonomy.category_codes()) == set(CATEGORIES)
+
+
+@pytest.mark.parametrize("code", sorted(CATEGORIES))
+def test_category_row(code):
+    group, parent, in_total, unit, false_information, legal_type = CATEGORIES[code]
+    row = taxonomy.categories().set_index("code").loc[code]
+    assert (row["group"], row["parent"], bool(row["in_group_total"]), row["unit"],
+            bool(row["false_information"]), row["legal_type"]) == (
+        group, parent, in_total, unit, false_information, legal_type)
+    assert taxonomy.category_group(code) == group
+
+
+# --- label_rules.csv: one wording per rule, in the order of the rules ------------------------------
+
+LABELS = [  # label as a review or a monitor writes it, group heading (None: none), expected category
+    ("административное дело по ст. 456-2 КоАП", None, "administrative_false_information"),
+    ("ст. 73-3 КоАП: распространение заведомо ложной информации", None, "administrative_defamation"),
+    ("ст. 274 УК РК", None, "criminal_false_information"),
+    ("Criminal Code article 130 (defamation)", None, "criminal_defamation"),
+    ("article 129 of the Criminal Code", None, "criminal_defamation"),
+    ("ст. 174 УК РК", None, "criminal_incitement"),
+    ("ст. 158 УК РК", None, "obstruction"),
+    ("административный протокол за ложную информацию", None, "administrative_false_information"),
+    ("административное обвинение в клевете", None, "administrative_defamation"),
+    ("административный иск о нарушении избирательного законодательства", None, "administrative_election_law"),
+    ("распространение заведомо ложной информации", None, "criminal_false_information"),
+    ("уголовное дело за ложную информацию", None, "criminal_false_information"),
+    ("уголовное обвинение в клевете", None, "criminal_defamation"),
+    ("возбуждение социальной розни", None, "criminal_incitement"),
+    ("incitement of discord", None, "criminal_incitement"),
+    ("judicial acts in favour of the media", None, "court_rulings_for_media"),
+    ("судебные акты апелляционной инстанции", None, "court_rulings_appeal"),
+    ("судебные акты кассационной инстанции", None, "court_rulings_cassation"),
+    ("судебные акты по искам о защите чести", None, "court_rulings"),
+    ("взыскано судами в возмещение морального вреда", None, "moral_damage_awarded"),
+    ("требования о возмещении морального вреда", None, "moral_damage_claimed"),
+    ("убийство журналиста", None, "murder"),
+    ("нападение на журналиста", None, "attack"),
+    ("угрозы журналистам", None, "threat"),
+    ("задержание журналиста", None, "detention"),
+    ("вмешательство в деятельность СМИ", None, "media_interference"),
+    ("воспрепятствование работе журналиста", None, "obstruction"),
+    ("вызов на допрос в полицию", None, "summons"),
+    ("неправомерное использование образа СМИ", None, "misuse_of_image"),
+    ("дискредитация журналистов", None, "discrediting"),
+    ("клевета в адрес журналистов", None, "defamation_of_journalists"),
+    ("оскорбление блогера", None, "insult"),
+    ("нарушение авторских прав", R, "copyright_infringement"),
+    ("DDoS-атака на сайт", None, "unauthorised_access_ddos"),
+    ("отказ в аккредитации", None, "accreditation_denial"),
+    ("нарушение гласности судебного процесса", None, "court_transparency"),
+    ("дискриминация СМИ", None, "media_discrimination"),
+    ("приостановление выпуска газеты", None, "closure_suspension"),
+    ("блокировка сайта", None, "blocking"),
+    ("отказ в предоставлении информации", None, "refusal_of_information"),
+    ("преследование за распространение информации", None, "persecution_for_dissemination"),
+    ("спор об авторских правах", L, "civil_copyright_claim"),
+    ("административные дела", L, "administrative_proceedings"),
+    ("уголовные дела", L, "criminal_proceedings"),
+    ("гражданские иски", L, "civil_claims"),
+    ("законопроект о СМИ", None, "legislation"),
+]
+
+
+@pytest.mark.parametrize("label, group, expected", LABELS, ids=[label for label, _, _ in LABELS])
+def test_label_rule(label, group, expected):
+    assert taxonomy.match_category(label, group) == expected
+
+
+NOT = [  # wordings that must not be read as a nearby category
+    ("incitement is not defamation", "возбуждение розни по заявлению о клевете", "criminal_incitement"),
+    ("appeal rulings are not cassation", "judicial acts in appeal", "court_rulings_appeal"),
+    ("a number 274 without an article is not Criminal Code 274", "задержаны 274 участника", "detention"),
+    ("a number 174 without an article is not incitement", "174 угрозы за год", "threat"),
+    ("a cyber attack is not an attack on a journalist", "кибератака на редакцию", "unauthorised_access_ddos"),
+    ("knowingly false under the Administrative Code is administrative",
+     "заведомо ложная информация, административное дело", "administrative_false_information"),
+    ("a lawsuit about a law is a civil claim, not legislation", "иск о защите чести по закону о СМИ", "civil_claims"),
+    ("a civil defamation claim is not criminal", "обвинение в клевете, гражданский иск", "civil_claims"),
+]
+
+
+@pytest.mark.parametrize("why, label, expected", NOT, ids=[why for why, _, _ in NOT])
+def test_label_is_not_read_as_a_nearby_category(why, label, expected):
+    assert taxonomy.match_category(label, L if taxonomy.category_group(expected) == L else None) == expected
+
+
+def test_copyright_depends_on_the_group_heading():
+    assert taxonomy.match_category("нарушение авторских прав", R) == "copyright_infringement"
+    assert taxonomy.match_category("нарушение авторских прав", L) == "civil_copyright_claim"
+
+
+# --- group_rules.csv ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("heading, expected", [
+    ("Всего", "all"), ("TOTAL", "all"),
+    ("права журналистов", R), ("rights of the media", R),
+    ("right to receive and disseminate information", A), ("доступ к информации", A),
+    ("судебные иски", L), ("judicial acts", L),
+    # a heading written as the group's code, as a monitor's export may have it
+    ("legal_claims", L), ("access_to_information", A), ("rights_of_journalists", R), ("all", "all"),
+])
+def test_group_rule(heading, expected):
+    assert taxonomy.match_group(heading) == expected
+
+
+# --- what the rules decide in the published numbers -----------------------------------------------
+
+def _counts(rows: list[tuple]) -> pd.DataFrame:
+    """Published counts as the cleaning makes them: (month, group, category, count, parent, unit)."""
+    frame = pd.DataFrame(rows, columns=["month", "group", "category", "count", "parent", "unit"])
+    return frame.assign(source="published", source_url="", label_as_written="", note="")[pub.COUNT_COLUMNS]
+
+
+def _other(counts: pd.DataFrame) -> dict[str, int]:
+    out, _ = pub.add_other_unspecified(counts)
+    other = out[out["category"] == "other_unspecified"]
+    return dict(zip(other["group"], other["count"]))
+
+
+def test_court_rulings_damages_and_nested_items_are_not_subtracted_from_a_group_total():
+    counts = _counts([
+        ("2024-11", L, "total", 10, "", "count"),
+        ("2024-11", L, "civil_claims", 4, "", "count"),
+        ("2024-11", L, "administrative_proceedings", 3, "", "count"),
+        ("2024-11", L, "administrative_false_information", 2, "administrative_proceedings", "count"),
+        ("2024-11", L, "court_rulings", 5, "", "count"),
+        ("2024-11", L, "court_rulings_appeal", 2, "court_rulings", "count"),
+        ("2024-11", L, "moral_damage_claimed", 5_000_000, "", "kzt"),
+    ])
+    assert _other(counts) == {L: 10 - 4 - 3}
+
+
+def test_legislation_is_not_subtracted_from_a_group_total():
+    counts = _counts([("2024-11", A, "total", 9, "", "count"),
+                      ("2024-11", A, "refusal_of_information", 5, "", "count"),
+                      ("2024-11", A, "legislation", 3, "", "count")])
+    assert _other(counts) == {A: 9 - 5}
+
+
+def test_a_category_the_taxonomy_does_not_know_is_not_subtracted():
+    counts = _counts([("2024-11", R, "total", 6, "", "count"), ("2024-11", R, "threat", 2, "", "count"),
+                      ("2024-11", R, "not_a_category", 3, "", "count")])
+    assert _other(counts) == {R: 6 - 2}
+
+
+def test_listed_items_above_the_total_are_an_inconsistency_not_a_negative_other():
+    counts = _counts([("2024-11", R, "total", 3, "", "count"), ("2024-11", R, "threat", 5, "", "count")])
+    out, found = pub.add_other_unspecified(counts)
+    assert "other_unspecified" not in set(out["category"])
+    assert [(i["month"], i["group"], i["total"], i["listed_sum"]) for i in found] == [("2024-11", R, 3, 5)]
+
+
+@pytest.mark.parametrize("overall, expected", [(30, []), (31, [("2024-11", 31, 30)])])
+def test_overall_total_is_checked_against_the_three_group_totals(overall, expected):
+    counts = _counts([("2024-11", "all", "total", overall, "", "count"), ("2024-11", R, "total", 12, "", "count"),
+                      ("2024-11", A, "total", 8, "", "count"), ("2024-11", L, "total", 10, "", "count")])
+    found = pub.check_overall_totals(counts)
+    assert [(i["month"], i["total"], i["listed_sum"]) for i in found] == expected
+
+
+def test_overall_total_is_not_checked_when_a_group_total_is_missing():
+    counts = _counts([("2024-11", "all", "total", 99, "", "count"), ("2024-11", R, "total", 12, "", "count"),
+                      ("2024-11", A, "total", 8, "", "count")])
+    assert pub.check_overall_totals(counts) == []
+
+
+def _incidents(rows: list[tuple]) -> pd.DataFrame:
+    """Counted incidents: (report_month, category, amount_kzt or None)."""
+    frame = pd.DataFrame(rows, columns=["report_month", "category", "amount_kzt"])
+    return frame.assign(group=frame["category"].map(taxonomy.category_group), counted=True,
+                        amount_kzt=pd.array(frame["amount_kzt"], dtype="Int64"))
+
+
+def test_log_counts_give_group_totals_without_rulings_and_legislation_and_money_in_tenge():
+    log = _incidents([("2024-11", "threat", None), ("2024-11", "attack", None),
+                      ("2024-11", "civil_claims", 2_000_000), ("2024-11", "court_rulings", None),
+                      ("2024-11", "legislation", None), ("2024-12", "threat", None)])
+    out = cnt.incident_log_counts(log)
+    got = {(r.month, r.group, r.category, r.unit): r.count for r in out.itertuples()}
+    assert got == {
+        ("2024-11", R, "threat", "count"): 1, ("2024-11", R, "attack", "count"): 1,
+        ("2024-11", L, "civil_claims", "count"): 1, ("2024-11", L, "court_rulings", "count"): 1,
+        ("2024-11", A, "legislation", "count"): 1, ("2024-12", R, "threat", "count"): 1,
+        ("2024-11", R, "total", "count"): 2, ("2024-11", L, "total", "count"): 1,
+        ("2024-12", R, "total", "count"): 1,
+        ("2024-11", "all", "total", "count"): 3, ("2024-12", "all", "total", "count"): 1,
+        ("2024-11", L, "civil_claims", "kzt"): 2_000_000,
+    }
+    assert set(out["source"]) == {"incident_log"}
+
+
+def test_log_counts_without_amounts_are_all_counts():
+    out = cnt.incident_log_counts(_incidents([("2024-11", "threat", None)]))
+    assert set(out["unit"]) == {"count"} and len(out) == 3
+
+
+def test_sources_are_compared_only_in_months_both_have():
+    published = _counts([("2024-10", R, "threat", 2, "", "count"), ("2024-11", R, "threat", 3, "", "count")])
+    log = cnt.incident_log_counts(_incidents([("2024-11", "threat", None), ("2024-12", "threat", None)]))
+    table = cnt.compare_sources(pd.concat([published, log], ignore_index=True))
+    threat = table[table["category"] == "threat"]
+    assert threat[["month", "published", "incident_log", "difference"]].values.tolist() == [["2024-11", 3, 1, -2]]
+
+
+# --- parsing and trends decisions the tables rely on ----------------------------------------------
+
+def test_one_multiplier_word_only():
+    assert parse_amount("2 млн тенге").value == 2_000_000
+    assert parse_amount("2 млн 300 тыс тенге").value is None  # two multipliers: written wrongly, not guessed
+
+
+def _published_file(tmp_path: Path, rows: list[str], name: str = "counts.csv") -> pd.DataFrame:
+    path = tmp_path / name
+    path.write_text("month,group_as_written,category_as_written,count,unit\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    kept, rejected, _ = pub.clean_published(read_table(path, "published"))
+    assert rejected.empty, rejected
+    return kept
+
+
+def test_a_three_level_label_takes_its_parent_from_the_level_above_it(tmp_path):
+    kept = _published_file(tmp_path, ["2024-11,судебные иски,гражданские иски > судебные акты > апелляция,2,count"])
+    assert (kept.loc[0, "category"], kept.loc[0, "parent"]) == ("court_rulings_appeal", "court_rulings")
+
+
+def test_a_heading_written_as_a_group_code_is_read(tmp_path):
+    kept = _published_file(tmp_path, ["2024-11,legal_claims,TOTAL,7,count"])
+    assert (kept.loc[0, "group"], kept.loc[0, "category"], kept.loc[0, "count"]) == (L, "total", 7)
+
+
+def test_cumulative_figures_keep_their_comparison(tmp_path):
+    path = tmp_path / "published_cumulative.csv"
+    path.write_text("period,metric_as_written,value,unit,comparison_period,comparison_value\n"
+                    "2024-01/2024-07,legal cases,87,count,2023-01/2023-07,55\n", encoding="utf-8")
+    row = pub.clean_cumulative(read_table(path, "cumulative")).iloc[0]
+    assert (row["start_month"], row["end_month"], row["value"]) == ("2024-01", "2024-07", 87)
+    assert (row["comparison_start"], row["comparison_end"], row["comparison_value"]) == ("2023-01", "2023-07", 55)
+
+
+def test_a_trend_without_a_start_begins_at_the_first_month_with_data():
+    counts = _counts([("2024-09", R, "total", 4, "", "count"), ("2024-11", R, "total", 6, "", "count")])
+    wide = trends.group_totals(counts)
+    assert list(wide.index) == ["2024-09", "2024-10", "2024-11"]
+    assert wide[R].tolist()[0] == 4 and pd.isna(wide.loc["2024-10", R])
+
+
+def test_month_breakdown_lists_top_level_items_in_taxonomy_order_without_totals():
+    counts = _counts([
+        ("2024-11", L, "total", 10, "", "count"), ("2024-11", L, "civil_claims", 7, "", "count"),
+        ("2024-11", L, "administrative_false_information", 2, "administrative_proceedings", "count"),
+        ("2024-11", R, "threat", 3, "", "count"), ("2024-11", R, "attack", 1, "", "count"),
+        ("2024-11", "all", "total", 20, "", "count"), ("2024-10", R, "murder", 1, "", "count"),
+        ("2024-11", L, "moral_damage_claimed", 9_000, "", "kzt"),
+    ])
+    table = trends.month_breakdown(counts, "2024-11")
+    assert table.values.tolist() == [[R, "attack", 1], [R, "threat", 3], [L, "civil_claims", 7]]
+
+
+def test_incidents_by_counts_each_counted_incident_once_and_names_the_unknown():
+    incidents = pd.DataFrame({
+        "report_month": ["2024-10", "2024-11", "2024-11", "2024-11", "2024-12"],
+        "victim_type": ["journalist", "journalist", None, "blogger", "journalist"],
+        "counted": [True, True, True, False, True],
+    })
+    table = trends.incidents_by(incidents, "victim_type", "2024-11", "2024-12")
+    assert dict(zip(table["victim_type"], table["incidents"])) == {"journalist": 2, "unknown": 1}
