@@ -132,7 +132,8 @@ LABELS = [  # label as a review or a monitor writes it, group heading (None: non
 ]
 
 
-@pytest.mark.parametrize("label, group, expected", LABELS, ids=[label for label, _, _ in LABELS])
+@pytest.mark.parametrize("label, group, expected", LABELS,
+                         ids=[f"{i:02d}-{expected}" for i, (_, _, expected) in enumerate(LABELS, start=1)])
 def test_label_rule(label, group, expected):
     assert taxonomy.match_category(label, group) == expected
 
@@ -169,7 +170,7 @@ def test_copyright_depends_on_the_group_heading():
     ("судебные иски", L), ("judicial acts", L),
     # a heading written as the group's code, as a monitor's export may have it
     ("legal_claims", L), ("access_to_information", A), ("rights_of_journalists", R), ("all", "all"),
-])
+], ids=lambda value: value if value is None or value.isascii() else "text")
 def test_group_rule(heading, expected):
     assert taxonomy.match_group(heading) == expected
 

@@ -98,8 +98,8 @@ def report_line(result) -> str:
     if result.executed:
         ran = len(result.executed) - len(result.failures)
         failed = f", {len(result.failures)} failed" if result.failures else ""
-        done.append(f"ran {len(result.executed)} notebook runs for {months}: {ran} succeeded{failed} "
-                    f"({up_to_date} already up to date)")
+        fresh = f" ({up_to_date} already up to date)" if up_to_date else ""
+        done.append(f"ran {len(result.executed)} notebook runs for {months}: {ran} succeeded{failed}{fresh}")
     else:
         done.append(f"every notebook run for {months} was already up to date ({up_to_date})")
     if result.removed:
