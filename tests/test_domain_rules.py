@@ -143,7 +143,12 @@ NOT = [  # wordings that must not be read as a nearby category
     ("appeal rulings are not cassation", "judicial acts in appeal", "court_rulings_appeal"),
     ("a number 274 without an article is not Criminal Code 274", "задержаны 274 участника", "detention"),
     ("a number 174 without an article is not incitement", "174 угрозы за год", "threat"),
-    ("a cyber attack is not an attack on a journalist", "кибератака на редакцию", "unauthorised_access_ddos"),
+    ("a cyber attack is not an attack on a journalist", "cyber attack on the newsroom's website",
+     "unauthorised_access_ddos"),
+    ("a number 130 without an article is not defamation", "130 угроз за год", "threat"),
+    ("a number 158 without an article is not obstruction", "158 задержаний на митингах", "detention"),
+    ("obstruction at an election is not an election-law case", "воспрепятствование работе журналиста на выборах",
+     "obstruction"),
     ("knowingly false under the Administrative Code is administrative",
      "заведомо ложная информация, административное дело", "administrative_false_information"),
     ("a lawsuit about a law is a civil claim, not legislation", "иск о защите чести по закону о СМИ", "civil_claims"),
@@ -154,6 +159,11 @@ NOT = [  # wordings that must not be read as a nearby category
 @pytest.mark.parametrize("why, label, expected", NOT, ids=[why for why, _, _ in NOT])
 def test_label_is_not_read_as_a_nearby_category(why, label, expected):
     assert taxonomy.match_category(label, L if taxonomy.category_group(expected) == L else None) == expected
+
+
+@pytest.mark.parametrize("label", ["refusal to register a newspaper", "weather", "false information"])
+def test_a_label_that_names_no_category_stays_unmapped(label):
+    assert taxonomy.match_category(label) is None
 
 
 def test_copyright_depends_on_the_group_heading():
