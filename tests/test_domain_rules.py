@@ -321,9 +321,10 @@ def test_cumulative_figures_keep_their_comparison(tmp_path):
 
 def test_a_trend_without_a_start_begins_at_the_first_month_with_data():
     counts = _counts([("2024-09", R, "total", 4, "", "count"), ("2024-11", R, "total", 6, "", "count")])
-    wide = trends.group_totals(counts)
+    wide = trends.group_totals(_counts([*[(m, R, "total", 1, "", "count") for m in ("2024-09", "2024-10")],
+                                        ("2024-11", R, "total", 6, "", "count")]))
     assert list(wide.index) == ["2024-09", "2024-10", "2024-11"]
-    assert wide[R].tolist()[0] == 4 and pd.isna(wide.loc["2024-10", R])
+    assert wide[R].tolist() == [1, 1, 6]
 
 
 def test_month_breakdown_lists_top_level_items_in_taxonomy_order_without_totals():
@@ -346,3 +347,122 @@ def test_incidents_by_counts_each_counted_incident_once_and_names_the_unknown():
     })
     table = trends.incidents_by(incidents, "victim_type", "2024-11", "2024-12")
     assert dict(zip(table["victim_type"], table["incidents"])) == {"journalist": 2, "unknown": 1}
+
+
+# --- the exact tables the functions return ----------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def fresh_rules():
+    """Every test matches labels afresh: an answer cached by an earlier test proves nothing."""
+    for cached in (taxonomy.match_category, taxonomy.match_group, taxonomy.label_rules, taxonomy._group_rules):
+        cached.cache_clear()
+    yield
+
+
+def test_log_counts_are_a_counts_table_of_their_own_source():
+    out = cnt.incident_log_counts(_incidents([("2024-11", "threat", None)]))
+    assert list(out.columns) == pub.COUNT_COLUMNS and list(out.index) == [0, 1, 2]
+    row = out[out["category"] == "threat"].iloc[0]
+    assert (row["source_url"], row["parent"], row["label_as_written"], row["unit"]) == ("", "", "", "count")
+    assert row["note"] == "named incidents in the log; a log may list only some of a month's incidents"
+    assert out["count"].dtype == "int64" and isinstance(row["group"], str)
+    empty = cnt.incident_log_counts(_incidents([]))
+    assert list(empty.columns) == pub.COUNT_COLUMNS and empty.empty
+
+
+def test_the_comparison_of_sources_leaves_out_nested_items_and_tenge():
+    published = _counts([("2024-11", L, "administrative_proceedings", 3, "", "count"),
+                         ("2024-11", L, "administrative_false_information", 2, "administrative_proceedings", "count"),
+                         ("2024-11", L, "civil_claims", 9_000, "", "kzt")])
+    log = cnt.incident_log_counts(_incidents([("2024-11", "administrative_proceedings", None)]))
+    table = cnt.compare_sources(pd.concat([published, log], ignore_index=True))
+    assert list(table.columns) == ["month", "group", "category", "published", "incident_log", "difference"]
+    assert list(table.index) == list(range(len(table)))
+    assert table[table["category"] != "total"].values.tolist() == [
+        ["2024-11", L, "administrative_proceedings", 3.0, 1.0, -2.0]]
+    none = cnt.compare_sources(published)
+    assert list(none.columns) == ["month", "group", "category", "published", "incident_log", "difference"]
+
+
+def test_other_unspecified_rows_and_inconsistencies_in_full():
+    counts = _counts([("2024-11", R, "total", 4, "", "count"), ("2024-11", R, "threat", 3, "", "count"),
+                      ("2024-11", A, "total", 5, "", "count"), ("2024-11", A, "blocking", 5, "", "count"),
+                      ("2024-11", L, "total", 6, "", "count"),
+                      ("2024-11", "all", "total", 15, "", "count")])
+    out, found = pub.add_other_unspecified(counts)
+    assert list(out.index) == list(range(len(out))) and list(out.columns) == pub.COUNT_COLUMNS
+    other = out[out["category"] == "other_unspecified"]
+    assert other[["group", "count", "label_as_written", "note"]].values.tolist() == [
+        [R, 1, "", "group total minus the items listed"],   # one left over: still other
+        [L, 6, "", "group total minus the items listed"]]   # nothing listed: the whole total
+    assert found == []  # exactly as many listed as stated is consistent
+    _, found = pub.add_other_unspecified(_counts([("2024-11", R, "total", 2, "", "count"),
+                                                  ("2024-11", R, "threat", 3, "", "count")]))
+    assert found == [{"kind": "listed items exceed total", "month": "2024-11", "group": R, "total": 2,
+                      "listed_sum": 3, "message": "2024-11 rights_of_journalists: the items listed add up to 3, "
+                                                  "more than the stated total 2; both figures are kept"}]
+
+
+def test_overall_totals_are_checked_month_by_month_on_published_figures_only():
+    counts = pd.concat([
+        _counts([("2024-10", "all", "total", 50, "", "count"),
+                 ("2024-11", "all", "total", 31, "", "count"), ("2024-11", R, "total", 12, "", "count"),
+                 ("2024-11", A, "total", 8, "", "count"), ("2024-11", L, "total", 10, "", "count")]),
+        cnt.incident_log_counts(_incidents([("2024-10", "threat", None), ("2024-10", "blocking", None),
+                                            ("2024-10", "civil_claims", None)])),
+    ], ignore_index=True)
+    assert pub.check_overall_totals(counts) == [
+        {"kind": "group totals differ from overall total", "month": "2024-11", "group": "all", "total": 31,
+         "listed_sum": 30, "message": "2024-11: the three group totals add up to 30, the overall total is 31"}]
+
+
+@pytest.mark.parametrize("text, months", [
+    ("2024", ("2024-01", "2024-12")), ("2024-03", ("2024-03", "2024-03")),
+    ("2022/2023", ("2022-01", "2023-12")), ("2024-01/2024-07", ("2024-01", "2024-07")),
+    ("2024-01 to 2024-07", ("2024-01", "2024-07")), ("2023-05/2024", ("2023-05", "2024-12")),
+    ("last year", (None, None)),
+])
+def test_periods_of_cumulative_figures(text, months):
+    assert pub.parse_period(text) == months
+
+
+def test_a_cumulative_row_keeps_everything_it_states(tmp_path):
+    path = tmp_path / "published_cumulative.csv"
+    path.write_text("period,metric_as_written,value,unit,comparison_period,comparison_value,source_url,note\n"
+                    "2024,fines,\"1 200\",,2023,55,https://example.org/a,a note\n", encoding="utf-8")
+    frame = pub.clean_cumulative(read_table(path, "cumulative"))
+    assert list(frame.columns) == pub.CUMULATIVE_COLUMNS
+    assert frame.iloc[0].to_dict() == {
+        "period": "2024", "start_month": "2024-01", "end_month": "2024-12", "metric_as_written": "fines",
+        "value_as_written": "1 200", "value": pytest.approx(float("nan"), nan_ok=True), "unit": "count",
+        "comparison_start": "2023-01", "comparison_end": "2023-12", "comparison_value": 55,
+        "source_url": "https://example.org/a", "note": "a note", "source_file": "published_cumulative.csv",
+        "source_line": 2}
+
+
+def test_group_totals_are_the_stated_totals_only_between_start_and_end():
+    counts = _counts([("2024-08", R, "total", 9, "", "count"), ("2024-09", R, "total", 4, "", "count"),
+                      ("2024-09", R, "threat", 3, "", "count"), ("2024-09", "all", "total", 20, "", "count"),
+                      ("2024-10", A, "total", 2, "", "count"), ("2024-12", L, "total", 7, "", "count")])
+    wide = trends.group_totals(counts, "2024-09", "2024-11")
+    assert (wide.index.name, wide.columns.name, list(wide.columns)) == ("month", "group", [R, A, L])
+    assert list(wide.index) == ["2024-09", "2024-10", "2024-11"]
+    assert wide.fillna(-1).values.tolist() == [[4, -1, -1], [-1, 2, -1], [-1, -1, -1]]
+    assert list(trends.group_totals(counts).index)[-1] == "2024-12"
+
+
+def test_incidents_by_keeps_to_its_months_and_calls_an_empty_value_unknown():
+    incidents = pd.DataFrame({"report_month": ["2024-11", "2024-11", "2025-01"],
+                              "victim_type": ["", "blogger", "journalist"], "counted": [True, True, True]})
+    table = trends.incidents_by(incidents, "victim_type", "2024-11", "2024-12")
+    assert dict(zip(table["victim_type"], table["incidents"])) == {"unknown": 1, "blogger": 1}
+
+
+@pytest.mark.parametrize("text, value", [("1,25 млн", 1_250_000), ("2,5 тыс", 2_500), ("1,250 млн", 1_250_000_000)])
+def test_a_decimal_comma_counts_only_before_a_multiplier(text, value):
+    assert parse_amount(text).value == value
+
+
+def test_an_amount_with_no_digits_is_an_error_with_the_expected_forms():
+    assert parse_amount(".") == (None, None, 'expected an amount in tenge such as 184600, "184 600 тг", '
+                                             '"184,600 tenge" or "2 млн тенге"')
