@@ -247,9 +247,11 @@ def test_overall_total_is_not_checked_when_a_group_total_is_missing():
 
 
 def _incidents(rows: list[tuple]) -> pd.DataFrame:
-    """Counted incidents: (report_month, category, amount_kzt or None)."""
+    """Counted incidents as the cleaning makes them: (report_month, category, amount_kzt or None),
+    group and category as ordered categoricals, a place the project did not know left empty."""
     frame = pd.DataFrame(rows, columns=["report_month", "category", "amount_kzt"])
-    return frame.assign(group=frame["category"].map(taxonomy.category_group), counted=True,
+    return frame.assign(group=taxonomy.categorical(frame["category"].map(taxonomy.category_group), kind="group"),
+                        category=taxonomy.categorical(frame["category"]), counted=True, region_iso=None,
                         amount_kzt=pd.array(frame["amount_kzt"], dtype="Int64"))
 
 
@@ -372,14 +374,15 @@ def test_log_counts_are_a_counts_table_of_their_own_source():
 
 def test_the_comparison_of_sources_leaves_out_nested_items_and_tenge():
     published = _counts([("2024-11", L, "administrative_proceedings", 3, "", "count"),
+                         ("2024-11", R, "threat", 2, "", "count"), ("2024-11", R, "threat", 1, "", "count"),
                          ("2024-11", L, "administrative_false_information", 2, "administrative_proceedings", "count"),
                          ("2024-11", L, "civil_claims", 9_000, "", "kzt")])
     log = cnt.incident_log_counts(_incidents([("2024-11", "administrative_proceedings", None)]))
     table = cnt.compare_sources(pd.concat([published, log], ignore_index=True))
     assert list(table.columns) == ["month", "group", "category", "published", "incident_log", "difference"]
     assert list(table.index) == list(range(len(table)))
-    assert table[table["category"] != "total"].values.tolist() == [
-        ["2024-11", L, "administrative_proceedings", 3.0, 1.0, -2.0]]
+    assert table[table["category"] != "total"].fillna(-1).values.tolist() == [  # two items of a category add up
+        ["2024-11", L, "administrative_proceedings", 3.0, 1.0, -2.0], ["2024-11", R, "threat", 3.0, -1, -1]]
     none = cnt.compare_sources(published)
     assert list(none.columns) == ["month", "group", "category", "published", "incident_log", "difference"]
 
@@ -389,6 +392,7 @@ def test_other_unspecified_rows_and_inconsistencies_in_full():
                       ("2024-11", A, "total", 5, "", "count"), ("2024-11", A, "blocking", 5, "", "count"),
                       ("2024-11", L, "total", 6, "", "count"),
                       ("2024-11", "all", "total", 15, "", "count")])
+    counts["label_as_written"] = counts["category"].map({"total": "TOTAL"}).fillna("as written")
     out, found = pub.add_other_unspecified(counts)
     assert list(out.index) == list(range(len(out))) and list(out.columns) == pub.COUNT_COLUMNS
     other = out[out["category"] == "other_unspecified"]
@@ -429,15 +433,17 @@ def test_periods_of_cumulative_figures(text, months):
 def test_a_cumulative_row_keeps_everything_it_states(tmp_path):
     path = tmp_path / "published_cumulative.csv"
     path.write_text("period,metric_as_written,value,unit,comparison_period,comparison_value,source_url,note\n"
-                    "2024,fines,\"1 200\",,2023,55,https://example.org/a,a note\n", encoding="utf-8")
+                    "2024,fines,\"1 200\",kzt,2023,55,https://example.org/a,a note\n"
+                    "2023,cases,40,,,n/a,,\n", encoding="utf-8")
     frame = pub.clean_cumulative(read_table(path, "cumulative"))
     assert list(frame.columns) == pub.CUMULATIVE_COLUMNS
     assert frame.iloc[0].to_dict() == {
         "period": "2024", "start_month": "2024-01", "end_month": "2024-12", "metric_as_written": "fines",
-        "value_as_written": "1 200", "value": pytest.approx(float("nan"), nan_ok=True), "unit": "count",
+        "value_as_written": "1 200", "value": pytest.approx(float("nan"), nan_ok=True), "unit": "kzt",
         "comparison_start": "2023-01", "comparison_end": "2023-12", "comparison_value": 55,
         "source_url": "https://example.org/a", "note": "a note", "source_file": "published_cumulative.csv",
         "source_line": 2}
+    assert frame.iloc[1]["unit"] == "count" and pd.isna(frame.iloc[1]["comparison_value"])
 
 
 def test_group_totals_are_the_stated_totals_only_between_start_and_end():

@@ -20,7 +20,8 @@ def print_unread(unread: list[dict]) -> None:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .pipeline import RowsLost, run_clean
+    from .cleaning import RowsLost
+    from .pipeline import run_clean
 
     try:
         result = run_clean(Paths(args.root))
@@ -58,7 +59,7 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .pipeline import RowsLost
+    from .cleaning import RowsLost
     from .runner import ParameterError, run_report
 
     paths = Paths(args.root)

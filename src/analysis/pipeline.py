@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, incidents as inc, published as pub, quality, schemas
-from .cleaning import REJECTED_COLUMNS, concat
+from .cleaning import REJECTED_COLUMNS, RowsLost, concat
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
 from .taxonomy import categorical
@@ -18,10 +18,6 @@ from .tables import (LINE, InputError, RawTable, read_table, staged_dir, write_a
                      write_parquet)
 
 INPUT_SUFFIXES = {".csv", ".tsv", ".txt"}
-
-
-class RowsLost(RuntimeError):
-    """Rows read from a file came out neither kept, rejected nor duplicate: the run must not publish."""
 
 
 @dataclass

@@ -239,20 +239,42 @@ def _frame_hash(frame: pd.DataFrame) -> str:
     return _sha(values.tobytes(), ",".join(map(str, frame.columns)).encode())
 
 
-def run_record(run: Run, paths: Paths, counts: pd.DataFrame, incidents: pd.DataFrame,
-               cumulative: pd.DataFrame) -> dict:
+class DataHashes:
+    """Hashes of the cleaned data, month by month, made once per `analysis report`: each run then
+    sums the months it reads, so checking a hundred runs costs no more than checking one."""
+
+    def __init__(self, counts: pd.DataFrame, incidents: pd.DataFrame, cumulative: pd.DataFrame) -> None:
+        self.counts = self._by_month(counts, "month")
+        self.incidents = self._by_month(incidents, "report_month")
+        self.cumulative = _frame_hash(cumulative)
+
+    @staticmethod
+    def _by_month(frame: pd.DataFrame, column: str) -> dict[str, str]:
+        """Row hashes made in one pass over the frame, summed up month by month."""
+        if frame.empty:
+            return {}
+        rows = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+        names = ",".join(map(str, frame.columns)).encode()
+        positions = frame.groupby(frame[column].astype(str)).indices
+        return {str(month): _sha(rows[where].tobytes(), names) for month, where in positions.items()}
+
+    @staticmethod
+    def between(hashes: dict[str, str], start: str, end: str) -> str:
+        return "".join(f"{month}:{digest};" for month, digest in sorted(hashes.items()) if start <= month <= end)
+
+
+def run_record(run: Run, paths: Paths, data: DataHashes) -> dict:
     """Everything a run's outputs are made from: notebook, package, parameters, the data it reads."""
     if run.notebook == "monthly_review":
         first = f"{int(run.month[:4]) - 1}-01"  # the month, its year to date and the year before
-        data = _frame_hash(counts[(counts["month"] >= first) & (counts["month"] <= run.month)])
-        data += _frame_hash(cumulative)
+        read = data.between(data.counts, first, run.month) + data.cumulative
     elif run.notebook == "trends":
         start, end = run.parameters["start"], run.parameters["end"]
-        data = _frame_hash(counts[(counts["month"] >= start) & (counts["month"] <= end)]) + _frame_hash(cumulative)
+        read = data.between(data.counts, start, end) + data.cumulative
     else:
         start, end = run.parameters["start"], run.parameters["end"]
-        data = _frame_hash(incidents[(incidents["report_month"] >= start) & (incidents["report_month"] <= end)])
-    return run_inputs(run, paths, data)
+        read = data.between(data.incidents, start, end)
+    return run_inputs(run, paths, read)
 
 
 def run_inputs(run: Run, paths: Paths, data: str) -> dict:
@@ -542,7 +564,8 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
     runs = plan(counts, months, languages, chosen_categories, rolling, start)
     result.runs = runs
     incidents, cumulative = load_incidents(paths), load_cumulative(paths)
-    records = {run: run_record(run, paths, counts, incidents, cumulative) for run in runs}
+    hashes = DataHashes(counts, incidents, cumulative)
+    records = {run: run_record(run, paths, hashes) for run in runs}
     done = manifest.setdefault("runs", {})
     todo = needed(runs, {run: record["key"] for run, record in records.items()}, manifest, paths, force)
     for run in runs:
