@@ -19,8 +19,12 @@ os.umask(UMASK)
 
 @pytest.fixture
 def project(tmp_path) -> Paths:
+    return make_project(tmp_path)
+
+
+def make_project(root: Path) -> Paths:
     """Published counts of three months and one SYNTHETIC incident log, with the notebooks."""
-    paths = Paths(tmp_path)
+    paths = Paths(root)
     paths.raw_published.mkdir(parents=True)
     paths.raw_incidents.mkdir(parents=True)
     lines = (ROOT / "data/raw/published/published_counts.csv").read_text(encoding="utf-8").splitlines()
@@ -129,14 +133,7 @@ RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONT
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory) -> Paths:
     """The project above, reported once for 2024-11 in English: three notebook runs."""
-    paths = Paths(tmp_path_factory.mktemp("reported"))
-    paths.raw_published.mkdir(parents=True)
-    paths.raw_incidents.mkdir(parents=True)
-    lines = (ROOT / "data/raw/published/published_counts.csv").read_text(encoding="utf-8").splitlines()
-    keep = [lines[0]] + [line for line in lines[1:] if line[:7] in ("2024-05", "2024-11")]
-    (paths.raw_published / "published_counts.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
-    shutil.copy(FIXTURES / "messy" / "utf8_comma_en" / "2024-11.csv", paths.raw_incidents / "2024-11.csv")
-    shutil.copytree(ROOT / "notebooks", paths.notebooks)
+    paths = make_project(tmp_path_factory.mktemp("reported"))
     first = runner.run_report(paths, month=MONTH, langs="en", progress=False, jobs=2)
     assert first.ok and ids(first.executed) == {f"{name}_{MONTH}" for name in RUNS}
     return paths
@@ -162,10 +159,6 @@ def test_the_manifest_records_every_output_of_each_step_with_its_hash(reported):
         hashlib.sha256(summary.read_bytes()).hexdigest()
 
 
-def _set_aside(path: Path, keep: Path) -> None:
-    shutil.move(path, keep)
-
-
 @pytest.mark.notebooks
 @pytest.mark.parametrize("output, steps", [
     ("reports/figures/2024-11", {RUNS["monthly_review"], RUNS["trends"], RUNS["named_incidents"]}),
@@ -179,7 +172,7 @@ def _set_aside(path: Path, keep: Path) -> None:
 ])
 def test_a_deleted_output_reruns_exactly_the_step_that_made_it(reported, tmp_path, output, steps):
     target = reported.root / output
-    _set_aside(target, tmp_path / "kept")
+    shutil.move(target, tmp_path / "kept")
     try:
         plan = runner.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True)
     finally:
