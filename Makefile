@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lab lock distclean
+.PHONY: help install report test mutation lab lock distclean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,15 @@ lab: $(STAMP) ## Open JupyterLab on the project (as root too, as in a container)
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest
+
+mutation: $(STAMP) ## Mutation testing of the code and tables that decide the published numbers (slow; docs/testing.md)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats >/dev/null
+	$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	  print(f\"python: {s['killed']} of {s['total']} mutants killed ({100 * s['killed'] / s['total']:.1f}%)\")"
+	$(BIN)/python scripts/mutate_domain_tables.py
 
 lock: ## Re-resolve the dependencies and rewrite requirements.lock
 	rm -rf /tmp/adilsoz-lock && $(PYTHON) -m venv /tmp/adilsoz-lock

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -10,11 +13,18 @@ from analysis import runner
 from analysis.config import Paths
 from conftest import FIXTURES, ROOT
 
+UMASK = os.umask(0o022)
+os.umask(UMASK)
+
 
 @pytest.fixture
 def project(tmp_path) -> Paths:
+    return make_project(tmp_path)
+
+
+def make_project(root: Path) -> Paths:
     """Published counts of three months and one SYNTHETIC incident log, with the notebooks."""
-    paths = Paths(tmp_path)
+    paths = Paths(root)
     paths.raw_published.mkdir(parents=True)
     paths.raw_incidents.mkdir(parents=True)
     lines = (ROOT / "data/raw/published/published_counts.csv").read_text(encoding="utf-8").splitlines()
@@ -57,6 +67,20 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     assert len(logs) == 4
     assert "monthly_review_2024-05.en: up to date" in logs[-2].read_text(encoding="utf-8")
 
+    # The month's raw file is deleted: its reports, figures, executed notebooks and entries go.
+    assert (project.reports / "2024-12" / "summary.en.md").exists()
+    (project.raw_published / "december.csv").unlink()
+    gone = runner.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    assert gone.ok and gone.cleaned and gone.executed == []
+    assert not (project.reports / "2024-12").exists()
+    assert not (project.reports / "figures" / "2024-12").exists()
+    assert sorted(p.name for p in (project.reports / "notebooks").glob("*2024-12*")) == []
+    assert "reports/2024-12/summary.en.md" in gone.removed
+    assert "reports/notebooks/trends_2024-12.en.ipynb" in gone.removed
+    assert set(runner.read_manifest(project)["runs"]) == {
+        "monthly_review_2024-05.en", "monthly_review_2024-11.en", "trends_2024-11.en", "named_incidents_2024-11.en"}
+    assert (project.reports / "figures" / "2024-11" / "month_categories.en.png").exists()
+
 
 def test_a_kernel_that_fails_to_start_is_tried_again(monkeypatch, tmp_path):
     calls = []
@@ -97,3 +121,120 @@ def test_synthetic_logs_are_messy_marked_and_never_written_into_raw(tmp_path):
     assert all((t.frame["synthetic"] == "SYNTHETIC").all() for t in tables)
     result = run_clean(paths)
     assert result.report["totals"]["rows_kept"] == 3000 and result.report["unmapped_labels"] == []
+
+
+# --- every output is checked, not only the manifest ---------------------------------------------------
+
+MONTH = "2024-11"
+RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONTH}.en",
+        "named_incidents": f"named_incidents_{MONTH}.en"}
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory) -> Paths:
+    """The project above, reported once for 2024-11 in English: three notebook runs."""
+    paths = make_project(tmp_path_factory.mktemp("reported"))
+    first = runner.run_report(paths, month=MONTH, langs="en", progress=False, jobs=2)
+    assert first.ok and ids(first.executed) == {f"{name}_{MONTH}" for name in RUNS}
+    return paths
+
+
+@pytest.mark.notebooks
+def test_the_manifest_records_every_output_of_each_step_with_its_hash(reported):
+    manifest = runner.read_manifest(reported)
+    outputs = {step: set(entry["outputs"]) for step, entry in manifest["runs"].items()}
+    assert {"reports/2024-11/summary.en.md", "reports/2024-11/monthly_review.en.html",
+            "reports/notebooks/monthly_review_2024-11.en.ipynb",
+            "reports/figures/2024-11/month_categories.en.png", "reports/figures/2024-11/month_categories.csv",
+            "reports/figures/2024-11/ytd_comparison.en.svg"} <= outputs[RUNS["monthly_review"]]
+    assert {"reports/figures/2024-11/groups_stacked.en.pdf", "reports/2024-11/trends.en.html",
+            "reports/figures/2024-11/trend_refusal_of_information.json"} <= outputs[RUNS["trends"]]
+    assert {"reports/figures/2024-11/incidents_by_region.en.png",
+            "reports/notebooks/named_incidents_2024-11.en.ipynb"} <= outputs[RUNS["named_incidents"]]
+    assert {"data/processed/incidents.parquet", "data/processed/monthly_counts.csv",
+            "data/processed/rejected.csv", "reports/data_quality.md",
+            "reports/data_quality.json"} <= set(manifest["clean"]["outputs"])
+    summary = reported.reports / "2024-11" / "summary.en.md"
+    assert manifest["runs"][RUNS["monthly_review"]]["outputs"]["reports/2024-11/summary.en.md"] == \
+        hashlib.sha256(summary.read_bytes()).hexdigest()
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("output, steps", [
+    ("reports/figures/2024-11", {RUNS["monthly_review"], RUNS["trends"], RUNS["named_incidents"]}),
+    ("reports/2024-11/summary.en.md", {RUNS["monthly_review"]}),
+    ("reports/2024-11/trends.en.html", {RUNS["trends"]}),
+    ("reports/notebooks/named_incidents_2024-11.en.ipynb", {RUNS["named_incidents"]}),
+    ("reports/figures/2024-11/amounts_by_category.en.svg", {RUNS["named_incidents"]}),
+    ("data/processed/monthly_counts.parquet", {"clean"}),
+    ("data/processed/rejected.csv", {"clean"}),
+    ("reports/data_quality.md", {"clean"}),
+])
+def test_a_deleted_output_reruns_exactly_the_step_that_made_it(reported, tmp_path, output, steps):
+    target = reported.root / output
+    shutil.move(target, tmp_path / "kept")
+    try:
+        plan = runner.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True)
+    finally:
+        if target.exists():
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+        shutil.move(tmp_path / "kept", target)
+    assert set(plan.planned) == steps
+    assert all("missing or changed" in why for why in plan.planned.values())
+
+
+@pytest.mark.notebooks
+def test_a_changed_output_reruns_its_step(reported):
+    figure = reported.reports / "figures" / "2024-11" / "ytd_comparison.en.svg"
+    original = figure.read_bytes()
+    figure.write_bytes(original.replace(b"</svg>", b"<!-- edited by hand --></svg>"))
+    try:
+        plan = runner.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True)
+    finally:
+        figure.write_bytes(original)
+    assert plan.planned == {RUNS["monthly_review"]: "reports/figures/2024-11/ytd_comparison.en.svg missing or changed"}
+    assert runner.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True).planned == {}
+
+
+@pytest.mark.notebooks
+def test_a_deleted_summary_is_made_again_by_its_run_alone(reported):
+    summary = reported.reports / "2024-11" / "summary.en.md"
+    before = summary.read_bytes()
+    summary.unlink()
+    healed = runner.run_report(reported, month=MONTH, langs="en", progress=False, jobs=2)
+    assert healed.ok and not healed.cleaned
+    assert [runner._run_id(r) for r in healed.executed] == [RUNS["monthly_review"]]
+    assert summary.read_bytes() == before
+    assert runner.run_report(reported, month=MONTH, langs="en", progress=False).nothing_to_do
+
+
+@pytest.mark.notebooks
+def test_a_deleted_processed_table_reruns_the_cleaning_and_no_notebook(reported):
+    table = reported.processed / "incidents.parquet"
+    table.unlink()
+    healed = runner.run_report(reported, month=MONTH, langs="en", progress=False, jobs=2)
+    assert healed.ok and healed.cleaned and healed.executed == []
+    assert table.exists()
+
+
+@pytest.mark.notebooks
+def test_outputs_are_readable_as_the_umask_allows(reported):
+    for name in ("reports/2024-11/summary.en.md", "reports/figures/2024-11/month_categories.en.png",
+                 "reports/2024-11/trends.en.html", "data/processed/monthly_counts.parquet",
+                 "reports/data_quality.md", "reports/manifest.json"):
+        mode = (reported.root / name).stat().st_mode & 0o777
+        assert mode == 0o666 & ~UMASK, (name, oct(mode))
+
+
+@pytest.mark.notebooks
+def test_a_one_off_categories_figure_does_not_outlive_the_default_run(reported):
+    folder = reported.reports / "figures" / "2024-11"
+    one_off = runner.run_report(reported, month=MONTH, langs="en", categories="threat", progress=False)
+    assert ids(one_off.executed) == {"trends_2024-11"}
+    assert (folder / "trend_threat.en.png").exists() and (folder / "trend_threat.csv").exists()
+    default = runner.run_report(reported, month=MONTH, langs="en", progress=False)
+    assert ids(default.executed) == {"trends_2024-11"}
+    assert not list(folder.glob("trend_threat.*"))
+    assert {"reports/figures/2024-11/trend_threat.en.png", "reports/figures/2024-11/trend_threat.csv",
+            "reports/figures/2024-11/trend_threat.json"} <= set(default.removed)
+    assert (folder / "trend_refusal_of_information.en.png").exists()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -97,7 +99,18 @@ def test_quality_report_lists_coverage_and_log_comparison(shipped):
     nov = [r for r in report["log_vs_published"] if r["month"] == "2024-11" and r["category"] == "attack"]
     assert nov == [{"month": "2024-11", "group": "rights_of_journalists", "category": "attack",
                     "published": 1.0, "incident_log": 1.0, "difference": 0.0}]
-    assert "Unmapped labels" in project.quality_md.read_text(encoding="utf-8")
+    markdown = project.quality_md.read_text(encoding="utf-8")
+    records = len(source_rows(project.raw_published / "published_counts.csv"))
+    assert f"| data/raw/published/published_counts.csv | published | utf-8 | {records} | {records} | 0 | 0 |" \
+        in markdown.splitlines()
+    unmapped = markdown.split("## Unmapped labels\n\n", 1)[1].split("\n", 1)[0]
+    assert unmapped == "(none)"
+
+
+def source_rows(path: Path) -> list[list[str]]:
+    """The records of a raw CSV, read by the standard library (not by the code under test)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [row for row in list(csv.reader(handle))[1:] if row]
 
 
 def test_an_ongoing_case_is_counted_once(shipped):
@@ -171,7 +184,8 @@ def test_bad_file_does_not_stop_the_others_and_fails_the_run(project):
     messages = {e["file"]: e["message"] for e in result.file_errors}
     assert "not a text file" in messages["data/raw/incidents/2024-12.csv"]
     assert "YYYY-MM.csv" in messages["data/raw/incidents/notes.csv"]
-    assert result.report["totals"]["rows_kept"] > 400
+    shipped = sum(len(source_rows(p)) for p in (ROOT / "data" / "raw").rglob("*.csv"))
+    assert result.report["totals"]["rows_kept"] == shipped  # every shipped row, as without the bad files
 
 
 def test_cli_reports_errors_in_one_line_each_without_traceback(project):
@@ -217,3 +231,126 @@ def test_a_published_figure_restated_differently_is_rejected_and_an_equal_one_is
     clash = result.rejected[result.rejected["file"] == "data/raw/published/restated.csv"]
     assert clash["reason"].tolist() == [
         "the same figure is stated as 10 at published_counts.csv line 243"]
+
+
+# --- input in the wrong place or under the wrong name ---------------------------------------------
+
+def test_a_log_saved_under_the_wrong_month_is_refused_naming_the_likely_month(empty_project):
+    october = (FIXTURES / "messy" / "utf8_iso_dates" / "2024-11.csv").read_text(encoding="utf-8")
+    (empty_project.raw_incidents / "2025-11.csv").write_text(october, encoding="utf-8")  # a year off
+    result = run_clean(empty_project, today=date(2026, 1, 1))
+    assert result.file_errors == [{"file": "data/raw/incidents/2025-11.csv", "message":
+                                   "none of its 5 dated rows is in 2025-11, the month in the file name; most "
+                                   "are in 2024-11: if this is the log of 2024-11, save it as 2024-11.csv"}]
+    assert result.report["months_covered"] == [] and len(result.incidents) == 0
+
+
+def test_a_log_named_after_a_month_that_has_not_begun_is_refused(empty_project):
+    (empty_project.raw_incidents / "2026-02.csv").write_text(
+        "incident_id,event_date,category\nA1,,threat\n", encoding="utf-8")
+    result = run_clean(empty_project, today=date(2026, 1, 15))
+    assert [e["message"] for e in result.file_errors] == [
+        "the file name names 2026-02, a month that has not begun (today is 2026-01-15); expected the "
+        "month the log covers"]
+
+
+def test_a_log_may_report_incidents_of_the_month_before(empty_project):
+    (empty_project.raw_incidents / "2024-12.csv").write_text(
+        "incident_id,event_date,category\nA1,2024-11-28,threat\n", encoding="utf-8")
+    result = run_clean(empty_project, today=date(2026, 1, 1))
+    assert result.file_errors == [] and result.incidents["report_month"].tolist() == ["2024-12"]
+
+
+@pytest.mark.parametrize("name, words", [
+    ("0000-01.csv", "the file name names the year 0000"),
+    ("0999-05.csv", "the file name names the year 0999"),
+])
+def test_a_file_name_with_an_impossible_year_is_one_error(empty_project, name, words):
+    (empty_project.raw_incidents / name).write_text("incident_id,event_date\nA1,\n", encoding="utf-8")
+    result = run_clean(empty_project)
+    assert [(e["file"], e["message"][:len(words)]) for e in result.file_errors] == [
+        (f"data/raw/incidents/{name}", words)]
+
+
+def test_every_file_that_is_not_read_is_named_with_what_to_do(project):
+    (project.raw_incidents / "2024-12.xls").write_bytes(b"\xd0\xcf\x11\xe0 an Excel file")
+    (project.raw / "2024-12.csv").write_text("incident_id,event_date\n", encoding="utf-8")
+    (project.raw / "notes.txt").write_text("call the monitor in Shymkent\n", encoding="utf-8")
+    (project.raw_published / "old").mkdir()
+    (project.raw_published / "old" / "counts.csv").write_text("month\n", encoding="utf-8")
+    (project.raw_incidents / ".gitkeep").write_text("", encoding="utf-8")
+    result = run_clean(project)
+    assert result.ok
+    named = {u["file"]: u["message"] for u in result.unread}
+    assert set(named) == {"data/raw/incidents/2024-12.xls", "data/raw/2024-12.csv", "data/raw/notes.txt",
+                          "data/raw/published/old/counts.csv"}
+    assert named["data/raw/incidents/2024-12.xls"].startswith("a spreadsheet is not read; save it as CSV")
+    assert named["data/raw/2024-12.csv"].startswith("files directly in data/raw/ are not read; move")
+    assert named["data/raw/published/old/counts.csv"].startswith("files in sub-folders are not read")
+    assert json.loads(project.quality_json.read_text(encoding="utf-8"))["unread_files"] == result.unread
+    markdown = project.quality_md.read_text(encoding="utf-8")
+    assert "| data/raw/notes.txt | files directly in data/raw/ are not read;" in markdown
+    done = subprocess.run([sys.executable, "-m", "analysis", "--root", str(project.root), "clean"],
+                          capture_output=True, text=True, cwd=ROOT)
+    lines = [line for line in done.stderr.splitlines() if line.startswith("not read: ")]
+    assert sorted(line.split(":")[1].strip() for line in lines) == sorted(named)
+
+
+# --- every row accounted for, from the rows -------------------------------------------------------
+
+def test_a_row_that_vanishes_stops_the_run_before_anything_is_written(empty_project, monkeypatch):
+    from analysis import incidents, pipeline
+
+    (empty_project.raw_incidents / "2024-11.csv").write_bytes(
+        (FIXTURES / "messy" / "utf8_iso_dates" / "2024-11.csv").read_bytes())
+    real = incidents.drop_duplicates
+
+    def losing(frame):  # a fault that drops the last incident without saying so
+        kept, duplicates, clashes = real(frame)
+        return kept.iloc[:-1], duplicates, clashes
+
+    monkeypatch.setattr(incidents, "drop_duplicates", losing)
+    with pytest.raises(pipeline.RowsLost, match=r"5 records read, 4 kept, 0 rejected and 0 duplicates; "
+                                                r"records at lines 6 are lost"):
+        run_clean(empty_project, today=date(2026, 1, 1))
+    assert not empty_project.processed.exists() and not empty_project.quality_json.exists()
+
+
+def test_lines_after_an_unbalanced_quote_are_split_as_the_csv_reader_splits_them(empty_project):
+    # U+2028, NEL and a vertical tab inside cells: str.splitlines would break there, csv does not
+    text = ("incident_id,event_date,category,summary\n"
+            'A1,2024-11-02,threat,"unbalanced\n'
+            "A2,2024-11-03,threat,first\u2028second\n"
+            "A3,2024-11-04,threat,a\x85b\x0bc\n")
+    (empty_project.raw_incidents / "2024-11.csv").write_text(text, encoding="utf-8")
+    result = run_clean(empty_project, today=date(2026, 1, 1))
+    stats = result.report["files"]["data/raw/incidents/2024-11.csv"]
+    assert (stats["rows_read"], stats["rows_kept"], stats["rows_rejected"]) == (3, 2, 1)
+    assert result.rejected["line"].tolist() == [2]
+    assert sorted(result.incidents["source_line"]) == [3, 4]
+    assert result.incidents.set_index("incident_id").loc["A2", "summary"] == "first\u2028second"
+
+
+# --- input nobody planned for ---------------------------------------------------------------------
+
+def test_absurd_numbers_and_years_are_rejected_rows_not_tracebacks(empty_project):
+    (empty_project.raw_incidents / "2024-11.csv").write_text(
+        "incident_id,event_date,category,amount_kzt\n"
+        f"A1,2024-11-02,threat,{2**63}\nA2,1500-11-02,threat,\nA3,2024-11-03,threat,5000\n", encoding="utf-8")
+    (empty_project.raw_published / "counts.csv").write_text(
+        "month,group_as_written,category_as_written,count,unit\n"
+        f"2024-11,ALL,TOTAL,{2**63},count\n0999-01,ALL,TOTAL,3,count\n0000-05,ALL,TOTAL,3,count\n"
+        f"2024-11,судебные иски,moral_damage_claimed,{2**64},kzt\n2024-11,ALL,TOTAL,7,count\n", encoding="utf-8")
+    result = run_clean(empty_project, today=date(2026, 1, 1))
+    got = {(Path(r.file).name, r.line, r.column): r.reason for r in result.rejected.itertuples()}
+    assert got == {
+        ("2024-11.csv", 2, "amount_kzt"): "an absurd amount (more than 1,000,000,000,000 tenge)",
+        ("2024-11.csv", 3, "event_date"): "the year 1500 is before 1900; expected the date of a monitored "
+                                          "incident (a typing error?)",
+        ("counts.csv", 2, "count"): "an absurd figure (more than 100,000 in a month)",
+        ("counts.csv", 3, "month"): "expected the month covered as YYYY-MM",
+        ("counts.csv", 4, "month"): "expected the month covered as YYYY-MM",
+        ("counts.csv", 5, "count"): "an absurd figure (more than 1,000,000,000,000 in a month)",
+    }
+    assert result.incidents["amount_kzt"].tolist() == [5000]
+    assert result.counts.loc[result.counts["source"] == "published", "count"].tolist() == [7]

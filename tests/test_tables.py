@@ -24,10 +24,27 @@ def cleaned(folder: Path) -> pd.DataFrame:
     return rows[COMPARED]
 
 
+# The five SYNTHETIC incidents every messy export holds, as a person reads them off the files:
+# Almaty city, Nur-Sultan (now Astana), South Kazakhstan region (now Turkistan), Semey (Abai
+# Region since 2022) and Karaganda region, with their ISO 3166-2:KZ codes.
+EXPECTED = pd.DataFrame({
+    "incident_id": ["SYN-1", "SYN-2", "SYN-3", "SYN-4", "SYN-5"],
+    "event_date": pd.to_datetime(["2024-11-20", "2024-11-05", "2024-11-12", "2024-11-28", "2024-11-01"]),
+    "date_precision": ["day"] * 5,
+    "category": ["attack", "refusal_of_information", "administrative_false_information", "civil_claims",
+                 "unauthorised_access_ddos"],
+    "region_iso": ["KZ-75", "KZ-71", "KZ-61", "KZ-10", "KZ-35"],
+    "victim_type": ["journalist", "media_outlet", "blogger", "media_outlet", "media_outlet"],
+    "perpetrator_type": ["non_state", "state", "state", "non_state", "unknown"],
+    "amount_kzt": pd.array([None, None, 184_600, 2_000_000, None], dtype="Int64"),
+    "summary": ["SYNTHETIC test incident"] * 5,
+})
+
+
 @pytest.mark.parametrize("folder", MESSY, ids=[f.name for f in MESSY])
-def test_every_messy_export_gives_the_same_incidents(folder):
-    expected = cleaned(FIXTURES / "messy" / "utf8_iso_dates")
-    pd.testing.assert_frame_equal(cleaned(folder), expected)
+def test_every_messy_export_gives_the_incidents_written_in_it(folder):
+    got = cleaned(folder).astype({c: object for c in COMPARED if c not in ("event_date", "amount_kzt")})
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), EXPECTED, check_dtype=False)
 
 
 def test_the_reference_export_is_coded_as_intended():

@@ -9,6 +9,10 @@ from .tables import LINE
 REJECTED_COLUMNS = ["file", "line", "column", "value", "reason"]
 
 
+class RowsLost(RuntimeError):
+    """Rows read from a file came out neither kept, rejected nor duplicate: the run must not publish."""
+
+
 def rejections(frame: pd.DataFrame, mask: pd.Series, column: str, reasons: pd.Series | str,
                file: str) -> pd.DataFrame:
     """Rejection records for the rows of `frame` selected by `mask`."""

@@ -14,19 +14,34 @@ from .config import Paths
 MAX_SHOWN = 20  # rejected rows printed; the rest are in data/processed/rejected.csv
 
 
+def print_unread(unread: list[dict]) -> None:
+    for item in unread:
+        print(f"not read: {item['file']}: {item['message']}", file=sys.stderr)
+
+
 def _clean(args: argparse.Namespace) -> int:
+    from .cleaning import RowsLost
     from .pipeline import run_clean
 
-    result = run_clean(Paths(args.root))
+    try:
+        result = run_clean(Paths(args.root))
+    except RowsLost as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     report = result.report
     for error in result.file_errors:
         print(f"error: {error['file']}: {error['message']}", file=sys.stderr)
+    print_unread(result.unread)
     for row in result.rejected.head(MAX_SHOWN).itertuples():
         where = f"{row.file}:{row.line}" + (f": column {row.column}" if row.column else "")
         print(f"rejected: {where}: {row.reason} (found {str(row.value)[:60]!r})", file=sys.stderr)
     if len(result.rejected) > MAX_SHOWN:
         print(f"rejected: ... and {len(result.rejected) - MAX_SHOWN} more rows; all are in "
               "data/processed/rejected.csv", file=sys.stderr)
+    width = max((len(name) for name in report["files"]), default=0)
+    for name, stats in report["files"].items():
+        print(f"  {name:<{width}}  {stats['rows_read']:>6} read  {stats['rows_kept']:>6} kept  "
+              f"{stats['rows_rejected']:>5} rejected  {stats['rows_duplicate']:>5} duplicates")
     t = report["totals"]
     print(f"clean: {len(report['files'])} files, {t['rows_read']} rows read, {t['rows_kept']} kept, "
           f"{t['rows_rejected']} rejected, {t['rows_duplicate']} duplicates")
@@ -44,32 +59,56 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from .cleaning import RowsLost
     from .runner import ParameterError, run_report
 
     paths = Paths(args.root)
     try:
         result = run_report(paths, month=args.month, every=args.all, langs=args.lang,
                             categories=args.categories, rolling=args.rolling, timeout=args.timeout,
-                            start=args.start, jobs=args.jobs, force=args.force, resolution=args.resolution)
+                            start=args.start, jobs=args.jobs, force=args.force, resolution=args.resolution,
+                            dry_run=args.dry_run)
     except (ParameterError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except RowsLost as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     for error in result.clean_errors:
         print(f"error: {error['file']}: {error['message']}", file=sys.stderr)
+    print_unread(result.unread)
     for run, problem in result.failures.items():
         print(f"error: notebooks/{run.notebook}.py for {run.month} ({run.lang}) failed: {problem}",
               file=sys.stderr)
     log = result.log.relative_to(paths.root) if result.log else "-"
-    if result.nothing_to_do:
+    if args.dry_run:
+        for step, why in result.planned.items():
+            print(f"would run {step}: {why}")
+        print(f"report: dry run: {len(result.planned)} steps would run, nothing was changed (log: {log})")
+    elif result.nothing_to_do:
         print(f"report: nothing to do: every output is up to date (log: {log})")
     else:
-        done = len(result.executed) - len(result.failures)
-        months = sorted({r.month for r in result.runs})
-        print(f"report: {'cleaned the raw data; ' if result.cleaned else ''}{done} of "
-              f"{len(result.executed)} notebook runs succeeded ({len(result.runs) - len(result.executed)} "
-              f"up to date) for {', '.join(months)}; figures in reports/figures/, summaries and HTML in "
-              f"reports/<month>/, executed notebooks in reports/notebooks/; log: {log}")
+        print(f"report: {report_line(result)}; log: {log}")
     return 0 if result.ok else 1
+
+
+def report_line(result) -> str:
+    """What a run did, in words: what was cleaned, run, failed, left as it was and removed."""
+    done: list[str] = ["cleaned the raw data"] if result.cleaned else []
+    months = ", ".join(sorted({r.month for r in result.runs}))
+    up_to_date = len(result.runs) - len(result.executed)
+    if result.executed:
+        ran = len(result.executed) - len(result.failures)
+        failed = f", {len(result.failures)} failed" if result.failures else ""
+        fresh = f" ({up_to_date} already up to date)" if up_to_date else ""
+        done.append(f"ran {len(result.executed)} notebook runs for {months}: {ran} succeeded{failed}{fresh}")
+    else:
+        done.append(f"every notebook run for {months} was already up to date ({up_to_date})")
+    if result.removed:
+        done.append(f"removed {len(result.removed)} outputs of months without data or of earlier runs")
+    where = ("figures in reports/figures/, summaries and HTML in reports/<month>/, executed notebooks in "
+             "reports/notebooks/")
+    return "; ".join(done) + ("; " + where if result.executed else "")
 
 
 def _synth(args: argparse.Namespace) -> int:
@@ -84,17 +123,44 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """A whole number of 1 or more (`-j`, `--timeout`): 0 would mean no work, or no time, at all."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more; found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more; found {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds; found {text!r}") from None
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 or more; found {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="analysis", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--root", type=Path, default=None,
                         help="project root holding data/ and reports/ (default: this checkout)")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+    parser.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
                         help="wait this long for another run to finish (default: refuse at once)")
+    # --wait is accepted after the subcommand too (`analysis report --wait 60`); SUPPRESS keeps a
+    # value given before the subcommand when none is given after it.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--wait", type=_seconds, default=argparse.SUPPRESS, metavar="SECONDS",
+                       help="wait this long for another run to finish (default: refuse at once)")
     sub = parser.add_subparsers(dest="command", required=True)
-    clean = sub.add_parser("clean", help="raw data -> data/processed/ and reports/data_quality.*")
+    clean = sub.add_parser("clean", parents=[after],
+                           help="raw data -> data/processed/ and reports/data_quality.*")
     clean.set_defaults(func=_clean)
-    report = sub.add_parser("report", help="run the notebooks: figures, summaries, HTML")
+    report = sub.add_parser("report", parents=[after], help="run the notebooks: figures, summaries, HTML")
     which = report.add_mutually_exclusive_group()
     which.add_argument("--month", help="the month to report on, YYYY-MM")
     which.add_argument("--latest", action="store_true", help="the newest month with data (default)")
@@ -107,10 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--rolling", type=int, default=3, help="months in the rolling mean (default 3)")
     report.add_argument("--resolution", default="auto", help="trend charts by 'month', by 'year', or 'auto' "
                                                                 "(default: by month up to 36 months, by year beyond)")
-    report.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take")
-    report.add_argument("-j", "--jobs", type=int, default=None,
+    report.add_argument("--timeout", type=_positive, default=600,
+                        help="seconds a notebook cell may take, 1 or more (default 600)")
+    report.add_argument("-j", "--jobs", type=_positive, default=None,
                         help="notebooks run side by side (default: the number of cores)")
     report.add_argument("--force", action="store_true", help="redo everything, changed or not")
+    report.add_argument("--dry-run", action="store_true",
+                        help="say which steps would run and why; change nothing")
     report.set_defaults(func=_report)
     synth = sub.add_parser("synth", help="write SYNTHETIC messy incident logs (benchmarks, tests)")
     synth.add_argument("--rows", type=int, required=True, help="incidents in all")

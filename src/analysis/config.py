@@ -60,6 +60,8 @@ INCIDENT_FILE_PATTERN = r"^(\d{4})-(\d{2})\.(csv|tsv|txt)$"
 
 # Bounds that make a value absurd rather than merely large.
 MAX_AMOUNT_KZT = 1_000_000_000_000  # one trillion tenge
+MAX_MONTHLY_COUNT = 100_000  # cases of one kind in one month; the reviews state tens
+EARLIEST_YEAR = 1900  # a date before it is a typing error, not a date of a monitored incident
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a month parameter: nothing else gets near a path
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import taxonomy
 from .cleaning import REJECTED_COLUMNS, Verdicts, column, stripped
-from .config import INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
+from .config import EARLIEST_YEAR, INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
 from .parsing import parse_amount, parse_date, parse_enumeration, parse_fields, parse_unique
 from .regions import match_region, region_names
 from .tables import LINE, InputError, RawTable
@@ -33,7 +33,40 @@ def file_month(path: Path) -> str:
     if not match or not 1 <= int(match[2]) <= 12:
         raise InputError(path, "the file name must be the month it covers, YYYY-MM.csv "
                                f"(for example 2024-11.csv); found '{path.name}'")
+    if int(match[1]) < EARLIEST_YEAR:
+        raise InputError(path, f"the file name names the year {match[1]}; expected the month the log "
+                               f"covers, from {EARLIEST_YEAR} on, as YYYY-MM.csv (for example 2024-11.csv)")
     return f"{match[1]}-{match[2]}"
+
+
+def _row_months(table: RawTable) -> pd.Series:
+    """The month each row is about: its report_month where given, else the month of its event_date."""
+    raw = stripped(table.frame)
+    given = column(raw, "report_month").where(column(raw, "report_month").ne(""), column(raw, "event_date"))
+    return parse_unique(given, lambda text: f"{d.year:04d}-{d.month:02d}" if (d := parse_date(text).value)
+                        else None).dropna()
+
+
+def check_file_month(table: RawTable, path: Path, today: date) -> None:
+    """Refuse a log saved under the wrong month: one whose dated rows all fall outside it.
+
+    A log may report an incident of the month before (reported late), never one of a later month;
+    a log named after a month that has not begun is refused too.
+    """
+    month = file_month(path)
+    if month > today.strftime("%Y-%m"):
+        raise InputError(path, f"the file name names {month}, a month that has not begun (today is "
+                               f"{today.isoformat()}); expected the month the log covers")
+    months = _row_months(table)
+    if months.empty:
+        return
+    previous = str(pd.Period(month, freq="M") - 1)
+    if months.isin([month, previous]).any():
+        return
+    likely = months.value_counts().index[0]
+    raise InputError(path, f"none of its {len(months)} dated rows is in {month}, the month in the file "
+                           f"name; most are in {likely}: if this is the log of {likely}, save it as "
+                           f"{likely}{path.suffix}")
 
 
 def _month_end(month: str) -> date:
@@ -81,9 +114,9 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
 
     amounts = parse_fields(column(raw, "amount_kzt"), parse_amount)
     reject(amounts["error"].notna(), "amount_kzt", amounts["error"])
-    amount = amounts["value"]
-    reject(amount.map(lambda a: a is not None and a > MAX_AMOUNT_KZT), "amount_kzt",
-           f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
+    absurd = amounts["value"].map(lambda a: a is not None and a > MAX_AMOUNT_KZT)
+    reject(absurd, "amount_kzt", f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
+    amount = amounts["value"].where(~absurd, None)  # a rejected row's amount may not even fit 64 bits
 
     enums = {}
     for name in ("victim_type", "perpetrator_type"):

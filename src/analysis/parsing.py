@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from price_parser import Price
 
-from .config import DOMAIN_DIR
+from .config import DOMAIN_DIR, EARLIEST_YEAR
 from .text import normalise_text
 
 T = TypeVar("T")
@@ -84,11 +84,21 @@ def _day(year: str, month: str, day: str) -> Parsed:
 def _month(year: str, month: str) -> Parsed:
     if not 1 <= int(month) <= 12:
         return Parsed(None, error=f"no such month: {month}")
+    if int(year) < 1:
+        return Parsed(None, error=f"no such year: {year}")
     return Parsed(date(int(year), int(month), 1), "month")
 
 
 def parse_date(raw: str) -> Parsed:
-    """One date as written -> Parsed(date, precision, error)."""
+    """One date as written -> Parsed(date, precision, error); a year before EARLIEST_YEAR is an error."""
+    parsed = _parse_date(raw)
+    if parsed.value is not None and parsed.value.year < EARLIEST_YEAR:
+        return Parsed(None, error=f"the year {parsed.value.year} is before {EARLIEST_YEAR}; expected the "
+                                  "date of a monitored incident (a typing error?)")
+    return parsed
+
+
+def _parse_date(raw: str) -> Parsed:
     text = raw.strip()
     if not text:
         return Parsed(None)

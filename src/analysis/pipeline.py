@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, comparisons, incidents as inc, published as pub, quality, schemas
-from .cleaning import REJECTED_COLUMNS, concat
+from .cleaning import REJECTED_COLUMNS, RowsLost, concat
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
 from .taxonomy import categorical
-from .tables import (InputError, RawTable, read_table, staged_dir, write_atomic, write_csv,
+from .tables import (LINE, InputError, RawTable, read_table, staged_dir, write_atomic, write_csv,
                      write_parquet)
 
 INPUT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -28,6 +28,7 @@ class CleanResult:
     rejected: pd.DataFrame
     report: dict
     file_errors: list[dict] = field(default_factory=list)
+    unread: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -41,24 +42,75 @@ def _inputs(folder: Path) -> list[Path]:
                   if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in INPUT_SUFFIXES)
 
 
-def _stats(table: RawTable, kept: int, rejected: int, duplicate: int, kind: str) -> dict:
-    return {"kind": kind, "encoding": table.encoding, "delimiter": table.delimiter,
-            "sha256": table.sha256, "rows_read": table.rows_read, "rows_kept": kept,
-            "rows_rejected": rejected, "rows_duplicate": duplicate, "notes": table.notes}
+def unread_files(paths: Paths) -> list[dict]:
+    """Every file under data/raw/ that the cleaning does not read, with what to do about it."""
+    read = set(_inputs(paths.raw_incidents)) | set(_inputs(paths.raw_published))
+    found = []
+    for path in sorted(p for p in paths.raw.rglob("*") if p.is_file()):
+        relative = path.relative_to(paths.raw)
+        if path in read or any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() in (".xls", ".xlsx", ".ods"):
+            message = ("a spreadsheet is not read; save it as CSV (UTF-8) into data/raw/incidents/ as "
+                       "YYYY-MM.csv, or into data/raw/published/")
+        elif path.parent in (paths.raw_incidents, paths.raw_published):
+            message = (f"only {', '.join(sorted(INPUT_SUFFIXES))} files are read; save it as CSV, "
+                       "or move it out of data/raw/")
+        elif path.parent == paths.raw:
+            message = ("files directly in data/raw/ are not read; move an incident log into "
+                       "data/raw/incidents/ (as YYYY-MM.csv) or published counts into data/raw/published/")
+        else:
+            message = ("files in sub-folders are not read; move it into data/raw/incidents/ or "
+                       "data/raw/published/")
+        found.append({"file": str(path.relative_to(paths.root)), "message": message})
+    return found
 
 
-def _twin_stats(table: RawTable, kind: str, twin: str) -> dict:
-    """A file identical to an earlier one: every record it holds is a duplicate."""
-    stats = _stats(table, 0, len(table.bad_records), len(table.frame), kind)
-    stats["notes"].append(f"identical to {twin}: every row counted as a duplicate")
-    return stats
+@dataclass
+class _Read:
+    """One file read: its table, kind, the lines of its records, and an identical earlier file."""
+
+    table: RawTable
+    kind: str
+    lines: set[int]
+    twin: str | None = None
+
+
+def _account(read: _Read, kept: set[int], rejected: set[int], duplicate: set[int]) -> dict:
+    """A file's statistics, each outcome counted from the rows themselves.
+
+    Every record read must end up kept, rejected or a duplicate, exactly once: a record in none
+    of them, or in two, stops the run before anything is written.
+    """
+    table = read.table
+    outcomes = [kept, rejected, duplicate]
+    lost = read.lines - kept - rejected - duplicate
+    twice = (kept & rejected) | (kept & duplicate) | (rejected & duplicate)
+    if lost or twice or sum(map(len, outcomes)) != table.rows_read:
+        shown = ", ".join(map(str, sorted(lost or twice)[:10])) or "none named"
+        raise RowsLost(f"{table.path}: {table.rows_read} records read, {len(kept)} kept, "
+                       f"{len(rejected)} rejected and {len(duplicate)} duplicates; records at lines "
+                       f"{shown} are {'lost' if lost else 'counted twice'}. Nothing was written: this "
+                       "is a fault in the program, not in the file; please report it with the file")
+    return {"kind": read.kind, "encoding": table.encoding, "delimiter": table.delimiter,
+            "sha256": table.sha256, "rows_read": table.rows_read, "rows_kept": len(kept),
+            "rows_rejected": len(rejected), "rows_duplicate": len(duplicate),
+            "notes": table.notes + ([f"identical to {read.twin}: every row counted as a duplicate"]
+                                    if read.twin else [])}
+
+
+def _lines(frame: pd.DataFrame, file_column: str, file: str, line_column: str) -> set[int]:
+    if frame.empty:
+        return set()
+    return set(frame.loc[frame[file_column].astype(str) == file, line_column].astype(int))
 
 
 class _Reader:
     """Reads each input once, remembers file-level errors and files seen twice."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, today: date) -> None:
         self.root = root
+        self.today = today
         self.errors: list[dict] = []
         self.seen: dict[str, str] = {}
 
@@ -75,6 +127,8 @@ class _Reader:
             if kind == "incidents":
                 inc.file_month(shown)
             table = read_table(path, kind)
+            if kind == "incidents":
+                inc.check_file_month(table, shown, self.today)
         except InputError as exc:
             self.errors.append({"file": str(shown), "message": exc.message})
             return None, None
@@ -92,45 +146,43 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
     """Clean every raw file, write data/processed/ and the data-quality report, return both."""
     paths = paths or Paths()
     today = today or date.today()
-    reader = _Reader(paths.root)
-    files: dict[str, dict] = {}
+    reader = _Reader(paths.root, today)
+    reads: list[_Read] = []
     rejected: list[pd.DataFrame] = []
     warnings: list[pd.DataFrame] = []
 
-    # Load inputs.
-    incident_parts, incident_tables = [], []
-    for path in _inputs(paths.raw_incidents):
-        table, twin = reader.read(path, "incidents")
+    def take(path: Path, kind: str) -> _Read | None:
+        table, twin = reader.read(path, kind)
         if table is None:
-            continue
+            return None
+        lines = set(table.frame[LINE].astype(int)) | set(table.bad_records["line"].astype(int))
+        reads.append(_Read(table, kind, lines, twin))
         rejected.append(table.bad_records)
-        if twin:
-            files[str(table.path)] = _twin_stats(table, "incidents", twin)
+        return reads[-1]
+
+    # Load inputs.
+    incident_parts = []
+    for path in _inputs(paths.raw_incidents):
+        read = take(path, "incidents")
+        if read is None or read.twin:
             continue
-        rows, bad, warn = inc.clean_incident_log(table, today)
-        table.frame = pd.DataFrame(columns=table.frame.columns)  # free the raw strings (a slice would keep them)
+        rows, bad, warn = inc.clean_incident_log(read.table, today)
+        read.table.frame = pd.DataFrame(columns=read.table.frame.columns)  # free the raw strings
         incident_parts.append(rows)
-        incident_tables.append(table)
         rejected.append(bad)
         warnings.append(warn)
 
-    published_parts, published_tables, cumulative_parts = [], [], []
+    published_parts, cumulative_parts = [], []
     for path in _inputs(paths.raw_published):
         kind = "cumulative" if path.name.startswith(CUMULATIVE_PREFIX) else "published"
-        table, twin = reader.read(path, kind)
-        if table is None:
-            continue
-        rejected.append(table.bad_records)
-        if twin:
-            files[str(table.path)] = _twin_stats(table, kind, twin)
+        read = take(path, kind)
+        if read is None or read.twin:
             continue
         if kind == "cumulative":
-            cumulative_parts.append(pub.clean_cumulative(table))
-            files[str(table.path)] = _stats(table, len(table.frame), len(table.bad_records), 0, kind)
+            cumulative_parts.append(pub.clean_cumulative(read.table))
             continue
-        rows, bad, warn = pub.clean_published(table)
+        rows, bad, warn = pub.clean_published(read.table)
         published_parts.append(rows)
-        published_tables.append(table)
         rejected.append(bad)
         warnings.append(warn)
 
@@ -145,14 +197,6 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
     kept_published, dup_published, clash_published = pub.drop_duplicates(all_published)
     rejected.append(_with_folder(clash_published, paths.raw_published, reader))
 
-    for tables, kept, dups, kind in ((incident_tables, kept_incidents, dup_incidents, "incidents"),
-                                     (published_tables, kept_published, dup_published, "published")):
-        for table in tables:
-            name = table.path.name
-            n_kept = int((kept["source_file"] == name).sum()) if len(kept) else 0
-            n_dup = int((dups["source_file"] == name).sum()) if len(dups) else 0
-            files[str(table.path)] = _stats(table, n_kept, table.rows_read - n_kept - n_dup, n_dup, kind)
-
     counts = pd.concat([kept_published[pub.COUNT_COLUMNS], incident_log_counts(kept_incidents)],
                        ignore_index=True)
     counts, inconsistencies = pub.add_other_unspecified(counts)
@@ -165,11 +209,28 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
     all_rejected = concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable")
     all_warnings = concat(warnings, REJECTED_COLUMNS)
 
+    # Account for every record read, counting each outcome from the rows themselves.
+    outputs = {"incidents": (kept_incidents, dup_incidents), "published": (kept_published, dup_published),
+               "cumulative": (cumulative, pd.DataFrame(columns=["source_file", "source_line"]))}
+    files: dict[str, dict] = {}
+    for read in reads:
+        name, shown = read.table.path.name, str(read.table.path)
+        kept, dups = outputs[read.kind]
+        rejected_lines = _lines(all_rejected, "file", shown, "line")
+        if read.twin:
+            kept_lines, dup_lines = set(), read.lines - rejected_lines
+        else:
+            kept_lines = _lines(kept, "source_file", name, "source_line")
+            dup_lines = _lines(dups, "source_file", name, "source_line")
+        files[shown] = _account(read, kept_lines, rejected_lines, dup_lines)
+
+    unread = unread_files(paths)
     report = quality.build_report(
         version=__version__, files=dict(sorted(files.items())), file_errors=reader.errors,
         rejected=all_rejected, warnings=all_warnings, counts=counts,
         inconsistencies=inconsistencies, comparison=compare_sources(counts))
     report["stated_vs_computed"] = comparisons.disagreements(counts, cumulative)
+    report["unread_files"] = unread
 
     if len(kept_incidents):
         schemas.incidents.validate(kept_incidents, lazy=True)
@@ -186,7 +247,7 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
         json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
     write_atomic(paths.quality_md, lambda tmp: tmp.write_text(quality.render_markdown(report),
                                                                encoding="utf-8"))
-    return CleanResult(kept_incidents, counts, cumulative, all_rejected, report, reader.errors)
+    return CleanResult(kept_incidents, counts, cumulative, all_rejected, report, reader.errors, unread)
 
 
 def _with_folder(frame: pd.DataFrame, folder: Path, reader: _Reader) -> pd.DataFrame:

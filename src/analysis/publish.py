@@ -7,6 +7,7 @@ outputs alone. Only the publishing run (`analysis report`, which passes `publish
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -56,7 +57,7 @@ class Publication:
 
     def figure(self, spec: FigureSpec):
         """Export `spec` in this run's language (with its CSV and JSON) and return it for display."""
-        export(spec, self.figures, [self.lang], self.inputs)
+        record_outputs(export(spec, self.figures, [self.lang], self.inputs))
         return spec.draw(self.lang)
 
     def summary(self, counts: pd.DataFrame, cumulative: pd.DataFrame | None = None,
@@ -75,6 +76,7 @@ class Publication:
         path = self.texts / f"summary.{self.lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        record_outputs([path])
         return text
 
     def say(self, key: str, **values: object):
@@ -82,3 +84,11 @@ class Publication:
         from IPython.display import Markdown
 
         return Markdown(t(key, self.lang, **values))
+
+def record_outputs(files: list[Path]) -> None:
+    """List files written in the record `analysis report` gives a notebook run (none elsewhere):
+    its manifest then knows every output of the run, checks them and removes them when stale."""
+    record = os.environ.get("ANALYSIS_OUTPUTS_RECORD")
+    if record:
+        with open(record, "a", encoding="utf-8") as out:
+            out.writelines(f"{Path(f).resolve()}\n" for f in files)

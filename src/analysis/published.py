@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import taxonomy
 from .cleaning import REJECTED_COLUMNS, Verdicts, column, stripped
-from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
+from .config import ALL_GROUPS, MAX_AMOUNT_KZT, MAX_MONTHLY_COUNT, OTHER_UNSPECIFIED, TOTAL
 from .parsing import parse_amount, parse_date, parse_fields, parse_unique
 from .tables import LINE, RawTable
 from .text import normalise_text
@@ -20,7 +20,7 @@ UNITS = ("count", "kzt")
 
 def _month(value: str) -> str | None:
     parsed = parse_date(value)
-    return parsed.value.strftime("%Y-%m") if parsed.value else None
+    return f"{parsed.value.year:04d}-{parsed.value.month:02d}" if parsed.value else None
 
 
 def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -39,6 +39,9 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     counts = parse_fields(column(raw, "count"), parse_amount)
     error = counts["error"].where(counts["value"].notna() | counts["error"].notna(), "empty; expected a whole number")
     reject(error.notna(), "count", error)
+    bound = unit.map({"kzt": MAX_AMOUNT_KZT}).fillna(MAX_MONTHLY_COUNT)
+    absurd = pd.Series([v is not None and v > b for v, b in zip(counts["value"], bound)], index=raw.index)
+    reject(absurd, "count", bound.map(lambda b: f"an absurd figure (more than {int(b):,} in a month)"))
 
     heading = column(raw, "group_as_written")
     group = parse_unique(heading, taxonomy.match_group)

@@ -104,6 +104,7 @@ def render_markdown(report: dict) -> str:
     if notes:
         lines += ["### Notes on files", ""] + _table(notes, ["file", "note"])
     lines += ["## Files that could not be read", ""] + _table(report["file_errors"], ["file", "message"])
+    lines += ["## Files not read", ""] + _table(report.get("unread_files", []), ["file", "message"])
     lines += ["## Unmapped labels", ""] + _table(report["unmapped_labels"], ["label", "file", "row"])
     lines += ["## Rejected rows by reason", "",
               "Every rejected row is in `data/processed/rejected.csv` with its file, line and column.", ""]

@@ -211,7 +211,10 @@ def read_table(path: Path, kind: str) -> RawTable:
         # An unbalanced quote swallows every line after it: read the rest line by line instead,
         # so only the broken line is lost, with its line number.
         notes.append(f"line {start}: an unbalanced quote; the lines after it were read one by one")
-        for number, line in enumerate(text.splitlines()[start - 1:], start=start):
+        # Split into lines exactly as the CSV reader does (\n, \r\n or \r), not with
+        # str.splitlines, which also breaks at U+2028, \x85 and \x0b-\x1e inside a cell.
+        physical = [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]
+        for number, line in enumerate(physical[start - 1:], start=start):
             try:
                 take(next(csv.reader([line], delimiter=delimiter, strict=True), []), number)
             except csv.Error as exc:
@@ -228,13 +231,31 @@ def read_table(path: Path, kind: str) -> RawTable:
 
 # --- writing ------------------------------------------------------------------------------------
 
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux allows (threads stay safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file beside `path`, then rename: readers never see half a file."""
+    """Write through a temporary file beside `path`, then rename: readers never see half a file.
+
+    The file gets the permissions the umask gives a new file (mkstemp alone would leave 0600).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

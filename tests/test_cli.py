@@ -1,0 +1,95 @@
+"""The `analysis` command as a person and a scheduled job use it: what it accepts, what it says."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import cli
+from analysis.runner import ReportResult, Run
+from conftest import FIXTURES, ROOT
+
+
+def analysis(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:
+    where = ["--root", str(root)] if root else []
+    return subprocess.run([sys.executable, "-m", "analysis", *where, *args], capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["report", "-j", "0"], "argument -j/--jobs: expected a whole number, 1 or more; found '0'"),
+    (["report", "--jobs", "-2"], "argument -j/--jobs: expected a whole number, 1 or more; found '-2'"),
+    (["report", "--timeout", "0"], "argument --timeout: expected a whole number, 1 or more; found '0'"),
+    (["report", "--wait", "soon"], "argument --wait: expected a number of seconds; found 'soon'"),
+    (["--wait", "-1", "clean"], "argument --wait: expected a number of seconds, 0 or more; found '-1'"),
+])
+def test_numbers_that_mean_no_work_or_no_time_are_refused(args, words):
+    done = analysis(*args)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].endswith(words)
+
+
+@pytest.mark.parametrize("args, wait", [
+    (["report"], 0.0), (["--wait", "60", "report"], 60.0), (["report", "--wait", "60"], 60.0),
+    (["clean", "--wait", "5"], 5.0), (["--wait", "1", "clean", "--wait", "7"], 7.0),
+])
+def test_wait_is_accepted_before_and_after_the_subcommand(args, wait):
+    assert cli.build_parser().parse_args(args).wait == wait
+
+
+def _result(executed: int, failed: int, cleaned: bool, removed: int = 0) -> ReportResult:
+    runs = [Run("monthly_review", "2024-11", lang, {}) for lang in ("en", "ru", "kk")] * 3
+    return ReportResult(runs=runs, failures={runs[i]: "boom" for i in range(failed)}, executed=runs[:executed],
+                        cleaned=cleaned, removed=[f"reports/x{i}" for i in range(removed)])
+
+
+@pytest.mark.parametrize("executed, failed, cleaned, removed, line", [
+    (0, 0, True, 0, "cleaned the raw data; every notebook run for 2024-11 was already up to date (9)"),
+    (3, 0, False, 0, "ran 3 notebook runs for 2024-11: 3 succeeded (6 already up to date); figures in "
+                     "reports/figures/, summaries and HTML in reports/<month>/, executed notebooks in "
+                     "reports/notebooks/"),
+    (2, 1, True, 0, "cleaned the raw data; ran 2 notebook runs for 2024-11: 1 succeeded, 1 failed "
+                    "(7 already up to date); figures in reports/figures/, summaries and HTML in "
+                    "reports/<month>/, executed notebooks in reports/notebooks/"),
+    (0, 0, True, 4, "cleaned the raw data; every notebook run for 2024-11 was already up to date (9); "
+                    "removed 4 outputs of months without data or of earlier runs"),
+])
+def test_the_report_line_says_what_happened(executed, failed, cleaned, removed, line):
+    assert cli.report_line(_result(executed, failed, cleaned, removed)) == line
+
+
+def test_clean_prints_a_summary_for_each_file(empty_project):
+    for name in ("2024-11.csv", "2024-10.csv"):
+        source = FIXTURES / "messy" / "utf8_iso_dates" / "2024-11.csv"
+        text = source.read_text(encoding="utf-8")
+        if name == "2024-10.csv":
+            text = text.replace("2024-11-", "2024-10-").replace("SYN-", "OCT-") + "OCT-9,2024-10-31,weather,,,,,\n"
+        (empty_project.raw_incidents / name).write_text(text, encoding="utf-8")
+    done = analysis("clean", root=empty_project.root)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == [
+        "  data/raw/incidents/2024-10.csv       6 read       5 kept      1 rejected      0 duplicates",
+        "  data/raw/incidents/2024-11.csv       5 read       5 kept      0 rejected      0 duplicates",
+    ]
+    assert lines[2] == "clean: 2 files, 11 rows read, 10 kept, 1 rejected, 0 duplicates"
+
+
+def test_the_crontab_line_works_on_a_fresh_checkout(tmp_path):
+    """The line in deploy/crontab, run by sh as cron runs it, in a checkout with no reports/logs/."""
+    line = next(line for line in (ROOT / "deploy" / "crontab").read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#"))
+    command = line.split(None, 5)[5]
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "Makefile").write_text("report:\n\t@echo report ran\n", encoding="utf-8")
+    assert not (checkout / "reports").exists()
+    cron = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}  # not under make
+    done = subprocess.run(["sh", "-c", command.replace("/srv/adilsoz-trends", str(checkout))],
+                          capture_output=True, text=True, env=cron)
+    assert done.returncode == 0, done.stderr
+    assert (checkout / "reports" / "logs" / "cron.log").read_text(encoding="utf-8") == "report ran\n"
+
