@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import analysis
+
 from analysis import figures, plots, taxonomy
 from analysis.i18n import colour, colours, t
 
@@ -77,9 +79,10 @@ def test_kazakh_and_cyrillic_render_without_missing_glyphs(tmp_path):
         warnings.simplefilter("error")
         fig = plots.horizontal_bars(pd.Series([1, 2]), labels=[KAZAKH, "ёЁ щЩ"], keys=["a", "b"],
                                     title=KAZAKH, xlabel=KAZAKH, source=KAZAKH, lang="kk")
-        fig.savefig(tmp_path / "glyphs.png")
+        fig.savefig(tmp_path / "glyphs.png")  # a missing glyph warns, and the warning is an error here
         fig.savefig(tmp_path / "glyphs.pdf")
         plt.close(fig)
+    assert (tmp_path / "glyphs.png").stat().st_size > 0 and (tmp_path / "glyphs.pdf").stat().st_size > 0
 
 
 def test_every_category_and_group_has_a_fixed_colour_and_other_is_grey():
@@ -119,7 +122,7 @@ def test_export_writes_data_and_metadata_in_three_languages(tmp_path, spec):
                                          "groups_stacked.kk.pdf", "groups_stacked.csv", "groups_stacked.json"}
     meta = json.loads((tmp_path / "groups_stacked.json").read_text(encoding="utf-8"))
     assert set(meta["title"]) == set(meta["caption"]) == set(meta["alt_text"]) == {"en", "ru", "kk"}
-    assert meta["inputs"] == {"data/raw/x.csv": "abc"} and meta["package_version"]
+    assert meta["inputs"] == {"data/raw/x.csv": "abc"} and meta["package_version"] == analysis.__version__
     assert meta["parameters"] == {"start": "2024-01", "end": "2024-03"}
     data = pd.read_csv(tmp_path / "groups_stacked.csv")
     assert data["month"].tolist() == ["2024-01", "2024-02", "2024-03"]

@@ -30,9 +30,9 @@ def test_english_summary_for_2024_11_states_exactly_the_published_counts(counts)
     assert "7 cases: refusal or restriction of socially significant information" in lines[1]
     assert lines[2].startswith("- 10 pre-trial and judicial claims and lawsuits")
     assert "3 cases: administrative case (of which administrative case for false information: 2)" in lines[2]
+    # every number the November 2024 review states, and the two "not itemised" remainders (4 and 1)
     stated = sorted(int(n) for line in lines for n in re.findall(r"\b\d+\b", line))
-    published = counts[(counts["month"] == "2024-11") & (counts["source"] == "published")]
-    assert stated == sorted(published["count"].astype(int).tolist())
+    assert stated == [1, 1, 2, 2, 2, 2, 3, 3, 4, 7, 7, 10, 10, 12]
 
 
 def test_russian_plural_forms(counts):

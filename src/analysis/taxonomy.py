@@ -339,6 +339,13 @@ def classify(label: str, group: str | None = None) -> Classification:
     for scope in scopes:
         for t in texts:
             if (decided := _decide(t, scope)) is not None:
+                if scope is None and group in group_codes() and decided.category \
+                        and category_group(decided.category) in group_codes() \
+                        and category_group(decided.category) != group:
+                    # under one present group's heading, a category of another is a guess
+                    return Classification(None, "no category rule of the heading's group "
+                                                f"{group} matches this label; it matches only "
+                                                f"{_named([(decided.category, category_group(decided.category))])}")
                 return decided
     partial = list(dict.fromkeys((r.category, r.group) for t in texts for r in _partial(t)))
     if partial:
