@@ -146,18 +146,19 @@ def _event_marks(codes: list[str], start: str, end: str, resolution: str) -> tup
     return table, positions, table["breaks"].tolist()
 
 
-def _draw_events(fig: Figure, marks: tuple[pd.DataFrame, list[float], list[bool]], lang: str,
-                 resolution: str = "month") -> Figure:
+def _events(marks: tuple[pd.DataFrame, list[float], list[bool]], lang: str,
+            resolution: str = "month") -> list[plots.Event]:
+    """The events to draw, in the reader's language; events this close on the axis share a line."""
     table, positions, breaks = marks
-    merged: list[list] = []  # events this close on the axis share one line and one label
+    merged: list[list] = []
     for x, label, brk in zip(positions, table[f"label_{lang}"], breaks):
         if merged and abs(x - merged[-1][0]) < (0.34 if resolution == "month" else 0.6):
             merged[-1][1] += f"; {label}"
             merged[-1][2] = merged[-1][2] or brk
         else:
             merged.append([x, label, brk])
-    return plots.mark_events(fig, [m[0] for m in merged], ["\n".join(textwrap.wrap(m[1], 48)) for m in merged],
-                             [m[2] for m in merged], band=0.3 if resolution == "month" else 0.08)
+    band = 0.3 if resolution == "month" else 0.08
+    return [plots.Event(x, label, brk, band) for x, label, brk in merged]
 
 
 def _yearly_wide(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: str, codes: list[str],
@@ -172,12 +173,13 @@ def _yearly_wide(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: st
 
 
 def _yearly_figure(yearly: tuple, labels: dict[str, str], title: str, coverage: dict, as_of: str,
-                   lang: str) -> Figure:
+                   lang: str, events: list[plots.Event] | None = None) -> Figure:
     values, partial, stated, table = yearly
     source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(coverage)))
     return plots.yearly_bars(values, partial=partial, months_text=_months_text(table), labels=labels, title=title,
                              ylabel=t("axis_reports", lang), source=source, partial_label=t("year_partial", lang),
-                             no_data=t("no_data", lang), stated=stated, stated_label=t("year_stated", lang))
+                             no_data=t("no_data", lang), stated=stated, stated_label=t("year_stated", lang),
+                             events=events)
 
 
 def _months_text(table: pd.DataFrame) -> list[str]:
@@ -222,15 +224,17 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
     def draw(lang: str) -> Figure:
         labels = {g: taxonomy.category_label(g, lang) for g in wide.columns}
         if yearly is not None:
-            fig = _yearly_figure(yearly, labels, texts(lang)["title"], coverage, as_of, lang)
+            fig = _yearly_figure(yearly, labels, texts(lang)["title"], coverage, as_of, lang,
+                                 _events(marks, lang, resolution))
         else:
             fig = plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
                                               ylabel=t("axis_reports", lang),
                                               source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang)),
                                               no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
                                               with_data=_months_with_data(counts), lang=lang,
-                                              derived=derived.to_numpy(), derived_label=t("derived_value", lang))
-        return _draw_events(fig, marks, lang, resolution)
+                                              derived=derived.to_numpy(), derived_label=t("derived_value", lang),
+                                              events=_events(marks, lang, resolution))
+        return fig
 
     data = _wide_csv(wide) if yearly is None else yearly[3]
     return FigureSpec("groups_stacked", data, draw, texts, {"start": start, "end": end},
@@ -258,14 +262,15 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
     def draw(lang: str) -> Figure:
         if yearly is not None:  # one series, drawn in its category's colour
             one = (*(frame.set_axis([key], axis=1) for frame in yearly[:3]), yearly[3])
-            fig = _yearly_figure(one, {key: t("year_value", lang)}, title_of(lang), coverage, as_of, lang)
+            fig = _yearly_figure(one, {key: t("year_value", lang)}, title_of(lang), coverage, as_of, lang,
+                                 _events(marks, lang, resolution))
         else:
             fig = plots.trend(series, smooth, key=key, title=title_of(lang), ylabel=t("axis_reports", lang),
                               value_label=t("monthly_value", lang), smooth_label=t("rolling_mean", lang, n=rolling),
                               source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang)), lang=lang,
                               derived=derived.reindex(series.index, fill_value=False).to_numpy(),
-                              derived_label=t("derived_value", lang))
-        return _draw_events(fig, marks, lang, resolution)
+                              derived_label=t("derived_value", lang), events=_events(marks, lang, resolution))
+        return fig
 
     return FigureSpec(name, data if yearly is None else yearly[3], draw, texts, {**params, "rolling": rolling},
                       {"resolution": resolution, "coverage": coverage, "events": events.as_records(marks[0])})

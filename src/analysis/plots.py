@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import textwrap
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
@@ -89,13 +90,18 @@ def fit_text(fig: Figure, text: str, fontsize: float, fontweight: str = "normal"
 
 
 def _finish(fig: Figure, ax: Axes, title: str, source: str,
-            legend: tuple[list, list[str], int] | None = None) -> Figure:
+            legend: tuple[list, list[str], int] | None = None, events: list[Event] | None = None) -> Figure:
     """Title at the top left, an optional legend and the source line at the bottom.
 
     The title and source line are wrapped to the canvas width as rendered in the figure's font,
     whatever the language. The legend and the source line sit below the plot in space the layout
-    leaves free for them, so they never overlap the axes or each other.
+    leaves free for them, so they never overlap the axes or each other. `events` are drawn as
+    numbered lines, each explained in the legend, so that no label covers the data.
     """
+    if events:
+        handles, labels, ncols = legend or ([], [], 1)
+        marked = _draw_events(ax, events)
+        legend = (handles + marked[0], labels + marked[1], ncols)
     title = title[:1].upper() + title[1:]  # "қараша 2024: ..." opens a title with a capital
     fig.suptitle(fit_text(fig, title, 9, "bold"), x=MARGIN, ha="left", fontsize=9, fontweight="bold")
     height = fig.get_figheight()
@@ -244,7 +250,7 @@ def _hatch_partial(ax: Axes, partial: np.ndarray) -> Patch:
 def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: str, ylabel: str,
                           source: str, no_data: str, lang: str, not_stated: str = "",
                           with_data: list[str] | None = None, derived: np.ndarray | None = None,
-                          derived_label: str = "") -> Figure:
+                          derived_label: str = "", events: list[Event] | None = None) -> Figure:
     """Bars per month stacked by column (groups or legal types).
 
     A missing value is never drawn as zero: a month without any data (not in `with_data`, or with
@@ -286,7 +292,7 @@ def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: 
             names.append(no_data)
         ax.set_ylim(0, max(bottom.max(), 1) * 1.1)
         ncols = 1 if max(len(n) for n in names) > 40 else 2
-        return _finish(fig, ax, title, source, (handles, names, ncols))
+        return _finish(fig, ax, title, source, (handles, names, ncols), events)
 
 
 def _has_segment(values: np.ndarray) -> bool:
@@ -297,7 +303,7 @@ def _has_segment(values: np.ndarray) -> bool:
 
 def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel: str,
           value_label: str, smooth_label: str, source: str, lang: str, derived: np.ndarray | None = None,
-          derived_label: str = "") -> Figure:
+          derived_label: str = "", events: list[Event] | None = None) -> Figure:
     """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps).
 
     The rolling mean is drawn, and named in the legend, only where it forms a line. Months derived
@@ -320,7 +326,7 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         top = np.nanmax(series.to_numpy(dtype=float)) if series.notna().any() else 1
         ax.set_ylim(0, max(top, 1) * 1.25)
         handles, names = ax.get_legend_handles_labels()
-        return _finish(fig, ax, title, source, (handles, names, 2))
+        return _finish(fig, ax, title, source, (handles, names, 2), events)
 
 
 def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,
@@ -406,7 +412,8 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
 
 def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[str], labels: dict[str, str],
                 title: str, ylabel: str, source: str, partial_label: str, no_data: str,
-                stated: pd.DataFrame | None = None, stated_label: str = "") -> Figure:
+                stated: pd.DataFrame | None = None, stated_label: str = "",
+                events: list[Event] | None = None) -> Figure:
     """Bars per calendar year stacked by column. A year with missing months is hatched and says
     above it how many months have data; a year with no data is shaded and left empty. A figure the
     foundation states for the whole year (`stated`) is edged in black."""
@@ -448,21 +455,37 @@ def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[
             handles.append(Patch(color=colour("no_data")))
             names.append(no_data)
         ncols = 1 if max(len(n) for n in names) > 40 else 2
-        return _finish(fig, ax, title, source, (handles, names, ncols))
+        return _finish(fig, ax, title, source, (handles, names, ncols), events)
 
 
-def mark_events(fig: Figure, positions: list[float], labels: list[str], breaks: list[bool],
-                band: float = 0.3) -> Figure:
-    """Thin labelled vertical lines at events on a figure's axes; a break also gets a shaded band
-    edge: a narrow hatched band ending at the line, on the side before the break."""
-    ax = fig.axes[0]
-    low, high = ax.get_ylim()
-    for x, label, is_break in zip(positions, labels, breaks):
-        ax.axvline(x, color="#7f3b08" if is_break else "#555555", lw=1.0 if is_break else 0.6,
-                   ls="-" if is_break else ":", zorder=1)
-        if is_break:
-            ax.axvspan(x - band, x, facecolor="#f6e8c3", edgecolor="#7f3b08", hatch="||||", lw=0, zorder=0.5)
-        ax.text(x + 0.08, high - (high - low) * 0.02, label, rotation=90, ha="left", va="top", fontsize=5,
-                color="#7f3b08" if is_break else "#333333", zorder=3,
-                bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 0.6})
-    return fig
+EVENT_COLOUR, BREAK_COLOUR = "#555555", "#7f3b08"
+
+
+class Event(NamedTuple):
+    """A dated event on a chart's x axis; a `breaks` event ends a comparable series."""
+
+    x: float
+    label: str
+    breaks: bool
+    band: float = 0.3  # width of the hatched band before a break, in x units
+
+
+def _draw_events(ax: Axes, events: list[Event]) -> tuple[list, list[str]]:
+    """Thin vertical lines at events, each numbered just above the plot; a break also gets a
+    shaded band edge: a narrow hatched band ending at the line, on the side before the break.
+    Returns the legend entries that say what each number is."""
+    handles, labels = [], []
+    for number_, event in enumerate(events, start=1):
+        tint = BREAK_COLOUR if event.breaks else EVENT_COLOUR
+        ax.axvline(event.x, color=tint, lw=1.0 if event.breaks else 0.6, ls="-" if event.breaks else ":",
+                   zorder=1)
+        if event.breaks:
+            ax.axvspan(event.x - event.band, event.x, facecolor="#f6e8c3", edgecolor=tint, hatch="||||",
+                       lw=0, zorder=0.5)
+        ax.annotate(str(number_), xy=(event.x, 1), xycoords=("data", "axes fraction"), xytext=(0, 1.5),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=6, fontweight="bold",
+                    color=tint, annotation_clip=False)
+        handles.append(Line2D([], [], color=tint, lw=1.0 if event.breaks else 0.6,
+                              ls="-" if event.breaks else ":"))
+        labels.append(f"{number_}. {event.label}")
+    return handles, labels
