@@ -135,6 +135,13 @@ LABELS = [  # label as a review or a monitor writes it, group heading (None: non
     ("уголовные дела", L, "criminal_proceedings"),
     ("гражданские иски", L, "civil_claims"),
     ("законопроект о СМИ", None, "legislation"),
+    ("suits filed > amount", L, "moral_damage_claimed"),
+    ("сумма исков о защите чести", None, "moral_damage_claimed"),
+    ("спор об авторских правах", None, "civil_copyright_claim"),
+    ("переходящие дела", L, "court_cases_carried_over"),
+    ("cases considered by courts", L, "court_cases_heard"),
+    ("suits filed", L, "court_suits_filed"),
+    ("нарушения прав СМИ на свободу и творчество", None, "legacy_media_rights"),
 ]
 
 
@@ -159,6 +166,9 @@ NOT = [  # wordings that must not be read as a nearby category
      "заведомо ложная информация, административное дело", "administrative_false_information"),
     ("a lawsuit about a law is a civil claim, not legislation", "иск о защите чести по закону о СМИ", "civil_claims"),
     ("a civil defamation claim is not criminal", "обвинение в клевете, гражданский иск", "civil_claims"),
+    ("pre-trial claims and suits together are civil claims, not the court's suits filed",
+     "pre-trial claims and suits on protection of honour, dignity and business reputation", "civil_claims"),
+    ("money extorted is not money a court recovered", "қорқытып ақша өндіріп алмақ болды", "threat"),
 ]
 
 
@@ -167,7 +177,8 @@ def test_label_is_not_read_as_a_nearby_category(why, label, expected):
     assert taxonomy.match_category(label, L if taxonomy.category_group(expected) == L else None) == expected
 
 
-@pytest.mark.parametrize("label", ["refusal to register a newspaper", "weather", "false information"])
+@pytest.mark.parametrize("label", ["refusal to register a newspaper", "weather", "false information",
+                                   "общая сумма"])
 def test_a_label_that_names_no_category_stays_unmapped(label):
     assert taxonomy.match_category(label) is None
 
