@@ -10,6 +10,7 @@ published. This script makes, one at a time, the mistakes a person editing them 
   type changed (the columns that decide numbers; labels and display order decide words);
 - label_rules.csv: a rule's category swapped for the next rule's; its pattern never matching;
   its `also` or `unless` condition dropped;
+- legal_articles.csv: an article's category swapped for the next article's; its number lost;
 - group_rules.csv: a rule's group swapped; its pattern never matching.
 
 Each mutant is written to a copy of the domain folder, and a forked process points the package
@@ -91,6 +92,12 @@ def mutants() -> list[tuple[str, str, str]]:
         mutant("label_rules.csv", header, rows, i, "pattern", NEVER)
         for condition in ("also", "unless"):
             mutant("label_rules.csv", header, rows, i, condition, "")
+
+    header, rows = read("legal_articles.csv")
+    for i, row in enumerate(rows):
+        other = next((r["category"] for r in rows[i + 1:] + rows[:i] if r["category"] != row["category"]))
+        mutant("legal_articles.csv", header, rows, i, "category", other)
+        mutant("legal_articles.csv", header, rows, i, "article", "0")
 
     header, rows = read("group_rules.csv")
     codes = [r["group"] for r in rows]

@@ -96,6 +96,7 @@ LABELS = [  # label as a review or a monitor writes it, group heading (None: non
     ("article 129 of the Criminal Code", None, "criminal_defamation"),
     ("ст. 174 УК РК", None, "criminal_incitement"),
     ("ст. 158 УК РК", None, "obstruction"),
+    ("ст. 143 ГК РК", None, "civil_claims"),
     ("административный протокол за ложную информацию", None, "administrative_false_information"),
     ("административное обвинение в клевете", None, "administrative_defamation"),
     ("административный иск о нарушении избирательного законодательства", None, "administrative_election_law"),
