@@ -210,7 +210,7 @@ def check_cumulative(counts: pd.DataFrame, cumulative: pd.DataFrame) -> pd.DataF
             series = groups[code]
         else:
             family = [code] + cats.loc[cats["parent"] == code, "code"].tolist()
-            series = category_matrix(counts, family).sum(axis=1, min_count=1)
+            series = category_matrix(counts[counts["category"].isin(family)], family).sum(axis=1, min_count=1)
         for period_start, period_end, stated, role in (
                 (fig.start_month, fig.end_month, fig.value, "stated"),
                 (fig.comparison_start, fig.comparison_end, fig.comparison_value, "comparison")):
