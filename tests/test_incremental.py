@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
 
 from analysis import runner
 from analysis.config import Paths
-from conftest import FIXTURES, ROOT
 
 UMASK = os.umask(0o022)
 os.umask(UMASK)

@@ -11,12 +11,11 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
+from conftest import ROOT
 
 from analysis import load_incidents, load_monthly_counts
 from analysis.config import Paths
 from analysis.pipeline import run_clean
-from conftest import ROOT
 
 NEW_FILE = ("month,group_as_written,category_as_written,count\n"
             "2024-12,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,9\n")

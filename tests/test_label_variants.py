@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import LABEL_VARIANT_SUMMARY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,6 @@ from analysis import taxonomy
 from analysis.config import Paths
 from analysis.parsing import parse_enumeration, vocabulary
 from analysis.pipeline import run_clean
-from conftest import LABEL_VARIANT_SUMMARY
 
 VARIANTS = Path(__file__).resolve().parent / "label_variants.csv"
 REJECT = "REJECT"
@@ -171,7 +171,8 @@ _INCIDENTS = [
     ("4", "2024-11-12", "administrative defamation (Article 73-3)", "клевета, ст. 73-3 КоАП",
      "73-3-бабы бойынша әкімшілік іс", ("editorial office", "редакция", "редакция"), ("akimat", "акимат", "әкімдік")),
     ("5", "2024-11-15", "attack on a journalist", "нападение на журналиста",
-     "журналистке шабуыл", ("journalist", "журналистка", "журналист"), ("private individual", "частное лицо", "жеке тұлға")),
+     "журналистке шабуыл", ("journalist", "журналистка", "журналист"),
+     ("private individual", "частное лицо", "жеке тұлға")),
     ("6", "2024-11-20", "refusal to provide information", "отказ в предоставлении информации",
      "ақпарат беруден бас тарту", ("media outlet", "СМИ", "БАҚ"), ("ministry", "министерство", "министрлік")),
 ]

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES, ROOT
 
 from analysis import load_incidents, load_monthly_counts
 from analysis.config import Paths
 from analysis.pipeline import run_clean
 from analysis.tables import read_csv
-from conftest import FIXTURES, ROOT
 
 
 def digests(folder: Path) -> dict[str, str]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import matplotlib.pyplot as plt
 import numpy as np
