@@ -12,13 +12,25 @@ from analysis.config import Paths
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# Lines a test wants shown at the end of the run (the label-variant shares).
-LABEL_VARIANT_SUMMARY: list[str] = []
+# Lines a test wants shown at the end of the run (the label-variant shares): a test records them
+# with record_property("summary", line), which also reaches the main process from xdist workers.
+SUMMARY: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        SUMMARY.extend(value for name, value in report.user_properties if name == "summary")
 
 
 def pytest_terminal_summary(terminalreporter):
-    for line in LABEL_VARIANT_SUMMARY:
+    for line in SUMMARY:
         terminalreporter.write_line(line)
+
+
+def copy_project(source: Path, root: Path) -> Paths:
+    """A copy of a project root (raw data, and whatever was made from it) at `root`."""
+    shutil.copytree(source, root, symlinks=True)
+    return Paths(root)
 
 
 @pytest.fixture
@@ -38,11 +50,24 @@ def empty_project(tmp_path: Path) -> Paths:
 
 
 @pytest.fixture(scope="session")
-def shipped_clean(tmp_path_factory):
-    """The shipped raw data cleaned once in a throw-away root: (counts, cumulative, incidents)."""
+def shipped_run(tmp_path_factory):
+    """The shipped raw data cleaned once per session (per worker under xdist) in a throw-away root:
+    (the root, the RunResult). Never change either: copy the root with `copy_project`."""
     from analysis.pipeline import run_clean
 
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    result = run_clean(Paths(root))
+    return root, run_clean(Paths(root))
+
+
+@pytest.fixture(scope="session")
+def shipped_clean(shipped_run):
+    """The cleaned shipped data: (counts, cumulative, incidents)."""
+    _, result = shipped_run
     return result.counts, result.cumulative, result.incidents
+
+
+@pytest.fixture
+def cleaned_project(shipped_run, tmp_path: Path) -> Paths:
+    """A project root in tmp_path with the shipped raw data and what `analysis clean` made of it."""
+    return copy_project(shipped_run[0], tmp_path / "cleaned")

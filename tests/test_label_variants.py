@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import LABEL_VARIANT_SUMMARY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,7 +44,7 @@ def test_the_table_is_large_and_covers_three_languages():
     assert {r["expected"] for r in ROWS} <= known
 
 
-def test_every_variant_is_coded_as_written_down():
+def test_every_variant_is_coded_as_written_down(record_property):
     outcome = {"mapped right": 0, "rejected": 0, "mis-coded": 0}
     wrong = []
     for row in ROWS:
@@ -60,8 +58,8 @@ def test_every_variant_is_coded_as_written_down():
         if (got or REJECT) != row["expected"]:
             wrong.append(f"{row['lang']} {row['label']!r}: expected {row['expected']}, got {got or REJECT}")
     n = len(ROWS)
-    LABEL_VARIANT_SUMMARY.append(
-        f"label variants ({n}): " + ", ".join(f"{k} {v} ({v / n:.1%})" for k, v in outcome.items()))
+    record_property("summary",
+                    f"label variants ({n}): " + ", ".join(f"{k} {v} ({v / n:.1%})" for k, v in outcome.items()))
     assert outcome["mis-coded"] == 0, wrong
     assert wrong == []
     assert outcome["rejected"] == sum(r["expected"] == REJECT for r in ROWS)
@@ -218,12 +216,10 @@ def test_a_log_in_russian_or_kazakh_counts_as_the_same_log_in_english(tmp_path, 
 # --- the shipped published data ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
+def shipped(shipped_run):
     from conftest import ROOT
 
-    root = tmp_path_factory.mktemp("shipped_published")
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    return run_clean(Paths(root)), ROOT / "data" / "raw" / "published" / "published_counts.csv"
+    return shipped_run[1], ROOT / "data" / "raw" / "published" / "published_counts.csv"
 
 
 def test_shipped_published_files_are_clean(shipped):
