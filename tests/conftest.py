@@ -27,6 +27,20 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Notebook runs are end-to-end tests too (`pytest -m e2e`). Under xdist (`--dist loadgroup`),
+    the tests sharing a module-scoped fixture go to one worker, so that it is built once."""
+    for item in items:
+        if item.get_closest_marker("notebooks"):
+            item.add_marker(pytest.mark.e2e)
+        info = getattr(item, "_fixtureinfo", None)
+        shared = sorted(name for name, defs in (info.name2fixturedefs.items() if info else [])
+                        if defs and defs[-1].scope == "module")
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{shared[0]}"))
+
+
 def copy_project(source: Path, root: Path) -> Paths:
     """A copy of a project root (raw data, and whatever was made from it) at `root`."""
     shutil.copytree(source, root, symlinks=True)
