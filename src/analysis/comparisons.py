@@ -332,9 +332,12 @@ def derive_months(counts: pd.DataFrame, cumulative: pd.DataFrame) -> tuple[pd.Da
     """
     stated = statements(cumulative)
     rows, problems = [], []
+    measured: dict[tuple[str, str], tuple[pd.Series, pd.Series]] = {}
     for (kind, code, start), part in stated.groupby(["kind", "code", "start"], sort=True):
         by_end = {end: grp for end, grp in part.groupby("end")}
-        published_only, _ = monthly(counts, kind, code)  # derived rows are not in `counts` yet
+        if (kind, code) not in measured:
+            measured[kind, code] = monthly(counts, kind, code)
+        published_only, _ = measured[kind, code]  # derived rows are not in `counts` yet
         for end in sorted(by_end):
             earlier = _shift(end, -1)
             if earlier < start or earlier not in by_end:
