@@ -41,6 +41,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{shared[0]}"))
 
 
+def small_project(root: Path, notebooks: bool = True) -> Paths:
+    """Published counts of two months (2024-05 and 2024-11) and one SYNTHETIC incident log, with the
+    notebooks unless told otherwise: a clean writes the same set of files as for the shipped data."""
+    paths = Paths(root)
+    paths.raw_published.mkdir(parents=True)
+    paths.raw_incidents.mkdir(parents=True)
+    lines = (ROOT / "data/raw/published/published_counts.csv").read_text(encoding="utf-8").splitlines()
+    keep = [lines[0]] + [line for line in lines[1:] if line[:7] in ("2024-05", "2024-11")]
+    (paths.raw_published / "published_counts.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "messy" / "utf8_comma_en" / "2024-11.csv", paths.raw_incidents / "2024-11.csv")
+    if notebooks:
+        shutil.copytree(ROOT / "notebooks", paths.notebooks)
+    return paths
+
+
 def copy_project(source: Path, root: Path) -> Paths:
     """A copy of a project root (raw data, and whatever was made from it) at `root`."""
     shutil.copytree(source, root, symlinks=True)

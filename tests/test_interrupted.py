@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, copy_project
+from conftest import ROOT, copy_project, small_project
 
 from analysis import load_incidents, load_monthly_counts
 from analysis.config import Paths
@@ -84,19 +83,6 @@ class Forks:
 KILLS = 9  # kill points spread evenly over a whole run
 
 
-def small_project(root: Path) -> Paths:
-    """Published counts of two months and one SYNTHETIC incident log (what a clean writes is the same
-    set of files as for the shipped data; only the time it takes is shorter)."""
-    paths = Paths(root)
-    paths.raw_published.mkdir(parents=True)
-    paths.raw_incidents.mkdir(parents=True)
-    lines = (ROOT / "data/raw/published/published_counts.csv").read_text(encoding="utf-8").splitlines()
-    keep = [lines[0]] + [line for line in lines[1:] if line[:7] in ("2024-05", "2024-11")]
-    (paths.raw_published / "published_counts.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
-    shutil.copy(FIXTURES / "messy" / "utf8_comma_en" / "2024-11.csv", paths.raw_incidents / "2024-11.csv")
-    return paths
-
-
 CLEAN = SERVE + textwrap.dedent("""
     from analysis.cli import main
 
@@ -106,12 +92,12 @@ CLEAN = SERVE + textwrap.dedent("""
 
 @pytest.mark.e2e
 def test_killed_cleaning_leaves_the_previous_or_the_new_processed_data(tmp_path):
-    expected_new = small_project(tmp_path / "expected")
+    expected_new = small_project(tmp_path / "expected", notebooks=False)
     (expected_new.raw_published / "extra.csv").write_text(NEW_FILE, encoding="utf-8")
     run_clean(expected_new)
     new = digests(expected_new.processed)
 
-    paths = small_project(tmp_path / "project")
+    paths = small_project(tmp_path / "project", notebooks=False)
     run_clean(paths)
     old = digests(paths.processed)
     assert old != new
@@ -187,7 +173,7 @@ def test_killed_figure_export_leaves_each_figure_whole(shipped_run, tmp_path):
 
 @pytest.mark.e2e
 def test_a_second_run_is_refused_or_waits(tmp_path):
-    paths = small_project(tmp_path / "project")
+    paths = small_project(tmp_path / "project", notebooks=False)
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
         from analysis.config import Paths
