@@ -25,7 +25,8 @@ report: $(STAMP) ## Bring data/processed/ and reports/ up to date (newest month,
 lab: $(STAMP) ## Open JupyterLab on the project (as root too, as in a container)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
-test: $(STAMP) ## Run the test suite
+test: $(STAMP) ## Lint with ruff, then run the test suite (the end-to-end tests alone: pytest -m e2e)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 mutation: $(STAMP) ## Mutation testing of the code and tables that decide the published numbers (slow; docs/testing.md)

@@ -87,7 +87,7 @@ def mutants() -> list[tuple[str, str, str]]:
 
     header, rows = read("label_rules.csv")
     for i, row in enumerate(rows):
-        other = next((r["category"] for r in rows[i + 1:] + rows[:i] if r["category"] != row["category"]))
+        other = next(r["category"] for r in rows[i + 1:] + rows[:i] if r["category"] != row["category"])
         mutant("label_rules.csv", header, rows, i, "category", other)
         mutant("label_rules.csv", header, rows, i, "pattern", NEVER)
         for condition in ("also", "unless"):
@@ -101,7 +101,7 @@ def mutants() -> list[tuple[str, str, str]]:
 
     header, rows = read("group_rules.csv")
     codes = [r["group"] for r in rows]
-    for i, row in enumerate(rows):
+    for i in range(len(rows)):
         mutant("group_rules.csv", header, rows, i, "group", codes[(i + 1) % len(codes)])
         mutant("group_rules.csv", header, rows, i, "pattern", NEVER)
     return found

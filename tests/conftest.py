@@ -20,13 +20,54 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# Lines a test wants shown at the end of the run (the label-variant shares).
-LABEL_VARIANT_SUMMARY: list[str] = []
+# Lines a test wants shown at the end of the run (the label-variant shares): a test records them
+# with record_property("summary", line), which also reaches the main process from xdist workers.
+SUMMARY: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        SUMMARY.extend(value for name, value in report.user_properties if name == "summary")
 
 
 def pytest_terminal_summary(terminalreporter):
-    for line in LABEL_VARIANT_SUMMARY:
+    for line in SUMMARY:
         terminalreporter.write_line(line)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Notebook runs are end-to-end tests too (`pytest -m e2e`). Under xdist (`--dist loadgroup`),
+    the tests sharing a module-scoped fixture go to one worker, so that it is built once."""
+    for item in items:
+        if item.get_closest_marker("notebooks"):
+            item.add_marker(pytest.mark.e2e)
+        info = getattr(item, "_fixtureinfo", None)
+        shared = sorted(name for name, defs in (info.name2fixturedefs.items() if info else [])
+                        if defs and defs[-1].scope == "module")
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{shared[0]}"))
+
+
+def small_project(root: Path, notebooks: bool = True) -> Paths:
+    """Published counts of two months (2024-05 and 2024-11) and one SYNTHETIC incident log, with the
+    notebooks unless told otherwise: a clean writes the same set of files as for the shipped data."""
+    paths = Paths(root)
+    paths.raw_published.mkdir(parents=True)
+    paths.raw_incidents.mkdir(parents=True)
+    lines = (ROOT / "data/raw/published/published_counts.csv").read_text(encoding="utf-8").splitlines()
+    keep = [lines[0]] + [line for line in lines[1:] if line[:7] in ("2024-05", "2024-11")]
+    (paths.raw_published / "published_counts.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "messy" / "utf8_comma_en" / "2024-11.csv", paths.raw_incidents / "2024-11.csv")
+    if notebooks:
+        shutil.copytree(ROOT / "notebooks", paths.notebooks)
+    return paths
+
+
+def copy_project(source: Path, root: Path) -> Paths:
+    """A copy of a project root (raw data, and whatever was made from it) at `root`."""
+    shutil.copytree(source, root, symlinks=True)
+    return Paths(root)
 
 
 @pytest.fixture
@@ -46,11 +87,24 @@ def empty_project(tmp_path: Path) -> Paths:
 
 
 @pytest.fixture(scope="session")
-def shipped_clean(tmp_path_factory):
-    """The shipped raw data cleaned once in a throw-away root: (counts, cumulative, incidents)."""
+def shipped_run(tmp_path_factory):
+    """The shipped raw data cleaned once per session (per worker under xdist) in a throw-away root:
+    (the root, the RunResult). Never change either: copy the root with `copy_project`."""
     from analysis.pipeline import run_clean
 
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    result = run_clean(Paths(root))
+    return root, run_clean(Paths(root))
+
+
+@pytest.fixture(scope="session")
+def shipped_clean(shipped_run):
+    """The cleaned shipped data: (counts, cumulative, incidents)."""
+    _, result = shipped_run
     return result.counts, result.cumulative, result.incidents
+
+
+@pytest.fixture
+def cleaned_project(shipped_run, tmp_path: Path) -> Paths:
+    """A project root in tmp_path with the shipped raw data and what `analysis clean` made of it."""
+    return copy_project(shipped_run[0], tmp_path / "cleaned")

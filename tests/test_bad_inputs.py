@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES, ROOT
 
 from analysis.config import Paths
 from analysis.tables import read_csv
-from conftest import FIXTURES, ROOT
 
 sys.path.insert(0, str(FIXTURES))
 import make_bad  # noqa: E402
@@ -103,7 +103,8 @@ ROWS = [  # file, kept, rejected, duplicate, (line, column, words) of each rejec
     (INC + "1991-04.csv", 0, 1, 0, [(2, "amount_kzt", "an absurd amount")]),
     (INC + "1991-05.csv", 1, 1, 0, [(2, "category", "no category rule matches this label")]),
     (INC + "1991-06.csv", 1, 0, 0, []),
-    (INC + "1991-07.csv", 1, 1, 0, [(3, "incident_id", "incident_id already used with different content at 1991-07.csv line 2")]),
+    (INC + "1991-07.csv", 1, 1, 0,
+     [(3, "incident_id", "incident_id already used with different content at 1991-07.csv line 2")]),
     (INC + "1991-08.csv", 2, 0, 0, []),
     (INC + "1991-09.csv", 0, 0, 2, []),
     (INC + "1991-10.csv", 3, 0, 0, []),

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
 
 from analysis import cli
 from analysis.runner import ReportResult, Run
-from conftest import FIXTURES, ROOT
 
 
 def analysis(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:

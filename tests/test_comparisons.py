@@ -102,7 +102,8 @@ def test_too_few_is_said_with_both_numbers_in_three_languages():
 
     text = {lang: review_summary(counts, "2024-01", lang) for lang in LANGUAGES}
     assert "4 against 3: too few to compare" in text["en"]
-    assert "за январь 2024: 4; за январь 2023: 3 (данные есть за каждый месяц): слишком мало для сравнения" in text["ru"]
+    assert ("за январь 2024: 4; за январь 2023: 3 (данные есть за каждый месяц): слишком мало для сравнения"
+            in text["ru"])
     assert "салыстыруға тым аз" in text["kk"]
 
 

@@ -345,7 +345,6 @@ def test_cumulative_figures_keep_their_comparison(tmp_path):
 
 
 def test_a_trend_without_a_start_begins_at_the_first_month_with_data():
-    counts = _counts([("2024-09", R, "total", 4, "", "count"), ("2024-11", R, "total", 6, "", "count")])
     wide = trends.group_totals(_counts([*[(m, R, "total", 1, "", "count") for m in ("2024-09", "2024-10")],
                                         ("2024-11", R, "total", 6, "", "count")]))
     assert list(wide.index) == ["2024-09", "2024-10", "2024-11"]

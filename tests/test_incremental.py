@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from pathlib import Path
 
 import pytest
+from conftest import small_project
 
 from analysis import runner
 from analysis.config import Paths
-from conftest import FIXTURES, ROOT
 
 UMASK = os.umask(0o022)
 os.umask(UMASK)
@@ -19,20 +18,7 @@ os.umask(UMASK)
 
 @pytest.fixture
 def project(tmp_path) -> Paths:
-    return make_project(tmp_path)
-
-
-def make_project(root: Path) -> Paths:
-    """Published counts of three months and one SYNTHETIC incident log, with the notebooks."""
-    paths = Paths(root)
-    paths.raw_published.mkdir(parents=True)
-    paths.raw_incidents.mkdir(parents=True)
-    lines = (ROOT / "data/raw/published/published_counts.csv").read_text(encoding="utf-8").splitlines()
-    keep = [lines[0]] + [line for line in lines[1:] if line[:7] in ("2024-05", "2024-11")]
-    (paths.raw_published / "published_counts.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
-    shutil.copy(FIXTURES / "messy" / "utf8_comma_en" / "2024-11.csv", paths.raw_incidents / "2024-11.csv")
-    shutil.copytree(ROOT / "notebooks", paths.notebooks)
-    return paths
+    return small_project(tmp_path)
 
 
 def ids(runs) -> set[str]:
@@ -133,7 +119,7 @@ RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONT
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory) -> Paths:
     """The project above, reported once for 2024-11 in English: three notebook runs."""
-    paths = make_project(tmp_path_factory.mktemp("reported"))
+    paths = small_project(tmp_path_factory.mktemp("reported"))
     first = runner.run_report(paths, month=MONTH, langs="en", progress=False, jobs=2)
     assert first.ok and ids(first.executed) == {f"{name}_{MONTH}" for name in RUNS}
     return paths

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
+import os
 import signal
 import subprocess
 import sys
@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, copy_project, small_project
 
 from analysis import load_incidents, load_monthly_counts
 from analysis.config import Paths
 from analysis.pipeline import run_clean
-from conftest import ROOT
 
 NEW_FILE = ("month,group_as_written,category_as_written,count\n"
             "2024-12,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,9\n")
@@ -26,57 +26,111 @@ def digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def _project(root: Path) -> Paths:
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    return Paths(root)
-
-
 def _clean_command(paths: Paths, *extra: str) -> list[str]:
     return [sys.executable, "-m", "analysis", "--root", str(paths.root), *extra, "clean"]
 
 
-def _kill_after(command: list[str], delay: float) -> None:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+# A killed run is a child forked from a process that has already imported the package: each kill
+# costs only the work it interrupts, and the kill points fall inside that work, not in start-up.
+SERVE = textwrap.dedent("""
+    import os
+    import sys
+    import time
+
+    def serve(work):
+        for _ in sys.stdin:
+            began = time.monotonic()
+            pid = os.fork()
+            if pid == 0:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.dup2(null, 2)
+                try:
+                    work()
+                finally:
+                    os._exit(0)
+            print(pid, flush=True)
+            os.waitpid(pid, 0)
+            print(time.monotonic() - began, flush=True)
+""")
 
 
+class Forks:
+    """A process that imported the package once and forks a child for each run asked of it."""
+
+    def __init__(self, script: Path, *args: str) -> None:
+        self.process = subprocess.Popen([sys.executable, str(script), *args], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True, cwd=ROOT)
+
+    def run(self, kill_after: float | None = None) -> float:
+        """Run the work once in a child, killed with SIGKILL after `kill_after` seconds; the seconds it ran."""
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        pid = int(self.process.stdout.readline())
+        if kill_after is not None:
+            time.sleep(kill_after)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass  # it had finished
+        return float(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        assert self.process.wait(timeout=60) == 0
+
+
+KILLS = 9  # kill points spread evenly over a whole run
+
+
+CLEAN = SERVE + textwrap.dedent("""
+    from analysis.cli import main
+
+    serve(lambda: main(["--root", sys.argv[1], "clean"]))
+""")
+
+
+@pytest.mark.e2e
 def test_killed_cleaning_leaves_the_previous_or_the_new_processed_data(tmp_path):
-    expected_new = _project(tmp_path / "expected")
+    expected_new = small_project(tmp_path / "expected", notebooks=False)
     (expected_new.raw_published / "extra.csv").write_text(NEW_FILE, encoding="utf-8")
     run_clean(expected_new)
     new = digests(expected_new.processed)
 
-    paths = _project(tmp_path / "project")
+    paths = small_project(tmp_path / "project", notebooks=False)
     run_clean(paths)
     old = digests(paths.processed)
     assert old != new
     (paths.raw_published / "extra.csv").write_text(NEW_FILE, encoding="utf-8")
 
-    started = time.monotonic()
-    subprocess.run(_clean_command(Paths(tmp_path / "expected")), capture_output=True, cwd=ROOT)
-    duration = time.monotonic() - started
-    for step in range(1, 10):
-        _kill_after(_clean_command(paths), duration * step / 10)
-        state = digests(paths.processed)
-        assert state in (old, new), f"killed after {duration * step / 10:.2f}s: a mix or partial files"
-        assert len(load_monthly_counts(paths)) and len(load_incidents(paths))
+    script = tmp_path / "clean.py"
+    script.write_text(CLEAN, encoding="utf-8")
+    reference = Forks(script, str(expected_new.root))
+    duration = reference.run()  # a whole run, started as the killed ones are
+    reference.close()
+    forks = Forks(script, str(paths.root))
+    try:
+        for step in range(1, KILLS + 1):
+            forks.run(kill_after=duration * step / (KILLS + 1))
+            state = digests(paths.processed)
+            assert state in (old, new), f"killed after {duration * step / (KILLS + 1):.2f}s: a mix or partial files"
+            assert len(load_monthly_counts(paths)) and len(load_incidents(paths))
+    finally:
+        forks.close()
     done = subprocess.run(_clean_command(paths), capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert digests(paths.processed) == new
     assert not list(paths.data.glob(".*staging*")), "a killed run's staging folder was not cleared"
 
 
-EXPORT = textwrap.dedent("""
-    import sys
+EXPORT = SERVE + textwrap.dedent("""
     import pandas as pd
     from pathlib import Path
     from analysis import figures
     counts = pd.read_parquet(sys.argv[1])
-    for spec in (figures.groups_stacked(counts, "2023-01", "2024-12", "2024-12"),
-                 figures.legal_claims_by_type(counts, "2023-01", "2024-12", "2024-12")):
-        figures.export(spec, Path(sys.argv[2]), ["en", "ru", "kk"], {})
+    specs = (figures.groups_stacked(counts, "2023-01", "2024-12", "2024-12"),
+             figures.legal_claims_by_type(counts, "2023-01", "2024-12", "2024-12"))
+    serve(lambda: [figures.export(spec, Path(sys.argv[2]), ["en", "kk"], {}) for spec in specs])
 """)
 
 
@@ -86,39 +140,40 @@ def _figure_states(folder: Path) -> dict[str, dict[str, str]]:
             for name in ("groups_stacked", "legal_claims_by_type")}
 
 
-def test_killed_figure_export_leaves_each_figure_whole(tmp_path):
-    paths = _project(tmp_path / "project")
-    run_clean(paths)
-    old_counts = paths.processed / "monthly_counts.parquet"
-    (paths.raw_published / "extra.csv").write_text(NEW_FILE, encoding="utf-8")
-    new_copy = _project(tmp_path / "new")
+@pytest.mark.e2e
+def test_killed_figure_export_leaves_each_figure_whole(shipped_run, tmp_path):
+    old_counts = shipped_run[0] / "data" / "processed" / "monthly_counts.parquet"
+    new_copy = copy_project(shipped_run[0], tmp_path / "new")
     (new_copy.raw_published / "extra.csv").write_text(NEW_FILE, encoding="utf-8")
     run_clean(new_copy)
     new_counts = new_copy.processed / "monthly_counts.parquet"
 
     script = tmp_path / "export.py"
     script.write_text(EXPORT, encoding="utf-8")
-    expected_new = tmp_path / "figures_new"
-    started = time.monotonic()
-    subprocess.run([sys.executable, str(script), str(new_counts), str(expected_new)], check=True, cwd=ROOT)
-    duration = time.monotonic() - started
-    target = tmp_path / "figures"
-    subprocess.run([sys.executable, str(script), str(old_counts), str(target)], check=True, cwd=ROOT)
+    expected_new, target = tmp_path / "figures_new", tmp_path / "figures"
+    reference = Forks(script, str(new_counts), str(expected_new))
+    duration = reference.run()
+    reference.close()
+    subprocess.run([sys.executable, str(script), str(old_counts), str(target)], input="go\n", text=True,
+                   capture_output=True, check=True, cwd=ROOT)
     old, new = _figure_states(target), _figure_states(expected_new)
-    assert old != new
+    assert old != new and all(old.values()) and all(new.values())
 
-    for step in range(1, 10):
-        process = subprocess.Popen([sys.executable, str(script), str(new_counts), str(target)], cwd=ROOT)
-        time.sleep(duration * step / 10)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        state = _figure_states(target)
-        for name in state:
-            assert state[name] in (old[name], new[name]), f"{name}: a mix after {duration * step / 10:.2f}s"
+    forks = Forks(script, str(new_counts), str(target))
+    try:
+        for step in range(1, KILLS + 1):
+            forks.run(kill_after=duration * step / (KILLS + 1))
+            state = _figure_states(target)
+            for name in state:
+                assert state[name] in (old[name], new[name]), \
+                    f"{name}: a mix after {duration * step / (KILLS + 1):.2f}s"
+    finally:
+        forks.close()
 
 
+@pytest.mark.e2e
 def test_a_second_run_is_refused_or_waits(tmp_path):
-    paths = _project(tmp_path / "project")
+    paths = small_project(tmp_path / "project", notebooks=False)
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
         from analysis.config import Paths

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +21,6 @@ from analysis import taxonomy
 from analysis.config import Paths
 from analysis.parsing import parse_enumeration, vocabulary
 from analysis.pipeline import run_clean
-from conftest import LABEL_VARIANT_SUMMARY
 
 VARIANTS = Path(__file__).resolve().parent / "label_variants.csv"
 REJECT = "REJECT"
@@ -46,7 +44,7 @@ def test_the_table_is_large_and_covers_three_languages():
     assert {r["expected"] for r in ROWS} <= known
 
 
-def test_every_variant_is_coded_as_written_down():
+def test_every_variant_is_coded_as_written_down(record_property):
     outcome = {"mapped right": 0, "rejected": 0, "mis-coded": 0}
     wrong = []
     for row in ROWS:
@@ -60,8 +58,8 @@ def test_every_variant_is_coded_as_written_down():
         if (got or REJECT) != row["expected"]:
             wrong.append(f"{row['lang']} {row['label']!r}: expected {row['expected']}, got {got or REJECT}")
     n = len(ROWS)
-    LABEL_VARIANT_SUMMARY.append(
-        f"label variants ({n}): " + ", ".join(f"{k} {v} ({v / n:.1%})" for k, v in outcome.items()))
+    record_property("summary",
+                    f"label variants ({n}): " + ", ".join(f"{k} {v} ({v / n:.1%})" for k, v in outcome.items()))
     assert outcome["mis-coded"] == 0, wrong
     assert wrong == []
     assert outcome["rejected"] == sum(r["expected"] == REJECT for r in ROWS)
@@ -171,7 +169,8 @@ _INCIDENTS = [
     ("4", "2024-11-12", "administrative defamation (Article 73-3)", "клевета, ст. 73-3 КоАП",
      "73-3-бабы бойынша әкімшілік іс", ("editorial office", "редакция", "редакция"), ("akimat", "акимат", "әкімдік")),
     ("5", "2024-11-15", "attack on a journalist", "нападение на журналиста",
-     "журналистке шабуыл", ("journalist", "журналистка", "журналист"), ("private individual", "частное лицо", "жеке тұлға")),
+     "журналистке шабуыл", ("journalist", "журналистка", "журналист"),
+     ("private individual", "частное лицо", "жеке тұлға")),
     ("6", "2024-11-20", "refusal to provide information", "отказ в предоставлении информации",
      "ақпарат беруден бас тарту", ("media outlet", "СМИ", "БАҚ"), ("ministry", "министерство", "министрлік")),
 ]
@@ -217,12 +216,10 @@ def test_a_log_in_russian_or_kazakh_counts_as_the_same_log_in_english(tmp_path, 
 # --- the shipped published data ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
+def shipped(shipped_run):
     from conftest import ROOT
 
-    root = tmp_path_factory.mktemp("shipped_published")
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    return run_clean(Paths(root)), ROOT / "data" / "raw" / "published" / "published_counts.csv"
+    return shipped_run[1], ROOT / "data" / "raw" / "published" / "published_counts.csv"
 
 
 def test_shipped_published_files_are_clean(shipped):

@@ -72,7 +72,8 @@ def test_rotated_month_labels_side_by_side_do_not_count_as_overlapping():
 def test_a_long_title_is_wrapped_whole_never_cut(lang):
     title = {"en": "Refusal or restriction of socially significant information: reports per month",
              "ru": "Отказ или ограничение в предоставлении общественно значимой информации: сообщений в месяц",
-             "kk": "Санаттар бойынша айыппұлдар, талаптар мен өндірілген сомалар, теңге, қаңтар 2009 – қараша 2024"}[lang]
+             "kk": "Санаттар бойынша айыппұлдар, талаптар мен өндірілген сомалар, теңге, "
+                   "қаңтар 2009 – қараша 2024"}[lang]
     fig, _ = plots._figure((4, 3))
     wrapped = plots.fit_text(fig, title, 9, "bold")
     assert wrapped.split() == title.split()  # every word kept, dashes included

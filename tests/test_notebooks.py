@@ -9,16 +9,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import ROOT
 
+from analysis import figures
 from analysis.config import Paths
 from analysis.figures import export
 from analysis.i18n import t
 from analysis.load import load_monthly_counts
 from analysis.pipeline import run_clean
 from analysis.publish import Publication
-from analysis import figures
 from analysis.runner import write_html
-from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
 
@@ -97,6 +97,7 @@ def hand_run(tmp_path_factory):
     before = _hashes(paths.reports)
 
     import os
+
     import jupytext
     from nbconvert.preprocessors import ExecutePreprocessor
 
@@ -123,8 +124,8 @@ def test_a_hand_run_shows_its_figures_inline_and_leaves_every_published_file_ide
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == 5  # groups, false information, refusals, heat map, legal types
-    assert not any("<Figure size" in str(o.get("data", {}).get("text/plain", "")) and "image/png" not in o.get("data", {})
-                   for o in outputs)
+    assert not any("<Figure size" in str(o.get("data", {}).get("text/plain", ""))
+                   and "image/png" not in o.get("data", {}) for o in outputs)
 
 
 @pytest.mark.notebooks

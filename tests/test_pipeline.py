@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES, ROOT
 
 from analysis import load_incidents, load_monthly_counts
 from analysis.config import Paths
 from analysis.pipeline import run_clean
 from analysis.tables import read_csv
-from conftest import FIXTURES, ROOT
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -26,10 +26,10 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def shipped(project: Paths):
-    before = digests(project.raw)
-    result = run_clean(project)
-    return project, result, before
+def shipped(cleaned_project: Paths, shipped_run):
+    """A copy of the shipped data cleaned once per session, its RunResult (never changed by a test)
+    and the digests of the shipped raw files."""
+    return cleaned_project, shipped_run[1], digests(ROOT / "data" / "raw")
 
 
 def test_shipped_data_cleans_without_loss(shipped):

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 import analysis
-
 from analysis import figures, plots, taxonomy
 from analysis.i18n import colour, colours, t
 

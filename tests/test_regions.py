@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import pycountry
 import pytest
+from conftest import ROOT
 
 from analysis.regions import match_region, regions
-from conftest import ROOT
 
 
 def test_twenty_units_with_iso_codes_known_to_iso_3166_2():

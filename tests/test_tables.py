@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES
 
 from analysis.incidents import clean_incident_log
 from analysis.tables import InputError, read_csv, read_table, write_csv
-from conftest import FIXTURES
 
 MESSY = sorted((FIXTURES / "messy").iterdir())
 TODAY = date(2026, 1, 1)
@@ -66,9 +66,9 @@ def test_encoding_and_delimiter_are_recognised(folder, encoding, delimiter):
 
 
 def test_mixed_cp1251_and_utf8_lines_are_each_decoded(tmp_path):
-    header = "incident_id,event_date,category\n".encode()
+    header = b"incident_id,event_date,category\n"
     path = tmp_path / "2024-11.csv"
-    path.write_bytes(header + "A1,2024-11-02,угрозы\n".encode("utf-8")
+    path.write_bytes(header + "A1,2024-11-02,угрозы\n".encode()
                      + "A2,2024-11-03,угрозы\n".encode("cp1251"))
     table = read_table(path, "incidents")
     assert table.encoding == "utf-8+cp1251"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from analysis import taxonomy
 from analysis.config import ALL_GROUPS, LANGUAGES
-from conftest import ROOT
 
 PUBLISHED = ROOT / "data" / "raw" / "published" / "published_counts.csv"
 
@@ -75,8 +75,10 @@ def test_every_shipped_published_label_maps():
 @pytest.mark.parametrize("label, group, expected", [
     # wordings that are not in the shipped files, in English, Russian and Kazakh
     ("refusals or restrictions on the provision of socially significant information", None, "refusal_of_information"),
-    ("denials, restrictions, and violations of deadlines for providing socially significant information", None, "refusal_of_information"),
-    ("Необоснованные отказы и ограничения в получении журналистами общественно важной информации", None, "refusal_of_information"),
+    ("denials, restrictions, and violations of deadlines for providing socially significant information", None,
+     "refusal_of_information"),
+    ("Необоснованные отказы и ограничения в получении журналистами общественно важной информации", None,
+     "refusal_of_information"),
     ("Қоғамдық маңызы бар ақпаратты беруден бас тарту", None, "refusal_of_information"),
     ("failure to provide information requested by the editorial office", None, "refusal_of_information"),
     ("Нарушение сроков предоставления информации по запросу СМИ", None, "refusal_of_information"),
@@ -105,7 +107,8 @@ def test_every_shipped_published_label_maps():
     ("жалған ақпарат таратқаны үшін әкімшілік іс", None, "administrative_false_information"),
     ("administrative charges for publishing false information", None, "administrative_false_information"),
     ("клевета (ст. 73-3 КоАП)", None, "administrative_defamation"),
-    ("accusation of spreading knowingly false information (Administrative Code 73-3)", None, "administrative_defamation"),
+    ("accusation of spreading knowingly false information (Administrative Code 73-3)", None,
+     "administrative_defamation"),
     ("иски о защите чести, достоинства и деловой репутации", "legal_claims", "civil_claims"),
     ("гражданские иски к СМИ", None, "civil_claims"),
     ("уголовные дела", "legal_claims", "criminal_proceedings"),

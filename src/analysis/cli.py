@@ -10,7 +10,6 @@ from pathlib import Path
 from . import __version__
 from .config import Paths
 
-
 MAX_SHOWN = 20  # rejected rows printed; the rest are in data/processed/rejected.csv
 
 

@@ -104,10 +104,13 @@ def stated_value(table: pd.DataFrame, kind: str, code: str, start: str, end: str
 
 def monthly(counts: pd.DataFrame, kind: str, code: str) -> tuple[pd.Series, pd.Series]:
     """(month -> count, month -> derived?) for a group total or a category, published or derived."""
+    # Only this measure's rows: the wide tables below are then one column, not every category.
     if kind == "group":
+        counts = counts[(counts["group"] == code) & (counts["category"] == TOTAL)]
         values = trends.group_totals(counts, sources=trends.WITH_DERIVED)
         derived = trends.group_totals(counts, sources=("derived",))
     else:
+        counts = counts[counts["category"] == code]
         values = trends.category_matrix(counts, [code], sources=trends.WITH_DERIVED)
         derived = trends.category_matrix(counts, [code], sources=("derived",))
     series = values[code] if code in values.columns else pd.Series(dtype=float)
@@ -140,9 +143,12 @@ class PeriodFigure:
 
 
 def period_figure(counts: pd.DataFrame, stated: pd.DataFrame, kind: str, code: str, start: str,
-                  end: str) -> PeriodFigure:
-    """The one decision on evidence: stated, else complete, else partial (else none)."""
-    series, flags = monthly(counts, kind, code)
+                  end: str, measured: tuple[pd.Series, pd.Series] | None = None) -> PeriodFigure:
+    """The one decision on evidence: stated, else complete, else partial (else none).
+
+    `measured` is `monthly(counts, kind, code)` when the caller already has it.
+    """
+    series, flags = measured if measured is not None else monthly(counts, kind, code)
     period = month_span([start, end])
     present = [m for m in period if m in series.index]
     derived = tuple(m for m in present if flags.get(m, False))
@@ -193,15 +199,16 @@ def compare(counts: pd.DataFrame, stated: pd.DataFrame, kind: str, code: str, cu
     when no month has data on both sides. A comparison that crosses a break of comparability
     raises SeriesBreak unless `allow_break`; then it carries the break for a footnote.
     """
-    now = period_figure(counts, stated, kind, code, *current)
-    then = period_figure(counts, stated, kind, code, *previous)
+    measured = monthly(counts, kind, code)
+    now = period_figure(counts, stated, kind, code, *current, measured)
+    then = period_figure(counts, stated, kind, code, *previous, measured)
     offset = (pd.Period(current[0], freq="M") - pd.Period(previous[0], freq="M")).n
     if now.whole and then.whole:
         evidence = max(now.evidence, then.evidence, key=STRENGTH.get)
         months, before = tuple(now.period), tuple(then.period)
         change = judge(now.value, then.value)
     else:
-        series, _ = monthly(counts, kind, code)
+        series, _ = measured
         months = tuple(m for m in now.months if _shift(m, -offset) in then.months)
         if not months:
             return None
@@ -285,6 +292,7 @@ def yearly(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: str, cod
     """Each calendar year from `start` to `end` (clipped to them) and each code: its figure and the
     evidence it rests on. A year with missing months is `partial` and says how many it has."""
     stated = statements(cumulative) if cumulative is not None else pd.DataFrame(columns=STATEMENT_COLUMNS)
+    measured = {code: monthly(counts, kind, code) for code in codes if code != "false_information"}
     rows = []
     for year in range(int(start[:4]), int(end[:4]) + 1):
         first, last = max(start, f"{year}-01"), min(end, f"{year}-12")
@@ -292,7 +300,7 @@ def yearly(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: str, cod
             if code == "false_information":
                 fig = _sum_of(counts, stated, trends.false_information_codes(), first, last)
             else:
-                fig = period_figure(counts, stated, kind, code, first, last)
+                fig = period_figure(counts, stated, kind, code, first, last, measured[code])
             rows.append({"year": str(year), "code": code, "value": fig.value, "evidence": fig.evidence,
                          "months_with_data": len(fig.months), "months_in_period": len(fig.period),
                          "derived_months": ",".join(fig.derived), "start": first, "end": last})
@@ -324,9 +332,12 @@ def derive_months(counts: pd.DataFrame, cumulative: pd.DataFrame) -> tuple[pd.Da
     """
     stated = statements(cumulative)
     rows, problems = [], []
+    measured: dict[tuple[str, str], tuple[pd.Series, pd.Series]] = {}
     for (kind, code, start), part in stated.groupby(["kind", "code", "start"], sort=True):
         by_end = {end: grp for end, grp in part.groupby("end")}
-        published_only, _ = monthly(counts, kind, code)  # derived rows are not in `counts` yet
+        if (kind, code) not in measured:
+            measured[kind, code] = monthly(counts, kind, code)
+        published_only, _ = measured[kind, code]  # derived rows are not in `counts` yet
         for end in sorted(by_end):
             earlier = _shift(end, -1)
             if earlier < start or earlier not in by_end:

@@ -46,7 +46,8 @@ def verdict(row: pd.Series | dict, lang: str) -> str:
         return t("change_too_few", lang)
     low, high = row["low"], row["high"]
     if kind == "same":
-        return t("verdict_same", lang, low=number(low, lang, 1), high=number(high, lang, 1) if np.isfinite(high) else "∞")
+        return t("verdict_same", lang, low=number(low, lang, 1),
+                 high=number(high, lang, 1) if np.isfinite(high) else "∞")
     fewer = kind == "fewer"
     show_low, show_high = (1 / high, 1 / low if low > 0 else np.inf) if fewer else (low, high)
     bounds = {"low": number(show_low, lang, 1),

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,7 @@ def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, s
                 with plots.style():  # the style's pdf.fonttype, svg.hashsalt and dpi apply when saving
                     for fmt in FORMATS:
                         name = f"{spec.name}.{lang}.{fmt}"
-                        write_atomic(staging / name, lambda tmp, fmt=fmt: fig.savefig(
+                        write_atomic(staging / name, lambda tmp, fmt=fmt, fig=fig: fig.savefig(
                             tmp, format=fmt, metadata=SAVE_METADATA[fmt]))
                         names.append(name)
             finally:
@@ -133,7 +133,8 @@ def _with_coverage(source: str, coverage: str) -> str:
     return f"{source} · {coverage}" if len(source) + len(coverage) < 120 else f"{coverage}\n{source}"
 
 
-def _event_marks(codes: list[str], start: str, end: str, resolution: str) -> tuple[pd.DataFrame, list[float], list[bool]]:
+def _event_marks(codes: list[str], start: str, end: str,
+                 resolution: str) -> tuple[pd.DataFrame, list[float], list[bool]]:
     """The events to draw beside `codes`, their x positions on a month or year axis, and which break."""
     table = events.for_series(codes, start, end)
     positions = []
@@ -229,7 +230,8 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         else:
             fig = plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
                                               ylabel=t("axis_reports", lang),
-                                              source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang)),
+                                              source=_with_coverage(_source(as_of, lang),
+                                                                    _coverage_line(coverage, lang)),
                                               no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
                                               with_data=_months_with_data(counts), lang=lang,
                                               derived=derived.to_numpy(), derived_label=t("derived_value", lang),
@@ -326,7 +328,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
             (code, when), value = stacked.idxmax(), stacked.max()
             alt = t("alt_heatmap", lang, title=title, n=len(shown), m=len(shown.columns),
                     value=number(value, lang),
-                    top=f"{taxonomy.category_label(code, lang)}, {when if table is not None else month_label(when, lang)}")
+                    top=f"{taxonomy.category_label(code, lang)}, "
+                        f"{when if table is not None else month_label(when, lang)}")
         return {"title": title, "caption": t("caption_category_heatmap", lang),
                 "alt_text": alt + " " + _coverage_line(coverage, lang) + "."}
 
@@ -338,7 +341,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                              not_stated=t("not_stated", lang), lang=lang,
                              empty_text=t("no_counts_in_period", lang),
                              column_labels=list(shown.columns) if table is not None else None,
-                             cell_text=cell_text, note="* " + t("year_partial", lang).split(" (")[0] if table is not None else "")
+                             cell_text=cell_text,
+                             note="* " + t("year_partial", lang).split(" (")[0] if table is not None else "")
 
     return FigureSpec("category_heatmap", _wide_csv(matrix) if table is None else table, draw, texts,
                       {"categories": categories or "all", "start": start, "end": end},
@@ -418,7 +422,8 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
                  "previous_months": r["previous_months_list"].split(","), "derived_months":
                  [m for m in r["derived_months"].split(",") if m], "source": r["source"], "breaks": r["breaks"]}
                 for r in table.to_dict(orient="records")]
-    refused = [{"code": r["code"], "refused": r["refused"]} for r in full[full["refused"] != ""].to_dict(orient="records")]
+    refused = [{"code": r["code"], "refused": r["refused"]}
+               for r in full[full["refused"] != ""].to_dict(orient="records")]
     return FigureSpec("ytd_comparison", table, draw, texts, {"month": month, "allow_break": allow_break},
                       {"evidence": evidence, "refused": refused, "period_named": period if whole else None})
 

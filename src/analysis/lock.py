@@ -5,9 +5,9 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Iterator
+from datetime import UTC, datetime
 
 from .config import Paths
 
@@ -37,7 +37,7 @@ def project_lock(paths: Paths, wait: float = 0.0) -> Iterator[None]:
                     raise Busy(f"another run is in progress ({holder}); wait for it to finish, or "
                                f"pass --wait SECONDS to wait for it") from None
                 time.sleep(0.2)
-        started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, started {started}".encode(), 0)
         yield

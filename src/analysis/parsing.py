@@ -7,10 +7,11 @@ same dates and labels thousands of times.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Callable, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 import dateparser
 import numpy as np
@@ -32,7 +33,7 @@ def parse_unique(values: pd.Series, parser: Callable[[str], T]) -> pd.Series:
     return pd.Series(results[codes], index=values.index, dtype=object)
 
 
-def parse_fields(values: pd.Series, parser: Callable[[str], "Parsed"]) -> pd.DataFrame:
+def parse_fields(values: pd.Series, parser: Callable[[str], Parsed]) -> pd.DataFrame:
     """`parse_unique` for parsers returning Parsed: columns value, extra and error, row by row."""
     codes, uniques = pd.factorize(values)
     parsed = [parser(value) for value in uniques] + [Parsed(None)]

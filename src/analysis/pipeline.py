@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, comparisons, incidents as inc, published as pub, quality, schemas
+from . import __version__, comparisons, quality, schemas
+from . import incidents as inc
+from . import published as pub
 from .cleaning import REJECTED_COLUMNS, RowsLost, concat
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
+from .tables import LINE, InputError, RawTable, read_table, staged_dir, write_atomic, write_csv, write_parquet
 from .taxonomy import categorical
-from .tables import (LINE, InputError, RawTable, read_table, staged_dir, write_atomic, write_csv,
-                     write_parquet)
 
 INPUT_SUFFIXES = {".csv", ".tsv", ".txt"}
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -11,14 +11,14 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from multiprocessing import get_context
-import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -517,7 +517,7 @@ class ReportResult:
 def _logger(paths: Paths) -> tuple[logging.Logger, Path]:
     folder = paths.reports / "logs"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
     path = folder / f"{stamp}-{os.getpid()}.log"
     logger = logging.getLogger(f"analysis.report.{os.getpid()}.{stamp}")
     logger.setLevel(logging.INFO)

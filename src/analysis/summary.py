@@ -48,7 +48,9 @@ def _ytd_lines(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: str
     for row in table.to_dict(orient="records"):
         label = taxonomy.group_short_label(row["code"], lang).capitalize()
         if row["refused"]:
-            lines.append(f"- {t('ytd_refused', lang, label=f'**{label}**', prev_year=previous, events=events.labelled(row['refused'], lang))}")
+            refused = t("ytd_refused", lang, label=f"**{label}**", prev_year=previous,
+                        events=events.labelled(row["refused"], lang))
+            lines.append(f"- {refused}")
             continue
         text = f"- **{label}**, " + describe.ytd_sentence(row, month, lang)
         note = describe.computed_note(row, lang)
@@ -84,7 +86,8 @@ def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.D
         else:
             sentence = t("summary_group_untotalled", lang, label=taxonomy.category_label(group, lang))
         items = _items(top, nested, lang) if set(top["category"]) - {OTHER_UNSPECIFIED} else []
-        lines.append(f"- {sentence}" + (f", {t('summary_including', lang)}: " + "; ".join(items) if items else "") + ".")
+        including = f", {t('summary_including', lang)}: " + "; ".join(items) if items else ""
+        lines.append(f"- {sentence}{including}.")
     overall = rows[(rows["group"] == ALL_GROUPS) & (rows["category"] == TOTAL)]
     if len(overall):
         n = int(overall["count"].iloc[0])

@@ -12,11 +12,11 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -28,8 +28,8 @@ from .text import normalise_text
 
 csv.field_size_limit(2**31 - 1)  # one cell of a real export can hold megabytes of text
 
-LINE = "_line"
-MAX_FIELD_CHARS = 100_000  # longer cells are not a monitor's text but a broken export  # the 1-based line of the file where a record starts (the header is line 1)
+LINE = "_line"  # the 1-based line of the file where a record starts (the header is line 1)
+MAX_FIELD_CHARS = 100_000  # longer cells are not a monitor's text but a broken export
 
 
 class InputError(Exception):

@@ -201,6 +201,7 @@ def check_cumulative(counts: pd.DataFrame, cumulative: pd.DataFrame) -> pd.DataF
     cats = taxonomy.categories()
     rows = []
     figures = cumulative[(cumulative["unit"] == "count") & cumulative["start_month"].notna()]
+    families: dict[str, pd.Series] = {}  # category -> its monthly sum with the categories inside it
     for fig in figures.itertuples():
         target = cumulative_target(fig.metric_as_written)
         if target is None:
@@ -209,8 +210,11 @@ def check_cumulative(counts: pd.DataFrame, cumulative: pd.DataFrame) -> pd.DataF
         if kind == "group":
             series = groups[code]
         else:
-            family = [code] + cats.loc[cats["parent"] == code, "code"].tolist()
-            series = category_matrix(counts, family).sum(axis=1, min_count=1)
+            if code not in families:
+                family = [code] + cats.loc[cats["parent"] == code, "code"].tolist()
+                families[code] = category_matrix(counts[counts["category"].isin(family)], family).sum(
+                    axis=1, min_count=1)
+            series = families[code]
         for period_start, period_end, stated, role in (
                 (fig.start_month, fig.end_month, fig.value, "stated"),
                 (fig.comparison_start, fig.comparison_end, fig.comparison_value, "comparison")):
