@@ -95,7 +95,7 @@ def mutants() -> list[tuple[str, str, str]]:
 
     header, rows = read("legal_articles.csv")
     for i, row in enumerate(rows):
-        other = next((r["category"] for r in rows[i + 1:] + rows[:i] if r["category"] != row["category"]))
+        other = next(r["category"] for r in rows[i + 1:] + rows[:i] if r["category"] != row["category"])
         mutant("legal_articles.csv", header, rows, i, "category", other)
         mutant("legal_articles.csv", header, rows, i, "article", "0")
 
