@@ -97,6 +97,7 @@ LABELS = [  # label as a review or a monitor writes it, group heading (None: non
     ("ст. 174 УК РК", None, "criminal_incitement"),
     ("ст. 158 УК РК", None, "obstruction"),
     ("ст. 143 ГК РК", None, "civil_claims"),
+    ("ст. 130 УК РК", None, "criminal_defamation"),
     ("административный протокол за ложную информацию", None, "administrative_false_information"),
     ("административное обвинение в клевете", None, "administrative_defamation"),
     ("административный иск о нарушении избирательного законодательства", None, "administrative_election_law"),
