@@ -70,3 +70,4 @@ TOTAL = "total"
 OTHER_UNSPECIFIED = "other_unspecified"
 ALL_GROUPS = "all"
 LANGUAGES = ("en", "ru", "kk")
+RESOLUTIONS = ("auto", "month", "year")  # of the trend charts: by month, by year, or by the range

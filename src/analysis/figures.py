@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import __version__, comparisons, describe, events, plots, taxonomy, trends
-from .config import LANGUAGES
+from .config import LANGUAGES, RESOLUTIONS
 from .i18n import collation_key, month_label, number, period_label, t
 from .quality import month_span
 from .tables import staged_dir, write_atomic, write_csv
@@ -102,7 +102,6 @@ def _wide_csv(wide: pd.DataFrame) -> pd.DataFrame:
 
 # --- coverage, events and resolution of the figures over time ---------------------------------------
 
-RESOLUTIONS = ("auto", "month", "year")
 AUTO_MONTHS = 36  # "auto": a range longer than this is drawn by year, so that every label stays legible
 
 

@@ -24,13 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .config import LANGUAGES, MONTH, PACKAGE_DIR, Paths
+from .config import LANGUAGES, MONTH, PACKAGE_DIR, RESOLUTIONS, Paths
 from .load import load_cumulative, load_incidents, load_monthly_counts
 from .tables import write_atomic
 from .taxonomy import category_codes, group_codes
 
 KERNEL = "python3"
-RESOLUTIONS = ("auto", "month", "year")  # as analysis.figures.RESOLUTIONS, without importing matplotlib
 
 
 class ParameterError(ValueError):
@@ -142,6 +141,8 @@ def _kernel_manager():
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             log = os.environ.get(KERNEL_LOG)
             if log:
+                if getattr(self, "_kernel_log", None):  # a restarted kernel: the old one is gone
+                    self._kernel_log.close()
                 self._kernel_log = open(log, "a", encoding="utf-8")  # noqa: SIM115 (closed with the kernel)
                 kw["stdout"] = kw["stderr"] = self._kernel_log
             return await super()._async_launch_kernel(kernel_cmd, **kw)
