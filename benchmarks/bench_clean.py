@@ -21,7 +21,7 @@ BASELINE = textwrap.dedent("""
     import csv, json, resource, sys, time
     from pathlib import Path
     import pandas as pd
-    from analysis.tables import decode, sniff_delimiter
+    from analysis.reading import decode, sniff_delimiter
     files = sorted(Path(sys.argv[1]).glob("*.csv"))
     # what a bare read needs told: each file's encoding and delimiter (found before the clock starts)
     formats = []
@@ -44,7 +44,7 @@ BASELINE = textwrap.dedent("""
 CLEAN = textwrap.dedent("""
     import json, resource, sys, time
     from analysis.config import Paths
-    from analysis.pipeline import run_clean
+    from analysis.clean import run_clean
     start = time.perf_counter()
     result = run_clean(Paths(sys.argv[1]))
     seconds = time.perf_counter() - start

@@ -40,7 +40,7 @@ def scripts_baseline(root: Path, lang: str) -> tuple[float, int]:
     sys.path.insert(0, str(ROOT / "src"))
     from analysis.config import Paths
     from analysis.load import load_monthly_counts
-    from analysis.runner import choose_months, plan
+    from analysis.runs import choose_months, plan
 
     seconds = timed([*ANALYSIS, "--root", str(root), "clean"])
     counts = load_monthly_counts(Paths(root))

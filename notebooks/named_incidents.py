@@ -23,7 +23,7 @@ publish = False  # True only in `analysis report`: write to reports/ instead of 
 from IPython.display import display
 
 from analysis import figures, load_incidents, trends
-from analysis.publish import Publication
+from analysis.outputs import Publication
 
 incidents = load_incidents()
 out = Publication(end, lang, publish=publish)

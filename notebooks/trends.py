@@ -26,7 +26,7 @@ publish = False  # True only in `analysis report`: write to reports/ instead of 
 from IPython.display import display
 
 from analysis import figures, load_cumulative, load_monthly_counts, trends
-from analysis.publish import Publication
+from analysis.outputs import Publication
 
 counts = load_monthly_counts()
 cumulative = load_cumulative()

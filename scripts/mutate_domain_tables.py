@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import pytest  # noqa: E402  (imported before forking: each mutant starts in milliseconds)
 
 import analysis.config  # noqa: E402
-from analysis import counts, published, taxonomy, trends  # noqa: E402,F401
+from analysis import counts, reviews, taxonomy, trends  # noqa: E402,F401
 
 TESTS = ["tests/test_domain_rules.py", "tests/test_taxonomy.py"]
 NEVER = "(?!)"  # a pattern that matches nothing

@@ -89,7 +89,7 @@ def empty_project(tmp_path: Path) -> Paths:
 def shipped_run(tmp_path_factory):
     """The shipped raw data cleaned once per session (per worker under xdist) in a throw-away root:
     (the root, the RunResult). Never change either: copy the root with `copy_project`."""
-    from analysis.pipeline import run_clean
+    from analysis.clean import run_clean
 
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")

@@ -14,7 +14,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from analysis.config import Paths
-from analysis.tables import read_csv
+from analysis.storage import read_csv
 
 sys.path.insert(0, str(FIXTURES))
 import make_bad  # noqa: E402

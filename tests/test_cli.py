@@ -11,7 +11,8 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from analysis import cli
-from analysis.runner import ReportResult, Run
+from analysis.report import ReportResult
+from analysis.runs import Run
 
 
 def analysis(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:

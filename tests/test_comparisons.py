@@ -14,7 +14,7 @@ import pytest
 
 from analysis import comparisons, events, figures
 from analysis.config import DOMAIN_DIR, LANGUAGES
-from analysis.published import CUMULATIVE_COLUMNS
+from analysis.reviews import CUMULATIVE_COLUMNS
 
 URL = "https://adilsoz.kz/en/262-violations/synthetic.html"  # SYNTHETIC: not a real page
 
@@ -236,7 +236,8 @@ def test_no_tick_or_cell_labels_overlap_at_the_default_range(shipped_clean, lang
 
 
 def test_an_unknown_resolution_is_refused_before_anything_runs(empty_project):
-    from analysis.runner import ParameterError, run_report
+    from analysis.errors import ParameterError
+    from analysis.report import run_report
 
     with pytest.raises(ParameterError, match="--resolution: expected one of auto, month, year; found 'weekly'"):
         run_report(empty_project, resolution="weekly")
@@ -244,7 +245,7 @@ def test_an_unknown_resolution_is_refused_before_anything_runs(empty_project):
 
 
 def test_the_trends_notebook_gets_the_resolution(shipped_clean):
-    from analysis.runner import plan
+    from analysis.runs import plan
 
     counts, _, _ = shipped_clean
     runs = plan(counts, ["2024-11"], ["en"], "all", 3, resolution="year")

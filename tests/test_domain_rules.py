@@ -14,10 +14,9 @@ import pandas as pd
 import pytest
 
 from analysis import counts as cnt
-from analysis import published as pub
-from analysis import taxonomy, trends
+from analysis import reviews, taxonomy, trends
 from analysis.parsing import parse_amount
-from analysis.tables import read_table
+from analysis.reading import read_table
 
 # --- categories.csv -----------------------------------------------------------------------------
 
@@ -214,11 +213,11 @@ def test_group_rule(heading, expected):
 def _counts(rows: list[tuple]) -> pd.DataFrame:
     """Published counts as the cleaning makes them: (month, group, category, count, parent, unit)."""
     frame = pd.DataFrame(rows, columns=["month", "group", "category", "count", "parent", "unit"])
-    return frame.assign(source="published", source_url="", label_as_written="", note="")[pub.COUNT_COLUMNS]
+    return frame.assign(source="published", source_url="", label_as_written="", note="")[reviews.COUNT_COLUMNS]
 
 
 def _other(counts: pd.DataFrame) -> dict[str, int]:
-    out, _ = pub.add_other_unspecified(counts)
+    out, _ = reviews.add_other_unspecified(counts)
     other = out[out["category"] == "other_unspecified"]
     return dict(zip(other["group"], other["count"]))
 
@@ -251,7 +250,7 @@ def test_a_category_the_taxonomy_does_not_know_is_not_subtracted():
 
 def test_listed_items_above_the_total_are_an_inconsistency_not_a_negative_other():
     counts = _counts([("2024-11", R, "total", 3, "", "count"), ("2024-11", R, "threat", 5, "", "count")])
-    out, found = pub.add_other_unspecified(counts)
+    out, found = reviews.add_other_unspecified(counts)
     assert "other_unspecified" not in set(out["category"])
     assert [(i["month"], i["group"], i["total"], i["listed_sum"]) for i in found] == [("2024-11", R, 3, 5)]
 
@@ -260,14 +259,14 @@ def test_listed_items_above_the_total_are_an_inconsistency_not_a_negative_other(
 def test_overall_total_is_checked_against_the_three_group_totals(overall, expected):
     counts = _counts([("2024-11", "all", "total", overall, "", "count"), ("2024-11", R, "total", 12, "", "count"),
                       ("2024-11", A, "total", 8, "", "count"), ("2024-11", L, "total", 10, "", "count")])
-    found = pub.check_overall_totals(counts)
+    found = reviews.check_overall_totals(counts)
     assert [(i["month"], i["total"], i["listed_sum"]) for i in found] == expected
 
 
 def test_overall_total_is_not_checked_when_a_group_total_is_missing():
     counts = _counts([("2024-11", "all", "total", 99, "", "count"), ("2024-11", R, "total", 12, "", "count"),
                       ("2024-11", A, "total", 8, "", "count")])
-    assert pub.check_overall_totals(counts) == []
+    assert reviews.check_overall_totals(counts) == []
 
 
 def _incidents(rows: list[tuple]) -> pd.DataFrame:
@@ -321,7 +320,7 @@ def _published_file(tmp_path: Path, rows: list[str], name: str = "counts.csv") -
     path = tmp_path / name
     path.write_text("month,group_as_written,category_as_written,count,unit\n" + "\n".join(rows) + "\n",
                     encoding="utf-8")
-    kept, rejected, _ = pub.clean_published(read_table(path, "published"))
+    kept, rejected, _ = reviews.clean_published(read_table(path, "published"))
     assert rejected.empty, rejected
     return kept
 
@@ -340,7 +339,7 @@ def test_cumulative_figures_keep_their_comparison(tmp_path):
     path = tmp_path / "published_cumulative.csv"
     path.write_text("period,metric_as_written,value,unit,comparison_period,comparison_value\n"
                     "2024-01/2024-07,legal cases,87,count,2023-01/2023-07,55\n", encoding="utf-8")
-    row = pub.clean_cumulative(read_table(path, "cumulative")).iloc[0]
+    row = reviews.clean_cumulative(read_table(path, "cumulative")).iloc[0]
     assert (row["start_month"], row["end_month"], row["value"]) == ("2024-01", "2024-07", 87)
     assert (row["comparison_start"], row["comparison_end"], row["comparison_value"]) == ("2023-01", "2023-07", 55)
 
@@ -387,13 +386,13 @@ def fresh_rules():
 
 def test_log_counts_are_a_counts_table_of_their_own_source():
     out = cnt.incident_log_counts(_incidents([("2024-11", "threat", None)]))
-    assert list(out.columns) == pub.COUNT_COLUMNS and list(out.index) == [0, 1, 2]
+    assert list(out.columns) == reviews.COUNT_COLUMNS and list(out.index) == [0, 1, 2]
     row = out[out["category"] == "threat"].iloc[0]
     assert (row["source_url"], row["parent"], row["label_as_written"], row["unit"]) == ("", "", "", "count")
     assert row["note"] == "named incidents in the log; a log may list only some of a month's incidents"
     assert out["count"].dtype == "int64" and isinstance(row["group"], str)
     empty = cnt.incident_log_counts(_incidents([]))
-    assert list(empty.columns) == pub.COUNT_COLUMNS and empty.empty
+    assert list(empty.columns) == reviews.COUNT_COLUMNS and empty.empty
 
 
 def test_the_comparison_of_sources_leaves_out_nested_items_and_tenge():
@@ -417,14 +416,14 @@ def test_other_unspecified_rows_and_inconsistencies_in_full():
                       ("2024-11", L, "total", 6, "", "count"),
                       ("2024-11", "all", "total", 15, "", "count")])
     counts["label_as_written"] = counts["category"].map({"total": "TOTAL"}).fillna("as written")
-    out, found = pub.add_other_unspecified(counts)
-    assert list(out.index) == list(range(len(out))) and list(out.columns) == pub.COUNT_COLUMNS
+    out, found = reviews.add_other_unspecified(counts)
+    assert list(out.index) == list(range(len(out))) and list(out.columns) == reviews.COUNT_COLUMNS
     other = out[out["category"] == "other_unspecified"]
     assert other[["group", "count", "label_as_written", "note"]].values.tolist() == [
         [R, 1, "", "group total minus the items listed"],   # one left over: still other
         [L, 6, "", "group total minus the items listed"]]   # nothing listed: the whole total
     assert found == []  # exactly as many listed as stated is consistent
-    _, found = pub.add_other_unspecified(_counts([("2024-11", R, "total", 2, "", "count"),
+    _, found = reviews.add_other_unspecified(_counts([("2024-11", R, "total", 2, "", "count"),
                                                   ("2024-11", R, "threat", 3, "", "count")]))
     assert found == [{"kind": "listed items exceed total", "month": "2024-11", "group": R, "total": 2,
                       "listed_sum": 3, "message": "2024-11 rights_of_journalists: the items listed add up to 3, "
@@ -439,7 +438,7 @@ def test_overall_totals_are_checked_month_by_month_on_published_figures_only():
         cnt.incident_log_counts(_incidents([("2024-10", "threat", None), ("2024-10", "blocking", None),
                                             ("2024-10", "civil_claims", None)])),
     ], ignore_index=True)
-    assert pub.check_overall_totals(counts) == [
+    assert reviews.check_overall_totals(counts) == [
         {"kind": "group totals differ from overall total", "month": "2024-11", "group": "all", "total": 31,
          "listed_sum": 30, "message": "2024-11: the three group totals add up to 30, the overall total is 31"}]
 
@@ -451,7 +450,7 @@ def test_overall_totals_are_checked_month_by_month_on_published_figures_only():
     ("last year", (None, None)),
 ])
 def test_periods_of_cumulative_figures(text, months):
-    assert pub.parse_period(text) == months
+    assert reviews.parse_period(text) == months
 
 
 def test_a_cumulative_row_keeps_everything_it_states(tmp_path):
@@ -459,8 +458,8 @@ def test_a_cumulative_row_keeps_everything_it_states(tmp_path):
     path.write_text("period,metric_as_written,value,unit,comparison_period,comparison_value,source_url,note\n"
                     "2024,fines,\"1 200\",kzt,2023,55,https://example.org/a,a note\n"
                     "2023,cases,40,,,n/a,,\n", encoding="utf-8")
-    frame = pub.clean_cumulative(read_table(path, "cumulative"))
-    assert list(frame.columns) == pub.CUMULATIVE_COLUMNS
+    frame = reviews.clean_cumulative(read_table(path, "cumulative"))
+    assert list(frame.columns) == reviews.CUMULATIVE_COLUMNS
     assert frame.iloc[0].to_dict() == {
         "period": "2024", "start_month": "2024-01", "end_month": "2024-12", "metric_as_written": "fines",
         "value_as_written": "1 200", "value": pytest.approx(float("nan"), nan_ok=True), "unit": "kzt",

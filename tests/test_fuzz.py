@@ -28,9 +28,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.clean import run_clean
 from analysis.config import DOMAIN_DIR, Paths
-from analysis.pipeline import run_clean
-from analysis.tables import read_csv
+from analysis.storage import read_csv
 
 _SPEC = pd.read_csv(DOMAIN_DIR / "columns.csv", dtype=str, keep_default_na=False)
 HEADERS = {kind: sorted({name for row in _SPEC[_SPEC["kind"] == kind].itertuples()

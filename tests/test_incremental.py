@@ -9,7 +9,7 @@ import shutil
 import pytest
 from conftest import small_project
 
-from analysis import runner
+from analysis import execute, manifest, report, runs
 from analysis.config import Paths
 
 UMASK = os.umask(0o022)
@@ -27,26 +27,26 @@ def ids(runs) -> set[str]:
 
 @pytest.mark.notebooks
 def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_depends_on_it(project):
-    first = runner.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    first = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
     assert first.ok and first.cleaned
     assert ids(first.executed) == {"monthly_review_2024-05", "monthly_review_2024-11", "trends_2024-11",
                                    "named_incidents_2024-11"}
-    manifest = runner.read_manifest(project)
-    assert set(manifest["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-11.en",
+    recorded = manifest.read_manifest(project)
+    assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-11.en",
                                      "trends_2024-11.en", "named_incidents_2024-11.en"}
 
-    again = runner.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    again = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
     assert again.nothing_to_do and again.executed == [] and not again.cleaned
 
     (project.raw_published / "december.csv").write_text(
         "month,group_as_written,category_as_written,count\n"
         "2024-12,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,9\n",
         encoding="utf-8")
-    after = runner.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    after = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
     assert after.cleaned and after.ok
     assert ids(after.executed) == {"monthly_review_2024-12", "trends_2024-12", "named_incidents_2024-12"}
 
-    forced = runner.run_report(project, month="2024-11", langs="en", progress=False, jobs=2, force=True)
+    forced = report.run_report(project, month="2024-11", langs="en", progress=False, jobs=2, force=True)
     assert forced.cleaned and ids(forced.executed) == {"monthly_review_2024-11", "trends_2024-11",
                                                         "named_incidents_2024-11"}
     logs = sorted((project.reports / "logs").glob("*.log"))
@@ -56,14 +56,14 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     # The month's raw file is deleted: its reports, figures, executed notebooks and entries go.
     assert (project.reports / "2024-12" / "summary.en.md").exists()
     (project.raw_published / "december.csv").unlink()
-    gone = runner.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    gone = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
     assert gone.ok and gone.cleaned and gone.executed == []
     assert not (project.reports / "2024-12").exists()
     assert not (project.reports / "figures" / "2024-12").exists()
     assert sorted(p.name for p in (project.reports / "notebooks").glob("*2024-12*")) == []
     assert "reports/2024-12/summary.en.md" in gone.removed
     assert "reports/notebooks/trends_2024-12.en.ipynb" in gone.removed
-    assert set(runner.read_manifest(project)["runs"]) == {
+    assert set(manifest.read_manifest(project)["runs"]) == {
         "monthly_review_2024-05.en", "monthly_review_2024-11.en", "trends_2024-11.en", "named_incidents_2024-11.en"}
     assert (project.reports / "figures" / "2024-11" / "month_categories.en.png").exists()
 
@@ -77,9 +77,9 @@ def test_a_kernel_that_fails_to_start_is_tried_again(monkeypatch, tmp_path):
             raise RuntimeError("Kernel didn't respond in 120 seconds")
         return None
 
-    monkeypatch.setattr(runner, "_attempt", flaky)
-    run = runner.Run("trends", "2024-11", "en", {})
-    problem, _, attempts = runner.execute(run, Paths(tmp_path), 60)
+    monkeypatch.setattr(execute, "_attempt", flaky)
+    run = runs.Run("trends", "2024-11", "en", {})
+    problem, _, attempts = execute.execute(run, Paths(tmp_path), 60)
     assert (problem, attempts) == (None, 2)
 
 
@@ -87,15 +87,15 @@ def test_a_kernel_that_never_starts_fails_with_its_reason(monkeypatch, tmp_path)
     def dead(run, paths, timeout):
         raise RuntimeError("Kernel died before replying to kernel_info")
 
-    monkeypatch.setattr(runner, "_attempt", dead)
-    problem, _, attempts = runner.execute(runner.Run("trends", "2024-11", "en", {}), Paths(tmp_path), 60)
+    monkeypatch.setattr(execute, "_attempt", dead)
+    problem, _, attempts = execute.execute(runs.Run("trends", "2024-11", "en", {}), Paths(tmp_path), 60)
     assert attempts == 3 and "Kernel died before replying" in problem
 
 
 def test_synthetic_logs_are_messy_marked_and_never_written_into_raw(tmp_path):
-    from analysis.pipeline import run_clean
+    from analysis.clean import run_clean
+    from analysis.reading import read_table
     from analysis.synth import synthesise
-    from analysis.tables import read_table
 
     with pytest.raises(ValueError, match="synthetic data never goes there"):
         synthesise(10, 1, Paths().raw_incidents)
@@ -120,15 +120,15 @@ RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONT
 def reported(tmp_path_factory) -> Paths:
     """The project above, reported once for 2024-11 in English: three notebook runs."""
     paths = small_project(tmp_path_factory.mktemp("reported"))
-    first = runner.run_report(paths, month=MONTH, langs="en", progress=False, jobs=2)
+    first = report.run_report(paths, month=MONTH, langs="en", progress=False, jobs=2)
     assert first.ok and ids(first.executed) == {f"{name}_{MONTH}" for name in RUNS}
     return paths
 
 
 @pytest.mark.notebooks
 def test_the_manifest_records_every_output_of_each_step_with_its_hash(reported):
-    manifest = runner.read_manifest(reported)
-    outputs = {step: set(entry["outputs"]) for step, entry in manifest["runs"].items()}
+    recorded = manifest.read_manifest(reported)
+    outputs = {step: set(entry["outputs"]) for step, entry in recorded["runs"].items()}
     assert {"reports/2024-11/summary.en.md", "reports/2024-11/monthly_review.en.html",
             "reports/notebooks/monthly_review_2024-11.en.ipynb",
             "reports/figures/2024-11/month_categories.en.png", "reports/figures/2024-11/month_categories.csv",
@@ -139,9 +139,9 @@ def test_the_manifest_records_every_output_of_each_step_with_its_hash(reported):
             "reports/notebooks/named_incidents_2024-11.en.ipynb"} <= outputs[RUNS["named_incidents"]]
     assert {"data/processed/incidents.parquet", "data/processed/monthly_counts.csv",
             "data/processed/rejected.csv", "reports/data_quality.md",
-            "reports/data_quality.json"} <= set(manifest["clean"]["outputs"])
+            "reports/data_quality.json"} <= set(recorded["clean"]["outputs"])
     summary = reported.reports / "2024-11" / "summary.en.md"
-    assert manifest["runs"][RUNS["monthly_review"]]["outputs"]["reports/2024-11/summary.en.md"] == \
+    assert recorded["runs"][RUNS["monthly_review"]]["outputs"]["reports/2024-11/summary.en.md"] == \
         hashlib.sha256(summary.read_bytes()).hexdigest()
 
 
@@ -160,7 +160,7 @@ def test_a_deleted_output_reruns_exactly_the_step_that_made_it(reported, tmp_pat
     target = reported.root / output
     shutil.move(target, tmp_path / "kept")
     try:
-        plan = runner.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True)
+        plan = report.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True)
     finally:
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()
@@ -175,11 +175,11 @@ def test_a_changed_output_reruns_its_step(reported):
     original = figure.read_bytes()
     figure.write_bytes(original.replace(b"</svg>", b"<!-- edited by hand --></svg>"))
     try:
-        plan = runner.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True)
+        plan = report.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True)
     finally:
         figure.write_bytes(original)
     assert plan.planned == {RUNS["monthly_review"]: "reports/figures/2024-11/ytd_comparison.en.svg missing or changed"}
-    assert runner.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True).planned == {}
+    assert report.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True).planned == {}
 
 
 @pytest.mark.notebooks
@@ -187,18 +187,18 @@ def test_a_deleted_summary_is_made_again_by_its_run_alone(reported):
     summary = reported.reports / "2024-11" / "summary.en.md"
     before = summary.read_bytes()
     summary.unlink()
-    healed = runner.run_report(reported, month=MONTH, langs="en", progress=False, jobs=2)
+    healed = report.run_report(reported, month=MONTH, langs="en", progress=False, jobs=2)
     assert healed.ok and not healed.cleaned
-    assert [runner._run_id(r) for r in healed.executed] == [RUNS["monthly_review"]]
+    assert [r.id for r in healed.executed] == [RUNS["monthly_review"]]
     assert summary.read_bytes() == before
-    assert runner.run_report(reported, month=MONTH, langs="en", progress=False).nothing_to_do
+    assert report.run_report(reported, month=MONTH, langs="en", progress=False).nothing_to_do
 
 
 @pytest.mark.notebooks
 def test_a_deleted_processed_table_reruns_the_cleaning_and_no_notebook(reported):
     table = reported.processed / "incidents.parquet"
     table.unlink()
-    healed = runner.run_report(reported, month=MONTH, langs="en", progress=False, jobs=2)
+    healed = report.run_report(reported, month=MONTH, langs="en", progress=False, jobs=2)
     assert healed.ok and healed.cleaned and healed.executed == []
     assert table.exists()
 
@@ -215,10 +215,10 @@ def test_outputs_are_readable_as_the_umask_allows(reported):
 @pytest.mark.notebooks
 def test_a_one_off_categories_figure_does_not_outlive_the_default_run(reported):
     folder = reported.reports / "figures" / "2024-11"
-    one_off = runner.run_report(reported, month=MONTH, langs="en", categories="threat", progress=False)
+    one_off = report.run_report(reported, month=MONTH, langs="en", categories="threat", progress=False)
     assert ids(one_off.executed) == {"trends_2024-11"}
     assert (folder / "trend_threat.en.png").exists() and (folder / "trend_threat.csv").exists()
-    default = runner.run_report(reported, month=MONTH, langs="en", progress=False)
+    default = report.run_report(reported, month=MONTH, langs="en", progress=False)
     assert ids(default.executed) == {"trends_2024-11"}
     assert not list(folder.glob("trend_threat.*"))
     assert {"reports/figures/2024-11/trend_threat.en.png", "reports/figures/2024-11/trend_threat.csv",

@@ -15,8 +15,8 @@ import pytest
 from conftest import ROOT, copy_project, small_project
 
 from analysis import load_incidents, load_monthly_counts
+from analysis.clean import run_clean
 from analysis.config import Paths
-from analysis.pipeline import run_clean
 
 NEW_FILE = ("month,group_as_written,category_as_written,count\n"
             "2024-12,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,9\n")

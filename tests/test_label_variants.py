@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import taxonomy
+from analysis.clean import run_clean
 from analysis.config import Paths
 from analysis.parsing import parse_enumeration, vocabulary
-from analysis.pipeline import run_clean
 
 VARIANTS = Path(__file__).resolve().parent / "label_variants.csv"
 REJECT = "REJECT"

@@ -11,7 +11,7 @@ import pytest
 from matplotlib.text import Text
 
 from analysis import figures, plots, taxonomy
-from analysis.runner import default_trend_start
+from analysis.runs import default_trend_start
 
 LANGS = ("en", "ru", "kk")
 

@@ -12,13 +12,13 @@ import pytest
 from conftest import ROOT
 
 from analysis import figures
+from analysis.clean import run_clean
 from analysis.config import Paths
+from analysis.execute import write_html
 from analysis.figures import export
 from analysis.i18n import t
 from analysis.load import load_monthly_counts
-from analysis.pipeline import run_clean
-from analysis.publish import Publication
-from analysis.runner import write_html
+from analysis.outputs import Publication
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
 

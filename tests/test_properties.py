@@ -12,9 +12,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.clean import run_clean
 from analysis.config import Paths
-from analysis.pipeline import run_clean
-from analysis.tables import read_csv
+from analysis.storage import read_csv
 
 HEADER = ["incident_id", "event_date", "category", "place", "amount_kzt", "victim_type"]
 GOOD = {"event_date": ["2024-11-02", "03.11.2024", "4 ноября 2024", "45600", ""],

@@ -19,8 +19,8 @@ def print_unread(unread: list[dict]) -> None:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .cleaning import RowsLost
-    from .pipeline import run_clean
+    from .clean import run_clean
+    from .verdicts import RowsLost
 
     try:
         result = run_clean(Paths(args.root))
@@ -58,8 +58,9 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .cleaning import RowsLost
-    from .runner import ParameterError, run_report
+    from .errors import ParameterError
+    from .report import run_report
+    from .verdicts import RowsLost
 
     paths = Paths(args.root)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .config import ALL_GROUPS, TOTAL
-from .published import COUNT_COLUMNS
+from .reviews import COUNT_COLUMNS
 from .taxonomy import categories
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import taxonomy
 from .config import DOMAIN_DIR, LANGUAGES
+from .domain_data import read_domain
 
 KINDS = ("law", "taxonomy", "coverage", "event")
 COLUMNS = ["date", "kind", "breaks", "affects"] + [f"label_{lang}" for lang in LANGUAGES] + ["source_url"]
@@ -26,7 +27,7 @@ _URL = re.compile(r"^https?://\S+$")
 
 def read_events(path: Path) -> pd.DataFrame:
     """The events table, checked: every problem names the file, line, column, expected and found."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = read_domain(path)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")

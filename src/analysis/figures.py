@@ -22,7 +22,7 @@ from . import __version__, comparisons, describe, events, plots, taxonomy, trend
 from .config import LANGUAGES, RESOLUTIONS
 from .i18n import collation_key, month_label, number, period_label, t
 from .quality import month_span
-from .tables import staged_dir, write_atomic, write_csv
+from .storage import staged_dir, write_atomic, write_csv
 
 SAVE_METADATA = {
     "png": {"Software": None},

@@ -10,7 +10,8 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .config import DOMAIN_DIR, LANGUAGES
+from .config import LANGUAGES
+from .domain_data import read_domain
 
 
 def check_lang(lang: str) -> str:
@@ -21,7 +22,7 @@ def check_lang(lang: str) -> str:
 
 @cache
 def _translations() -> pd.DataFrame:
-    return pd.read_csv(DOMAIN_DIR / "translations.csv", dtype=str, keep_default_na=False).set_index("key")
+    return read_domain("translations.csv").set_index("key")
 
 
 def t(key: str, lang: str, **values: object) -> str:
@@ -85,7 +86,7 @@ def collation_key(lang: str):
 
 @cache
 def colours() -> dict[str, str]:
-    frame = pd.read_csv(DOMAIN_DIR / "colours.csv", dtype=str, keep_default_na=False)
+    frame = read_domain("colours.csv")
     return dict(zip(frame["key"], frame["colour"]))
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import taxonomy
-from .cleaning import REJECTED_COLUMNS, Verdicts, column, stripped
 from .config import EARLIEST_YEAR, INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
 from .parsing import parse_amount, parse_date, parse_enumeration, parse_fields, parse_unique
+from .reading import LINE, InputError, RawTable
 from .regions import match_region, region_names
-from .tables import LINE, InputError, RawTable
+from .verdicts import REJECTED_COLUMNS, Verdicts, column, stripped
 
 TEXT_COLUMNS = ["case_id", "category_as_written", "legal_code", "legal_article",
                 "place_as_written", "victim", "outlet", "outcome", "source_url", "summary",

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from price_parser import Price
 
-from .config import DOMAIN_DIR, EARLIEST_YEAR
+from .config import EARLIEST_YEAR
+from .domain_data import read_domain
 from .text import normalise_text
 
 T = TypeVar("T")
@@ -162,7 +163,7 @@ def parse_amount(raw: str) -> Parsed:
 @cache
 def vocabulary(field: str) -> pd.DataFrame:
     """The allowed codes of one enumerated field, with match patterns and labels."""
-    frame = pd.read_csv(DOMAIN_DIR / "vocabularies.csv", dtype=str, keep_default_na=False)
+    frame = read_domain("vocabularies.csv")
     return frame[frame["field"] == field].reset_index(drop=True)
 
 

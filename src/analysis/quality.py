@@ -8,6 +8,7 @@ import pandas as pd
 
 from . import taxonomy
 from .config import TOTAL
+from .domain_data import read_domain
 
 
 def month_span(months: list[str]) -> list[str]:
@@ -32,8 +33,7 @@ def series_apart(counts: pd.DataFrame) -> dict:
     each its own series with its own code and unit, never part of a group total.
     """
     pub = counts[counts["source"] == "published"]
-    notes = pd.read_csv(taxonomy.DOMAIN_DIR / "group_rules.csv", dtype=str,
-                        keep_default_na=False).set_index("group")["note"]
+    notes = read_domain("group_rules.csv").set_index("group")["note"]
     legacy = []
     for row in taxonomy.legacy_groups().itertuples(index=False):
         rows = pub[pub["group"] == row.code]

@@ -9,7 +9,7 @@ from functools import cache
 
 import pandas as pd
 
-from .config import DOMAIN_DIR
+from .domain_data import read_domain
 from .text import normalise_text
 
 
@@ -31,7 +31,7 @@ class Alias:
 @cache
 def regions() -> pd.DataFrame:
     """The 20 first-level units in display order (3 cities first), with names in three languages."""
-    frame = pd.read_csv(DOMAIN_DIR / "regions.csv", dtype=str, keep_default_na=False)
+    frame = read_domain("regions.csv")
     return frame.assign(order=frame["order"].astype(int)).sort_values("order").reset_index(drop=True)
 
 
@@ -41,7 +41,7 @@ def _date(value: str) -> date | None:
 
 @cache
 def aliases() -> tuple[Alias, ...]:
-    frame = pd.read_csv(DOMAIN_DIR / "region_aliases.csv", dtype=str, keep_default_na=False)
+    frame = read_domain("region_aliases.csv")
     unknown = sorted(set(frame["iso_code"]) - set(regions()["iso_code"]))
     if unknown:
         raise ValueError(f"region_aliases.csv names unknown ISO codes: {', '.join(unknown)}")

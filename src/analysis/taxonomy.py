@@ -8,7 +8,8 @@ from functools import cache
 
 import pandas as pd
 
-from .config import ALL_GROUPS, DOMAIN_DIR, LANGUAGES
+from .config import ALL_GROUPS, LANGUAGES
+from .domain_data import DomainError, read_domain
 from .text import normalise_text
 
 NEST_SEPARATOR = " > "
@@ -30,21 +31,9 @@ class Rule:
                     and (self.unless is None or not self.unless.search(text)))
 
 
-class DomainError(ValueError):
-    """A domain table that cannot be read: the message names the file and what is wrong."""
-
-
-def _read_domain(name: str) -> pd.DataFrame:
-    try:
-        return pd.read_csv(DOMAIN_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DomainError(f"src/analysis/domain/{name}: {exc}; a cell holding a comma must be in "
-                          "double quotes, and the file saved as UTF-8") from None
-
-
 @cache
 def _all_groups() -> pd.DataFrame:
-    frame = _read_domain("groups.csv")
+    frame = read_domain("groups.csv")
     return frame.assign(order=frame["order"].astype(int)).sort_values("order").reset_index(drop=True)
 
 
@@ -68,7 +57,7 @@ def legacy_groups() -> pd.DataFrame:
 @cache
 def categories() -> pd.DataFrame:
     """Every category in display order, with its group, parent, legal article and labels."""
-    frame = _read_domain("categories.csv")
+    frame = read_domain("categories.csv")
     return (frame.assign(order=frame["order"].astype(int),
                          false_information=frame["false_information"].eq("true"),
                          in_group_total=frame["in_group_total"].eq("true"))
@@ -141,7 +130,7 @@ def _compile(pattern: str) -> re.Pattern[str] | None:
 @cache
 def label_rules() -> tuple[Rule, ...]:
     """The label rules in priority order (first match wins), each tied to its category's group."""
-    frame = _read_domain("label_rules.csv")
+    frame = read_domain("label_rules.csv")
     unknown = sorted(set(frame["category"]) - set(category_codes()))
     if unknown:
         raise ValueError(f"label_rules.csv names unknown categories: {', '.join(unknown)}")
@@ -152,7 +141,7 @@ def label_rules() -> tuple[Rule, ...]:
 
 @cache
 def _group_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    frame = _read_domain("group_rules.csv")
+    frame = read_domain("group_rules.csv")
     return tuple((row.group, _compile(row.pattern)) for row in frame.itertuples(index=False))
 
 
@@ -188,7 +177,7 @@ class LegalGrammar:
 @cache
 def legal_articles() -> pd.DataFrame:
     """Each legal article the taxonomy knows (`family`, `article`) and the category it decides."""
-    frame = _read_domain("legal_articles.csv")
+    frame = read_domain("legal_articles.csv")
     unknown = sorted(set(frame["category"]) - set(category_codes()))
     if unknown:
         raise ValueError(f"legal_articles.csv names unknown categories: {', '.join(unknown)}")
@@ -205,7 +194,7 @@ def legal_grammar() -> LegalGrammar:
     - a sub-article number alone (`456-2`, `73-3`): its hyphen already makes it an article.
     A number after the word for part (`ч. 2`, `2-бөлігі`, `part 2`) is never an article.
     """
-    words = _read_domain("legal_words.csv")
+    words = read_domain("legal_words.csv")
 
     def alternatives(role: str) -> str:
         return "|".join(f"(?:{p})" for p in words.loc[words["role"] == role, "pattern"])

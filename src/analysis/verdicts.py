@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .tables import LINE
+from .reading import LINE
 
 REJECTED_COLUMNS = ["file", "line", "column", "value", "reason"]
 

@@ -7,11 +7,11 @@ import re
 import pandas as pd
 
 from . import taxonomy
-from .cleaning import REJECTED_COLUMNS, Verdicts, column, stripped
 from .config import ALL_GROUPS, MAX_AMOUNT_KZT, MAX_MONTHLY_COUNT, OTHER_UNSPECIFIED, TOTAL
 from .parsing import parse_amount, parse_date, parse_fields, parse_unique
-from .tables import LINE, RawTable
+from .reading import LINE, RawTable
 from .text import normalise_text
+from .verdicts import REJECTED_COLUMNS, Verdicts, column, stripped
 
 COUNT_COLUMNS = ["month", "group", "category", "unit", "count", "source", "source_url",
                  "parent", "label_as_written", "note"]

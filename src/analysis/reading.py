@@ -1,44 +1,26 @@
-"""Reading what monitors export (any encoding, delimiter and header language) and writing safely."""
+"""Reading what monitors export: any encoding, delimiter and header language, every line accounted for."""
 
 from __future__ import annotations
 
 import codecs
 import csv
-import ctypes
-import fcntl
 import hashlib
 import io
-import os
-import shutil
-import tempfile
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
-from .config import DOMAIN_DIR
+from .domain_data import read_domain
+from .errors import InputError
 from .text import normalise_text
 
 csv.field_size_limit(2**31 - 1)  # one cell of a real export can hold megabytes of text
 
 LINE = "_line"  # the 1-based line of the file where a record starts (the header is line 1)
 MAX_FIELD_CHARS = 100_000  # longer cells are not a monitor's text but a broken export
-
-
-class InputError(Exception):
-    """A whole input file cannot be used; the message says what is wrong and what was expected."""
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
 
 
 @dataclass
@@ -119,7 +101,7 @@ def sniff_delimiter(text: str) -> str:
 
 @cache
 def column_spec(kind: str) -> pd.DataFrame:
-    frame = pd.read_csv(DOMAIN_DIR / "columns.csv", dtype=str, keep_default_na=False)
+    frame = read_domain("columns.csv")
     return frame[frame["kind"] == kind].reset_index(drop=True)
 
 
@@ -227,179 +209,3 @@ def read_table(path: Path, kind: str) -> RawTable:
     return RawTable(path=path, frame=frame, encoding=encoding, delimiter=delimiter,
                     sha256=hashlib.sha256(data).hexdigest(), rows_read=len(rows) + len(bad),
                     bad_records=bad_frame, notes=notes + header_notes)
-
-
-# --- writing ------------------------------------------------------------------------------------
-
-def _umask() -> int:
-    """The process's umask, read without changing it where Linux allows (threads stay safe)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file beside `path`, then rename: readers never see half a file.
-
-    The file gets the permissions the umask gives a new file (mkstemp alone would leave 0600).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-# --- whole folders --------------------------------------------------------------------------------
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2); False where the system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
-
-
-def _old(target: Path) -> Path:
-    return target.parent / f".{target.name}.old"
-
-
-def recover_dir(target: Path) -> None:
-    """Finish a folder swap that was interrupted between its two renames (systems without renameat2)."""
-    old = _old(target)
-    if old.exists():
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(old, target)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_staging(folder: Path) -> None:
-    """Remove staging folders left by runs that were killed (their process is gone)."""
-    if not folder.is_dir():
-        return
-    for stale in folder.glob(".*.staging-*"):
-        pid = stale.name.rsplit("staging-", 1)[1].split("-", 1)[0]
-        if not pid.isdigit() or not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-@contextmanager
-def staged_dir(target: Path) -> Iterator[Path]:
-    """Write a new version of a folder beside it, then put it in place in one step.
-
-    The staging copy starts as hard links to the current files (cheap, and writing a new file
-    replaces the link, never the current file). On success the two folders are exchanged
-    atomically, so a reader, or a run killed at any moment, finds either the old folder or the
-    new one complete, never a mix.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _folder_lock(target):
-        yield from _staged(target)
-
-
-@contextmanager
-def _folder_lock(target: Path) -> Iterator[None]:
-    """Serialise writers of one folder (notebooks run side by side export into the same month)."""
-    fd = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _staged(target: Path) -> Iterator[Path]:
-    recover_dir(target)
-    remove_stale_staging(target.parent)
-    staging = target.parent / f".{target.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    if target.exists():
-        shutil.copytree(target, staging, copy_function=os.link)
-    else:
-        staging.mkdir()
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if not target.exists():
-        os.rename(staging, target)
-        return
-    if not _exchange(staging, target):
-        os.rename(target, _old(target))
-        os.rename(staging, target)
-        staging = _old(target)
-    shutil.rmtree(staging, ignore_errors=True)  # now the previous version
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def restore_formula(value: object) -> object:
-    """Undo the apostrophe `write_csv` puts before formula-like cells, when reading our own CSV."""
-    if isinstance(value, str) and value.startswith("'") and value[1:2] in (*FORMULA_START, "'"):
-        return value[1:]
-    return value
-
-
-def _text_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
-
-
-def _neutralise_column(values: pd.Series) -> pd.Series:
-    text = values.astype("string")
-    risky = text.str.match(r"[=+\-@\t\r']", na=False)
-    return values.where(~risky, "'" + text) if risky.any() else values
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV atomically (UTF-8, comma), text cells safe to open in a spreadsheet."""
-    safe = frame.assign(**{c: _neutralise_column(frame[c]) for c in _text_columns(frame)})
-    for column in safe.columns:
-        if isinstance(safe[column].dtype, pd.CategoricalDtype):
-            safe[column] = safe[column].astype("string")
-        elif pd.api.types.is_datetime64_any_dtype(safe[column]):
-            safe[column] = safe[column].dt.strftime("%Y-%m-%d")
-    table = pa.Table.from_pandas(safe, preserve_index=False)
-    options = pacsv.WriteOptions(quoting_style="needed")
-    write_atomic(path, lambda tmp: pacsv.write_csv(table, str(tmp), options))
-
-
-def read_csv(path: Path, **kwargs) -> pd.DataFrame:
-    """Read a CSV this project wrote, undoing the formula protection."""
-    frame = pd.read_csv(path, **kwargs)
-    return frame.assign(**{c: frame[c].map(restore_formula) for c in _text_columns(frame)})
-
-
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))

@@ -15,9 +15,9 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from analysis import load_incidents, load_monthly_counts
+from analysis.clean import run_clean
 from analysis.config import Paths
-from analysis.pipeline import run_clean
-from analysis.tables import read_csv
+from analysis.storage import read_csv
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -299,7 +299,7 @@ def test_every_file_that_is_not_read_is_named_with_what_to_do(project):
 # --- every row accounted for, from the rows -------------------------------------------------------
 
 def test_a_row_that_vanishes_stops_the_run_before_anything_is_written(empty_project, monkeypatch):
-    from analysis import incidents, pipeline
+    from analysis import clean, incidents
 
     (empty_project.raw_incidents / "2024-11.csv").write_bytes(
         (FIXTURES / "messy" / "utf8_iso_dates" / "2024-11.csv").read_bytes())
@@ -310,7 +310,7 @@ def test_a_row_that_vanishes_stops_the_run_before_anything_is_written(empty_proj
         return kept.iloc[:-1], duplicates, clashes
 
     monkeypatch.setattr(incidents, "drop_duplicates", losing)
-    with pytest.raises(pipeline.RowsLost, match=r"5 records read, 4 kept, 0 rejected and 0 duplicates; "
+    with pytest.raises(clean.RowsLost, match=r"5 records read, 4 kept, 0 rejected and 0 duplicates; "
                                                 r"records at lines 6 are lost"):
         run_clean(empty_project, today=date(2026, 1, 1))
     assert not empty_project.processed.exists() and not empty_project.quality_json.exists()

@@ -18,8 +18,8 @@ from .figures import FigureSpec, export, input_hashes
 from .i18n import check_lang, t
 from .load import load_incidents
 from .log_review import log_review
+from .storage import write_atomic
 from .summary import review_summary
-from .tables import write_atomic
 from .trends import published
 
 SCRATCH = "scratch"

@@ -10,7 +10,8 @@ import pytest
 from conftest import FIXTURES
 
 from analysis.incidents import clean_incident_log
-from analysis.tables import InputError, read_csv, read_table, write_csv
+from analysis.reading import InputError, read_table
+from analysis.storage import read_csv, write_csv
 
 MESSY = sorted((FIXTURES / "messy").iterdir())
 TODAY = date(2026, 1, 1)

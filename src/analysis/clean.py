@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, comparisons, quality, schemas
+from . import __version__, comparisons, quality, reviews, schemas
 from . import incidents as inc
-from . import published as pub
-from .cleaning import REJECTED_COLUMNS, RowsLost, concat
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
-from .tables import LINE, InputError, RawTable, read_table, staged_dir, write_atomic, write_csv, write_parquet
+from .reading import LINE, InputError, RawTable, read_table
+from .storage import staged_dir, write_atomic, write_csv, write_parquet
 from .taxonomy import categorical
+from .verdicts import REJECTED_COLUMNS, RowsLost, concat
 
 INPUT_SUFFIXES = {".csv", ".tsv", ".txt"}
 
@@ -180,9 +180,9 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
         if read is None or read.twin:
             continue
         if kind == "cumulative":
-            cumulative_parts.append(pub.clean_cumulative(read.table))
+            cumulative_parts.append(reviews.clean_cumulative(read.table))
             continue
-        rows, bad, warn = pub.clean_published(read.table)
+        rows, bad, warn = reviews.clean_published(read.table)
         published_parts.append(rows)
         rejected.append(bad)
         warnings.append(warn)
@@ -194,16 +194,16 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
         pd.DataFrame(columns=inc.INCIDENT_COLUMNS)
     rejected.append(_with_folder(clash_incidents, paths.raw_incidents, reader))
 
-    all_published = concat(published_parts, pub.COUNT_COLUMNS + ["source_file", "source_line"])
-    kept_published, dup_published, clash_published = pub.drop_duplicates(all_published)
+    all_published = concat(published_parts, reviews.COUNT_COLUMNS + ["source_file", "source_line"])
+    kept_published, dup_published, clash_published = reviews.drop_duplicates(all_published)
     rejected.append(_with_folder(clash_published, paths.raw_published, reader))
 
-    counts = pd.concat([kept_published[pub.COUNT_COLUMNS], incident_log_counts(kept_incidents)],
+    counts = pd.concat([kept_published[reviews.COUNT_COLUMNS], incident_log_counts(kept_incidents)],
                        ignore_index=True)
-    counts, inconsistencies = pub.add_other_unspecified(counts)
-    cumulative = concat(cumulative_parts, pub.CUMULATIVE_COLUMNS)
-    inconsistencies += pub.check_overall_totals(counts) + pub.check_repeated_categories(counts)
-    inconsistencies += pub.check_nested_items(counts) + pub.check_against_cumulative(counts, cumulative)
+    counts, inconsistencies = reviews.add_other_unspecified(counts)
+    cumulative = concat(cumulative_parts, reviews.CUMULATIVE_COLUMNS)
+    inconsistencies += reviews.check_overall_totals(counts) + reviews.check_repeated_categories(counts)
+    inconsistencies += reviews.check_nested_items(counts) + reviews.check_against_cumulative(counts, cumulative)
     derived, derived_problems = comparisons.derive_months(counts, cumulative)
     inconsistencies += derived_problems
     counts = _finalise_counts(pd.concat([counts.assign(derived_from=""), derived], ignore_index=True))

@@ -10,9 +10,10 @@ import sys
 import pytest
 from conftest import FIXTURES, ROOT
 
+from analysis.clean import run_clean
 from analysis.config import Paths
-from analysis.pipeline import run_clean
-from analysis.runner import ParameterError, run_report
+from analysis.errors import ParameterError
+from analysis.report import run_report
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +101,7 @@ def _counts(rows: list[tuple[str, str]]):
 
 
 def test_the_newest_month_is_the_newest_with_published_counts_not_a_log_only_month():
-    from analysis.runner import choose_months
+    from analysis.runs import choose_months
 
     counts = _counts([("2024-10", "published"), ("2024-11", "published"), ("2024-12", "incident_log")])
     assert choose_months(counts, None, False) == ["2024-11"]
@@ -114,7 +115,7 @@ def test_the_newest_month_is_the_newest_with_published_counts_not_a_log_only_mon
 def test_a_month_known_only_from_its_log_gets_a_review_labelled_a_lower_bound(tmp_path):
     import pandas as pd
 
-    from analysis.publish import Publication
+    from analysis.outputs import Publication
 
     counts = pd.DataFrame({"month": ["2024-11", "2024-12", "2024-12", "2024-12"],
                            "group": ["all", "legal_claims", "legal_claims", "all"],

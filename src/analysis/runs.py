@@ -1,0 +1,152 @@
+"""The notebooks `analysis report` runs, listed in one table, and the runs planned from it.
+
+A new notebook is one row in `NOTEBOOKS` and a file in notebooks/: its name, the months it runs
+for, what data a run reads (which decides when the run is out of date), and its parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .config import LANGUAGES, MONTH, Paths
+from .errors import ParameterError
+from .manifest import DataHashes, run_inputs
+from .taxonomy import category_codes, group_codes
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a person chose for this report (checked already), and what follows from the data."""
+
+    first: str  # the first month with data
+    trend_start: str  # where trend charts start
+    categories: str | list[str]
+    rolling: int
+    resolution: str
+
+
+@dataclass(frozen=True)
+class Notebook:
+    name: str
+    months: str  # "each": one run per chosen month; "newest": one run, for the newest chosen month
+    reads: str  # "counts" (monthly counts and the cumulative figures) or "incidents" (the incident log)
+    parameters: Callable[[str, Choices], dict]  # (month, choices) -> its parameters besides `lang`
+    window: Callable[[dict], tuple[str, str]]  # parameters -> the first and last month the run reads
+
+
+def _year_before(month: str) -> str:
+    return f"{int(month[:4]) - 1}-01"
+
+
+NOTEBOOKS = [
+    # the month, its year to date and the year before
+    Notebook("monthly_review", "each", "counts", lambda month, c: {"month": month},
+             lambda p: (_year_before(p["month"]), p["month"])),
+    Notebook("trends", "newest", "counts",
+             lambda month, c: {"start": c.trend_start, "end": month, "categories": c.categories,
+                               "rolling": c.rolling, "resolution": c.resolution},
+             lambda p: (p["start"], p["end"])),
+    Notebook("named_incidents", "newest", "incidents", lambda month, c: {"start": c.first, "end": month},
+             lambda p: (p["start"], p["end"])),
+]
+BY_NAME = {notebook.name: notebook for notebook in NOTEBOOKS}
+
+
+@dataclass(frozen=True)
+class Run:
+    notebook: str
+    month: str
+    lang: str
+    parameters: dict = field(hash=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.notebook}_{self.month}.{self.lang}"
+
+    def executed(self, paths: Paths) -> Path:
+        return paths.reports / "notebooks" / f"{self.id}.ipynb"
+
+    def html(self, paths: Paths) -> Path:
+        return paths.reports / self.month / f"{self.notebook}.{self.lang}.html"
+
+
+def parse_languages(text: str) -> list[str]:
+    langs = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [lang for lang in langs if lang not in LANGUAGES]
+    if not langs or unknown:
+        raise ParameterError(f"--lang: expected a comma-separated list of {', '.join(LANGUAGES)}; "
+                             f"found {text!r}")
+    return list(dict.fromkeys(langs))
+
+
+def parse_categories(text: str) -> str | list[str]:
+    if text == "all":
+        return "all"
+    codes = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [c for c in codes if c not in category_codes()]
+    if not codes or unknown:
+        named = ", ".join(unknown) or repr(text)
+        raise ParameterError(f"--categories: unknown category code(s) {named}; "
+                             f"expected 'all' or codes from src/analysis/domain/categories.csv "
+                             f"such as refusal_of_information, threat")
+    return codes
+
+
+def choose_months(counts: pd.DataFrame, month: str | None, every: bool, logged: set[str] = frozenset()) -> list[str]:
+    """The months to report on: one named month, every month with data, or the newest.
+
+    The newest is the newest month with published counts: a month known only from an incident
+    log is reported on when asked for by name (or with every month), its review built from the log.
+    """
+    stated = sorted(set(counts.loc[counts["source"] == "published", "month"]))
+    available = sorted(set(counts["month"]) | set(logged))
+    if not available:
+        raise ParameterError("there is no month with data: add files to data/raw/ and run `analysis clean`")
+    if every:
+        return available
+    if month is None:
+        return [(stated or available)[-1]]
+    if not MONTH.match(month):
+        raise ParameterError(f"--month: expected a month as YYYY-MM (for example 2024-11); found {month!r}")
+    if month not in available:
+        near = ", ".join(available[-3:])
+        raise ParameterError(f"--month {month}: no data for this month; months with data run from "
+                             f"{available[0]} to {available[-1]} (the newest: {near})")
+    return [month]
+
+
+def default_trend_start(counts: pd.DataFrame) -> str:
+    """The first month with a published group total: the reviews' three-group counts start there.
+
+    Older headings (2009-2010) and overall totals alone do not start it: they are not the three groups.
+    """
+    totals = counts[(counts["source"] == "published") & (counts["category"] == "total")
+                    & counts["group"].isin(group_codes())]
+    return min(totals["month"]) if len(totals) else min(counts["month"])
+
+
+def plan(counts: pd.DataFrame, months: list[str], langs: list[str], categories: str | list[str],
+         rolling: int, start: str | None = None, resolution: str = "auto") -> list[Run]:
+    """The notebook runs for the chosen months and languages, in the order of `NOTEBOOKS`."""
+    newest = months[-1]
+    choices = Choices(first=min(counts["month"]), trend_start=min(start or default_trend_start(counts), newest),
+                      categories=categories, rolling=rolling, resolution=resolution)
+    return [Run(notebook.name, month, lang, {**notebook.parameters(month, choices), "lang": lang})
+            for notebook in NOTEBOOKS
+            for month in (months if notebook.months == "each" else [newest])
+            for lang in langs]
+
+
+def run_record(run: Run, paths: Paths, data: DataHashes) -> dict:
+    """Everything a run's outputs are made from: notebook, package, parameters, the data it reads."""
+    notebook = BY_NAME[run.notebook]
+    start, end = notebook.window(run.parameters)
+    if notebook.reads == "counts":
+        read = data.between(data.counts, start, end) + data.cumulative
+    else:
+        read = data.between(data.incidents, start, end)
+    return run_inputs(run, paths, read)
