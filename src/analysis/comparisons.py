@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from . import events, taxonomy, trends
 from .config import TOTAL
+from .domain_data import read_domain
 from .quality import month_span
 from .text import normalise_text
 
@@ -37,7 +39,13 @@ MIN_COUNT = 5  # below this in both periods: "too few to compare"
 MIN_PERCENT_BASE = 20  # no percentage change from a smaller base
 
 FOUNDATION_SITE = "adilsoz.kz"  # statements the foundation makes in its own reviews
-_SUBSET = re.compile(r"^(of these|of which|из них|в том числе|оның ішінде)|%")
+
+
+@cache
+def _subset() -> re.Pattern[str]:
+    """A statement that counts part of another ("of which", "из них") or a share (a percentage)."""
+    words = read_domain("statement_words.csv")
+    return re.compile("^(" + "|".join(words.loc[words["role"] == "subset", "pattern"]) + ")|%")
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ def statements(cumulative: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for fig in cumulative.itertuples():
         if (fig.unit != "count" or FOUNDATION_SITE not in str(fig.source_url)
-                or _SUBSET.search(normalise_text(fig.metric_as_written))):
+                or _subset().search(normalise_text(fig.metric_as_written))):
             continue
         target = trends.cumulative_target(fig.metric_as_written)
         if target is None:

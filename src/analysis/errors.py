@@ -1,8 +1,16 @@
-"""The two kinds of bad input a person can give, each reported as one line, never a traceback."""
+"""The two kinds of bad input a person can give, each reported as one line, never a traceback:
+a file that cannot be used (`InputError`) and a parameter that cannot be used (`ParameterError`).
+
+Every parameter is checked through the functions below, wherever it arrives (the command line, a
+notebook's parameters cell, a call from a researcher's own code), so the message is the same.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+
+from .config import LANGUAGES, MONTH
 
 
 class InputError(Exception):
@@ -15,4 +23,30 @@ class InputError(Exception):
 
 
 class ParameterError(ValueError):
-    """A parameter a person typed is not usable; the message says what was expected."""
+    """A parameter a person typed is not usable; the message names it, what was expected and found."""
+
+
+def expect_month(value: object, name: str = "month") -> str:
+    """A month as YYYY-MM."""
+    if not isinstance(value, str) or not MONTH.match(value):
+        raise ParameterError(f"{name}: expected a month as YYYY-MM (for example 2024-11); found {value!r}")
+    return value
+
+
+def expect_one_of(value: object, allowed: Iterable[str], name: str) -> str:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ParameterError(f"{name}: expected one of {', '.join(allowed)}; found {value!r}")
+    return value
+
+
+def expect_language(value: object, name: str = "lang") -> str:
+    return expect_one_of(value, LANGUAGES, name)
+
+
+def expect_between(value: int, low: int, high: int | None, name: str, what: str) -> int:
+    """A whole number from `low` to `high` (no upper bound when `high` is None)."""
+    if value < low or (high is not None and value > high):
+        bound = f" from {low} to {high}" if high is not None else f", {low} or more"
+        raise ParameterError(f"{name}: expected {what}{bound}; found {value}")
+    return value

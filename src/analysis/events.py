@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import taxonomy
 from .config import DOMAIN_DIR, LANGUAGES
-from .domain_data import read_domain
+from .domain_data import DomainError, read_domain
 
 KINDS = ("law", "taxonomy", "coverage", "event")
 COLUMNS = ["date", "kind", "breaks", "affects"] + [f"label_{lang}" for lang in LANGUAGES] + ["source_url"]
@@ -30,7 +30,7 @@ def read_events(path: Path) -> pd.DataFrame:
     frame = read_domain(path)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise ValueError(f"{path}: line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+        raise DomainError(f"{path}: line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
     for i, row in frame.iterrows():
         line = int(i) + 2
         checks = [("date", bool(_DATE.match(row["date"])), "a date as YYYY-MM-DD or YYYY-MM"),
@@ -44,10 +44,10 @@ def read_events(path: Path) -> pd.DataFrame:
         checks.append(("affects", not unknown, "group or category codes, or 'regions'"))
         for column, ok, expected in checks:
             if not ok:
-                raise ValueError(f"{path}: line {line}: column {column}: expected {expected}; "
+                raise DomainError(f"{path}: line {line}: column {column}: expected {expected}; "
                                  f"found {row[column]!r}")
         if row["breaks"] == "true" and not row["affects"].split():
-            raise ValueError(f"{path}: line {line}: column affects: a break must name the series it "
+            raise DomainError(f"{path}: line {line}: column affects: a break must name the series it "
                              "breaks; found ''")
     return frame.assign(month=frame["date"].str[:7], breaks=frame["breaks"].eq("true"),
                         affects=frame["affects"].str.split())

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from . import __version__, comparisons, describe, events, plots, taxonomy, trends
 from .config import LANGUAGES, RESOLUTIONS
+from .errors import expect_one_of
 from .i18n import collation_key, month_label, number, period_label, t
 from .quality import month_span
 from .storage import staged_dir, write_atomic, write_csv
@@ -107,8 +108,7 @@ AUTO_MONTHS = 36  # "auto": a range longer than this is drawn by year, so that e
 
 def resolve(resolution: str, start: str, end: str) -> str:
     """month or year: `auto` draws by month up to AUTO_MONTHS months, by year beyond."""
-    if resolution not in RESOLUTIONS:
-        raise ValueError(f"resolution: expected one of {', '.join(RESOLUTIONS)}; found {resolution!r}")
+    expect_one_of(resolution, RESOLUTIONS, "resolution")
     if resolution == "auto":
         return "year" if len(month_span([start, end])) > AUTO_MONTHS else "month"
     return resolution

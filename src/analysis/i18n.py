@@ -10,14 +10,8 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .config import LANGUAGES
 from .domain_data import read_domain
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
-    return lang
+from .errors import expect_language
 
 
 @cache
@@ -27,12 +21,12 @@ def _translations() -> pd.DataFrame:
 
 def t(key: str, lang: str, **values: object) -> str:
     """The text `key` in `lang`, with {placeholders} filled from `values`."""
-    return _translations().loc[key, check_lang(lang)].format(**values)
+    return _translations().loc[key, expect_language(lang)].format(**values)
 
 
 def plural(word: str, n: int, lang: str) -> str:
     """`word` (a word_* key) in the plural form CLDR gives `n` in `lang` (1 сообщение, 5 сообщений)."""
-    form = Locale.parse(check_lang(lang)).plural_form(n)
+    form = Locale.parse(expect_language(lang)).plural_form(n)
     key = f"word_{word}.{form}"
     return t(key if key in _translations().index else f"word_{word}.other", lang)
 
@@ -43,7 +37,7 @@ def _first_day(month: str) -> date:
 
 def month_name(month: str, lang: str) -> str:
     """The month alone, as in running text: November / ноябрь / қараша."""
-    name = format_date(_first_day(month), "LLLL", locale=check_lang(lang))
+    name = format_date(_first_day(month), "LLLL", locale=expect_language(lang))
     return name if lang == "en" else name.lower()
 
 
@@ -54,7 +48,7 @@ def month_label(month: str, lang: str) -> str:
 
 def month_tick(month: str, lang: str) -> str:
     """A short axis label: Nov 24 / нояб. 24 / қар. 24."""
-    label = format_date(_first_day(month), "LLL yy", locale=check_lang(lang))
+    label = format_date(_first_day(month), "LLL yy", locale=expect_language(lang))
     return label if lang == "en" else label.lower()
 
 
@@ -69,14 +63,14 @@ def period_label(start: str, end: str, lang: str) -> str:
 def number(value: float, lang: str, digits: int = 0) -> str:
     """A number as written in `lang`: 1,234 / 1 234; 1.5 / 1,5."""
     fmt = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=fmt, locale=check_lang(lang))
+    return format_decimal(value, format=fmt, locale=expect_language(lang))
 
 
 @cache
 def _collator(lang: str):
     import icu  # PyICU (the pyicu-wheels build): ICU's collation with each language's tailoring
 
-    return icu.Collator.createInstance(icu.Locale(check_lang(lang)))
+    return icu.Collator.createInstance(icu.Locale(expect_language(lang)))
 
 
 def collation_key(lang: str):

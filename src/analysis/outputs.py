@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import MONTH, Paths
+from .config import Paths
+from .errors import expect_language, expect_month
 from .figures import FigureSpec, export, input_hashes
-from .i18n import check_lang, t
+from .i18n import t
 from .load import load_incidents
 from .log_review import log_review
 from .storage import write_atomic
@@ -29,10 +30,8 @@ class Publication:
     """Outputs of one notebook run in one language: figures, their data, the summary, the narration."""
 
     def __init__(self, month: str, lang: str, publish: bool = False, paths: Paths | None = None) -> None:
-        if not MONTH.match(str(month)):
-            raise ValueError(f"month: expected YYYY-MM; found {month!r}")
-        self.month = month
-        self.lang = check_lang(lang)
+        self.month = expect_month(month)
+        self.lang = expect_language(lang)
         self.publish = bool(publish)
         self.paths = paths or Paths()
 

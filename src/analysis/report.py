@@ -24,8 +24,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import __version__
-from .config import MONTH, RESOLUTIONS, Paths
-from .errors import ParameterError
+from .config import LANGUAGES, RESOLUTIONS, Paths
+from .errors import ParameterError, expect_between, expect_month, expect_one_of
 from .execute import KERNEL_LOG, check_parameters, execute
 from .load import load_cumulative, load_incidents, load_monthly_counts
 from .manifest import (
@@ -80,6 +80,41 @@ def _logger(paths: Paths) -> tuple[logging.Logger, Path]:
     return logger, path
 
 
+@dataclass(frozen=True)
+class Request:
+    """What a person asked `analysis report` for, every parameter checked."""
+
+    month: str | None = None
+    every: bool = False
+    langs: list[str] = field(default_factory=lambda: list(LANGUAGES))
+    categories: str | list[str] = "all"
+    rolling: int = 3
+    timeout: int = 600
+    start: str | None = None
+    jobs: int = 1
+    force: bool = False
+    resolution: str = "auto"
+
+
+def check_request(month: str | None = None, every: bool = False, langs: str = "en,ru,kk",
+                  categories: str = "all", rolling: int = 3, timeout: int = 600, start: str | None = None,
+                  jobs: int | None = None, force: bool = False, resolution: str = "auto") -> Request:
+    """The request, or a ParameterError naming the first parameter that cannot be used."""
+    return Request(
+        month=None if month is None else expect_month(month, "--month"),
+        every=every,
+        langs=parse_languages(langs),
+        categories=parse_categories(categories),
+        rolling=expect_between(rolling, 1, 24, "--rolling", "a number of months"),
+        timeout=expect_between(timeout, 1, None, "--timeout", "a number of seconds a cell may take"),
+        start=None if start is None else expect_month(start, "--start"),
+        jobs=expect_between((os.cpu_count() or 1) if jobs is None else jobs, 1, None, "-j",
+                            "a number of notebooks to run at once"),
+        force=force,
+        resolution=expect_one_of(resolution, RESOLUTIONS, "--resolution"),
+    )
+
+
 def run_report(paths: Paths, month: str | None = None, every: bool = False, langs: str = "en,ru,kk",
                categories: str = "all", rolling: int = 3, timeout: int = 600,
                progress: bool = True, start: str | None = None, jobs: int | None = None,
@@ -89,105 +124,125 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
 
     `dry_run` changes nothing: `planned` then says which steps would run and why.
     """
-    languages = parse_languages(langs)
-    chosen_categories = parse_categories(categories)
-    if rolling < 1 or rolling > 24:
-        raise ParameterError(f"--rolling: expected a number of months from 1 to 24; found {rolling}")
-    if month is not None and not MONTH.match(month):
-        raise ParameterError(f"--month: expected a month as YYYY-MM (for example 2024-11); found {month!r}")
-    if start is not None and not MONTH.match(start):
-        raise ParameterError(f"--start: expected a month as YYYY-MM; found {start!r}")
-    if resolution not in RESOLUTIONS:
-        raise ParameterError(f"--resolution: expected one of {', '.join(RESOLUTIONS)}; found {resolution!r}")
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if jobs < 1:
-        raise ParameterError(f"-j: expected a number of notebooks to run at once, 1 or more; found {jobs}")
-    if timeout < 1:
-        raise ParameterError(f"--timeout: expected a number of seconds a cell may take, 1 or more; "
-                             f"found {timeout}")
+    request = check_request(month, every, langs, categories, rolling, timeout, start, jobs, force, resolution)
     logger, log_path = _logger(paths)
-    manifest = read_manifest(paths)
-    result = ReportResult([], {}, log=log_path)
+    try:
+        return _report(paths, request, progress, dry_run, logger, log_path)
+    finally:
+        _close(logger)
 
-    # 1. The cleaning, when the raw data or the code changed, or one of its outputs is gone or changed.
+
+def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logger: logging.Logger,
+            log_path: Path) -> ReportResult:
     began = time.monotonic()
-    raw = raw_hashes(paths)
-    clean_key = sha(json.dumps(raw, sort_keys=True).encode(), package_hash().encode())
-    why = why_needed(manifest.get("clean", {}), clean_key, paths, force)
+    manifest = read_manifest(paths)
+    clean = clean_step(paths, manifest.get("clean", {}), request.force, dry_run, logger)
+    result = ReportResult([], {}, log=log_path, cleaned=clean.ran, clean_errors=clean.errors, unread=clean.unread)
+    if clean.entry is not None:
+        manifest["clean"] = clean.entry
+        write_manifest(paths, manifest)
     if dry_run:
-        result.planned = {"clean": why} if why else {}
-        if why and not all(p.exists() for p in (paths.incidents, paths.monthly_counts,
-                                                 paths.published_cumulative)):
-            return _close(logger, result)  # the runs can be planned only from cleaned data
-    elif why:
-        from .clean import run_clean
+        result.planned = {"clean": clean.why} if clean.why else {}
+        if clean.why and not all(p.exists() for p in (paths.incidents, paths.monthly_counts,
+                                                       paths.published_cumulative)):
+            return result  # the runs can be planned only from cleaned data
 
-        cleaned = run_clean(paths)
-        result.cleaned, result.clean_errors, result.unread = True, cleaned.file_errors, cleaned.unread
-        manifest["clean"] = with_outputs({"key": clean_key, "raw_sha256": raw, "package_version": __version__,
-                                           "package_sha256": package_hash(), "file_errors": cleaned.file_errors,
-                                           "unread": cleaned.unread}, clean_outputs(paths), paths)
-        write_manifest(paths, manifest)
-        logger.info("clean (%s): %.2f s, %d files could not be read", why, time.monotonic() - began,
-                    len(cleaned.file_errors))
-    else:
-        result.clean_errors = manifest["clean"].get("file_errors", [])
-        result.unread = manifest["clean"].get("unread", [])
-        logger.info("clean: up to date (%.2f s to check)", time.monotonic() - began)
+    counts, incidents, cumulative = load_monthly_counts(paths), load_incidents(paths), load_cumulative(paths)
+    if not dry_run:
+        result.removed = remove_stale(paths, manifest, set(counts["month"]))
+        if result.removed:
+            write_manifest(paths, manifest)
+            logger.info("removed %d outputs of months without data: %s", len(result.removed),
+                        ", ".join(result.removed))
 
-    # 2. Outputs of months without data any more.
-    counts = load_monthly_counts(paths)
-    result.removed = [] if dry_run else remove_stale(paths, manifest, set(counts["month"]))
-    if result.removed:
-        write_manifest(paths, manifest)
-        logger.info("removed %d outputs of months without data: %s", len(result.removed),
-                    ", ".join(result.removed))
-
-    # 3. The notebook runs whose inputs changed or whose outputs are gone or changed.
-    incidents, cumulative = load_incidents(paths), load_cumulative(paths)
-    months = choose_months(counts, month, every, logged=set(incidents["report_month"]))
-    if start is not None and start > months[-1]:
-        raise ParameterError(f"--start: expected a month no later than {months[-1]}; found {start!r}")
-    runs = plan(counts, months, languages, chosen_categories, rolling, start, resolution)
-    result.runs = runs
-    hashes = DataHashes(counts, incidents, cumulative)
-    records = {run: run_record(run, paths, hashes) for run in runs}
-    done = manifest.setdefault("runs", {})
-    todo = needed(runs, {run: record["key"] for run, record in records.items()}, manifest, paths, force)
-    for run in runs:
+    result.runs, records = plan_runs(paths, request, counts, incidents, cumulative)
+    todo = needed(result.runs, {run: record["key"] for run, record in records.items()}, manifest, paths,
+                  request.force)
+    for run in result.runs:
         logger.info("%s: %s", run.id, f"to run: {todo[run]}" if run in todo else "up to date")
     if dry_run:
         result.planned.update({run.id: why for run, why in todo.items()})
-        return _close(logger, result)
+        return result
     if todo:
-        check_parameters(paths, list(todo))
         result.executed = list(todo)
-        previous = {run.id: done.get(run.id, {}) for run in todo}
-        _execute_all(result.executed, paths, timeout, jobs, progress, logger, done, records, result, log_path)
-        for run in result.failures:  # a failed run keeps what it wrote, its executed notebook first
-            previous.pop(run.id, None)
-        superseded = remove_stale(paths, manifest, set(counts["month"]), previous)
-        if superseded:
-            logger.info("removed %d outputs earlier runs made and the new runs did not: %s",
-                        len(superseded), ", ".join(superseded))
-        result.removed += superseded
+        result.failures, result.removed = run_notebooks(paths, request, result.executed, records, manifest,
+                                                        set(counts["month"]), progress, logger, log_path,
+                                                        result.removed)
         write_manifest(paths, manifest)
-    logger.info("report: %d runs, %d executed, %d failed, %.2f s in all", len(runs), len(todo),
+    logger.info("report: %d runs, %d executed, %d failed, %.2f s in all", len(result.runs), len(todo),
                 len(result.failures), time.monotonic() - began)
-    return _close(logger, result)
-
-
-def _close(logger: logging.Logger, result: ReportResult) -> ReportResult:
-    for handler in list(logger.handlers):
-        handler.close()
-        logger.removeHandler(handler)
     return result
 
 
+@dataclass(frozen=True)
+class CleanStep:
+    why: str | None  # why the cleaning runs (or would run); None when it is up to date
+    ran: bool
+    errors: list[dict]  # files that could not be read
+    unread: list[dict]  # files under data/raw/ the cleaning does not read
+    entry: dict | None  # the manifest's new record of the cleaning, when it ran
+
+
+def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger: logging.Logger) -> CleanStep:
+    """Step 1: clean the raw data when it or the code changed, or one of its outputs is gone or changed."""
+    began = time.monotonic()
+    raw = raw_hashes(paths)
+    key = sha(json.dumps(raw, sort_keys=True).encode(), package_hash().encode())
+    why = why_needed(recorded, key, paths, force)
+    if why is None or dry_run:
+        if why is None:
+            logger.info("clean: up to date (%.2f s to check)", time.monotonic() - began)
+        return CleanStep(why, False, recorded.get("file_errors", []) if why is None else [],
+                         recorded.get("unread", []) if why is None else [], None)
+    from .clean import run_clean
+
+    cleaned = run_clean(paths)
+    entry = with_outputs({"key": key, "raw_sha256": raw, "package_version": __version__,
+                          "package_sha256": package_hash(), "file_errors": cleaned.file_errors,
+                          "unread": cleaned.unread}, clean_outputs(paths), paths)
+    logger.info("clean (%s): %.2f s, %d files could not be read", why, time.monotonic() - began,
+                len(cleaned.file_errors))
+    return CleanStep(why, True, cleaned.file_errors, cleaned.unread, entry)
+
+
+def plan_runs(paths: Paths, request: Request, counts, incidents, cumulative) -> tuple[list[Run], dict[Run, dict]]:
+    """Step 2: the notebook runs for the request, each with the record of what it is made from."""
+    months = choose_months(counts, request.month, request.every, logged=set(incidents["report_month"]))
+    if request.start is not None and request.start > months[-1]:
+        raise ParameterError(f"--start: expected a month no later than {months[-1]}; found {request.start!r}")
+    runs = plan(counts, months, request.langs, request.categories, request.rolling, request.start,
+                request.resolution)
+    hashes = DataHashes(counts, incidents, cumulative)
+    return runs, {run: run_record(run, paths, hashes) for run in runs}
+
+
+def run_notebooks(paths: Paths, request: Request, todo: list[Run], records: dict[Run, dict], manifest: dict,
+                  months_with_data: set[str], progress: bool, logger: logging.Logger, log_path: Path,
+                  removed: list[str]) -> tuple[dict[Run, str], list[str]]:
+    """Step 3: run the notebooks that need it; record what each wrote in `manifest`; remove what the
+    new runs no longer write. Returns the failures and every output removed so far."""
+    check_parameters(paths, todo)
+    done = manifest.setdefault("runs", {})
+    previous = {run.id: done.get(run.id, {}) for run in todo}
+    failures = _execute_all(todo, paths, request.timeout, request.jobs, progress, logger, done, records, log_path)
+    for run in failures:  # a failed run keeps what it wrote, its executed notebook first
+        previous.pop(run.id, None)
+    superseded = remove_stale(paths, manifest, months_with_data, previous)
+    if superseded:
+        logger.info("removed %d outputs earlier runs made and the new runs did not: %s",
+                    len(superseded), ", ".join(superseded))
+    return failures, removed + superseded
+
+
+def _close(logger: logging.Logger) -> None:
+    for handler in list(logger.handlers):
+        handler.close()
+        logger.removeHandler(handler)
+
+
 def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progress: bool,
-                 logger: logging.Logger, done: dict, records: dict, result: ReportResult,
-                 log_path: Path | None = None) -> None:
+                 logger: logging.Logger, done: dict, records: dict, log_path: Path | None = None) -> dict[Run, str]:
+    """Run the notebooks, `jobs` at a time; record each success in `done`. Returns the failures."""
     from tqdm import tqdm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -197,7 +252,7 @@ def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progr
     for name, value in settings.items():
         if value is not None:
             os.environ[name] = value
-    succeeded = []
+    succeeded, failures = [], {}
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(needed)), mp_context=get_context("spawn")) as pool:
             futures = {pool.submit(execute, run, paths, timeout): run for run in needed}
@@ -207,7 +262,7 @@ def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progr
                 problem, seconds, attempts = future.result()
                 retried = f" after {attempts} attempts" if attempts > 1 else ""
                 if problem:
-                    result.failures[run] = problem
+                    failures[run] = problem
                     done.pop(run.id, None)
                     logger.info("%s: FAILED in %.2f s%s: %s", run.id, seconds, retried, problem)
                 else:
@@ -223,3 +278,4 @@ def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progr
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+    return failures

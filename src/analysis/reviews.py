@@ -46,7 +46,7 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     heading = column(raw, "group_as_written")
     group = parse_unique(heading, taxonomy.match_group)
     label = column(raw, "category_as_written")
-    is_total = label.str.upper().isin(["TOTAL", "ВСЕГО", "БАРЛЫҒЫ"])
+    is_total = taxonomy.is_total_label(label)
     reject(is_total & group.isna(), "group_as_written",
            "a TOTAL needs a group heading this project knows (see domain/group_rules.csv)")
     reject(label.eq(""), "category_as_written", "empty; expected the label as written or TOTAL")

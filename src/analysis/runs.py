@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import LANGUAGES, MONTH, Paths
-from .errors import ParameterError
+from .config import LANGUAGES, Paths
+from .errors import ParameterError, expect_month
 from .manifest import DataHashes, run_inputs
 from .taxonomy import category_codes, group_codes
 
@@ -110,8 +110,7 @@ def choose_months(counts: pd.DataFrame, month: str | None, every: bool, logged: 
         return available
     if month is None:
         return [(stated or available)[-1]]
-    if not MONTH.match(month):
-        raise ParameterError(f"--month: expected a month as YYYY-MM (for example 2024-11); found {month!r}")
+    expect_month(month, "--month")
     if month not in available:
         near = ", ".join(available[-3:])
         raise ParameterError(f"--month {month}: no data for this month; months with data run from "

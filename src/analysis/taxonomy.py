@@ -8,8 +8,9 @@ from functools import cache
 
 import pandas as pd
 
-from .config import ALL_GROUPS, LANGUAGES
+from .config import ALL_GROUPS
 from .domain_data import DomainError, read_domain
+from .errors import expect_language
 from .text import normalise_text
 
 NEST_SEPARATOR = " > "
@@ -88,16 +89,32 @@ def _category_groups() -> dict[str, str]:
 
 def category_label(code: str, lang: str = "en") -> str:
     """A category's (or group's, or 'total' / 'other_unspecified') label in one language."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    expect_language(lang)
     if code in _category_index().index:
         return _category_index().loc[code, f"label_{lang}"]
     grp = _all_groups().set_index("code")
     if code in grp.index:
         return grp.loc[code, f"label_{lang}"]
-    return {"total": {"en": "Total", "ru": "Всего", "kk": "Барлығы"},
-            "other_unspecified": {"en": "Other (not itemised)", "ru": "Прочее (без уточнения)",
-                                  "kk": "Басқа (нақтыланбаған)"}}[code][lang]
+    return aggregates().loc[code, f"label_{lang}"]
+
+
+@cache
+def aggregates() -> pd.DataFrame:
+    """The rows that sum up others (`total`, `other_unspecified`), by code, from domain/aggregates.csv."""
+    return read_domain("aggregates.csv").set_index("code")
+
+
+def is_total_label(labels: pd.Series) -> pd.Series:
+    """Which labels as written name a total (TOTAL, Всего, барлығы, in any letter case)."""
+    words = aggregates().loc["total", "written_as"].split("|")
+    return labels.str.casefold().isin(words)
+
+
+@cache
+def legal_type_words() -> re.Pattern[str]:
+    """A claim type's words in three languages (civil, уголовн, әкімшілік, ...), from legal_words.csv."""
+    words = read_domain("legal_words.csv")
+    return re.compile("(" + "|".join(words.loc[words["role"] == "legal_type", "pattern"]) + ")")
 
 
 def group_short_label(code: str, lang: str = "en") -> str:
@@ -133,7 +150,7 @@ def label_rules() -> tuple[Rule, ...]:
     frame = read_domain("label_rules.csv")
     unknown = sorted(set(frame["category"]) - set(category_codes()))
     if unknown:
-        raise ValueError(f"label_rules.csv names unknown categories: {', '.join(unknown)}")
+        raise DomainError(f"label_rules.csv names unknown categories: {', '.join(unknown)}")
     return tuple(Rule(row.category, category_group(row.category), _compile(row.pattern),
                       _compile(row.also), _compile(row.unless))
                  for row in frame.itertuples(index=False))
@@ -180,7 +197,7 @@ def legal_articles() -> pd.DataFrame:
     frame = read_domain("legal_articles.csv")
     unknown = sorted(set(frame["category"]) - set(category_codes()))
     if unknown:
-        raise ValueError(f"legal_articles.csv names unknown categories: {', '.join(unknown)}")
+        raise DomainError(f"legal_articles.csv names unknown categories: {', '.join(unknown)}")
     return frame
 
 

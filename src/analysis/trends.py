@@ -6,7 +6,6 @@ is NaN, never zero.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -145,10 +144,6 @@ def rate_ratio(current: int, previous: int, level: float = 0.95) -> RateRatio | 
     return RateRatio(ratio, odds(ci.low), odds(ci.high))
 
 
-_LEGAL_TYPE_WORDS = re.compile(r"(civil|гражданск|азаматтық|criminal|уголовн|қылмыстық|"
-                               r"administrative|административ|әкімшілік|honou?r|чест|ар-намыс)")
-
-
 def changes(counts: pd.DataFrame, month: str, against: str) -> pd.DataFrame:
     """Each group's total in `month` against `against` (the previous month, or a year before).
 
@@ -184,7 +179,7 @@ def cumulative_target(metric: str) -> tuple[str, str] | None:
     if group in taxonomy.group_codes():
         category = taxonomy.match_category(metric, group)
         head = normalise_text(metric).split("(")[0]  # "(2 civil, 1 criminal)" details a group figure
-        if category and _LEGAL_TYPE_WORDS.search(head):
+        if category and taxonomy.legal_type_words().search(head):
             return "category", category
         return "group", group
     category = taxonomy.match_category(metric)
