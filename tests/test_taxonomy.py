@@ -149,3 +149,13 @@ def test_categorical_keeps_taxonomy_order():
     assert values.cat.categories[-2:].tolist() == ["other_unspecified", "total"]
     # taxonomy order, not the alphabet: "other_unspecified" comes after "threat"
     assert values.sort_values().tolist() == ["attack", "threat", "other_unspecified"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_every_category_label_reads_back_as_its_category(lang):
+    # what the template's drop-down lists write: each label must come back as its own code,
+    # including the labels no wording rule covers ("Persecution for disseminating information")
+    table = taxonomy.categories()
+    for code, group, label in zip(table["code"], table["group"], table[f"label_{lang}"]):
+        assert taxonomy.classify(label).category == code, label
+        assert taxonomy.classify(label, group).category == code, label

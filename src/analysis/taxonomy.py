@@ -8,7 +8,7 @@ from functools import cache
 
 import pandas as pd
 
-from .config import ALL_GROUPS
+from .config import ALL_GROUPS, LANGUAGES
 from .domain_data import DomainError, read_domain
 from .errors import expect_language
 from .text import normalise_text
@@ -321,10 +321,20 @@ def _by_article(text: str) -> Classification | None:
 
 
 @cache
+def _own_labels() -> dict[str, str]:
+    """Each category's label, as normalised text in every language -> its code."""
+    table = categories()
+    return {normalise_text(table.at[i, f"label_{lang}"]): table.at[i, "code"]
+            for lang in LANGUAGES for i in table.index}
+
+
+@cache
 def classify(label: str, group: str | None = None) -> Classification:
     """The category a label as written names, or why it names none.
 
-    A category code is accepted as it is. A cited legal article decides the category in any
+    A category code is accepted as it is, and so is a category's own label in any of the three
+    languages (what the incident-log template's drop-down lists write) under its own group's
+    heading or none. A cited legal article decides the category in any
     grammatical form (see `legal_grammar`). Otherwise the label rules decide: with `group`,
     that group's rules are tried first; a nested label `parent > item` is matched on the item
     alone, then on the whole label. A label that matches rules of two different groups, or only
@@ -335,6 +345,9 @@ def classify(label: str, group: str | None = None) -> Classification:
         return Classification(None, "empty; expected a category code or the label as written")
     if text in _category_index().index:
         return Classification(text)
+    own = _own_labels().get(text)
+    if own is not None and group in (None, ALL_GROUPS, category_group(own)):
+        return Classification(own)
     texts = [text]
     if NEST_SEPARATOR.strip() in text:
         texts = [text.rsplit(">", 1)[1].strip(), text]
