@@ -38,7 +38,8 @@ out = Publication(month, lang, publish=publish)
 # The opening of the review, written from the counts (also saved as `reports/<month>/summary.<lang>.md`).
 
 # %%
-display(Markdown(out.summary(counts, cumulative)))
+summary = out.summary(counts, cumulative)
+display(Markdown(summary))
 
 # %%
 display(out.say("nb_month_categories"))
@@ -50,6 +51,13 @@ out.figure(figures.ytd_comparison(counts, month, cumulative))
 
 # %% tags=["researcher"]
 comparisons.year_to_date(counts, cumulative, month)
+
+# %% [markdown]
+# A draft of the review for editors (`reports/<month>/review_draft.<lang>.md` and `.docx`): the
+# opening counts, the key events of the month's incident log by group and category, the figures.
+
+# %% tags=["researcher"]
+draft = out.review_draft(summary)
 
 # %% [markdown]
 # The month against the month before and against the same month a year earlier, where both have

@@ -159,3 +159,10 @@ def test_every_category_label_reads_back_as_its_category(lang):
     for code, group, label in zip(table["code"], table["group"], table[f"label_{lang}"]):
         assert taxonomy.classify(label).category == code, label
         assert taxonomy.classify(label, group).category == code, label
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_every_group_label_reads_back_as_its_group(lang):
+    table = taxonomy.groups()
+    for code, label in zip(table["code"], table[f"label_{lang}"]):
+        assert taxonomy.match_group(label) == code, label

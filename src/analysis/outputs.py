@@ -34,6 +34,7 @@ class Publication:
         self.lang = expect_language(lang)
         self.publish = bool(publish)
         self.paths = paths or Paths()
+        self.figures_made: list[FigureSpec] = []  # this run's figures, in order: the review draft shows them
 
     @property
     def base(self) -> Path:
@@ -57,6 +58,7 @@ class Publication:
     def figure(self, spec: FigureSpec):
         """Export `spec` in this run's language (with its CSV and JSON) and return it for display."""
         record_outputs(export(spec, self.figures, [self.lang], self.inputs))
+        self.figures_made.append(spec)
         return spec.draw(self.lang)
 
     def summary(self, counts: pd.DataFrame, cumulative: pd.DataFrame | None = None,
@@ -76,6 +78,28 @@ class Publication:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         record_outputs([path])
+        return text
+
+    def review_draft(self, summary: str, incidents: pd.DataFrame | None = None) -> str:
+        """Write <base>/<month>/review_draft.<lang>.md and .docx: the title, the opening counts
+        (`summary`), the key events of the month's incident log, and this run's figures so far.
+        Returns the Markdown."""
+        from . import draft
+
+        logged = incidents if incidents is not None else load_incidents(self.paths)
+        figures = []
+        for spec in self.figures_made:
+            texts = spec.texts(self.lang)
+            figures.append(draft.DraftFigure(self.figures / f"{spec.name}.{self.lang}.png", texts["title"],
+                                             texts["caption"], texts["alt_text"]))
+        made = draft.Draft(self.month, self.lang, draft.title(self.month, self.lang), summary,
+                           draft.sections(logged, self.month, self.lang), figures)
+        text = draft.to_markdown(made, self.texts)
+        markdown, word = self.texts / f"review_draft.{self.lang}.md", self.texts / f"review_draft.{self.lang}.docx"
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(markdown, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        write_atomic(word, lambda tmp: draft.write_docx(made, tmp))
+        record_outputs([markdown, word])
         return text
 
     def say(self, key: str, **values: object):

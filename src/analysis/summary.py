@@ -11,7 +11,7 @@ from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
 from .i18n import month_label, month_name, period_label, plural, t
 
 
-def _running(label: str) -> str:
+def running(label: str) -> str:
     """A label inside a sentence: lower-case first letter unless it starts an acronym (DDoS, СМИ)."""
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
@@ -25,11 +25,11 @@ def _items(rows: pd.DataFrame, nested: pd.DataFrame, lang: str) -> list[str]:
             parts.append(t("summary_other", lang, n=n))
             continue
         text = t("summary_item", lang, n=n, cases=plural("cases", n, lang),
-                 label=_running(taxonomy.category_label(row.category, lang)))
+                 label=running(taxonomy.category_label(row.category, lang)))
         inner = nested[nested["parent"] == row.category]
         if len(inner):
             text += " (" + "; ".join(
-                t("summary_nested", lang, n=int(r.count), label=_running(taxonomy.category_label(r.category, lang)))
+                t("summary_nested", lang, n=int(r.count), label=running(taxonomy.category_label(r.category, lang)))
                 for r in inner.itertuples()) + ")"
         parts.append(text)
     return parts

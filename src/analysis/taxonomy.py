@@ -167,11 +167,16 @@ def match_group(heading: str) -> str | None:
     """The group code a heading as written names (`all` for an overall total), or None.
 
     Older headings (2009-2010) name a legacy group (`legacy_group_codes()`), never one of the
-    three present groups.
+    three present groups. A group's own label in any language names it.
     """
     text = normalise_text(heading)
     if text in group_codes() + legacy_group_codes() or text == ALL_GROUPS:
         return text
+    table = _all_groups()
+    own = {normalise_text(label): code for lang in LANGUAGES
+           for code, label in zip(table["code"], table[f"label_{lang}"])}
+    if text in own:
+        return own[text]
     return next((code for code, pattern in _group_rules() if pattern.search(text)), None)
 
 

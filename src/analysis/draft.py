@@ -1,0 +1,242 @@
+"""A draft of the month's review, written from the data only: the title, the opening counts, the
+key events of the month's incident log by group and category (in the order the reviews use),
+and the month's figures with their captions and alt text. Markdown for the site and the
+repository, and a Word document for editors.
+
+Every text comes from a field of the data or from domain/translations.csv; a missing field
+leaves no empty punctuation behind; data is escaped (it is never markup).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from babel.dates import format_date
+
+from . import taxonomy
+from .i18n import month_label, number, plural, t
+from .parsing import vocabulary
+from .regions import region_names
+from .summary import running
+
+DATE_FORMATS = {"en": "d MMMM y", "ru": "long", "kk": "long"}  # 26 February 2009, 26 февраля 2009 г., 2009 ж. 26 ақпан
+
+
+@dataclass(frozen=True)
+class Event:
+    date: str  # as the language writes it: "20 ноября 2024", or the month alone
+    place: str
+    who: str
+    outlet: str
+    what: str  # the summary of what happened
+    outcome: str
+    amount: str
+    ongoing_since: str  # the first month of an ongoing case, as the language writes it; "" if new
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Section:
+    group: str
+    category: str
+    heading: str
+    events: list[Event]
+
+
+@dataclass(frozen=True)
+class DraftFigure:
+    image: Path  # the PNG
+    title: str
+    caption: str
+    alt_text: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    month: str
+    lang: str
+    title: str
+    summary: str  # Markdown: the opening counts
+    sections: list[Section]
+    figures: list[DraftFigure] = field(default_factory=list)
+
+
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value).strip()
+
+
+def _date(value: pd.Timestamp, precision: str, lang: str) -> str:
+    if pd.isna(value):
+        return ""
+    if precision == "month":
+        return month_label(value.strftime("%Y-%m"), lang)
+    return format_date(value.date(), format=DATE_FORMATS[lang], locale=lang)
+
+
+def _who(row: dict, lang: str) -> str:
+    victim = _text(row.get("victim"))
+    kind = _text(row.get("victim_type"))
+    if kind:
+        labels = vocabulary("victim_type").set_index("code")[f"label_{lang}"]
+        kind = labels.get(kind, "")
+    if victim and kind:
+        return f"{victim} ({running(kind)})"
+    return victim or kind
+
+
+def _event(row: dict, first_month: dict[str, str], lang: str) -> Event:
+    region = region_names(lang).get(_text(row.get("region_iso")), "")
+    amount = row.get("amount_kzt")
+    first = first_month.get(_text(row.get("case_id")), row["report_month"])
+    return Event(
+        date=_date(row["event_date"], _text(row.get("date_precision")), lang),
+        place=_text(row.get("place_as_written")) or region,
+        who=_who(row, lang),
+        outlet=_text(row.get("outlet")),
+        what=_text(row.get("summary")),
+        outcome=_text(row.get("outcome")),
+        amount="" if amount is None or pd.isna(amount) else t("draft_amount", lang, amount=number(int(amount), lang)),
+        ongoing_since=month_label(first, lang) if first < row["report_month"] else "",
+        source_url=_text(row.get("source_url")),
+    )
+
+
+def title(month: str, lang: str) -> str:
+    return t("summary_heading", lang, month=month_label(month, lang)).lstrip("# ").strip()
+
+
+def sections(incidents: pd.DataFrame, month: str, lang: str) -> list[Section]:
+    """Every incident the month's log names, by group and category in the taxonomy's order; a case
+    first reported in an earlier month (not counted again) is marked as ongoing, with that month."""
+    first_month = incidents.groupby("case_id")["report_month"].min().to_dict()
+    rows = incidents[incidents["report_month"] == month].sort_values(["event_date", "incident_id"], kind="stable")
+    found = []
+    for group in taxonomy.group_codes():
+        cats = taxonomy.categories()
+        for category in cats.loc[cats["group"] == group, "code"]:
+            part = rows[rows["category"] == category]
+            if part.empty:
+                continue
+            n = part["case_id"].nunique()  # a case reported twice in the month is one case
+            heading = t("draft_section", lang, label=taxonomy.category_label(category, lang), n=n,
+                        cases=plural("cases", n, lang))
+            found.append(Section(group, category, heading,
+                                 [_event(r, first_month, lang) for r in part.to_dict(orient="records")]))
+    return found
+
+
+# --- Markdown -------------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~<&])")
+
+
+def escape(text: str) -> str:
+    """Data as literal Markdown text: no markup, no HTML, no link of its own."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def _clause(parts: list[str]) -> str:
+    """Non-empty parts joined with commas, closed with a full stop; "" when every part is empty."""
+    kept = [p for p in parts if p]
+    if not kept:
+        return ""
+    text = ", ".join(kept)
+    text = text[:1].upper() + text[1:]  # each clause opens a sentence
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def event_markdown(event: Event, lang: str) -> str:
+    lead = _clause([escape(event.date), escape(event.place)])
+    who = _clause([escape(event.who), escape(event.outlet)])
+    what = _clause([escape(event.what)])
+    outcome = _clause([escape(event.outcome), escape(event.amount)])
+    ongoing = _clause([t("draft_ongoing", lang, since=event.ongoing_since)]) if event.ongoing_since else ""
+    parts = [f"**{lead}**" if lead else "", who, what, outcome, f"_{ongoing}_" if ongoing else ""]
+    if event.source_url:
+        parts.append(f"[{t('draft_source', lang)}](<{event.source_url.replace('>', '%3E')}>)")
+    return "- " + " ".join(p for p in parts if p)
+
+
+def to_markdown(draft: Draft, image_base: Path) -> str:
+    lines = [f"# {escape(draft.title)}", "", _without_heading(draft.summary), ""]
+    if draft.sections:
+        lines += [f"## {t('draft_key_events', draft.lang)}", ""]
+        group = None
+        for section in draft.sections:
+            if section.group != group:
+                group = section.group
+                lines += [f"### {escape(taxonomy.category_label(group, draft.lang))}", ""]
+            lines += [f"#### {escape(section.heading)}", ""]
+            lines += [event_markdown(e, draft.lang) for e in section.events] + [""]
+    else:
+        lines += [f"_{t('draft_no_events', draft.lang, month=month_label(draft.month, draft.lang))}_", ""]
+    if draft.figures:
+        lines += [f"## {t('draft_figures', draft.lang)}", ""]
+        for fig in draft.figures:
+            image = Path(_relative(fig.image, image_base)).as_posix()
+            lines += [f"![{escape(fig.alt_text)}]({image})", "", f"_{escape(fig.caption or fig.title)}_", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _without_heading(summary: str) -> str:
+    """The opening counts without their own first-level heading: the draft's title says it."""
+    return "\n".join(line for line in summary.strip().splitlines() if not line.startswith("# ")).strip()
+
+
+def _relative(path: Path, base: Path) -> str:
+    import os
+
+    return os.path.relpath(path, base)
+
+
+# --- Word -----------------------------------------------------------------------------------------
+
+def write_docx(draft: Draft, target: Path) -> None:
+    """The same draft as a Word document: headings, one paragraph per event, the figures with their
+    captions and alt text (what a screen reader says)."""
+    from docx import Document
+    from docx.shared import Cm
+
+    document = Document()
+    document.core_properties.title = draft.title
+    document.core_properties.language = draft.lang
+    document.add_heading(draft.title, level=0)
+    for line in _without_heading(draft.summary).splitlines():
+        text = re.sub(r"[*_]", "", line).strip()
+        if text.startswith("- "):
+            document.add_paragraph(text[2:], style="List Bullet")
+        elif text:
+            document.add_paragraph(text)
+    if draft.sections:
+        document.add_heading(t("draft_key_events", draft.lang), level=1)
+        group = None
+        for section in draft.sections:
+            if section.group != group:
+                group = section.group
+                document.add_heading(taxonomy.category_label(group, draft.lang), level=2)
+            document.add_heading(section.heading, level=3)
+            for event in section.events:
+                paragraph = document.add_paragraph(style="List Bullet")
+                lead = _clause([event.date, event.place])
+                if lead:
+                    paragraph.add_run(lead + " ").bold = True
+                rest = [_clause([event.who, event.outlet]), _clause([event.what]),
+                        _clause([event.outcome, event.amount])]
+                paragraph.add_run(" ".join(p for p in rest if p))
+                if event.ongoing_since:
+                    ongoing = t("draft_ongoing", draft.lang, since=event.ongoing_since)
+                    paragraph.add_run(" " + _clause([ongoing])).italic = True
+                if event.source_url:
+                    paragraph.add_run(f" {t('draft_source', draft.lang)}: {event.source_url}")
+    if draft.figures:
+        document.add_heading(t("draft_figures", draft.lang), level=1)
+        for fig in draft.figures:
+            document.add_picture(str(fig.image), width=Cm(16))
+            inline = document.inline_shapes[-1]._inline
+            inline.docPr.set("descr", fig.alt_text)
+            inline.docPr.set("title", fig.title)
+            document.add_paragraph(fig.caption or fig.title, style="Caption")
+    document.save(str(target))

@@ -1,0 +1,100 @@
+"""The review draft: key events from the incident log, in three languages, written from data only."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import draft
+from analysis.outputs import Publication
+
+MONTH = "2024-11"
+
+
+def _row(**fields) -> dict:
+    base = {"incident_id": "T-1", "case_id": "T-1", "report_month": MONTH, "event_date": pd.Timestamp("2024-11-20"),
+            "date_precision": "day", "group": "rights_of_journalists", "category": "threat", "region_iso": "",
+            "place_as_written": "", "victim": "", "victim_type": "", "outlet": "", "amount_kzt": pd.NA,
+            "outcome": "", "source_url": "", "summary": ""}
+    return {**base, **fields}
+
+
+def test_the_november_2024_events_follow_the_reviews_order_one_heading_per_category(shipped_clean):
+    _, _, incidents = shipped_clean
+    found = draft.sections(incidents, MONTH, "ru")
+    groups = [s.group for s in found]
+    assert groups == sorted(groups, key=["rights_of_journalists", "access_to_information", "legal_claims"].index)
+    assert [s.category for s in found][:1] == ["attack"]
+    # the attack is logged twice (two reports of one case): one case in the heading, both rows listed
+    attack = found[0]
+    assert attack.heading == "Нападение на журналиста — 1 случай"
+    assert len(attack.events) == 2
+    fined = next(s for s in found if s.category == "administrative_false_information").events[0]
+    assert fined.amount == "184\xa0600 тенге"
+    assert fined.date == "20 ноября 2024\u202fг."  # a narrow no-break space, as CLDR writes it
+    assert fined.ongoing_since == ""
+
+
+@pytest.mark.parametrize(("lang", "since"), [("en", "January 2009"), ("ru", "январь 2009"), ("kk", "қаңтар 2009")])
+def test_a_case_first_reported_earlier_is_marked_ongoing_with_its_first_month(shipped_clean, lang, since):
+    _, _, incidents = shipped_clean
+    (section,) = draft.sections(incidents, "2009-02", lang)
+    (event,) = section.events
+    assert event.ongoing_since.lower() == since.lower()
+    text = draft.event_markdown(event, lang)
+    assert since.lower() in text.lower()
+
+
+def test_missing_fields_leave_no_empty_punctuation():
+    rows = pd.DataFrame([_row(summary="Threatened by phone"), _row(incident_id="T-2", case_id="T-2")])
+    events = draft.sections(rows, MONTH, "en")[0].events
+    bare = draft.event_markdown(events[1], "en")
+    assert bare == "- **20 November 2024.**"
+    one = draft.event_markdown(events[0], "en")
+    assert one == "- **20 November 2024.** Threatened by phone."
+    for text in (bare, one):
+        assert not re.search(r"\(\s*\)|,\s*[,.]|\.\s*\.|\s[,.]", text)
+
+
+def test_data_is_escaped_never_markup():
+    rows = pd.DataFrame([_row(victim="*Bold* <script>alert(1)</script>", outlet="[link](http://x)",
+                              summary="# not a heading", source_url="https://example.org/a>b")])
+    text = draft.event_markdown(draft.sections(rows, MONTH, "en")[0].events[0], "en")
+    assert "<script>" not in text and "*Bold*" not in text and "[link](http://x)" not in text
+    assert r"\*Bold\*" in text and r"\<script\>" in text and r"\# not a heading" in text
+    assert "(<https://example.org/a%3Eb>)" in text
+
+
+def test_plurals_in_each_language():
+    rows = pd.DataFrame([_row(incident_id=f"T-{i}", case_id=f"T-{i}") for i in range(5)])
+    headings = {lang: draft.sections(rows, MONTH, lang)[0].heading for lang in ("en", "ru", "kk")}
+    assert headings == {"en": "Threat: 5 cases", "ru": "Угроза — 5 случаев", "kk": "Қорқыту — 5 жағдай"}
+
+
+def test_the_draft_is_written_as_markdown_and_word_with_the_figures_alt_text(cleaned_project):
+    from docx import Document
+
+    from analysis import figures, load_cumulative, load_monthly_counts
+
+    counts, cumulative = load_monthly_counts(cleaned_project), load_cumulative(cleaned_project)
+    out = Publication(MONTH, "kk", paths=cleaned_project)
+    summary = out.summary(counts, cumulative)
+    spec = figures.month_categories(counts, MONTH)
+    out.figure(spec)
+    text = out.review_draft(summary)
+    md = cleaned_project.reports / "scratch" / MONTH / "review_draft.kk.md"
+    assert md.read_text(encoding="utf-8") == text
+    assert text.startswith("# Қазақстандағы сөз бостандығының бұзылуы, қараша 2024\n")
+    assert text.count("\n# ") == 0  # the summary's own heading is not repeated
+    assert "## Негізгі оқиғалар" in text
+    assert "](../figures/2024-11/month_categories.kk.png)" in text
+    assert (md.parent / "../figures/2024-11/month_categories.kk.png").resolve().is_file()
+
+    document = Document(str(md.with_suffix(".docx")))
+    assert document.core_properties.title == "Қазақстандағы сөз бостандығының бұзылуы, қараша 2024"
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Негізгі оқиғалар" in paragraphs
+    described = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    assert described == [spec.texts("kk")["alt_text"]]
