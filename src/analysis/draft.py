@@ -230,7 +230,8 @@ def write_docx(draft: Draft, target: Path) -> None:
                     ongoing = t("draft_ongoing", draft.lang, since=event.ongoing_since)
                     paragraph.add_run(" " + _clause([ongoing])).italic = True
                 if event.source_url:
-                    paragraph.add_run(f" {t('draft_source', draft.lang)}: {event.source_url}")
+                    word = t("draft_source", draft.lang)
+                    paragraph.add_run(f" {word[:1].upper()}{word[1:]}: {event.source_url}")
     if draft.figures:
         document.add_heading(t("draft_figures", draft.lang), level=1)
         for fig in draft.figures:
