@@ -156,7 +156,7 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
         table, twin = reader.read(path, kind)
         if table is None:
             return None
-        lines = set(table.frame[LINE].astype(int)) | set(table.bad_records["line"].astype(int))
+        lines = set(table.table.column(LINE).to_pylist()) | set(table.bad_records["line"].astype(int))
         reads.append(_Read(table, kind, lines, twin))
         rejected.append(table.bad_records)
         return reads[-1]
@@ -168,7 +168,7 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
         if read is None or read.twin:
             continue
         rows, bad, warn = inc.clean_incident_log(read.table, today)
-        read.table.frame = pd.DataFrame(columns=read.table.frame.columns)  # free the raw strings
+        read.table.table = read.table.table.slice(0, 0)  # free the raw strings
         incident_parts.append(rows)
         rejected.append(bad)
         warnings.append(warn)

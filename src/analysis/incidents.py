@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import taxonomy
 from .config import EARLIEST_YEAR, INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
-from .parsing import parse_amount, parse_date, parse_enumeration, parse_fields, parse_unique
+from .parsing import distinct, parse_amount, parse_date, parse_distinct, parse_enumeration
 from .reading import LINE, InputError, RawTable
-from .regions import match_region, region_names
-from .verdicts import REJECTED_COLUMNS, Verdicts, column, stripped
+from .regions import locate, region_names
+from .verdicts import REJECTED_COLUMNS, Verdicts, stripped_table
 
-TEXT_COLUMNS = ["case_id", "category_as_written", "legal_code", "legal_article",
-                "place_as_written", "victim", "outlet", "outcome", "source_url", "summary",
-                "source_lang", "synthetic"]
+PASSED_THROUGH = ["legal_code", "legal_article", "victim", "outlet", "outcome", "source_url", "summary",
+                  "source_lang"]
+# The columns of one cleaned log, in this order (INCIDENT_COLUMNS but `counted`, then PASSED_THROUGH).
+CLEANED_COLUMNS = [
+    "incident_id", "case_id", "report_month", "event_date", "date_precision", "group", "category",
+    "category_as_written", "region", "region_iso", "place_as_written", "victim_type", "perpetrator_type",
+    "amount_kzt", "source_file", "source_line", *PASSED_THROUGH,
+]
 
 INCIDENT_COLUMNS = [
     "incident_id", "case_id", "report_month", "event_date", "date_precision", "group", "category",
@@ -39,12 +48,16 @@ def file_month(path: Path) -> str:
     return f"{match[1]}-{match[2]}"
 
 
-def _row_months(table: RawTable) -> pd.Series:
-    """The month each row is about: its report_month where given, else the month of its event_date."""
-    raw = stripped(table.frame)
-    given = column(raw, "report_month").where(column(raw, "report_month").ne(""), column(raw, "event_date"))
-    return parse_unique(given, lambda text: f"{d.year:04d}-{d.month:02d}" if (d := parse_date(text).value)
-                        else None).dropna()
+def _month_of(text: str) -> str | None:
+    return f"{d.year:04d}-{d.month:02d}" if (d := parse_date(text).value) else None
+
+
+def _row_months(raw: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """(the month of each distinct value, for each row its value's position): a row's month is
+    its report_month where given, else the month of its event_date (None when neither parses)."""
+    given = text_column(raw, "report_month")
+    given = pc.if_else(pc.not_equal(given, ""), given, text_column(raw, "event_date"))
+    return parse_distinct(given, _month_of)
 
 
 def check_file_month(table: RawTable, path: Path, today: date) -> None:
@@ -57,12 +70,15 @@ def check_file_month(table: RawTable, path: Path, today: date) -> None:
     if month > today.strftime("%Y-%m"):
         raise InputError(path, f"the file name names {month}, a month that has not begun (today is "
                                f"{today.isoformat()}); expected the month the log covers")
-    months = _row_months(table)
-    if months.empty:
+    raw = stripped_table(table.table.select([c for c in ("report_month", "event_date") if c in table.table.column_names]
+                                            + [LINE]))
+    found, positions = _row_months(raw)
+    if all(m is None for m in found):
         return
     previous = str(pd.Period(month, freq="M") - 1)
-    if months.isin([month, previous]).any():
+    if any(m in (month, previous) for m in found):
         return
+    months = pd.Series(found[positions], dtype=object).dropna()
     likely = months.value_counts().index[0]
     raise InputError(path, f"none of its {len(months)} dated rows is in {month}, the month in the file "
                            f"name; most are in {likely}: if this is the log of {likely}, save it as "
@@ -73,91 +89,171 @@ def _month_end(month: str) -> date:
     return (pd.Period(month, freq="M").end_time).date()
 
 
+def text_column(raw: pa.Table, name: str) -> pa.Array:
+    """A column of a raw table, or empty strings when the file does not have it."""
+    if name in raw.column_names:
+        return raw.column(name).combine_chunks()
+    return pc.fill_null(pa.nulls(raw.num_rows, pa.large_string()), "")
+
+
+def _given(raw: pa.Table, name: str, otherwise: pa.Array) -> pa.Array:
+    """Column `name` where it is not empty, else `otherwise`."""
+    values = text_column(raw, name)
+    return pc.if_else(pc.not_equal(values, ""), values, otherwise)
+
+
+def _empty(values: pa.Array) -> np.ndarray:
+    return pc.equal(values, "").to_numpy(zero_copy_only=False)
+
+
+def _text(values: pa.Array, nan_missing: bool) -> pd.Series:
+    """A text column as pandas types it: "str" (missing is NaN) or "string[pyarrow]" (missing is NA).
+
+    Which of the two a column gets follows from how it is made; the published files record it.
+    """
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan) if nan_missing else pd.StringDtype("pyarrow")
+    return pd.Series(pd.array(values.cast(pa.large_string()), dtype=dtype))
+
+
+@dataclass
+class Checks:
+    """The verdicts of one file in the order they are given: ("reject" or "warn", mask, column, reasons)."""
+
+    items: list[tuple[str, np.ndarray, str, object]] = field(default_factory=list)
+
+    def reject(self, mask: np.ndarray, column: str, reasons: object) -> None:
+        self.items.append(("reject", mask, column, reasons))
+
+    def warn(self, mask: np.ndarray, column: str, reasons: object) -> None:
+        self.items.append(("warn", mask, column, reasons))
+
+
+def _identity(raw: pa.Table, month: str, checks: Checks) -> dict[str, pa.Array]:
+    incident_id = text_column(raw, "incident_id")
+    checks.reject(_empty(incident_id), "incident_id", "empty; expected an identifier unique to the incident")
+    report_month = text_column(raw, "report_month")
+    found, positions = parse_distinct(report_month, lambda m: d.strftime("%Y-%m") if (d := parse_date(m).value) else "")
+    checks.reject(~_empty(report_month) & (found[positions] != month), "report_month",
+                  f"expected {month}, the month in the file name")
+    return {"incident_id": incident_id, "case_id": _given(raw, "case_id", incident_id)}
+
+
+def _dates(raw: pa.Table, month: str, today: date, checks: Checks) -> dict[str, object]:
+    """The event date of each row (the first of the file's month where none is given) and its precision."""
+    parsed, positions = parse_distinct(text_column(raw, "event_date"), parse_date)
+    first = np.datetime64(f"{month}-01", "D")
+    values = np.array([first if p.value is None else np.datetime64(p.value, "D") for p in parsed],
+                      dtype="datetime64[D]")
+    errors = np.array([p.error for p in parsed], dtype=object)
+    checks.reject(errors[positions] != None, "event_date", errors[positions])  # noqa: E711
+    event_date = values[positions]
+    checks.reject(event_date > np.datetime64(today, "D"), "event_date",
+                  f"a date in the future (after {today.isoformat()})")
+    checks.reject(event_date > np.datetime64(_month_end(month), "D"), "event_date",
+                  f"after the end of the file's month {month}: an incident is logged in the month it is "
+                  "reported, which cannot come before it happened")
+    precision = np.array([p.extra or "month" for p in parsed], dtype=object)[positions]
+    # A column of precisions is "str" when some date was read, as pandas infers it from the values.
+    dated = any(p.extra is not None for p in parsed)
+    return {"event_date": event_date, "date_precision": _text(pa.array(precision, pa.large_string()), dated)}
+
+
+def _categories(raw: pa.Table, checks: Checks) -> dict[str, object]:
+    """The category of each row, from its code or label as written, each distinct (label, group) once."""
+    groups, group_at = parse_distinct(text_column(raw, "group"), lambda g: taxonomy.match_group(g) if g else None)
+    label = _given(raw, "category", text_column(raw, "category_as_written"))
+    labels, label_at = distinct(label)
+    pairs, pair_at = np.unique(label_at.astype(np.int64) * (len(groups) + 1) + group_at, return_inverse=True)
+    coded = np.empty(len(pairs), dtype=object)
+    for i, pair in enumerate(pairs):
+        text, group = labels[pair // (len(groups) + 1)], groups[pair % (len(groups) + 1)]
+        coded[i] = taxonomy.classify(text, group) if text else None
+    codes = np.array([None if c is None else c.category for c in coded], dtype=object)
+    category = codes[pair_at]
+    checks.reject(_empty(label), "category", "empty; expected a category code or the label as written")
+    reasons = np.array([None if c is None else c.reason for c in coded], dtype=object)[pair_at]
+    checks.reject(category == None, "category", reasons)  # noqa: E711
+    of_group = taxonomy._category_groups()
+    cat_group = np.array([of_group.get(c) for c in codes], dtype=object)[pair_at]
+    given = groups[group_at]
+    checks.warn((given != None) & (cat_group != None) & (given != cat_group), "group",  # noqa: E711
+                "the group given differs from the category's group; the category's group was used")
+    return {"group": _text(pa.array(cat_group, pa.large_string()), True),
+            "category": _text(pa.array(category, pa.large_string()), any(c is not None for c in codes)),
+            "category_as_written": _given(raw, "category_as_written", label)}
+
+
+def _amounts(raw: pa.Table, checks: Checks) -> pd.api.extensions.ExtensionArray:
+    parsed, positions = parse_distinct(text_column(raw, "amount_kzt"), parse_amount)
+    errors = np.array([p.error for p in parsed], dtype=object)[positions]
+    checks.reject(errors != None, "amount_kzt", errors)  # noqa: E711
+    absurd = np.array([p.value is not None and p.value > MAX_AMOUNT_KZT for p in parsed], dtype=bool)
+    checks.reject(absurd[positions], "amount_kzt", f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
+    # a rejected row's amount may not even fit 64 bits
+    amounts = pd.array([None if a else p.value for p, a in zip(parsed, absurd)], dtype="Int64")
+    return amounts.take(positions)
+
+
+def _enumerations(raw: pa.Table, checks: Checks) -> dict[str, pd.Series]:
+    found = {}
+    for name in ("victim_type", "perpetrator_type"):
+        parsed, positions = parse_distinct(text_column(raw, name), parse_enumeration(name))
+        errors = np.array([None if p.error is None else p.error + "; left empty" for p in parsed],
+                          dtype=object)[positions]
+        checks.warn(errors != None, name, errors)  # noqa: E711
+        values = np.array([p.value for p in parsed], dtype=object)[positions]
+        found[name] = _text(pa.array(values, pa.large_string()), any(p.value is not None for p in parsed))
+    return found
+
+
+def _regions(raw: pa.Table, event_date: np.ndarray, checks: Checks) -> dict[str, object]:
+    place = _given(raw, "region", text_column(raw, "place_as_written"))
+    iso, problem = locate(place, event_date)
+    checks.warn(problem != None, "region" if "region" in raw.column_names else "place_as_written",  # noqa: E711
+                np.array([None if why is None else f"{why}; region left empty" for why in problem], dtype=object))
+    names = region_names("en")
+    return {"region": _text(pa.array([names.get(code) for code in iso], pa.large_string()), True),
+            "region_iso": _text(pa.array(iso, pa.large_string()), False),
+            "place_as_written": _given(raw, "place_as_written", text_column(raw, "region"))}
+
+
+def _verdicts(raw: pa.Table, file: str, checks: Checks) -> Verdicts:
+    verdicts = Verdicts(raw, file)
+    for kind, mask, column_name, reasons in checks.items:
+        (verdicts.reject if kind == "reject" else verdicts.warn)(mask, column_name, reasons)
+    return verdicts
+
+
+def _column(raw: pa.Table, name: str, values: object) -> pd.Series:
+    """A text column taken from the file: "string[pyarrow]" when the file has it, "str" when made."""
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, pa.Array):
+        return _text(values, name not in raw.column_names)
+    return values
+
+
 def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(incidents, rejected, warnings) for one raw monthly log; the raw table is not changed."""
     month = file_month(table.path)
-    file = str(table.path)
-    raw = stripped(table.frame)
-    verdicts = Verdicts(raw, file)
-    reject, warn = verdicts.reject, verdicts.warn
-
-    incident_id = column(raw, "incident_id")
-    reject(incident_id.eq(""), "incident_id", "empty; expected an identifier unique to the incident")
-
-    report_month = column(raw, "report_month")
-    month_text = parse_unique(report_month, lambda m: d.strftime("%Y-%m") if (d := parse_date(m).value) else "")
-    reject(report_month.ne("") & month_text.ne(month), "report_month",
-           f"expected {month}, the month in the file name")
-
-    dates = parse_fields(column(raw, "event_date"), parse_date)
-    reject(dates["error"].notna(), "event_date", dates["error"])
-    event_date = dates["value"].where(dates["value"].notna(), date.fromisoformat(f"{month}-01"))
-    precision = dates["extra"].fillna("month")
-    reject(event_date.map(lambda d: d > today), "event_date",
-           f"a date in the future (after {today.isoformat()})")
-    month_end = _month_end(month)
-    reject(event_date.map(lambda d: d > month_end), "event_date",
-           f"after the end of the file's month {month}: an incident is logged in the month it is "
-           "reported, which cannot come before it happened")
-
-    group_given = column(raw, "group")
-    group = parse_unique(group_given, lambda g: taxonomy.match_group(g) if g else None)
-    label = column(raw, "category").where(column(raw, "category").ne(""), column(raw, "category_as_written"))
-    coded = pd.Series([taxonomy.classify(lab, grp) if lab else None
-                       for lab, grp in zip(label, group)], index=raw.index, dtype=object)
-    category = coded.map(lambda c: None if c is None else c.category)
-    reject(label.eq(""), "category", "empty; expected a category code or the label as written")
-    reject(category.isna(), "category", coded.map(lambda c: None if c is None else c.reason))
-    cat_group = category.map(taxonomy._category_groups())
-    warn(group.notna() & cat_group.notna() & group.ne(cat_group), "group",
-         "the group given differs from the category's group; the category's group was used")
-
-    amounts = parse_fields(column(raw, "amount_kzt"), parse_amount)
-    reject(amounts["error"].notna(), "amount_kzt", amounts["error"])
-    absurd = amounts["value"].map(lambda a: a is not None and a > MAX_AMOUNT_KZT)
-    reject(absurd, "amount_kzt", f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
-    amount = amounts["value"].where(~absurd, None)  # a rejected row's amount may not even fit 64 bits
-
-    enums = {}
-    for name in ("victim_type", "perpetrator_type"):
-        parsed = parse_fields(column(raw, name), parse_enumeration(name))
-        warn(parsed["error"].notna(), name, parsed["error"] + "; left empty")
-        enums[name] = parsed["value"]
-
-    place = column(raw, "region").where(column(raw, "region").ne(""), column(raw, "place_as_written"))
-    located = [match_region(p, d) for p, d in zip(place, event_date)]
-    region_iso = pd.Series([iso for iso, _ in located], index=raw.index, dtype=object)
-    problem = pd.Series([why for _, why in located], index=raw.index, dtype=object)
-    warn(problem.notna(), "region" if "region" in raw else "place_as_written",
-         problem.map(lambda why: f"{why}; region left empty"))
-
-    cleaned = pd.DataFrame({
-        "incident_id": incident_id,
-        "case_id": column(raw, "case_id").where(column(raw, "case_id").ne(""), incident_id),
-        "report_month": month,
-        "event_date": pd.to_datetime(event_date),
-        "date_precision": precision,
-        "group": cat_group,
-        "category": category,
-        "category_as_written": column(raw, "category_as_written").where(
-            column(raw, "category_as_written").ne(""), label),
-        "region": region_iso.map(region_names("en")),
-        "region_iso": region_iso,
-        "place_as_written": column(raw, "place_as_written").where(
-            column(raw, "place_as_written").ne(""), column(raw, "region")),
-        "victim_type": enums["victim_type"],
-        "perpetrator_type": enums["perpetrator_type"],
-        "amount_kzt": pd.array(amount, dtype="Int64"),
-        "source_file": table.path.name,
-        "source_line": raw[LINE],
-    })
-    for name in ("legal_code", "legal_article", "victim", "outlet", "outcome", "source_url",
-                 "summary", "source_lang"):
-        cleaned[name] = column(raw, name)
-    kept = cleaned[verdicts.ok].reset_index(drop=True)
-    text = [c for c in kept.columns if kept[c].dtype == object and c != "event_date"]
-    kept = kept.astype({c: "string[pyarrow]" for c in text})  # compact: a million rows stay small
-    return kept, verdicts.rejected, verdicts.warnings
+    raw = stripped_table(table.table)
+    checks = Checks()
+    identity = _identity(raw, month, checks)
+    dates = _dates(raw, month, today, checks)
+    categories = _categories(raw, checks)
+    amount = _amounts(raw, checks)
+    enums = _enumerations(raw, checks)
+    regions = _regions(raw, dates["event_date"], checks)
+    verdicts = _verdicts(raw, str(table.path), checks)
+    columns = {
+        **identity, "report_month": month, "event_date": dates["event_date"].astype("datetime64[s]"),
+        "date_precision": dates["date_precision"], **categories, **regions, **enums, "amount_kzt": amount,
+        "source_file": table.path.name, "source_line": raw.column(LINE).to_numpy(),
+        **{name: text_column(raw, name) for name in PASSED_THROUGH},
+    }
+    kept = {name: _column(raw, name, values) for name, values in columns.items()}
+    frame = pd.DataFrame(kept)[CLEANED_COLUMNS]
+    return frame[verdicts.ok].reset_index(drop=True), verdicts.rejected, verdicts.warnings
 
 
 def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

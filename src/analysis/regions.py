@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .domain_data import read_domain
+from .parsing import distinct
 from .text import normalise_text
 
 
@@ -72,6 +75,36 @@ def match_region(place: str, on: date | None = None) -> tuple[str | None, str | 
         if codes:
             return codes[0], None
     return None, "no region or city of Kazakhstan recognised"
+
+
+@cache
+def _dated(place: str) -> bool:
+    """Whether a name an alias with a validity period recognises is in `place` (so its date matters)."""
+    text = normalise_text(place)
+    return any(a.valid_from or a.valid_to for a in aliases() if a.pattern.search(text))
+
+
+def locate(places: pa.Array, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ISO code, problem) of each row's place as written on its day (`match_region`, row by row).
+
+    Each distinct place is matched once; only a place whose names have a validity period (Semey,
+    renamed regions) is matched again for each distinct day it comes with.
+    """
+    uniques, positions = distinct(places)
+    iso = np.empty(len(positions), dtype=object)
+    problem = np.empty(len(positions), dtype=object)
+    order = np.argsort(positions, kind="stable")
+    bounds = np.searchsorted(positions[order], np.arange(len(uniques) + 1))
+    for i, place in enumerate(uniques):
+        rows = order[bounds[i]:bounds[i + 1]]
+        if not _dated(place):
+            iso[rows], problem[rows] = match_region(place, None)
+            continue
+        found_days, day_at = np.unique(days[rows], return_inverse=True)
+        found = [match_region(place, day.item()) for day in found_days]
+        iso[rows] = np.array([code for code, _ in found], dtype=object)[day_at]
+        problem[rows] = np.array([why for _, why in found], dtype=object)[day_at]
+    return iso, problem
 
 
 @cache
