@@ -100,10 +100,12 @@ def _account(read: _Read, kept: set[int], rejected: set[int], duplicate: set[int
                                     if read.twin else [])}
 
 
-def _lines(frame: pd.DataFrame, file_column: str, file: str, line_column: str) -> set[int]:
+def _lines(frame: pd.DataFrame, file_column: str, line_column: str) -> dict[str, set[int]]:
+    """The lines of each file in `frame`, all files at once."""
     if frame.empty:
-        return set()
-    return set(frame.loc[frame[file_column].astype(str) == file, line_column].astype(int))
+        return {}
+    return {str(file): set(lines.astype(int))
+            for file, lines in frame.groupby(frame[file_column].astype(str), sort=False)[line_column]}
 
 
 class _Reader:
@@ -214,15 +216,17 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
     outputs = {"incidents": (kept_incidents, dup_incidents), "published": (kept_published, dup_published),
                "cumulative": (cumulative, pd.DataFrame(columns=["source_file", "source_line"]))}
     files: dict[str, dict] = {}
+    rejected_by_file = _lines(all_rejected, "file", "line")
+    by_kind = {kind: (_lines(kept, "source_file", "source_line"), _lines(dups, "source_file", "source_line"))
+               for kind, (kept, dups) in outputs.items()}
     for read in reads:
         name, shown = read.table.path.name, str(read.table.path)
-        kept, dups = outputs[read.kind]
-        rejected_lines = _lines(all_rejected, "file", shown, "line")
+        kept, dups = by_kind[read.kind]
+        rejected_lines = rejected_by_file.get(shown, set())
         if read.twin:
             kept_lines, dup_lines = set(), read.lines - rejected_lines
         else:
-            kept_lines = _lines(kept, "source_file", name, "source_line")
-            dup_lines = _lines(dups, "source_file", name, "source_line")
+            kept_lines, dup_lines = kept.get(name, set()), dups.get(name, set())
         files[shown] = _account(read, kept_lines, rejected_lines, dup_lines)
 
     unread = unread_files(paths)

@@ -52,7 +52,7 @@ def _month_of(text: str) -> str | None:
     return f"{d.year:04d}-{d.month:02d}" if (d := parse_date(text).value) else None
 
 
-def _row_months(raw: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+def _row_months(raw: Raw) -> tuple[np.ndarray, np.ndarray]:
     """(the month of each distinct value, for each row its value's position): a row's month is
     its report_month where given, else the month of its event_date (None when neither parses)."""
     given = text_column(raw, "report_month")
@@ -70,8 +70,8 @@ def check_file_month(table: RawTable, path: Path, today: date) -> None:
     if month > today.strftime("%Y-%m"):
         raise InputError(path, f"the file name names {month}, a month that has not begun (today is "
                                f"{today.isoformat()}); expected the month the log covers")
-    raw = stripped_table(table.table.select([c for c in ("report_month", "event_date") if c in table.table.column_names]
-                                            + [LINE]))
+    raw = Raw(stripped_table(table.table.select(
+        [c for c in ("report_month", "event_date") if c in table.table.column_names])))
     found, positions = _row_months(raw)
     if all(m is None for m in found):
         return
@@ -89,14 +89,27 @@ def _month_end(month: str) -> date:
     return (pd.Period(month, freq="M").end_time).date()
 
 
-def text_column(raw: pa.Table, name: str) -> pa.Array:
+class Raw:
+    """The stripped columns of one raw table; a column the file does not have reads as empty strings."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.columns = {name: column.combine_chunks() for name, column in zip(table.column_names, table.columns)}
+        self.table = table
+        self.empty = pc.fill_null(pa.nulls(table.num_rows, pa.large_string()), "")
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
+
+    def __getitem__(self, name: str) -> pa.Array:
+        return self.columns.get(name, self.empty)
+
+
+def text_column(raw: Raw, name: str) -> pa.Array:
     """A column of a raw table, or empty strings when the file does not have it."""
-    if name in raw.column_names:
-        return raw.column(name).combine_chunks()
-    return pc.fill_null(pa.nulls(raw.num_rows, pa.large_string()), "")
+    return raw[name]
 
 
-def _given(raw: pa.Table, name: str, otherwise: pa.Array) -> pa.Array:
+def _given(raw: Raw, name: str, otherwise: pa.Array) -> pa.Array:
     """Column `name` where it is not empty, else `otherwise`."""
     values = text_column(raw, name)
     return pc.if_else(pc.not_equal(values, ""), values, otherwise)
@@ -106,13 +119,24 @@ def _empty(values: pa.Array) -> np.ndarray:
     return pc.equal(values, "").to_numpy(zero_copy_only=False)
 
 
-def _text(values: pa.Array, nan_missing: bool) -> pd.Series:
-    """A text column as pandas types it: "str" (missing is NaN) or "string[pyarrow]" (missing is NA).
+@dataclass
+class Text:
+    """A text column and the pandas type it gets: "str" (missing is NaN) or "string[pyarrow]"
+    (missing is NA). Which of the two follows from how the column is made, as pandas infers it
+    from all the file's values; the published files record it."""
 
-    Which of the two a column gets follows from how it is made; the published files record it.
-    """
-    dtype = pd.StringDtype("pyarrow", na_value=np.nan) if nan_missing else pd.StringDtype("pyarrow")
-    return pd.Series(pd.array(values.cast(pa.large_string()), dtype=dtype))
+    values: pa.Array
+    nan_missing: bool
+
+    def series(self, keep: pa.Array | None) -> pd.Series:
+        values = self.values if keep is None else self.values.filter(keep)
+        dtype = pd.StringDtype("pyarrow", na_value=np.nan) if self.nan_missing else pd.StringDtype("pyarrow")
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]),
+                                                    dtype=dtype))
+
+
+def _text(values: pa.Array | np.ndarray, nan_missing: bool) -> Text:
+    return Text(values if isinstance(values, pa.Array) else pa.array(values, pa.large_string()), nan_missing)
 
 
 @dataclass
@@ -128,7 +152,7 @@ class Checks:
         self.items.append(("warn", mask, column, reasons))
 
 
-def _identity(raw: pa.Table, month: str, checks: Checks) -> dict[str, pa.Array]:
+def _identity(raw: Raw, month: str, checks: Checks) -> dict[str, pa.Array]:
     incident_id = text_column(raw, "incident_id")
     checks.reject(_empty(incident_id), "incident_id", "empty; expected an identifier unique to the incident")
     report_month = text_column(raw, "report_month")
@@ -138,7 +162,7 @@ def _identity(raw: pa.Table, month: str, checks: Checks) -> dict[str, pa.Array]:
     return {"incident_id": incident_id, "case_id": _given(raw, "case_id", incident_id)}
 
 
-def _dates(raw: pa.Table, month: str, today: date, checks: Checks) -> dict[str, object]:
+def _dates(raw: Raw, month: str, today: date, checks: Checks) -> dict[str, object]:
     """The event date of each row (the first of the file's month where none is given) and its precision."""
     parsed, positions = parse_distinct(text_column(raw, "event_date"), parse_date)
     first = np.datetime64(f"{month}-01", "D")
@@ -158,7 +182,7 @@ def _dates(raw: pa.Table, month: str, today: date, checks: Checks) -> dict[str, 
     return {"event_date": event_date, "date_precision": _text(pa.array(precision, pa.large_string()), dated)}
 
 
-def _categories(raw: pa.Table, checks: Checks) -> dict[str, object]:
+def _categories(raw: Raw, checks: Checks) -> dict[str, object]:
     """The category of each row, from its code or label as written, each distinct (label, group) once."""
     groups, group_at = parse_distinct(text_column(raw, "group"), lambda g: taxonomy.match_group(g) if g else None)
     label = _given(raw, "category", text_column(raw, "category_as_written"))
@@ -183,7 +207,7 @@ def _categories(raw: pa.Table, checks: Checks) -> dict[str, object]:
             "category_as_written": _given(raw, "category_as_written", label)}
 
 
-def _amounts(raw: pa.Table, checks: Checks) -> pd.api.extensions.ExtensionArray:
+def _amounts(raw: Raw, checks: Checks) -> pd.api.extensions.ExtensionArray:
     parsed, positions = parse_distinct(text_column(raw, "amount_kzt"), parse_amount)
     errors = np.array([p.error for p in parsed], dtype=object)[positions]
     checks.reject(errors != None, "amount_kzt", errors)  # noqa: E711
@@ -194,7 +218,7 @@ def _amounts(raw: pa.Table, checks: Checks) -> pd.api.extensions.ExtensionArray:
     return amounts.take(positions)
 
 
-def _enumerations(raw: pa.Table, checks: Checks) -> dict[str, pd.Series]:
+def _enumerations(raw: Raw, checks: Checks) -> dict[str, pd.Series]:
     found = {}
     for name in ("victim_type", "perpetrator_type"):
         parsed, positions = parse_distinct(text_column(raw, name), parse_enumeration(name))
@@ -206,10 +230,10 @@ def _enumerations(raw: pa.Table, checks: Checks) -> dict[str, pd.Series]:
     return found
 
 
-def _regions(raw: pa.Table, event_date: np.ndarray, checks: Checks) -> dict[str, object]:
+def _regions(raw: Raw, event_date: np.ndarray, checks: Checks) -> dict[str, object]:
     place = _given(raw, "region", text_column(raw, "place_as_written"))
     iso, problem = locate(place, event_date)
-    checks.warn(problem != None, "region" if "region" in raw.column_names else "place_as_written",  # noqa: E711
+    checks.warn(problem != None, "region" if "region" in raw else "place_as_written",  # noqa: E711
                 np.array([None if why is None else f"{why}; region left empty" for why in problem], dtype=object))
     names = region_names("en")
     return {"region": _text(pa.array([names.get(code) for code in iso], pa.large_string()), True),
@@ -217,43 +241,43 @@ def _regions(raw: pa.Table, event_date: np.ndarray, checks: Checks) -> dict[str,
             "place_as_written": _given(raw, "place_as_written", text_column(raw, "region"))}
 
 
-def _verdicts(raw: pa.Table, file: str, checks: Checks) -> Verdicts:
+def _verdicts(raw: Raw, file: str, checks: Checks) -> Verdicts:
     verdicts = Verdicts(raw, file)
     for kind, mask, column_name, reasons in checks.items:
         (verdicts.reject if kind == "reject" else verdicts.warn)(mask, column_name, reasons)
     return verdicts
 
 
-def _column(raw: pa.Table, name: str, values: object) -> pd.Series:
-    """A text column taken from the file: "string[pyarrow]" when the file has it, "str" when made."""
-    if isinstance(values, pd.Series):
-        return values
+def _kept(raw: Raw, name: str, values: object, keep: np.ndarray | None) -> object:
+    """One column of the kept rows. A text column read from the file is "string[pyarrow]"; one
+    made for a file without it is "str"."""
     if isinstance(values, pa.Array):
-        return _text(values, name not in raw.column_names)
-    return values
+        values = Text(values, name not in raw)
+    if isinstance(values, Text):
+        return values.series(None if keep is None else pa.array(keep))
+    if isinstance(values, str) or keep is None:
+        return values
+    return values[keep]
 
 
 def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(incidents, rejected, warnings) for one raw monthly log; the raw table is not changed."""
     month = file_month(table.path)
-    raw = stripped_table(table.table)
+    raw = Raw(stripped_table(table.table))
     checks = Checks()
     identity = _identity(raw, month, checks)
     dates = _dates(raw, month, today, checks)
-    categories = _categories(raw, checks)
-    amount = _amounts(raw, checks)
-    enums = _enumerations(raw, checks)
-    regions = _regions(raw, dates["event_date"], checks)
-    verdicts = _verdicts(raw, str(table.path), checks)
     columns = {
         **identity, "report_month": month, "event_date": dates["event_date"].astype("datetime64[s]"),
-        "date_precision": dates["date_precision"], **categories, **regions, **enums, "amount_kzt": amount,
-        "source_file": table.path.name, "source_line": raw.column(LINE).to_numpy(),
-        **{name: text_column(raw, name) for name in PASSED_THROUGH},
+        "date_precision": dates["date_precision"], **_categories(raw, checks),
+        "amount_kzt": _amounts(raw, checks), **_enumerations(raw, checks),
+        **_regions(raw, dates["event_date"], checks), "source_file": table.path.name,
+        "source_line": raw[LINE].to_numpy(), **{name: raw[name] for name in PASSED_THROUGH},
     }
-    kept = {name: _column(raw, name, values) for name, values in columns.items()}
-    frame = pd.DataFrame(kept)[CLEANED_COLUMNS]
-    return frame[verdicts.ok].reset_index(drop=True), verdicts.rejected, verdicts.warnings
+    verdicts = _verdicts(raw.table, str(table.path), checks)
+    keep = None if verdicts.ok.all() else verdicts.ok
+    frame = pd.DataFrame({name: _kept(raw, name, columns[name], keep) for name in CLEANED_COLUMNS})
+    return frame, verdicts.rejected, verdicts.warnings
 
 
 def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -261,14 +285,17 @@ def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
 
     A row equal to an earlier one in everything but its file and line is a duplicate. A row that
     reuses an earlier incident_id with different content is rejected: an identifier names one
-    incident.
+    incident. Only rows whose incident_id comes more than once are compared column by column.
     """
     content = [c for c in incidents.columns if c not in ("source_file", "source_line")]
-    duplicated = incidents.duplicated(subset=content, keep="first")
+    repeated = incidents["incident_id"].duplicated(keep=False).to_numpy()
+    duplicated = np.zeros(len(incidents), dtype=bool)
+    duplicated[repeated] = incidents[repeated].duplicated(subset=content, keep="first").to_numpy()
     unique = incidents[~duplicated]
-    conflict = unique.duplicated(subset=["incident_id"], keep="first")
-    first = unique[~conflict].set_index("incident_id")
+    conflict = unique["incident_id"].duplicated(keep="first").to_numpy()
     clashes = unique[conflict]
+    firsts = unique[~conflict & unique["incident_id"].isin(clashes["incident_id"]).to_numpy()]
+    first = firsts.set_index("incident_id")
     reasons = [f"incident_id already used with different content at {first.loc[i, 'source_file']} "
                f"line {first.loc[i, 'source_line']}" for i in clashes["incident_id"]]
     rejected = pd.DataFrame({"file": clashes["source_file"], "line": clashes["source_line"],
@@ -278,10 +305,15 @@ def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def mark_counted(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Flag the first mention of each case: later months' mentions of an ongoing case are not counted."""
-    order = incidents.sort_values(["report_month", "event_date", "source_file", "source_line"])
-    first = ~order.duplicated(subset=["case_id"], keep="first")
-    return incidents.assign(counted=first.reindex(incidents.index))
+    """Flag the first mention of each case: later months' mentions of an ongoing case are not counted.
+
+    Only the mentions of cases named more than once are put in order.
+    """
+    repeated = incidents["case_id"].duplicated(keep=False)
+    order = incidents[repeated].sort_values(["report_month", "event_date", "source_file", "source_line"])
+    counted = ~repeated
+    counted[order.index] = ~order.duplicated(subset=["case_id"], keep="first")
+    return incidents.assign(counted=counted)
 
 
 def finalise(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -291,4 +323,8 @@ def finalise(incidents: pd.DataFrame) -> pd.DataFrame:
                      group=taxonomy.categorical(out["group"], kind="group"),
                      source_line=out["source_line"].astype("int64"),
                      counted=out["counted"].astype(bool))
-    return out.sort_values(["report_month", "event_date", "incident_id"], kind="stable").reset_index(drop=True)
+    keys = pa.table({"month": pa.array(out["report_month"].to_numpy(dtype=object), pa.large_string()),
+                     "date": out["event_date"].to_numpy(),
+                     "id": pa.array(out["incident_id"].to_numpy(dtype=object), pa.large_string())})
+    order = pc.sort_indices(keys, sort_keys=[("month", "ascending"), ("date", "ascending"), ("id", "ascending")])
+    return out.take(order.to_numpy()).reset_index(drop=True)

@@ -6,6 +6,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -65,6 +66,12 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         return data.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    if not _VALID_NON_ASCII.search(data.decode("utf-8", "surrogateescape")):
+        # No line holds UTF-8 beyond ASCII, which reads the same in cp1251: all of it is cp1251.
+        try:
+            return data.decode("cp1251"), "cp1251", []
+        except UnicodeDecodeError:
+            return _detect(data, path)
     lines = data.split(b"\n")
     utf8, cp1251, decoded = 0, 0, []
     for raw in lines:
@@ -84,6 +91,10 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     return text, "cp1251", []
 
 
+# A character decoded from valid UTF-8 beyond ASCII (not an undecodable byte kept as \udc80-\udcff).
+_VALID_NON_ASCII = re.compile("[\x80-\udc7f\udd00-\U0010ffff]")
+
+
 def _detect(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     best = from_bytes(data).best()
     if best is None:
@@ -92,10 +103,12 @@ def _detect(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     return str(best), best.encoding, [f"encoding guessed as {best.encoding}"]
 
 
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+
+
 def _printable_share(text: str) -> float:
     sample = text[:20000]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t" or ch == "\ufffd")
-    return 1 - bad / max(len(sample), 1)
+    return 1 - len(_UNPRINTABLE.findall(sample)) / max(len(sample), 1)
 
 
 # --- delimiters and headers --------------------------------------------------------------------
@@ -283,7 +296,8 @@ def _read_columnar(data: bytes, layout: _Layout, names: list[str | None], delimi
     lines = lines[good]
     long = np.zeros(len(good), dtype=bool)
     for column in columns.values():
-        long |= pc.greater(pc.utf8_length(column), MAX_FIELD_CHARS).to_numpy(zero_copy_only=False)
+        if pc.max(pc.binary_length(column)).as_py() > MAX_FIELD_CHARS:  # bytes: at least as many as characters
+            long |= pc.greater(pc.utf8_length(column), MAX_FIELD_CHARS).to_numpy(zero_copy_only=False)
     if long.any():
         for i in np.flatnonzero(long):
             record = [""] * width

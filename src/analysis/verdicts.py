@@ -33,19 +33,36 @@ def stripped(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].str.strip() for c in frame.columns if c != LINE})
 
 
-# A value that begins and ends with a visible ASCII character has nothing to strip; only the
-# others go through Python's str.strip, each distinct value once.
-_MAY_HAVE_SPACE = r"^[^!-~]|[^!-~]$"
+def _edges_visible(values: pa.Array) -> np.ndarray:
+    """Per value: whether its first and last bytes are visible ASCII (`!` to `~`), read from the
+    Arrow buffers. Such a value has nothing for str.strip to remove."""
+    values = values.cast(pa.large_string())
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int64)[values.offset:values.offset + len(values) + 1]
+    data = values.buffers()[2]
+    if data is None or not len(data):
+        return offsets[1:] == offsets[:-1]
+    text = np.frombuffer(data, dtype=np.uint8)
+    first = text[np.minimum(offsets[:-1], len(text) - 1)]
+    last = text[np.maximum(offsets[1:] - 1, 0)]
+    visible = (first >= 0x21) & (first <= 0x7E) & (last >= 0x21) & (last <= 0x7E)
+    return visible | (offsets[1:] == offsets[:-1])
 
 
 def strip_column(values: pa.Array) -> pa.Array:
-    """`str.strip` of every value of a string column, as Python strips it."""
-    mask = pc.match_substring_regex(values, _MAY_HAVE_SPACE)
-    if not pc.any(mask).as_py():
+    """`str.strip` of every value of a string column, as Python strips it.
+
+    Only values that begin or end with something other than visible ASCII go through Python,
+    each distinct one once.
+    """
+    if values.null_count:
+        raise ValueError("a raw column holds no missing values, only strings")
+    mask = ~_edges_visible(values)
+    if not mask.any():
         return values
-    encoded = pc.dictionary_encode(values.filter(mask))
+    chosen = pa.array(mask)
+    encoded = pc.dictionary_encode(values.filter(chosen))
     distinct = pa.array([v.strip() for v in encoded.dictionary.to_pylist()], type=values.type)
-    return pc.replace_with_mask(values, mask, distinct.take(encoded.indices))
+    return pc.replace_with_mask(values, chosen, distinct.take(encoded.indices))
 
 
 def stripped_table(table: pa.Table) -> pa.Table:
