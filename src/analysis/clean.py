@@ -190,7 +190,7 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
         warnings.append(warn)
 
     # Process data.
-    all_incidents = concat(incident_parts, inc.INCIDENT_COLUMNS)
+    all_incidents = inc.combine(incident_parts)
     kept_incidents, dup_incidents, clash_incidents = inc.drop_duplicates(all_incidents)
     kept_incidents = inc.finalise(inc.mark_counted(kept_incidents)) if len(kept_incidents) else \
         pd.DataFrame(columns=inc.INCIDENT_COLUMNS)

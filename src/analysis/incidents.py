@@ -17,7 +17,7 @@ from .config import EARLIEST_YEAR, INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
 from .parsing import distinct, parse_amount, parse_date, parse_distinct, parse_enumeration
 from .reading import LINE, InputError, RawTable
 from .regions import locate, region_names
-from .verdicts import REJECTED_COLUMNS, Verdicts, stripped_table
+from .verdicts import REJECTED_COLUMNS, Verdicts, concat, stripped_table
 
 PASSED_THROUGH = ["legal_code", "legal_article", "victim", "outlet", "outcome", "source_url", "summary",
                   "source_lang"]
@@ -280,28 +280,49 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     return frame, verdicts.rejected, verdicts.warnings
 
 
+def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The cleaned logs as one table, each text column in one contiguous Arrow array."""
+    frame = concat(parts, INCIDENT_COLUMNS)
+    return frame.assign(**{name: pd.arrays.ArrowStringArray(pa.chunked_array([_arrow(frame[name]).combine_chunks()]),
+                                                            dtype=frame[name].dtype)
+                           for name in frame.columns if isinstance(frame[name].dtype, pd.StringDtype)})
+
+
+def _arrow(values: pd.Series) -> pa.ChunkedArray:
+    array = pa.array(values.array if hasattr(values.array, "__arrow_array__") else values)
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+
+
+def _repeated(values: pd.Series) -> np.ndarray:
+    """Whether each value occurs more than once, by hashing in Arrow."""
+    codes = pc.dictionary_encode(_arrow(values)).combine_chunks().indices.to_numpy(zero_copy_only=False)
+    return np.bincount(codes, minlength=1)[codes] > 1
+
+
 def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(kept, exact duplicates, rejected conflicts) across all logs, first occurrence kept.
 
     A row equal to an earlier one in everything but its file and line is a duplicate. A row that
     reuses an earlier incident_id with different content is rejected: an identifier names one
-    incident. Only rows whose incident_id comes more than once are compared column by column.
+    incident. Only the rows whose incident_id comes more than once are compared column by column.
     """
     content = [c for c in incidents.columns if c not in ("source_file", "source_line")]
-    repeated = incidents["incident_id"].duplicated(keep=False).to_numpy()
-    duplicated = np.zeros(len(incidents), dtype=bool)
-    duplicated[repeated] = incidents[repeated].duplicated(subset=content, keep="first").to_numpy()
-    unique = incidents[~duplicated]
-    conflict = unique["incident_id"].duplicated(keep="first").to_numpy()
+    repeated = _repeated(incidents["incident_id"])
+    candidates = incidents[repeated]
+    duplicated = candidates.duplicated(subset=content, keep="first")
+    unique = candidates[~duplicated]
+    conflict = unique.duplicated(subset=["incident_id"], keep="first")
     clashes = unique[conflict]
-    firsts = unique[~conflict & unique["incident_id"].isin(clashes["incident_id"]).to_numpy()]
-    first = firsts.set_index("incident_id")
+    first = unique[~conflict].set_index("incident_id")
     reasons = [f"incident_id already used with different content at {first.loc[i, 'source_file']} "
                f"line {first.loc[i, 'source_line']}" for i in clashes["incident_id"]]
     rejected = pd.DataFrame({"file": clashes["source_file"], "line": clashes["source_line"],
                              "column": "incident_id", "value": clashes["incident_id"],
                              "reason": reasons}, columns=REJECTED_COLUMNS)
-    return unique[~conflict].reset_index(drop=True), incidents[duplicated], rejected
+    dropped = np.zeros(len(incidents), dtype=bool)
+    dropped[np.flatnonzero(repeated)[(duplicated | conflict.reindex(duplicated.index, fill_value=False)).to_numpy()]] = True
+    kept = incidents[~dropped].reset_index(drop=True) if dropped.any() else incidents.reset_index(drop=True)
+    return kept, candidates[duplicated.to_numpy()], rejected
 
 
 def mark_counted(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -309,9 +330,9 @@ def mark_counted(incidents: pd.DataFrame) -> pd.DataFrame:
 
     Only the mentions of cases named more than once are put in order.
     """
-    repeated = incidents["case_id"].duplicated(keep=False)
+    repeated = _repeated(incidents["case_id"])
     order = incidents[repeated].sort_values(["report_month", "event_date", "source_file", "source_line"])
-    counted = ~repeated
+    counted = pd.Series(~repeated, index=incidents.index)
     counted[order.index] = ~order.duplicated(subset=["case_id"], keep="first")
     return incidents.assign(counted=counted)
 
@@ -323,8 +344,7 @@ def finalise(incidents: pd.DataFrame) -> pd.DataFrame:
                      group=taxonomy.categorical(out["group"], kind="group"),
                      source_line=out["source_line"].astype("int64"),
                      counted=out["counted"].astype(bool))
-    keys = pa.table({"month": pa.array(out["report_month"].to_numpy(dtype=object), pa.large_string()),
-                     "date": out["event_date"].to_numpy(),
-                     "id": pa.array(out["incident_id"].to_numpy(dtype=object), pa.large_string())})
+    keys = pa.table({"month": _arrow(out["report_month"]), "date": out["event_date"].to_numpy(),
+                     "id": _arrow(out["incident_id"])})
     order = pc.sort_indices(keys, sort_keys=[("month", "ascending"), ("date", "ascending"), ("id", "ascending")])
     return out.take(order.to_numpy()).reset_index(drop=True)
