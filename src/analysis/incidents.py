@@ -320,7 +320,8 @@ def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
                              "column": "incident_id", "value": clashes["incident_id"],
                              "reason": reasons}, columns=REJECTED_COLUMNS)
     dropped = np.zeros(len(incidents), dtype=bool)
-    dropped[np.flatnonzero(repeated)[(duplicated | conflict.reindex(duplicated.index, fill_value=False)).to_numpy()]] = True
+    conflicting = conflict.reindex(duplicated.index, fill_value=False)
+    dropped[np.flatnonzero(repeated)[(duplicated | conflicting).to_numpy()]] = True
     kept = incidents[~dropped].reset_index(drop=True) if dropped.any() else incidents.reset_index(drop=True)
     return kept, candidates[duplicated.to_numpy()], rejected
 
