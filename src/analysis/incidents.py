@@ -295,6 +295,8 @@ def _arrow(values: pd.Series) -> pa.ChunkedArray:
 
 def _repeated(values: pd.Series) -> np.ndarray:
     """Whether each value occurs more than once, by hashing in Arrow."""
+    if values.empty:
+        return np.zeros(0, dtype=bool)
     codes = pc.dictionary_encode(_arrow(values)).combine_chunks().indices.to_numpy(zero_copy_only=False)
     return np.bincount(codes, minlength=1)[codes] > 1
 
