@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import __version__, comparisons, quality, reviews, schemas
 from . import incidents as inc
@@ -73,25 +75,26 @@ class _Read:
 
     table: RawTable
     kind: str
-    lines: set[int]
+    lines: np.ndarray  # the distinct lines where its records start, in order
     twin: str | None = None
 
 
-def _account(read: _Read, kept: set[int], rejected: set[int], duplicate: set[int]) -> dict:
-    """A file's statistics, each outcome counted from the rows themselves.
+def _account(read: _Read, kept: np.ndarray, rejected: np.ndarray, duplicate: np.ndarray) -> dict:
+    """A file's statistics, each outcome counted from the rows themselves (distinct sorted lines).
 
     Every record read must end up kept, rejected or a duplicate, exactly once: a record in none
     of them, or in two, stops the run before anything is written.
     """
     table = read.table
     outcomes = [kept, rejected, duplicate]
-    lost = read.lines - kept - rejected - duplicate
-    twice = (kept & rejected) | (kept & duplicate) | (rejected & duplicate)
-    if lost or twice or sum(map(len, outcomes)) != table.rows_read:
-        shown = ", ".join(map(str, sorted(lost or twice)[:10])) or "none named"
+    lost = np.setdiff1d(read.lines, np.concatenate(outcomes))
+    twice = np.union1d(np.union1d(np.intersect1d(kept, rejected), np.intersect1d(kept, duplicate)),
+                       np.intersect1d(rejected, duplicate))
+    if len(lost) or len(twice) or sum(map(len, outcomes)) != table.rows_read:
+        shown = ", ".join(map(str, (lost if len(lost) else twice)[:10].tolist())) or "none named"
         raise RowsLost(f"{table.path}: {table.rows_read} records read, {len(kept)} kept, "
                        f"{len(rejected)} rejected and {len(duplicate)} duplicates; records at lines "
-                       f"{shown} are {'lost' if lost else 'counted twice'}. Nothing was written: this "
+                       f"{shown} are {'lost' if len(lost) else 'counted twice'}. Nothing was written: this "
                        "is a fault in the program, not in the file; please report it with the file")
     return {"kind": read.kind, "encoding": table.encoding, "delimiter": table.delimiter,
             "sha256": table.sha256, "rows_read": table.rows_read, "rows_kept": len(kept),
@@ -100,11 +103,14 @@ def _account(read: _Read, kept: set[int], rejected: set[int], duplicate: set[int
                                     if read.twin else [])}
 
 
-def _lines(frame: pd.DataFrame, file_column: str, line_column: str) -> dict[str, set[int]]:
-    """The lines of each file in `frame`, all files at once."""
+NO_LINES = np.zeros(0, dtype=np.int64)
+
+
+def _lines(frame: pd.DataFrame, file_column: str, line_column: str) -> dict[str, np.ndarray]:
+    """The distinct lines of each file in `frame`, sorted, all files at once."""
     if frame.empty:
         return {}
-    return {str(file): set(lines.astype(int))
+    return {str(file): np.unique(lines.to_numpy().astype(np.int64))
             for file, lines in frame.groupby(frame[file_column].astype(str), sort=False)[line_column]}
 
 
@@ -150,7 +156,7 @@ class _Loaded:
     """Every input read and cleaned file by file, before anything is compared across files."""
 
     reads: list[_Read]
-    incidents: list[pd.DataFrame]
+    incidents: pd.DataFrame  # every log's rows, one table
     published: list[pd.DataFrame]
     cumulative: list[pd.DataFrame]
     rejected: list[pd.DataFrame]
@@ -178,13 +184,13 @@ def _clean_file(reader: _Reader, path: Path, kind: str) -> tuple[_Read | None, t
     table, twin = reader.read(path, kind)
     if table is None:
         return None, (None, None, None)
-    lines = set(table.table.column(LINE).to_pylist()) | set(table.bad_records["line"].astype(int))
+    lines = np.union1d(table.table.column(LINE).to_numpy(), table.bad_records["line"].to_numpy().astype(np.int64))
     read = _Read(table, kind, lines, twin)
     if twin:
         return read, (None, None, None)
     if kind == "incidents":
         cleaned = inc.clean_incident_log(table, reader.today)
-        table.table = table.table.slice(0, 0)  # free the raw strings
+        table.table = table.table.schema.empty_table()  # free the raw strings
         return read, cleaned
     if kind == "cumulative":
         return read, (reviews.clean_cumulative(table), None, None)
@@ -205,13 +211,15 @@ def _load(paths: Paths, reader: _Reader) -> _Loaded:
 
     rejected = [frame for read, (_, bad, _) in done
                 for frame in (read.table.bad_records, bad) if frame is not None]
-    return _Loaded(reads, rows("incidents"), rows("published"), rows("cumulative"), rejected,
+    return _Loaded(reads, inc.combine(rows("incidents")), rows("published"), rows("cumulative"), rejected,
                    [warn for _, (_, _, warn) in done if warn is not None])
 
 
-def _process(loaded: _Loaded, paths: Paths, reader: _Reader) -> _Tables:
-    """Across files: duplicates, the counts from the logs, and the checks between sources."""
-    kept_incidents, dup_incidents, clash_incidents = inc.drop_duplicates(inc.combine(loaded.incidents))
+def _process(loaded: _Loaded, paths: Paths, reader: _Reader) -> tuple[_Tables, dict[str, dict]]:
+    """Across files: duplicates, the counts from the logs, the checks between sources, and each
+    file's statistics. What was loaded is freed when this returns: only the tables remain."""
+    _release_unused()
+    kept_incidents, dup_incidents, clash_incidents = inc.drop_duplicates(loaded.incidents)
     kept_incidents = inc.finalise(inc.mark_counted(kept_incidents)) if len(kept_incidents) else \
         pd.DataFrame(columns=inc.INCIDENT_COLUMNS)
     all_published = concat(loaded.published, reviews.COUNT_COLUMNS + ["source_file", "source_line"])
@@ -227,9 +235,10 @@ def _process(loaded: _Loaded, paths: Paths, reader: _Reader) -> _Tables:
     inconsistencies += reviews.check_nested_items(counts) + reviews.check_against_cumulative(counts, cumulative)
     derived, derived_problems = comparisons.derive_months(counts, cumulative)
     counts = _finalise_counts(pd.concat([counts.assign(derived_from=""), derived], ignore_index=True))
-    return _Tables(kept_incidents, dup_incidents, kept_published, dup_published, counts, cumulative,
-                   concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable"),
-                   concat(loaded.warnings, REJECTED_COLUMNS), inconsistencies + derived_problems)
+    tables = _Tables(kept_incidents, dup_incidents, kept_published, dup_published, counts, cumulative,
+                     concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable"),
+                     concat(loaded.warnings, REJECTED_COLUMNS), inconsistencies + derived_problems)
+    return tables, _files(loaded.reads, tables)
 
 
 def _files(reads: list[_Read], tables: _Tables) -> dict[str, dict]:
@@ -244,11 +253,11 @@ def _files(reads: list[_Read], tables: _Tables) -> dict[str, dict]:
     for read in reads:
         name, shown = read.table.path.name, str(read.table.path)
         kept, dups = by_kind[read.kind]
-        rejected_lines = rejected_by_file.get(shown, set())
+        rejected_lines = rejected_by_file.get(shown, NO_LINES)
         if read.twin:
-            kept_lines, dup_lines = set(), read.lines - rejected_lines
+            kept_lines, dup_lines = NO_LINES, np.setdiff1d(read.lines, rejected_lines)
         else:
-            kept_lines, dup_lines = kept.get(name, set()), dups.get(name, set())
+            kept_lines, dup_lines = kept.get(name, NO_LINES), dups.get(name, NO_LINES)
         files[shown] = _account(read, kept_lines, rejected_lines, dup_lines)
     return dict(sorted(files.items()))
 
@@ -280,14 +289,20 @@ def _save(paths: Paths, tables: _Tables, report: dict) -> None:
                                                                encoding="utf-8"))
 
 
+def _release_unused() -> None:
+    """Give back to the system what Arrow's allocator kept of the arrays freed so far: the next
+    step allocates a copy of the whole incidents table, and the peak memory is what counts."""
+    pa.default_memory_pool().release_unused()
+
+
 def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanResult:
     """Clean every raw file, write data/processed/ and the data-quality report, return both."""
     paths = paths or Paths()
     reader = _Reader(paths.root, today or date.today())
-    loaded = _load(paths, reader)
-    tables = _process(loaded, paths, reader)
+    tables, files = _process(_load(paths, reader), paths, reader)
+    _release_unused()
     unread = unread_files(paths)
-    report = _quality_report(_files(loaded.reads, tables), tables, reader.errors, unread)
+    report = _quality_report(files, tables, reader.errors, unread)
     _save(paths, tables, report)
     return CleanResult(tables.incidents, tables.counts, tables.cumulative, tables.rejected, report,
                        reader.errors, unread)

@@ -22,7 +22,7 @@ def incident_log_counts(incidents: pd.DataFrame) -> pd.DataFrame:
     """Counts per month, group and category from the logs, each case once (its first mention)."""
     if incidents.empty:
         return pd.DataFrame(columns=COUNT_COLUMNS)
-    counted = incidents[incidents["counted"].astype(bool)]
+    counted = incidents.loc[incidents["counted"].astype(bool), ["report_month", "group", "category", "amount_kzt"]]
     counted = counted.assign(**{c: counted[c].astype(str).astype("category") for c in ("group", "category")
                                 if not isinstance(counted[c].dtype, pd.CategoricalDtype)})
     in_group_total = categories().set_index("code")["in_group_total"]

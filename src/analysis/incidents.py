@@ -129,7 +129,8 @@ class Text:
     nan_missing: bool
 
     def series(self, keep: pa.Array | None) -> pd.Series:
-        values = self.values if keep is None else self.values.filter(keep)
+        # A copy either way: a column taken as read must not keep the whole raw file alive.
+        values = pa.concat_arrays([self.values]) if keep is None else self.values.filter(keep)
         dtype = pd.StringDtype("pyarrow", na_value=np.nan) if self.nan_missing else pd.StringDtype("pyarrow")
         return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]),
                                                     dtype=dtype))
@@ -281,11 +282,8 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
 
 
 def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The cleaned logs as one table, each text column in one contiguous Arrow array."""
-    frame = concat(parts, INCIDENT_COLUMNS)
-    return frame.assign(**{name: pd.arrays.ArrowStringArray(pa.chunked_array([_arrow(frame[name]).combine_chunks()]),
-                                                            dtype=frame[name].dtype)
-                           for name in frame.columns if isinstance(frame[name].dtype, pd.StringDtype)})
+    """The cleaned logs as one table (each text column holds the logs' Arrow arrays, not copied)."""
+    return concat(parts, INCIDENT_COLUMNS)
 
 
 def _arrow(values: pd.Series) -> pa.ChunkedArray:
@@ -350,4 +348,13 @@ def finalise(incidents: pd.DataFrame) -> pd.DataFrame:
     keys = pa.table({"month": _arrow(out["report_month"]), "date": out["event_date"].to_numpy(),
                      "id": _arrow(out["incident_id"])})
     order = pc.sort_indices(keys, sort_keys=[("month", "ascending"), ("date", "ascending"), ("id", "ascending")])
-    return out.take(order.to_numpy()).reset_index(drop=True)
+    return pd.DataFrame({name: _taken(out[name], order) for name in out.columns})
+
+
+def _taken(values: pd.Series, order: pa.Array) -> object:
+    """`values` in the given order. A text column is made one array first: taking from the many
+    arrays of the logs is slow, and one column at a time holds little memory."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        taken = _arrow(values).combine_chunks().take(order)
+        return pd.arrays.ArrowStringArray(pa.chunked_array([taken]), dtype=values.dtype)
+    return values.take(order.to_numpy()).reset_index(drop=True)

@@ -144,6 +144,12 @@ def _header_lookup(kind: str) -> dict[str, str]:
     return lookup
 
 
+@cache
+def _required(kind: str) -> tuple[str, ...]:
+    spec = column_spec(kind)
+    return tuple(spec.loc[spec["required"] == "true", "column"])
+
+
 def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[str | None], list[str]]:
     """Canonical names for a header row (None for unknown columns), and notes about it."""
     lookup = _header_lookup(kind)
@@ -156,7 +162,7 @@ def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[st
             raise InputError(path, f"line 1: columns {seen[name]} and {position} both hold "
                                    f"'{name}'; expected each column once")
         seen[name] = position
-    required = column_spec(kind).query("required == 'true'")["column"].tolist()
+    required = _required(kind)
     missing = [c for c in required if c not in seen]
     if missing:
         raise InputError(path, f"line 1: required column(s) missing: {', '.join(missing)}; "
