@@ -65,6 +65,44 @@ CLEAN = textwrap.dedent("""
 """)
 
 
+# Where the time of one full run goes: the steps of run_clean timed from inside, with the peak
+# memory when each ends. The steps nest (reading and cleaning each file are part of loading).
+STEPS = textwrap.dedent("""
+    import json, resource, sys, time
+    from analysis import clean, incidents, reading, schemas, storage
+    spent, peaks = {}, {}
+    def timed(module, name, label):
+        inner = getattr(module, name)
+        def step(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0) + time.perf_counter() - start
+                peaks[label] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        setattr(module, name, step)
+    timed(clean, "read_table", "read each file (decode, find records, pyarrow.csv)")
+    timed(incidents, "check_file_month", "check each file's month")
+    timed(incidents, "clean_incident_log", "clean each log (parse, map, validate)")
+    timed(incidents, "combine", "put the logs together")
+    timed(incidents, "drop_duplicates", "duplicates")
+    timed(incidents, "mark_counted", "first mention of each case")
+    timed(incidents, "finalise", "types and row order")
+    timed(clean, "incident_log_counts", "counts from the logs")
+    timed(clean, "_files", "account for every line")
+    timed(clean, "_quality_report", "data-quality report")
+    timed(schemas.incidents, "validate", "check the incidents table (pandera)")
+    timed(clean, "write_parquet", "write parquet")
+    timed(clean, "write_csv", "write CSV")
+    from analysis.config import Paths
+    start = time.perf_counter()
+    clean.run_clean(Paths(sys.argv[1]))
+    spent["whole run"] = time.perf_counter() - start
+    peaks["whole run"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({label: [round(seconds, 2), round(peaks[label])] for label, seconds in spent.items()}))
+""")
+
+
 def run(code: str, *args: str) -> dict:
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -90,14 +128,27 @@ def measure(rows: int, months: int, pairs: int) -> dict:
             "bare_peak_mb": round(max(b["peak_mb"] for b, _ in measured))}
 
 
+def steps(rows: int, months: int) -> dict:
+    from analysis.synth import synthesise
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "data" / "raw" / "published").mkdir(parents=True)
+        synthesise(rows, months, root / "data" / "raw" / "incidents")
+        return {"rows": rows, "seconds_and_peak_mb": run(STEPS, str(root))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--pairs", type=int, default=3, help="bare read and full run side by side, this many times")
+    parser.add_argument("--steps", action="store_true",
+                        help="instead: one full run, the seconds and peak MB at the end of each of its steps")
     args = parser.parse_args()
     for rows in args.rows:
-        print(json.dumps(measure(rows, args.months, args.pairs)), flush=True)
+        print(json.dumps(steps(rows, args.months) if args.steps else measure(rows, args.months, args.pairs)),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from .config import EARLIEST_YEAR, INCIDENT_FILE_PATTERN, MAX_AMOUNT_KZT
 from .parsing import distinct, parse_amount, parse_date, parse_distinct, parse_enumeration
 from .reading import LINE, InputError, RawTable
 from .regions import locate, region_names
-from .verdicts import REJECTED_COLUMNS, Verdicts, concat, stripped_table
+from .verdicts import REJECTED_COLUMNS, PerValue, Verdicts, concat, stripped_table
 
 PASSED_THROUGH = ["legal_code", "legal_article", "victim", "outlet", "outcome", "source_url", "summary",
                   "source_lang"]
@@ -116,7 +116,7 @@ def _given(raw: Raw, name: str, otherwise: pa.Array) -> pa.Array:
 
 
 def _empty(values: pa.Array) -> np.ndarray:
-    return pc.equal(values, "").to_numpy(zero_copy_only=False)
+    return pc.equal(pc.binary_length(values), 0).to_numpy(zero_copy_only=False)
 
 
 @dataclass
@@ -127,17 +127,16 @@ class Text:
 
     values: pa.Array
     nan_missing: bool
+    as_read: bool = False  # the raw file's own array: copied, so that it does not keep the file alive
 
     def series(self, keep: pa.Array | None) -> pd.Series:
-        # A copy either way: a column taken as read must not keep the whole raw file alive.
-        values = pa.concat_arrays([self.values]) if keep is None else self.values.filter(keep)
+        if keep is not None:
+            values = self.values.filter(keep)
+        else:
+            values = pa.concat_arrays([self.values]) if self.as_read else self.values
         dtype = pd.StringDtype("pyarrow", na_value=np.nan) if self.nan_missing else pd.StringDtype("pyarrow")
         return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]),
                                                     dtype=dtype))
-
-
-def _text(values: pa.Array | np.ndarray, nan_missing: bool) -> Text:
-    return Text(values if isinstance(values, pa.Array) else pa.array(values, pa.large_string()), nan_missing)
 
 
 @dataclass
@@ -153,13 +152,21 @@ class Checks:
         self.items.append(("warn", mask, column, reasons))
 
 
+def _per_row(values: list, positions: np.ndarray) -> pa.Array:
+    """Per-distinct-value texts spread over the rows, in Arrow."""
+    return pa.array(values, pa.large_string()).take(pa.array(positions))
+
+
+def _flags(values: list[bool], positions: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=bool)[positions] if len(values) else np.zeros(len(positions), dtype=bool)
+
+
 def _identity(raw: Raw, month: str, checks: Checks) -> dict[str, pa.Array]:
     incident_id = text_column(raw, "incident_id")
     checks.reject(_empty(incident_id), "incident_id", "empty; expected an identifier unique to the incident")
-    report_month = text_column(raw, "report_month")
-    found, positions = parse_distinct(report_month, lambda m: d.strftime("%Y-%m") if (d := parse_date(m).value) else "")
-    checks.reject(~_empty(report_month) & (found[positions] != month), "report_month",
-                  f"expected {month}, the month in the file name")
+    given, positions = distinct(text_column(raw, "report_month"))
+    wrong = [m != "" and (d.strftime("%Y-%m") if (d := parse_date(m).value) else "") != month for m in given]
+    checks.reject(_flags(wrong, positions), "report_month", f"expected {month}, the month in the file name")
     return {"incident_id": incident_id, "case_id": _given(raw, "case_id", incident_id)}
 
 
@@ -169,18 +176,17 @@ def _dates(raw: Raw, month: str, today: date, checks: Checks) -> dict[str, objec
     first = np.datetime64(f"{month}-01", "D")
     values = np.array([first if p.value is None else np.datetime64(p.value, "D") for p in parsed],
                       dtype="datetime64[D]")
-    errors = np.array([p.error for p in parsed], dtype=object)
-    checks.reject(errors[positions] != None, "event_date", errors[positions])  # noqa: E711
+    checks.reject(_flags([p.error is not None for p in parsed], positions), "event_date",
+                  PerValue([p.error for p in parsed], positions))
     event_date = values[positions]
     checks.reject(event_date > np.datetime64(today, "D"), "event_date",
                   f"a date in the future (after {today.isoformat()})")
     checks.reject(event_date > np.datetime64(_month_end(month), "D"), "event_date",
                   f"after the end of the file's month {month}: an incident is logged in the month it is "
                   "reported, which cannot come before it happened")
-    precision = np.array([p.extra or "month" for p in parsed], dtype=object)[positions]
+    precision = _per_row([p.extra or "month" for p in parsed], positions)
     # A column of precisions is "str" when some date was read, as pandas infers it from the values.
-    dated = any(p.extra is not None for p in parsed)
-    return {"event_date": event_date, "date_precision": _text(pa.array(precision, pa.large_string()), dated)}
+    return {"event_date": event_date, "date_precision": Text(precision, any(p.extra is not None for p in parsed))}
 
 
 def _categories(raw: Raw, checks: Checks) -> dict[str, object]:
@@ -188,57 +194,56 @@ def _categories(raw: Raw, checks: Checks) -> dict[str, object]:
     groups, group_at = parse_distinct(text_column(raw, "group"), lambda g: taxonomy.match_group(g) if g else None)
     label = _given(raw, "category", text_column(raw, "category_as_written"))
     labels, label_at = distinct(label)
-    pairs, pair_at = np.unique(label_at.astype(np.int64) * (len(groups) + 1) + group_at, return_inverse=True)
-    coded = np.empty(len(pairs), dtype=object)
-    for i, pair in enumerate(pairs):
-        text, group = labels[pair // (len(groups) + 1)], groups[pair % (len(groups) + 1)]
-        coded[i] = taxonomy.classify(text, group) if text else None
-    codes = np.array([None if c is None else c.category for c in coded], dtype=object)
-    category = codes[pair_at]
-    checks.reject(_empty(label), "category", "empty; expected a category code or the label as written")
-    reasons = np.array([None if c is None else c.reason for c in coded], dtype=object)[pair_at]
-    checks.reject(category == None, "category", reasons)  # noqa: E711
+    width = len(groups) + 1
+    pairs, pair_at = np.unique(label_at.astype(np.int64) * width + group_at, return_inverse=True)
+    text = [labels[pair // width] for pair in pairs]
+    given = [groups[pair % width] for pair in pairs]
+    coded = [taxonomy.classify(t, g) if t else None for t, g in zip(text, given)]
+    codes = [None if c is None else c.category for c in coded]
+    checks.reject(_flags([t == "" for t in text], pair_at), "category",
+                  "empty; expected a category code or the label as written")
+    checks.reject(_flags([c is None for c in codes], pair_at), "category",
+                  PerValue([None if c is None else c.reason for c in coded], pair_at))
     of_group = taxonomy._category_groups()
-    cat_group = np.array([of_group.get(c) for c in codes], dtype=object)[pair_at]
-    given = groups[group_at]
-    checks.warn((given != None) & (cat_group != None) & (given != cat_group), "group",  # noqa: E711
+    cat_group = [of_group.get(c) for c in codes]
+    differs = [g is not None and cg is not None and g != cg for g, cg in zip(given, cat_group)]
+    checks.warn(_flags(differs, pair_at), "group",
                 "the group given differs from the category's group; the category's group was used")
-    return {"group": _text(pa.array(cat_group, pa.large_string()), True),
-            "category": _text(pa.array(category, pa.large_string()), any(c is not None for c in codes)),
+    return {"group": Text(_per_row(cat_group, pair_at), True),
+            "category": Text(_per_row(codes, pair_at), any(c is not None for c in codes)),
             "category_as_written": _given(raw, "category_as_written", label)}
 
 
 def _amounts(raw: Raw, checks: Checks) -> pd.api.extensions.ExtensionArray:
     parsed, positions = parse_distinct(text_column(raw, "amount_kzt"), parse_amount)
-    errors = np.array([p.error for p in parsed], dtype=object)[positions]
-    checks.reject(errors != None, "amount_kzt", errors)  # noqa: E711
-    absurd = np.array([p.value is not None and p.value > MAX_AMOUNT_KZT for p in parsed], dtype=bool)
-    checks.reject(absurd[positions], "amount_kzt", f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
+    checks.reject(_flags([p.error is not None for p in parsed], positions), "amount_kzt",
+                  PerValue([p.error for p in parsed], positions))
+    absurd = [p.value is not None and p.value > MAX_AMOUNT_KZT for p in parsed]
+    checks.reject(_flags(absurd, positions), "amount_kzt", f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
     # a rejected row's amount may not even fit 64 bits
     amounts = pd.array([None if a else p.value for p, a in zip(parsed, absurd)], dtype="Int64")
     return amounts.take(positions)
 
 
-def _enumerations(raw: Raw, checks: Checks) -> dict[str, pd.Series]:
+def _enumerations(raw: Raw, checks: Checks) -> dict[str, Text]:
     found = {}
     for name in ("victim_type", "perpetrator_type"):
         parsed, positions = parse_distinct(text_column(raw, name), parse_enumeration(name))
-        errors = np.array([None if p.error is None else p.error + "; left empty" for p in parsed],
-                          dtype=object)[positions]
-        checks.warn(errors != None, name, errors)  # noqa: E711
-        values = np.array([p.value for p in parsed], dtype=object)[positions]
-        found[name] = _text(pa.array(values, pa.large_string()), any(p.value is not None for p in parsed))
+        checks.warn(_flags([p.error is not None for p in parsed], positions), name,
+                    PerValue([None if p.error is None else p.error + "; left empty" for p in parsed], positions))
+        found[name] = Text(_per_row([p.value for p in parsed], positions), any(p.value is not None for p in parsed))
     return found
 
 
 def _regions(raw: Raw, event_date: np.ndarray, checks: Checks) -> dict[str, object]:
     place = _given(raw, "region", text_column(raw, "place_as_written"))
-    iso, problem = locate(place, event_date)
-    checks.warn(problem != None, "region" if "region" in raw else "place_as_written",  # noqa: E711
-                np.array([None if why is None else f"{why}; region left empty" for why in problem], dtype=object))
+    located, positions = locate(place, event_date)
+    checks.warn(_flags([why is not None for _, why in located], positions),
+                "region" if "region" in raw else "place_as_written",
+                PerValue([None if why is None else f"{why}; region left empty" for _, why in located], positions))
     names = region_names("en")
-    return {"region": _text(pa.array([names.get(code) for code in iso], pa.large_string()), True),
-            "region_iso": _text(pa.array(iso, pa.large_string()), False),
+    return {"region": Text(_per_row([names.get(code) for code, _ in located], positions), True),
+            "region_iso": Text(_per_row([code for code, _ in located], positions), False),
             "place_as_written": _given(raw, "place_as_written", text_column(raw, "region"))}
 
 
@@ -253,7 +258,7 @@ def _kept(raw: Raw, name: str, values: object, keep: np.ndarray | None) -> objec
     """One column of the kept rows. A text column read from the file is "string[pyarrow]"; one
     made for a file without it is "str"."""
     if isinstance(values, pa.Array):
-        values = Text(values, name not in raw)
+        values = Text(values, name not in raw, as_read=any(values is read for read in raw.columns.values()))
     if isinstance(values, Text):
         return values.series(None if keep is None else pa.array(keep))
     if isinstance(values, str) or keep is None:

@@ -84,27 +84,25 @@ def _dated(place: str) -> bool:
     return any(a.valid_from or a.valid_to for a in aliases() if a.pattern.search(text))
 
 
-def locate(places: pa.Array, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(ISO code, problem) of each row's place as written on its day (`match_region`, row by row).
+def locate(places: pa.Array, days: np.ndarray) -> tuple[list[tuple[str | None, str | None]], np.ndarray]:
+    """`match_region` of each row's place as written on its day: (the distinct results, and for
+    each row the position of its result).
 
     Each distinct place is matched once; only a place whose names have a validity period (Semey,
     renamed regions) is matched again for each distinct day it comes with.
     """
     uniques, positions = distinct(places)
-    iso = np.empty(len(positions), dtype=object)
-    problem = np.empty(len(positions), dtype=object)
-    order = np.argsort(positions, kind="stable")
-    bounds = np.searchsorted(positions[order], np.arange(len(uniques) + 1))
-    for i, place in enumerate(uniques):
-        rows = order[bounds[i]:bounds[i + 1]]
-        if not _dated(place):
-            iso[rows], problem[rows] = match_region(place, None)
-            continue
-        found_days, day_at = np.unique(days[rows], return_inverse=True)
-        found = [match_region(place, day.item()) for day in found_days]
-        iso[rows] = np.array([code for code, _ in found], dtype=object)[day_at]
-        problem[rows] = np.array([why for _, why in found], dtype=object)[day_at]
-    return iso, problem
+    dated = [i for i, place in enumerate(uniques) if _dated(place)]
+    found = [match_region(place, None) for place in uniques]
+    if not dated:
+        return found, positions
+    positions = positions.astype(np.int64)
+    for i in dated:
+        rows = np.flatnonzero(positions == i)
+        days_found, day_at = np.unique(days[rows], return_inverse=True)
+        positions[rows] = len(found) + day_at
+        found += [match_region(uniques[i], day.item()) for day in days_found]
+    return found, positions
 
 
 @cache

@@ -92,6 +92,18 @@ def _rows(raw: pa.Table, mask: np.ndarray) -> pd.DataFrame:
                          for name, column in zip(taken.column_names, taken.columns)}, index=positions)
 
 
+class PerValue:
+    """Reasons given per distinct value: row i's reason is values[positions[i]]."""
+
+    def __init__(self, values: list, positions: np.ndarray) -> None:
+        self.values = np.empty(len(values), dtype=object)
+        self.values[:] = values
+        self.positions = positions
+
+    def __getitem__(self, mask: np.ndarray) -> np.ndarray:
+        return self.values[self.positions[mask]]
+
+
 def _bools(mask: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(mask.astype(bool) if isinstance(mask, pd.Series) else mask, dtype=bool)
 
@@ -110,11 +122,13 @@ class Verdicts:
         self._rejected: list[pd.DataFrame] = []
         self._warnings: list[pd.DataFrame] = []
 
-    def _records(self, mask: np.ndarray, column: str, reasons: pd.Series | np.ndarray | str) -> pd.DataFrame:
+    def _records(self, mask: np.ndarray, column: str, reasons: pd.Series | np.ndarray | PerValue | str) -> pd.DataFrame:
         if isinstance(self.raw, pd.DataFrame):
             return rejections(self.raw, mask, column, reasons, self.file)
         chosen = _rows(self.raw, mask)
-        reasons = reasons if isinstance(reasons, str) else pd.Series(np.asarray(reasons)[mask], index=chosen.index)
+        if not isinstance(reasons, str):
+            chosen_reasons = reasons[mask] if isinstance(reasons, PerValue) else np.asarray(reasons)[mask]
+            reasons = pd.Series(chosen_reasons, index=chosen.index)
         return rejections(chosen, np.ones(len(chosen), dtype=bool), column, reasons, self.file)
 
     def reject(self, mask: pd.Series | np.ndarray, column: str, reasons: pd.Series | np.ndarray | str) -> None:
