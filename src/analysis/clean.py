@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import __version__, comparisons, quality, reviews, schemas
 from . import incidents as inc
@@ -110,8 +111,17 @@ def _lines(frame: pd.DataFrame, file_column: str, line_column: str) -> dict[str,
     """The distinct lines of each file in `frame`, sorted, all files at once."""
     if frame.empty:
         return {}
-    return {str(file): np.unique(lines.to_numpy().astype(np.int64))
-            for file, lines in frame.groupby(frame[file_column].astype(str), sort=False)[line_column]}
+    files = pa.array(frame[file_column].astype(str).array)
+    encoded = pc.dictionary_encode(files.combine_chunks() if isinstance(files, pa.ChunkedArray) else files)
+    files = encoded.indices.to_numpy(zero_copy_only=False)
+    lines = frame[line_column].to_numpy().astype(np.int64)
+    order = np.lexsort((lines, files))
+    files, lines = files[order], lines[order]
+    first = np.ones(len(files), dtype=bool)
+    first[1:] = (files[1:] != files[:-1]) | (lines[1:] != lines[:-1])  # a line once per file
+    files, lines = files[first], lines[first]
+    bounds = np.searchsorted(files, np.arange(len(encoded.dictionary) + 1))
+    return {str(name): lines[bounds[i]:bounds[i + 1]] for i, name in enumerate(encoded.dictionary.to_pylist())}
 
 
 class _Reader:
