@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -55,8 +56,8 @@ def _month_of(text: str) -> str | None:
 def _row_months(raw: Raw) -> tuple[np.ndarray, np.ndarray]:
     """(the month of each distinct value, for each row its value's position): a row's month is
     its report_month where given, else the month of its event_date (None when neither parses)."""
-    given = text_column(raw, "report_month")
-    given = pc.if_else(pc.not_equal(given, ""), given, text_column(raw, "event_date"))
+    given = raw["report_month"]
+    given = pc.if_else(pc.not_equal(given, ""), given, raw["event_date"])
     return parse_distinct(given, _month_of)
 
 
@@ -104,14 +105,9 @@ class Raw:
         return self.columns.get(name, self.empty)
 
 
-def text_column(raw: Raw, name: str) -> pa.Array:
-    """A column of a raw table, or empty strings when the file does not have it."""
-    return raw[name]
-
-
 def _given(raw: Raw, name: str, otherwise: pa.Array) -> pa.Array:
     """Column `name` where it is not empty, else `otherwise`."""
-    values = text_column(raw, name)
+    values = raw[name]
     return pc.if_else(pc.not_equal(values, ""), values, otherwise)
 
 
@@ -139,17 +135,22 @@ class Text:
                                                     dtype=dtype))
 
 
-@dataclass
-class Checks:
-    """The verdicts of one file in the order they are given: ("reject" or "warn", mask, column, reasons)."""
+class Check(NamedTuple):
+    """One verdict on the rows of a file: "reject" or "warn" the rows in `mask`, naming the column
+    and why (one reason for all, or per row, or per distinct value)."""
 
-    items: list[tuple[str, np.ndarray, str, object]] = field(default_factory=list)
+    kind: str
+    mask: np.ndarray
+    column: str
+    reasons: object
 
-    def reject(self, mask: np.ndarray, column: str, reasons: object) -> None:
-        self.items.append(("reject", mask, column, reasons))
 
-    def warn(self, mask: np.ndarray, column: str, reasons: object) -> None:
-        self.items.append(("warn", mask, column, reasons))
+def reject(mask: np.ndarray, column: str, reasons: object) -> Check:
+    return Check("reject", mask, column, reasons)
+
+
+def warn(mask: np.ndarray, column: str, reasons: object) -> Check:
+    return Check("warn", mask, column, reasons)
 
 
 def _per_row(values: list, positions: np.ndarray) -> pa.Array:
@@ -161,38 +162,37 @@ def _flags(values: list[bool], positions: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=bool)[positions] if len(values) else np.zeros(len(positions), dtype=bool)
 
 
-def _identity(raw: Raw, month: str, checks: Checks) -> dict[str, pa.Array]:
-    incident_id = text_column(raw, "incident_id")
-    checks.reject(_empty(incident_id), "incident_id", "empty; expected an identifier unique to the incident")
-    given, positions = distinct(text_column(raw, "report_month"))
+def _identity(raw: Raw, month: str) -> tuple[dict[str, pa.Array], list[Check]]:
+    incident_id = raw["incident_id"]
+    given, positions = distinct(raw["report_month"])
     wrong = [m != "" and (d.strftime("%Y-%m") if (d := parse_date(m).value) else "") != month for m in given]
-    checks.reject(_flags(wrong, positions), "report_month", f"expected {month}, the month in the file name")
-    return {"incident_id": incident_id, "case_id": _given(raw, "case_id", incident_id)}
+    return {"incident_id": incident_id, "case_id": _given(raw, "case_id", incident_id)}, [
+        reject(_empty(incident_id), "incident_id", "empty; expected an identifier unique to the incident"),
+        reject(_flags(wrong, positions), "report_month", f"expected {month}, the month in the file name")]
 
 
-def _dates(raw: Raw, month: str, today: date, checks: Checks) -> dict[str, object]:
+def _dates(raw: Raw, month: str, today: date) -> tuple[dict[str, object], list[Check]]:
     """The event date of each row (the first of the file's month where none is given) and its precision."""
-    parsed, positions = parse_distinct(text_column(raw, "event_date"), parse_date)
+    parsed, positions = parse_distinct(raw["event_date"], parse_date)
     first = np.datetime64(f"{month}-01", "D")
-    values = np.array([first if p.value is None else np.datetime64(p.value, "D") for p in parsed],
-                      dtype="datetime64[D]")
-    checks.reject(_flags([p.error is not None for p in parsed], positions), "event_date",
-                  PerValue([p.error for p in parsed], positions))
-    event_date = values[positions]
-    checks.reject(event_date > np.datetime64(today, "D"), "event_date",
-                  f"a date in the future (after {today.isoformat()})")
-    checks.reject(event_date > np.datetime64(_month_end(month), "D"), "event_date",
-                  f"after the end of the file's month {month}: an incident is logged in the month it is "
-                  "reported, which cannot come before it happened")
+    event_date = np.array([first if p.value is None else np.datetime64(p.value, "D") for p in parsed],
+                          dtype="datetime64[D]")[positions]
     precision = _per_row([p.extra or "month" for p in parsed], positions)
     # A column of precisions is "str" when some date was read, as pandas infers it from the values.
-    return {"event_date": event_date, "date_precision": Text(precision, any(p.extra is not None for p in parsed))}
+    return {"event_date": event_date, "date_precision": Text(precision, any(p.extra is not None for p in parsed))}, [
+        reject(_flags([p.error is not None for p in parsed], positions), "event_date",
+               PerValue([p.error for p in parsed], positions)),
+        reject(event_date > np.datetime64(today, "D"), "event_date",
+               f"a date in the future (after {today.isoformat()})"),
+        reject(event_date > np.datetime64(_month_end(month), "D"), "event_date",
+               f"after the end of the file's month {month}: an incident is logged in the month it is "
+               "reported, which cannot come before it happened")]
 
 
-def _categories(raw: Raw, checks: Checks) -> dict[str, object]:
+def _categories(raw: Raw) -> tuple[dict[str, object], list[Check]]:
     """The category of each row, from its code or label as written, each distinct (label, group) once."""
-    groups, group_at = parse_distinct(text_column(raw, "group"), lambda g: taxonomy.match_group(g) if g else None)
-    label = _given(raw, "category", text_column(raw, "category_as_written"))
+    groups, group_at = parse_distinct(raw["group"], lambda g: taxonomy.match_group(g) if g else None)
+    label = _given(raw, "category", raw["category_as_written"])
     labels, label_at = distinct(label)
     width = len(groups) + 1
     pairs, pair_at = np.unique(label_at.astype(np.int64) * width + group_at, return_inverse=True)
@@ -200,57 +200,59 @@ def _categories(raw: Raw, checks: Checks) -> dict[str, object]:
     given = [groups[pair % width] for pair in pairs]
     coded = [taxonomy.classify(t, g) if t else None for t, g in zip(text, given)]
     codes = [None if c is None else c.category for c in coded]
-    checks.reject(_flags([t == "" for t in text], pair_at), "category",
-                  "empty; expected a category code or the label as written")
-    checks.reject(_flags([c is None for c in codes], pair_at), "category",
-                  PerValue([None if c is None else c.reason for c in coded], pair_at))
     of_group = taxonomy._category_groups()
     cat_group = [of_group.get(c) for c in codes]
     differs = [g is not None and cg is not None and g != cg for g, cg in zip(given, cat_group)]
-    checks.warn(_flags(differs, pair_at), "group",
-                "the group given differs from the category's group; the category's group was used")
     return {"group": Text(_per_row(cat_group, pair_at), True),
             "category": Text(_per_row(codes, pair_at), any(c is not None for c in codes)),
-            "category_as_written": _given(raw, "category_as_written", label)}
+            "category_as_written": _given(raw, "category_as_written", label)}, [
+        reject(_flags([t == "" for t in text], pair_at), "category",
+               "empty; expected a category code or the label as written"),
+        reject(_flags([c is None for c in codes], pair_at), "category",
+               PerValue([None if c is None else c.reason for c in coded], pair_at)),
+        warn(_flags(differs, pair_at), "group",
+             "the group given differs from the category's group; the category's group was used")]
 
 
-def _amounts(raw: Raw, checks: Checks) -> pd.api.extensions.ExtensionArray:
-    parsed, positions = parse_distinct(text_column(raw, "amount_kzt"), parse_amount)
-    checks.reject(_flags([p.error is not None for p in parsed], positions), "amount_kzt",
-                  PerValue([p.error for p in parsed], positions))
+def _amounts(raw: Raw) -> tuple[dict[str, object], list[Check]]:
+    parsed, positions = parse_distinct(raw["amount_kzt"], parse_amount)
     absurd = [p.value is not None and p.value > MAX_AMOUNT_KZT for p in parsed]
-    checks.reject(_flags(absurd, positions), "amount_kzt", f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")
     # a rejected row's amount may not even fit 64 bits
     amounts = pd.array([None if a else p.value for p, a in zip(parsed, absurd)], dtype="Int64")
-    return amounts.take(positions)
+    return {"amount_kzt": amounts.take(positions)}, [
+        reject(_flags([p.error is not None for p in parsed], positions), "amount_kzt",
+               PerValue([p.error for p in parsed], positions)),
+        reject(_flags(absurd, positions), "amount_kzt", f"an absurd amount (more than {MAX_AMOUNT_KZT:,} tenge)")]
 
 
-def _enumerations(raw: Raw, checks: Checks) -> dict[str, Text]:
-    found = {}
+def _enumerations(raw: Raw) -> tuple[dict[str, object], list[Check]]:
+    found, checks = {}, []
     for name in ("victim_type", "perpetrator_type"):
-        parsed, positions = parse_distinct(text_column(raw, name), parse_enumeration(name))
-        checks.warn(_flags([p.error is not None for p in parsed], positions), name,
-                    PerValue([None if p.error is None else p.error + "; left empty" for p in parsed], positions))
+        parsed, positions = parse_distinct(raw[name], parse_enumeration(name))
+        checks.append(warn(_flags([p.error is not None for p in parsed], positions), name,
+                           PerValue([None if p.error is None else p.error + "; left empty" for p in parsed],
+                                    positions)))
         found[name] = Text(_per_row([p.value for p in parsed], positions), any(p.value is not None for p in parsed))
-    return found
+    return found, checks
 
 
-def _regions(raw: Raw, event_date: np.ndarray, checks: Checks) -> dict[str, object]:
-    place = _given(raw, "region", text_column(raw, "place_as_written"))
+def _regions(raw: Raw, event_date: np.ndarray) -> tuple[dict[str, object], list[Check]]:
+    place = _given(raw, "region", raw["place_as_written"])
     located, positions = locate(place, event_date)
-    checks.warn(_flags([why is not None for _, why in located], positions),
-                "region" if "region" in raw else "place_as_written",
-                PerValue([None if why is None else f"{why}; region left empty" for _, why in located], positions))
     names = region_names("en")
     return {"region": Text(_per_row([names.get(code) for code, _ in located], positions), True),
             "region_iso": Text(_per_row([code for code, _ in located], positions), False),
-            "place_as_written": _given(raw, "place_as_written", text_column(raw, "region"))}
+            "place_as_written": _given(raw, "place_as_written", raw["region"])}, [
+        warn(_flags([why is not None for _, why in located], positions),
+             "region" if "region" in raw else "place_as_written",
+             PerValue([None if why is None else f"{why}; region left empty" for _, why in located], positions))]
 
 
-def _verdicts(raw: Raw, file: str, checks: Checks) -> Verdicts:
+def _verdicts(raw: pa.Table, file: str, checks: list[Check]) -> Verdicts:
+    """The verdicts given in order: a row is rejected for the first reason found."""
     verdicts = Verdicts(raw, file)
-    for kind, mask, column_name, reasons in checks.items:
-        (verdicts.reject if kind == "reject" else verdicts.warn)(mask, column_name, reasons)
+    for check in checks:
+        (verdicts.reject if check.kind == "reject" else verdicts.warn)(check.mask, check.column, check.reasons)
     return verdicts
 
 
@@ -270,16 +272,14 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     """(incidents, rejected, warnings) for one raw monthly log; the raw table is not changed."""
     month = file_month(table.path)
     raw = Raw(stripped_table(table.table))
-    checks = Checks()
-    identity = _identity(raw, month, checks)
-    dates = _dates(raw, month, today, checks)
-    columns = {
-        **identity, "report_month": month, "event_date": dates["event_date"].astype("datetime64[s]"),
-        "date_precision": dates["date_precision"], **_categories(raw, checks),
-        "amount_kzt": _amounts(raw, checks), **_enumerations(raw, checks),
-        **_regions(raw, dates["event_date"], checks), "source_file": table.path.name,
-        "source_line": raw[LINE].to_numpy(), **{name: raw[name] for name in PASSED_THROUGH},
-    }
+    identity, identity_checks = _identity(raw, month)
+    dates, date_checks = _dates(raw, month, today)
+    steps = [_categories(raw), _amounts(raw), _enumerations(raw), _regions(raw, dates["event_date"])]
+    columns = {**identity, **dates, "event_date": dates["event_date"].astype("datetime64[s]"), "report_month": month,
+               **{name: values for found, _ in steps for name, values in found.items()},
+               "source_file": table.path.name, "source_line": raw[LINE].to_numpy(),
+               **{name: raw[name] for name in PASSED_THROUGH}}
+    checks = identity_checks + date_checks + [check for _, found in steps for check in found]
     verdicts = _verdicts(raw.table, str(table.path), checks)
     keep = None if verdicts.ok.all() else verdicts.ok
     frame = pd.DataFrame({name: _kept(raw, name, columns[name], keep) for name in CLEANED_COLUMNS})
