@@ -115,7 +115,7 @@ def _lines(frame: pd.DataFrame, file_column: str, line_column: str) -> dict[str,
     encoded = pc.dictionary_encode(files.combine_chunks() if isinstance(files, pa.ChunkedArray) else files)
     files = encoded.indices.to_numpy(zero_copy_only=False)
     lines = frame[line_column].to_numpy().astype(np.int64)
-    order = np.lexsort((lines, files))
+    order = np.argsort(files.astype(np.int64) << 32 | lines, kind="stable")  # by file, then line
     files, lines = files[order], lines[order]
     first = np.ones(len(files), dtype=bool)
     first[1:] = (files[1:] != files[:-1]) | (lines[1:] != lines[:-1])  # a line once per file

@@ -346,14 +346,23 @@ def mark_counted(incidents: pd.DataFrame) -> pd.DataFrame:
 def finalise(incidents: pd.DataFrame) -> pd.DataFrame:
     """Column order, types and row order of the published incidents table."""
     out = incidents.reindex(columns=INCIDENT_COLUMNS)
-    out = out.assign(category=taxonomy.categorical(out["category"]),
-                     group=taxonomy.categorical(out["group"], kind="group"),
+    out = out.assign(category=_categorical(out["category"], "category"), group=_categorical(out["group"], "group"),
                      source_line=out["source_line"].astype("int64"),
                      counted=out["counted"].astype(bool))
     keys = pa.table({"month": _arrow(out["report_month"]), "date": out["event_date"].to_numpy(),
                      "id": _arrow(out["incident_id"])})
     order = pc.sort_indices(keys, sort_keys=[("month", "ascending"), ("date", "ascending"), ("id", "ascending")])
     return pd.DataFrame({name: _taken(out[name], order) for name in out.columns})
+
+
+def _categorical(values: pd.Series, kind: str) -> pd.Categorical:
+    """`taxonomy.categorical(values, kind)`, each distinct value looked up once."""
+    dtype = taxonomy.categorical(pd.Series([], dtype=object), kind=kind).dtype
+    encoded = pc.dictionary_encode(_arrow(values).combine_chunks())
+    where = dtype.categories.get_indexer(encoded.dictionary.to_pylist())
+    positions = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    codes = np.where(positions >= 0, where[np.maximum(positions, 0)] if len(where) else -1, -1)
+    return pd.Categorical.from_codes(codes, dtype=dtype)
 
 
 def _taken(values: pd.Series, order: pa.Array) -> object:
