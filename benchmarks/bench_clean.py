@@ -129,13 +129,21 @@ def measure(rows: int, months: int, pairs: int) -> dict:
 
 
 def steps(rows: int, months: int) -> dict:
+    """One full run timed step by step, between two bare reads: each step also as a multiple of
+    the bare read (the mean of the two)."""
     from analysis.synth import synthesise
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "data" / "raw" / "published").mkdir(parents=True)
         synthesise(rows, months, root / "data" / "raw" / "incidents")
-        return {"rows": rows, "seconds_and_peak_mb": run(STEPS, str(root))}
+        before = run(BASELINE, str(root / "data" / "raw" / "incidents"))
+        found = run(STEPS, str(root))
+        after = run(BASELINE, str(root / "data" / "raw" / "incidents"))
+    bare = (before["seconds"] + after["seconds"]) / 2
+    return {"rows": rows, "bare_read_s": round(bare, 3),
+            "steps": {label: {"seconds": seconds, "x_bare_read": round(seconds / bare, 2), "peak_mb": peak}
+                      for label, (seconds, peak) in found.items()}}
 
 
 def main() -> None:
