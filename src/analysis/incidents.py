@@ -282,7 +282,7 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     checks = identity_checks + date_checks + [check for _, found in steps for check in found]
     verdicts = _verdicts(raw.table, str(table.path), checks)
     keep = None if verdicts.ok.all() else verdicts.ok
-    frame = pd.DataFrame({name: _kept(raw, name, columns[name], keep) for name in CLEANED_COLUMNS})
+    frame = pd.DataFrame({name: _kept(raw, name, columns[name], keep) for name in CLEANED_COLUMNS}, copy=False)
     return frame, verdicts.rejected, verdicts.warnings
 
 
