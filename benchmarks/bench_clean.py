@@ -1,16 +1,25 @@
-"""Cleaning SYNTHETIC incident logs against a bare pyarrow read of the same files, in one run.
+"""Cleaning SYNTHETIC incident logs against a bare pyarrow read of the same files, side by side.
 
-    .venv/bin/python benchmarks/bench_clean.py --rows 1000000 --months 120
+    .venv/bin/python benchmarks/bench_clean.py --rows 10000 100000 1000000 --months 120 --pairs 3
 
-Prints wall time of `analysis clean` and of `pandas.read_csv(path, engine="pyarrow", dtype=str)`
-(given each file's encoding and delimiter), their ratio, and the peak memory of the cleaning
-process. Each measurement runs in a fresh process, so imports and caches are counted alike.
+For each size it writes the logs (`analysis synth`) into a temporary folder, then runs, in turns
+and each in a fresh process:
+
+- the bare read (baseline): `pyarrow.csv.read_csv` of every file, told each file's encoding and
+  delimiter (found before the clock starts);
+- the full run: `run_clean` (`analysis clean`), from the raw files to every output written (the
+  package already imported, as pyarrow is for the bare read).
+
+A pair is one bare read and one full run started one after the other, so that both see the same
+load on a shared machine. The ratio is taken within each pair; the median over the pairs is
+printed, with the wall times and the peak resident memory (ru_maxrss) of each process.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -18,10 +27,10 @@ import textwrap
 from pathlib import Path
 
 BASELINE = textwrap.dedent("""
-    import csv, json, resource, sys, time
+    import json, resource, sys, time
     from pathlib import Path
-    import pandas as pd
-    from analysis.reading import decode, sniff_delimiter
+    import pyarrow.csv as pacsv
+    from analysis.reading import sniff_delimiter
     files = sorted(Path(sys.argv[1]).glob("*.csv"))
     # what a bare read needs told: each file's encoding and delimiter (found before the clock starts)
     formats = []
@@ -35,7 +44,10 @@ BASELINE = textwrap.dedent("""
         text = data[:20000].decode(encoding, errors="ignore")
         formats.append((encoding, sniff_delimiter(text)))
     start = time.perf_counter()
-    rows = sum(len(pd.read_csv(p, engine="pyarrow", dtype=str, encoding=e, sep=d)) for p, (e, d) in zip(files, formats))
+    rows = 0
+    for path, (encoding, delimiter) in zip(files, formats):
+        rows += pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding=encoding),
+                               parse_options=pacsv.ParseOptions(delimiter=delimiter)).num_rows
     seconds = time.perf_counter() - start
     print(json.dumps({"seconds": seconds, "rows": rows,
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -53,29 +65,98 @@ CLEAN = textwrap.dedent("""
 """)
 
 
+# Where the time of one full run goes: the steps of run_clean timed from inside, with the peak
+# memory when each ends. The steps nest (reading and cleaning each file are part of loading).
+STEPS = textwrap.dedent("""
+    import json, resource, sys, time
+    from analysis import clean, incidents, reading, schemas, storage
+    spent, peaks = {}, {}
+    def timed(module, name, label):
+        inner = getattr(module, name)
+        def step(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0) + time.perf_counter() - start
+                peaks[label] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        setattr(module, name, step)
+    timed(clean, "read_table", "read each file (decode, find records, pyarrow.csv)")
+    timed(incidents, "check_file_month", "check each file's month")
+    timed(incidents, "clean_incident_log", "clean each log (parse, map, validate)")
+    timed(incidents, "combine", "put the logs together")
+    timed(incidents, "drop_duplicates", "duplicates")
+    timed(incidents, "mark_counted", "first mention of each case")
+    timed(incidents, "finalise", "types and row order")
+    timed(clean, "incident_log_counts", "counts from the logs")
+    timed(clean, "_files", "account for every line")
+    timed(clean, "_quality_report", "data-quality report")
+    timed(schemas.incidents, "validate", "check the incidents table (pandera)")
+    timed(clean, "write_parquet", "write parquet")
+    timed(clean, "write_csv", "write CSV")
+    from analysis.config import Paths
+    start = time.perf_counter()
+    clean.run_clean(Paths(sys.argv[1]))
+    spent["whole run"] = time.perf_counter() - start
+    peaks["whole run"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({label: [round(seconds, 2), round(peaks[label])] for label, seconds in spent.items()}))
+""")
+
+
 def run(code: str, *args: str) -> dict:
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--months", type=int, default=120)
-    args = parser.parse_args()
+def measure(rows: int, months: int, pairs: int) -> dict:
     from analysis.synth import synthesise
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "data" / "raw" / "published").mkdir(parents=True)
-        synthesise(args.rows, args.months, root / "data" / "raw" / "incidents")
+        synthesise(rows, months, root / "data" / "raw" / "incidents")
         size = sum(p.stat().st_size for p in (root / "data" / "raw" / "incidents").glob("*.csv"))
-        bare = run(BASELINE, str(root / "data" / "raw" / "incidents"))
-        clean = run(CLEAN, str(root))
-    print(json.dumps({"rows": args.rows, "files": args.months, "input_mb": round(size / 2**20, 1),
-                      "bare_read_s": round(bare["seconds"], 2), "clean_s": round(clean["seconds"], 2),
-                      "ratio": round(clean["seconds"] / bare["seconds"], 2),
-                      "clean_peak_mb": round(clean["peak_mb"]), "bare_peak_mb": round(bare["peak_mb"])}, indent=2))
+        measured = [(run(BASELINE, str(root / "data" / "raw" / "incidents")), run(CLEAN, str(root)))
+                    for _ in range(pairs)]
+    bare = [b["seconds"] for b, _ in measured]
+    clean = [c["seconds"] for _, c in measured]
+    return {"rows": rows, "files": months, "input_mb": round(size / 2**20, 1), "pairs": pairs,
+            "bare_read_s": round(statistics.median(bare), 3), "clean_s": round(statistics.median(clean), 3),
+            "ratio": round(statistics.median(c / b for c, b in zip(clean, bare)), 1),
+            "clean_us_per_row": round(statistics.median(clean) / rows * 1e6, 1),
+            "clean_peak_mb": round(max(c["peak_mb"] for _, c in measured)),
+            "bare_peak_mb": round(max(b["peak_mb"] for b, _ in measured))}
+
+
+def steps(rows: int, months: int) -> dict:
+    """One full run timed step by step, between two bare reads: each step also as a multiple of
+    the bare read (the mean of the two)."""
+    from analysis.synth import synthesise
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "data" / "raw" / "published").mkdir(parents=True)
+        synthesise(rows, months, root / "data" / "raw" / "incidents")
+        before = run(BASELINE, str(root / "data" / "raw" / "incidents"))
+        found = run(STEPS, str(root))
+        after = run(BASELINE, str(root / "data" / "raw" / "incidents"))
+    bare = (before["seconds"] + after["seconds"]) / 2
+    return {"rows": rows, "bare_read_s": round(bare, 3),
+            "steps": {label: {"seconds": seconds, "x_bare_read": round(seconds / bare, 2), "peak_mb": peak}
+                      for label, (seconds, peak) in found.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--pairs", type=int, default=3, help="bare read and full run side by side, this many times")
+    parser.add_argument("--steps", action="store_true",
+                        help="instead: one full run, the seconds and peak MB at the end of each of its steps")
+    args = parser.parse_args()
+    for rows in args.rows:
+        print(json.dumps(steps(rows, args.months) if args.steps else measure(rows, args.months, args.pairs)),
+              flush=True)
 
 
 if __name__ == "__main__":

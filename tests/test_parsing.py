@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from analysis.parsing import parse_amount, parse_date, parse_enumeration, parse_unique
+from analysis import parsing
+from analysis.parsing import parse_amount, parse_date, parse_distinct, parse_enumeration, parse_unique
 
 
 def numbered(value: object) -> str | None:
@@ -99,3 +101,24 @@ def test_each_distinct_value_is_parsed_once():
     result = parse_unique(values, parser)
     assert sorted(calls) == ["20.11.2024", "21.11.2024"]
     assert result.tolist() == [v.upper() for v in values]
+
+
+def test_each_distinct_value_of_an_arrow_column_is_parsed_once():
+    calls: list[str] = []
+    values = pa.array(["20.11.2024", "21.11.2024", ""] * 1000)
+    results, positions = parse_distinct(values, lambda v: calls.append(v) or v[:2])
+    assert sorted(calls) == ["", "20.11.2024", "21.11.2024"]
+    assert results[positions].tolist() == ["20", "21", ""] * 1000
+
+
+@pytest.mark.parametrize("name", sorted(parsing._MONTH_NAMES), ids=numbered)
+def test_the_month_name_table_reads_as_dateparser_does(name):
+    """Dates with a month name are read from a table; dateparser, which read them before, agrees
+    on every one, and the table leaves to it what it cannot decide (a day the month lacks)."""
+    for day in ("1", "01", "9", "15", "28", "29", "30", "31"):
+        for text in (f"{day} {name} 2024", f"{day} {name.upper()} 2003"):
+            fast = parsing._named_day(text)
+            found = parsing._date_parser().get_date_data(text)
+            slow = parsing.Parsed(found.date_obj.date(), found.period) if found.date_obj is not None else None
+            assert fast is None or fast == slow, text
+            assert (fast is None) == (slow is None or slow.extra != "day"), text

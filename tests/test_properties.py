@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis.clean import run_clean
@@ -49,6 +49,10 @@ def render(rows: list[dict], delimiter: str) -> str:
 @given(files=st.lists(st.tuples(st.lists(row, max_size=25), st.sampled_from([",", ";", "\t"]),
                                 st.sampled_from(["utf-8", "utf-8-sig", "cp1251", "utf-16"])),
                       min_size=1, max_size=3))
+# a file refused for its month (2024-10 holds November's rows), then one identical to it: read, not a twin
+@example(files=[([], ",", "utf-8")] + [([{"id": i, "event_date": "03.11.2024", "category": "threat", "place": "Almaty",
+                                          "amount_kzt": "", "victim_type": "journalist", "shape": "ok"}
+                                         for i in ("A1", "A2")], ",", "utf-8")] * 2)
 def test_rows_add_up_per_file(files):
     root = Path(tempfile.mkdtemp())
     try:
@@ -71,7 +75,8 @@ def test_rows_add_up_per_file(files):
             # the records written: line 1 is the header, each row one line, blank lines no record
             records = {line for line, r in enumerate(rows, start=2) if r["shape"] != "blank"}
             texts = [(paths.raw_incidents / n).read_bytes() for n in names]
-            if texts[i] in texts[:i]:  # a whole file identical to an earlier one: all duplicates
+            read_before = [texts[k] for k in range(i) if f"data/raw/incidents/{names[k]}" in result.report["files"]]
+            if texts[i] in read_before:  # a whole file identical to an earlier one read: all duplicates
                 assert (stats["rows_read"], stats["rows_kept"], stats["rows_rejected"], stats["rows_duplicate"]) \
                     == (len(records), 0, 0, len(records))
                 assert any(note.startswith("identical to ") for note in stats["notes"])

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pycountry
 import pytest
 from conftest import ROOT
 
-from analysis.regions import match_region, regions
+from analysis.regions import locate, match_region, regions
 
 
 def test_twenty_units_with_iso_codes_known_to_iso_3166_2():
@@ -66,3 +68,15 @@ def test_shipped_places_resolve_except_those_abroad_or_unnamed():
     places = logs.loc[logs["place_as_written"] != "", "place_as_written"]
     unresolved = sorted(p for p in places if match_region(p, None)[0] is None)
     assert unresolved == ["Almaty; Nur-Sultan; Shymkent", "Strasbourg", "Zarechny village"]
+
+
+def test_a_column_of_places_is_located_as_each_place_on_its_own_day():
+    """Semey is East Kazakhstan until 2022-06-07 and Abai Region from 2022-06-08; other places keep
+    their region whatever the day. Each distinct place is matched once, dated ones once a day."""
+    places = ["Семей", "Semey", "Almaty", "", "Strasbourg", "Семей", "Taldykorgan", "Талдыкорган"]
+    days = ["2022-06-07", "2022-06-08", "2010-01-01", "2024-01-01", "2024-01-01", "2024-11-20",
+            "2012-01-01", "2024-01-01"]
+    found, positions = locate(pa.array(places), np.array(days, dtype="datetime64[D]"))
+    by_row = [found[p] for p in positions]
+    assert [code for code, _ in by_row] == ["KZ-63", "KZ-10", "KZ-75", None, None, "KZ-10", "KZ-19", "KZ-33"]
+    assert by_row == [match_region(place, date.fromisoformat(day)) for place, day in zip(places, days)]

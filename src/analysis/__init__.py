@@ -4,6 +4,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .load import load_cumulative, load_incidents, load_monthly_counts  # noqa: E402
-
 __all__ = ["__version__", "load_cumulative", "load_incidents", "load_monthly_counts"]
+
+_LOADERS = {"load_cumulative", "load_incidents", "load_monthly_counts"}
+
+
+def __getattr__(name: str):
+    """The loaders, imported on first use: `analysis --help` does not start pandas."""
+    if name in _LOADERS:
+        from . import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import __version__, comparisons, quality, reviews, schemas
 from . import incidents as inc
@@ -73,25 +76,26 @@ class _Read:
 
     table: RawTable
     kind: str
-    lines: set[int]
+    lines: np.ndarray  # the distinct lines where its records start, in order
     twin: str | None = None
 
 
-def _account(read: _Read, kept: set[int], rejected: set[int], duplicate: set[int]) -> dict:
-    """A file's statistics, each outcome counted from the rows themselves.
+def _account(read: _Read, kept: np.ndarray, rejected: np.ndarray, duplicate: np.ndarray) -> dict:
+    """A file's statistics, each outcome counted from the rows themselves (distinct sorted lines).
 
     Every record read must end up kept, rejected or a duplicate, exactly once: a record in none
     of them, or in two, stops the run before anything is written.
     """
     table = read.table
     outcomes = [kept, rejected, duplicate]
-    lost = read.lines - kept - rejected - duplicate
-    twice = (kept & rejected) | (kept & duplicate) | (rejected & duplicate)
-    if lost or twice or sum(map(len, outcomes)) != table.rows_read:
-        shown = ", ".join(map(str, sorted(lost or twice)[:10])) or "none named"
+    lost = np.setdiff1d(read.lines, np.concatenate(outcomes))
+    twice = np.union1d(np.union1d(np.intersect1d(kept, rejected), np.intersect1d(kept, duplicate)),
+                       np.intersect1d(rejected, duplicate))
+    if len(lost) or len(twice) or sum(map(len, outcomes)) != table.rows_read:
+        shown = ", ".join(map(str, (lost if len(lost) else twice)[:10].tolist())) or "none named"
         raise RowsLost(f"{table.path}: {table.rows_read} records read, {len(kept)} kept, "
                        f"{len(rejected)} rejected and {len(duplicate)} duplicates; records at lines "
-                       f"{shown} are {'lost' if lost else 'counted twice'}. Nothing was written: this "
+                       f"{shown} are {'lost' if len(lost) else 'counted twice'}. Nothing was written: this "
                        "is a fault in the program, not in the file; please report it with the file")
     return {"kind": read.kind, "encoding": table.encoding, "delimiter": table.delimiter,
             "sha256": table.sha256, "rows_read": table.rows_read, "rows_kept": len(kept),
@@ -100,10 +104,24 @@ def _account(read: _Read, kept: set[int], rejected: set[int], duplicate: set[int
                                     if read.twin else [])}
 
 
-def _lines(frame: pd.DataFrame, file_column: str, file: str, line_column: str) -> set[int]:
+NO_LINES = np.zeros(0, dtype=np.int64)
+
+
+def _lines(frame: pd.DataFrame, file_column: str, line_column: str) -> dict[str, np.ndarray]:
+    """The distinct lines of each file in `frame`, sorted, all files at once."""
     if frame.empty:
-        return set()
-    return set(frame.loc[frame[file_column].astype(str) == file, line_column].astype(int))
+        return {}
+    files = pa.array(frame[file_column].astype(str).array)
+    encoded = pc.dictionary_encode(files.combine_chunks() if isinstance(files, pa.ChunkedArray) else files)
+    files = encoded.indices.to_numpy(zero_copy_only=False)
+    lines = frame[line_column].to_numpy().astype(np.int64)
+    order = np.argsort(files.astype(np.int64) << 32 | lines, kind="stable")  # by file, then line
+    files, lines = files[order], lines[order]
+    first = np.ones(len(files), dtype=bool)
+    first[1:] = (files[1:] != files[:-1]) | (lines[1:] != lines[:-1])  # a line once per file
+    files, lines = files[first], lines[first]
+    bounds = np.searchsorted(files, np.arange(len(encoded.dictionary) + 1))
+    return {str(name): lines[bounds[i]:bounds[i + 1]] for i, name in enumerate(encoded.dictionary.to_pylist())}
 
 
 class _Reader:
@@ -143,112 +161,161 @@ class _Reader:
         return table, twin
 
 
-def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanResult:
-    """Clean every raw file, write data/processed/ and the data-quality report, return both."""
-    paths = paths or Paths()
-    today = today or date.today()
-    reader = _Reader(paths.root, today)
-    reads: list[_Read] = []
-    rejected: list[pd.DataFrame] = []
-    warnings: list[pd.DataFrame] = []
+@dataclass
+class _Loaded:
+    """Every input read and cleaned file by file, before anything is compared across files."""
 
-    def take(path: Path, kind: str) -> _Read | None:
-        table, twin = reader.read(path, kind)
-        if table is None:
-            return None
-        lines = set(table.frame[LINE].astype(int)) | set(table.bad_records["line"].astype(int))
-        reads.append(_Read(table, kind, lines, twin))
-        rejected.append(table.bad_records)
-        return reads[-1]
+    reads: list[_Read]
+    incidents: pd.DataFrame  # every log's rows, one table
+    published: list[pd.DataFrame]
+    cumulative: list[pd.DataFrame]
+    rejected: list[pd.DataFrame]
+    warnings: list[pd.DataFrame]
 
-    # Load inputs.
-    incident_parts = []
-    for path in _inputs(paths.raw_incidents):
-        read = take(path, "incidents")
-        if read is None or read.twin:
-            continue
-        rows, bad, warn = inc.clean_incident_log(read.table, today)
-        read.table.frame = pd.DataFrame(columns=read.table.frame.columns)  # free the raw strings
-        incident_parts.append(rows)
-        rejected.append(bad)
-        warnings.append(warn)
 
-    published_parts, cumulative_parts = [], []
-    for path in _inputs(paths.raw_published):
-        kind = "cumulative" if path.name.startswith(CUMULATIVE_PREFIX) else "published"
-        read = take(path, kind)
-        if read is None or read.twin:
-            continue
-        if kind == "cumulative":
-            cumulative_parts.append(reviews.clean_cumulative(read.table))
-            continue
-        rows, bad, warn = reviews.clean_published(read.table)
-        published_parts.append(rows)
-        rejected.append(bad)
-        warnings.append(warn)
+@dataclass
+class _Tables:
+    """What the run publishes: the three processed tables and every rejected row."""
 
-    # Process data.
-    all_incidents = concat(incident_parts, inc.INCIDENT_COLUMNS)
-    kept_incidents, dup_incidents, clash_incidents = inc.drop_duplicates(all_incidents)
+    incidents: pd.DataFrame
+    duplicates: pd.DataFrame
+    published: pd.DataFrame
+    published_duplicates: pd.DataFrame
+    counts: pd.DataFrame
+    cumulative: pd.DataFrame
+    rejected: pd.DataFrame
+    warnings: pd.DataFrame
+    inconsistencies: list[dict]
+
+
+def _clean_file(reader: _Reader, path: Path, kind: str) -> tuple[_Read | None, tuple]:
+    """One file read and cleaned: (its read, (rows, rejected, warnings)); rows are None for a file
+    that could not be read or is identical to an earlier one."""
+    table, twin = reader.read(path, kind)
+    if table is None:
+        return None, (None, None, None)
+    lines = np.union1d(table.table.column(LINE).to_numpy(), table.bad_records["line"].to_numpy().astype(np.int64))
+    read = _Read(table, kind, lines, twin)
+    if twin:
+        return read, (None, None, None)
+    if kind == "incidents":
+        cleaned = inc.clean_incident_log(table, reader.today)
+        table.table = table.table.schema.empty_table()  # free the raw strings
+        return read, cleaned
+    if kind == "cumulative":
+        return read, (reviews.clean_cumulative(table), None, None)
+    return read, reviews.clean_published(table)
+
+
+def _load(paths: Paths, reader: _Reader) -> _Loaded:
+    """Read and clean every input file, incident logs first, then the published counts."""
+    jobs = [(path, "incidents") for path in _inputs(paths.raw_incidents)]
+    jobs += [(path, "cumulative" if path.name.startswith(CUMULATIVE_PREFIX) else "published")
+             for path in _inputs(paths.raw_published)]
+    done = [(read, cleaned) for read, cleaned in (_clean_file(reader, path, kind) for path, kind in jobs)
+            if read is not None]
+    reads = [read for read, _ in done]
+
+    def rows(kind: str) -> list[pd.DataFrame]:
+        return [cleaned[0] for read, cleaned in done if read.kind == kind and cleaned[0] is not None]
+
+    rejected = [frame for read, (_, bad, _) in done
+                for frame in (read.table.bad_records, bad) if frame is not None]
+    return _Loaded(reads, inc.combine(rows("incidents")), rows("published"), rows("cumulative"), rejected,
+                   [warn for _, (_, _, warn) in done if warn is not None])
+
+
+def _process(loaded: _Loaded, paths: Paths, reader: _Reader) -> tuple[_Tables, dict[str, dict]]:
+    """Across files: duplicates, the counts from the logs, the checks between sources, and each
+    file's statistics. What was loaded is freed when this returns: only the tables remain."""
+    _release_unused()
+    kept_incidents, dup_incidents, clash_incidents = inc.drop_duplicates(loaded.incidents)
     kept_incidents = inc.finalise(inc.mark_counted(kept_incidents)) if len(kept_incidents) else \
         pd.DataFrame(columns=inc.INCIDENT_COLUMNS)
-    rejected.append(_with_folder(clash_incidents, paths.raw_incidents, reader))
-
-    all_published = concat(published_parts, reviews.COUNT_COLUMNS + ["source_file", "source_line"])
+    all_published = concat(loaded.published, reviews.COUNT_COLUMNS + ["source_file", "source_line"])
     kept_published, dup_published, clash_published = reviews.drop_duplicates(all_published)
-    rejected.append(_with_folder(clash_published, paths.raw_published, reader))
+    rejected = loaded.rejected + [_with_folder(clash_incidents, paths.raw_incidents, reader),
+                                  _with_folder(clash_published, paths.raw_published, reader)]
 
     counts = pd.concat([kept_published[reviews.COUNT_COLUMNS], incident_log_counts(kept_incidents)],
                        ignore_index=True)
     counts, inconsistencies = reviews.add_other_unspecified(counts)
-    cumulative = concat(cumulative_parts, reviews.CUMULATIVE_COLUMNS)
+    cumulative = concat(loaded.cumulative, reviews.CUMULATIVE_COLUMNS)
     inconsistencies += reviews.check_overall_totals(counts) + reviews.check_repeated_categories(counts)
     inconsistencies += reviews.check_nested_items(counts) + reviews.check_against_cumulative(counts, cumulative)
     derived, derived_problems = comparisons.derive_months(counts, cumulative)
-    inconsistencies += derived_problems
     counts = _finalise_counts(pd.concat([counts.assign(derived_from=""), derived], ignore_index=True))
-    all_rejected = concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable")
-    all_warnings = concat(warnings, REJECTED_COLUMNS)
+    tables = _Tables(kept_incidents, dup_incidents, kept_published, dup_published, counts, cumulative,
+                     concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable"),
+                     concat(loaded.warnings, REJECTED_COLUMNS), inconsistencies + derived_problems)
+    return tables, _files(loaded.reads, tables)
 
-    # Account for every record read, counting each outcome from the rows themselves.
-    outputs = {"incidents": (kept_incidents, dup_incidents), "published": (kept_published, dup_published),
-               "cumulative": (cumulative, pd.DataFrame(columns=["source_file", "source_line"]))}
-    files: dict[str, dict] = {}
+
+def _files(reads: list[_Read], tables: _Tables) -> dict[str, dict]:
+    """Each file's statistics, every record read accounted for as kept, rejected or duplicate."""
+    outputs = {"incidents": (tables.incidents, tables.duplicates),
+               "published": (tables.published, tables.published_duplicates),
+               "cumulative": (tables.cumulative, pd.DataFrame(columns=["source_file", "source_line"]))}
+    rejected_by_file = _lines(tables.rejected, "file", "line")
+    by_kind = {kind: (_lines(kept, "source_file", "source_line"), _lines(dups, "source_file", "source_line"))
+               for kind, (kept, dups) in outputs.items()}
+    files = {}
     for read in reads:
         name, shown = read.table.path.name, str(read.table.path)
-        kept, dups = outputs[read.kind]
-        rejected_lines = _lines(all_rejected, "file", shown, "line")
+        kept, dups = by_kind[read.kind]
+        rejected_lines = rejected_by_file.get(shown, NO_LINES)
         if read.twin:
-            kept_lines, dup_lines = set(), read.lines - rejected_lines
+            kept_lines, dup_lines = NO_LINES, np.setdiff1d(read.lines, rejected_lines)
         else:
-            kept_lines = _lines(kept, "source_file", name, "source_line")
-            dup_lines = _lines(dups, "source_file", name, "source_line")
+            kept_lines, dup_lines = kept.get(name, NO_LINES), dups.get(name, NO_LINES)
         files[shown] = _account(read, kept_lines, rejected_lines, dup_lines)
+    return dict(sorted(files.items()))
 
-    unread = unread_files(paths)
+
+def _quality_report(files: dict[str, dict], tables: _Tables, file_errors: list[dict], unread: list[dict]) -> dict:
     report = quality.build_report(
-        version=__version__, files=dict(sorted(files.items())), file_errors=reader.errors,
-        rejected=all_rejected, warnings=all_warnings, counts=counts,
-        inconsistencies=inconsistencies, comparison=compare_sources(counts))
-    report["stated_vs_computed"] = comparisons.disagreements(counts, cumulative)
+        version=__version__, files=files, file_errors=file_errors, rejected=tables.rejected,
+        warnings=tables.warnings, counts=tables.counts, inconsistencies=tables.inconsistencies,
+        comparison=compare_sources(tables.counts))
+    report["stated_vs_computed"] = comparisons.disagreements(tables.counts, tables.cumulative)
     report["unread_files"] = unread
+    return report
 
-    if len(kept_incidents):
-        schemas.incidents.validate(kept_incidents, lazy=True)
-    schemas.monthly_counts.validate(counts, lazy=True)
 
-    # Save outputs: the processed tables as one set, exchanged with the previous set in one step.
+def _save(paths: Paths, tables: _Tables, report: dict) -> None:
+    """The processed tables as one set, exchanged with the previous set in one step; then the report."""
+    if len(tables.incidents):
+        schemas.incidents.validate(tables.incidents, lazy=True)
+    schemas.monthly_counts.validate(tables.counts, lazy=True)
     with staged_dir(paths.processed) as folder:
-        for frame, stem in ((kept_incidents, "incidents"), (counts, "monthly_counts"),
-                            (cumulative, "published_cumulative")):
+        for frame, stem in ((tables.incidents, "incidents"), (tables.counts, "monthly_counts"),
+                            (tables.cumulative, "published_cumulative")):
             write_parquet(frame, folder / f"{stem}.parquet")
             write_csv(frame, folder / f"{stem}.csv")
-        write_csv(all_rejected.reset_index(drop=True), folder / paths.rejected.name)
+        write_csv(tables.rejected.reset_index(drop=True), folder / paths.rejected.name)
     write_atomic(paths.quality_json, lambda tmp: tmp.write_text(
         json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
     write_atomic(paths.quality_md, lambda tmp: tmp.write_text(quality.render_markdown(report),
                                                                encoding="utf-8"))
-    return CleanResult(kept_incidents, counts, cumulative, all_rejected, report, reader.errors, unread)
+
+
+def _release_unused() -> None:
+    """Give back to the system what Arrow's allocator kept of the arrays freed so far: the next
+    step allocates a copy of the whole incidents table, and the peak memory is what counts."""
+    pa.default_memory_pool().release_unused()
+
+
+def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanResult:
+    """Clean every raw file, write data/processed/ and the data-quality report, return both."""
+    paths = paths or Paths()
+    reader = _Reader(paths.root, today or date.today())
+    tables, files = _process(_load(paths, reader), paths, reader)
+    _release_unused()
+    unread = unread_files(paths)
+    report = _quality_report(files, tables, reader.errors, unread)
+    _save(paths, tables, report)
+    return CleanResult(tables.incidents, tables.counts, tables.cumulative, tables.rejected, report,
+                       reader.errors, unread)
 
 
 def _with_folder(frame: pd.DataFrame, folder: Path, reader: _Reader) -> pd.DataFrame:

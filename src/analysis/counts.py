@@ -9,21 +9,30 @@ from .reviews import COUNT_COLUMNS
 from .taxonomy import categories
 
 
+def _sized(frame: pd.DataFrame, keys: list[str], values: str | None = None) -> pd.DataFrame:
+    """Rows (or the sum of `values`) per combination of `keys` that occurs, as a frame of strings
+    in the order of the keys: grouped on the category codes, only the small result is text."""
+    grouped = frame.groupby(keys, observed=True, sort=False)
+    sized = (grouped.size() if values is None else grouped[values].sum()).rename("count").reset_index()
+    sized = sized.astype({k: str for k in keys if isinstance(sized[k].dtype, pd.CategoricalDtype)})
+    return sized.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
 def incident_log_counts(incidents: pd.DataFrame) -> pd.DataFrame:
     """Counts per month, group and category from the logs, each case once (its first mention)."""
     if incidents.empty:
         return pd.DataFrame(columns=COUNT_COLUMNS)
-    counted = incidents[incidents["counted"].astype(bool)].assign(
-        group=lambda f: f["group"].astype(str), category=lambda f: f["category"].astype(str))
-    by_category = counted.groupby(["report_month", "group", "category"]).size().rename("count").reset_index()
-    in_total = counted[counted["category"].map(
-        categories().set_index("code")["in_group_total"]).astype(bool)]
-    by_group = in_total.groupby(["report_month", "group"]).size().rename("count").reset_index().assign(category=TOTAL)
-    overall = in_total.groupby("report_month").size().rename("count").reset_index().assign(
-        group=ALL_GROUPS, category=TOTAL)
-    money = (counted.dropna(subset=["amount_kzt"])
-             .groupby(["report_month", "group", "category"])["amount_kzt"].sum()
-             .rename("count").reset_index().assign(unit="kzt"))
+    counted = incidents.loc[incidents["counted"].astype(bool), ["report_month", "group", "category", "amount_kzt"]]
+    counted = counted.assign(**{c: counted[c].astype(str).astype("category") for c in ("group", "category")
+                                if not isinstance(counted[c].dtype, pd.CategoricalDtype)})
+    in_group_total = categories().set_index("code")["in_group_total"]
+    codes = counted["category"].cat.categories.to_series().map(in_group_total).astype(bool).to_numpy()
+    in_total = counted[codes[counted["category"].cat.codes.to_numpy()]]
+    by_category = _sized(counted, ["report_month", "group", "category"])
+    by_group = _sized(in_total, ["report_month", "group"]).assign(category=TOTAL)
+    overall = _sized(in_total, ["report_month"]).assign(group=ALL_GROUPS, category=TOTAL)
+    money = _sized(counted.dropna(subset=["amount_kzt"]), ["report_month", "group", "category"],
+                   "amount_kzt").assign(unit="kzt")
     frame = pd.concat([by_category, by_group, overall, money], ignore_index=True)
     return frame.rename(columns={"report_month": "month"}).assign(
         unit=lambda f: f["unit"].fillna("count") if "unit" in f else "count",

@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import cache
 from typing import NamedTuple, TypeVar
 
-import dateparser
 import numpy as np
 import pandas as pd
-from price_parser import Price
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import EARLIEST_YEAR
 from .domain_data import read_domain
@@ -46,6 +46,24 @@ def parse_fields(values: pd.Series, parser: Callable[[str], Parsed]) -> pd.DataF
     return pd.DataFrame(columns, index=values.index)
 
 
+def distinct(values: pa.Array) -> tuple[list, np.ndarray]:
+    """(the distinct values of an Arrow column, and for each row the position of its value)."""
+    encoded = pc.dictionary_encode(values)
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False)
+
+
+def parse_distinct(values: pa.Array, parser: Callable[[str], T]) -> tuple[np.ndarray, np.ndarray]:
+    """`parser` applied to each distinct value of an Arrow column once: (results, positions).
+
+    The results of row i are results[positions[i]].
+    """
+    uniques, positions = distinct(values)
+    results = np.empty(len(uniques), dtype=object)
+    for i, value in enumerate(uniques):
+        results[i] = parser(value)
+    return results, positions
+
+
 class Parsed(NamedTuple):
     """A parsed cell: the value (None when empty or invalid) and, when invalid, why."""
 
@@ -68,8 +86,35 @@ _DATE_EXPECTED = ("a date such as 2024-11-20, 20.11.2024, 20 November 2024, 20 �
                   "20 қараша 2024, an Excel serial number, or a month such as 2024-11")
 
 
+# Month names as the logs write them ("20 ноября 2024", "20 қараша 2024", "20 November 2024"): a
+# table decides these at once; dateparser, slow to start and to run, reads whatever else has words.
+_MONTH_NAMES = {
+    **{name: n for n, name in enumerate("january february march april may june july august september "
+                                         "october november december".split(), start=1)},
+    **{name: n for n, name in enumerate("января февраля марта апреля мая июня июля августа сентября "
+                                         "октября ноября декабря".split(), start=1)},
+    **{name: n for n, name in enumerate("қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек "
+                                         "қазан қараша желтоқсан".split(), start=1)},
+}
+_NAMED_DAY = re.compile(r"^(\d{1,2}) ([^\W\d_]+) (\d{4})$")
+
+
+def _named_day(text: str) -> Parsed | None:
+    """"20 ноября 2024" and the like from the table, or None for dateparser to decide."""
+    m = _NAMED_DAY.match(text)
+    month = _MONTH_NAMES.get(m[2].lower()) if m else None
+    if month is None:
+        return None
+    try:
+        return Parsed(date(int(m[3]), month, int(m[1])), "day")
+    except ValueError:
+        return None
+
+
 @cache
-def _date_parser() -> dateparser.date.DateDataParser:
+def _date_parser():
+    import dateparser
+
     return dateparser.date.DateDataParser(
         languages=["en", "ru", "kk"],
         settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
@@ -91,6 +136,7 @@ def _month(year: str, month: str) -> Parsed:
     return Parsed(date(int(year), int(month), 1), "month")
 
 
+@cache
 def parse_date(raw: str) -> Parsed:
     """One date as written -> Parsed(date, precision, error); a year before EARLIEST_YEAR is an error."""
     parsed = _parse_date(raw)
@@ -116,6 +162,8 @@ def _parse_date(raw: str) -> Parsed:
         return Parsed(_EXCEL_EPOCH + timedelta(days=int(float(text))), "day")
     if m := _KAZAKH_ORDER.match(text):  # "2024 жылғы 20 қараша": year first, as Kazakh writes it
         text = f"{m[2]} {m[3]} {m[1]}"
+    if (named := _named_day(text)) is not None:
+        return named
     if _WORDS.search(text):
         found = _date_parser().get_date_data(text)
         if found.date_obj is not None and found.period in ("day", "month"):
@@ -152,6 +200,8 @@ def parse_amount(raw: str) -> Parsed:
     if rest.startswith("-"):
         return Parsed(None, error="a negative amount")
     decimal = "," if multiplier > 1 and _SHORT_DECIMAL.search(rest) else None
+    from price_parser import Price
+
     amount = Price.fromstring(rest, decimal_separator=decimal).amount
     if amount is None:
         return Parsed(None, error=f"expected {_AMOUNT_EXPECTED}")

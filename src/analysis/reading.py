@@ -6,11 +6,16 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
 from .domain_data import read_domain
@@ -28,13 +33,20 @@ class RawTable:
     """One input file as strings: canonical column names, one row per record, nothing parsed."""
 
     path: Path
-    frame: pd.DataFrame  # canonical columns plus LINE
+    table: pa.Table  # canonical columns (strings as read) plus LINE
     encoding: str
     delimiter: str
     sha256: str
     rows_read: int
     bad_records: pd.DataFrame  # rejected at reading: file, line, column, value, reason
     notes: list[str] = field(default_factory=list)  # per-file warnings (unknown columns, encodings)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame of Python strings (object columns) and LINE."""
+        return pd.DataFrame({name: column.to_numpy(zero_copy_only=False) if name == LINE
+                             else pd.Series(column.to_pylist(), dtype=object)
+                             for name, column in zip(self.table.column_names, self.table.columns)})
 
 
 # --- encodings -------------------------------------------------------------------------------
@@ -54,6 +66,12 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         return data.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    if not _VALID_NON_ASCII.search(data.decode("utf-8", "surrogateescape")):
+        # No line holds UTF-8 beyond ASCII, which reads the same in cp1251: all of it is cp1251.
+        try:
+            return data.decode("cp1251"), "cp1251", []
+        except UnicodeDecodeError:
+            return _detect(data, path)
     lines = data.split(b"\n")
     utf8, cp1251, decoded = 0, 0, []
     for raw in lines:
@@ -73,6 +91,10 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     return text, "cp1251", []
 
 
+# A character decoded from valid UTF-8 beyond ASCII (not an undecodable byte kept as \udc80-\udcff).
+_VALID_NON_ASCII = re.compile("[\x80-\udc7f\udd00-\U0010ffff]")
+
+
 def _detect(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     best = from_bytes(data).best()
     if best is None:
@@ -81,17 +103,21 @@ def _detect(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     return str(best), best.encoding, [f"encoding guessed as {best.encoding}"]
 
 
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+
+
 def _printable_share(text: str) -> float:
     sample = text[:20000]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t" or ch == "\ufffd")
-    return 1 - bad / max(len(sample), 1)
+    return 1 - len(_UNPRINTABLE.findall(sample)) / max(len(sample), 1)
 
 
 # --- delimiters and headers --------------------------------------------------------------------
 
 def sniff_delimiter(text: str) -> str:
     """The field delimiter (`,` `;` or tab) of a CSV text, from its first lines."""
-    sample = "\n".join(text.splitlines()[:50])
+    head = text[:65536].splitlines()
+    lines = head if len(head) > 50 else text.splitlines()  # 51 lines begun: the first 50 are whole
+    sample = "\n".join(lines[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
@@ -118,6 +144,12 @@ def _header_lookup(kind: str) -> dict[str, str]:
     return lookup
 
 
+@cache
+def _required(kind: str) -> tuple[str, ...]:
+    spec = column_spec(kind)
+    return tuple(spec.loc[spec["required"] == "true", "column"])
+
+
 def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[str | None], list[str]]:
     """Canonical names for a header row (None for unknown columns), and notes about it."""
     lookup = _header_lookup(kind)
@@ -130,7 +162,7 @@ def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[st
             raise InputError(path, f"line 1: columns {seen[name]} and {position} both hold "
                                    f"'{name}'; expected each column once")
         seen[name] = position
-    required = column_spec(kind).query("required == 'true'")["column"].tolist()
+    required = _required(kind)
     missing = [c for c in required if c not in seen]
     if missing:
         raise InputError(path, f"line 1: required column(s) missing: {', '.join(missing)}; "
@@ -142,6 +174,204 @@ def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[st
 
 
 # --- reading ------------------------------------------------------------------------------------
+
+@dataclass
+class _Layout:
+    """Where the records of a CSV text are: found once, with vectorised scans of its bytes."""
+
+    starts: np.ndarray  # byte offset where each record starts
+    ends: np.ndarray  # byte offset just past each record (before its line break)
+    lines: np.ndarray  # the line each record starts on (the header is line 1)
+    fields: np.ndarray  # the number of fields of each record
+    quoted_breaks: bool  # whether any record holds a line break inside quotes
+
+
+def _layout(data: bytes, delimiter: str) -> _Layout | None:
+    """The records of a UTF-8 CSV text, or None where the quoting is not the regular kind.
+
+    Regular quoting (a quote opens a field, closes it before a delimiter or line break, and is
+    doubled inside it) is what every CSV writer produces; there a line break ends a record exactly
+    when an even number of quotes comes before it, as Python's csv module reads it. Anything else
+    (a stray quote inside a field, an unbalanced quote, NUL characters) is left to that module.
+    """
+    if b"\x00" in data:
+        return None
+    raw = np.frombuffer(data, dtype=np.uint8)
+    size = len(raw)
+    quotes = np.flatnonzero(raw == ord('"'))
+    if len(quotes) % 2:
+        return None
+    separator = ord(delimiter)
+    if len(quotes):
+        opening, closing = quotes[0::2], quotes[1::2]
+        before = raw[np.maximum(opening - 1, 0)]
+        after = raw[np.minimum(closing + 1, size - 1)]
+        reopened = np.zeros(len(opening), dtype=bool)
+        reopened[1:] = opening[1:] - 1 == closing[:-1]  # "" inside a quoted field
+        closed_again = np.append(closing[:-1] + 1 == opening[1:], False)
+        opens_field = (opening == 0) | np.isin(before, (separator, 10, 13)) | reopened
+        closes_field = (closing == size - 1) | np.isin(after, (separator, 10, 13)) | closed_again
+        if not (opens_field.all() and closes_field.all()):
+            return None
+    # Line breaks as Python's csv module counts lines: \n, \r\n (one break) and a lone \r.
+    returns = np.flatnonzero(raw == 13)
+    lone = returns[(returns + 1 >= size) | (raw[np.minimum(returns + 1, size - 1)] != 10)]
+    breaks = np.flatnonzero(raw == 10)
+    if len(lone):
+        breaks = np.union1d(breaks, lone)
+    quoted = np.searchsorted(quotes, breaks) % 2 == 1
+    ending = breaks[~quoted]
+    number = np.flatnonzero(~quoted)  # each record-ending break's index among all line breaks
+    starts = np.concatenate(([0], ending + 1))
+    lines = np.concatenate(([1], number + 2))
+    ends = np.concatenate((ending, [size]))
+    ends = ends - ((ends > starts) & (raw[np.maximum(ends - 1, 0)] == 13) & (ends < size)
+                   & (raw[np.minimum(ends, size - 1)] == 10))  # \r\n: the record ends before \r
+    if starts[-1] >= size:  # the text ends with a line break: no record after it
+        starts, ends, lines = starts[:-1], ends[:-1], lines[:-1]
+    separators = np.flatnonzero(raw == separator)
+    separators = separators[np.searchsorted(quotes, separators) % 2 == 0]
+    fields = np.bincount(np.searchsorted(starts, separators, side="right") - 1, minlength=len(starts)) + 1
+    return _Layout(starts, ends, lines, fields, bool(quoted.any()))
+
+
+def _fields(text: str, delimiter: str) -> list[str]:
+    """One record's fields, as Python's csv module reads them."""
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), [])
+
+
+def _too_long(record: list[str], keep: list[int]) -> int | None:
+    return next((i for i in keep if len(record[i]) > MAX_FIELD_CHARS), None)
+
+
+def _width_error(record: list[str], line: int, width: int, delimiter: str) -> dict[str, object]:
+    return {"line": line, "column": "", "value": delimiter.join(record)[:200],
+            "reason": f"expected {width} fields separated by {delimiter!r} as in the header, found "
+                      f"{len(record)}"}
+
+
+def _length_error(record: list[str], line: int, index: int, name: str) -> dict[str, object]:
+    return {"line": line, "column": name, "value": record[index][:200],
+            "reason": f"the cell holds {len(record[index]):,} characters; expected at most "
+                      f"{MAX_FIELD_CHARS:,}"}
+
+
+def _blank(record: list[str]) -> bool:
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+@dataclass
+class _Records:
+    """The records of a file: the kept columns as strings, their lines, and the refused ones."""
+
+    columns: dict[str, pa.Array]
+    lines: np.ndarray
+    bad: list[dict[str, object]]
+    notes: list[str]
+
+
+def _read_columnar(data: bytes, layout: _Layout, names: list[str | None], delimiter: str) -> _Records | None:
+    """The records after the header, parsed by pyarrow.csv; None when its reading disagrees with the layout."""
+    keep = [i for i, n in enumerate(names) if n is not None]
+    width = len(names)
+    body = slice(1, None)
+    fields, lines = layout.fields[body], layout.lines[body]
+    starts, ends = layout.starts[body], layout.ends[body]
+    bad: list[dict[str, object]] = []
+    odd = np.flatnonzero(fields != width)
+    for i in odd:  # records of another width (blank lines among them): read one by one
+        record = _fields(data[starts[i]:ends[i]].decode("utf-8"), delimiter)
+        if not _blank(record):
+            bad.append(_width_error(record, int(lines[i]), width, delimiter))
+    good = np.flatnonzero(fields == width)
+    if not len(good):
+        empty = pa.array([], type=pa.large_string())
+        return _Records({names[i]: empty for i in keep}, np.array([], dtype=np.int64), bad, [])
+    table = pacsv.read_csv(
+        pa.BufferReader(pa.py_buffer(data)[int(starts[0]):]),
+        read_options=pacsv.ReadOptions(column_names=[f"f{i}" for i in range(width)],
+                                       block_size=max(1 << 20, 2 * int((ends - starts).max()) + 2)),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=layout.quoted_breaks,
+                                         invalid_row_handler=lambda row: "skip"),
+        convert_options=pacsv.ConvertOptions(column_types={f"f{i}": pa.large_string() for i in keep},
+                                             include_columns=[f"f{i}" for i in keep],
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
+    if table.num_rows != len(good):
+        return None
+    columns = {names[i]: table.column(f"f{i}").combine_chunks() for i in keep}
+    lines = lines[good]
+    long = np.zeros(len(good), dtype=bool)
+    for column in columns.values():
+        if pc.max(pc.binary_length(column)).as_py() > MAX_FIELD_CHARS:  # bytes: at least as many as characters
+            long |= pc.greater(pc.utf8_length(column), MAX_FIELD_CHARS).to_numpy(zero_copy_only=False)
+    if long.any():
+        for i in np.flatnonzero(long):
+            record = [""] * width
+            for k in keep:
+                record[k] = columns[names[k]][int(i)].as_py()
+            index = _too_long(record, keep)
+            bad.append(_length_error(record, int(lines[i]), index, names[index]))
+        mask = pa.array(~long)
+        columns = {name: column.filter(mask) for name, column in columns.items()}
+        lines = lines[~long]
+    bad.sort(key=lambda b: b["line"])
+    return _Records(columns, lines, bad, [])
+
+
+def _read_by_rows(text: str, names: list[str | None], delimiter: str) -> _Records:
+    """Python's csv module record by record: for quoting that is not the regular kind.
+
+    An unbalanced quote swallows every line after it: the rest is then read line by line, so only
+    the broken line is lost, with its line number.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    next(reader)  # the header
+    keep = [i for i, n in enumerate(names) if n is not None]
+    width = len(names)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    bad: list[dict[str, object]] = []
+    notes: list[str] = []
+
+    def take(record: list[str], line: int) -> None:
+        if _blank(record):
+            return
+        if len(record) != width:
+            bad.append(_width_error(record, line, width, delimiter))
+        elif (long := _too_long(record, keep)) is not None:
+            bad.append(_length_error(record, line, long, names[long]))
+        else:
+            rows.append([record[i] for i in keep])
+            lines.append(line)
+
+    start = reader.line_num + 1
+    try:
+        for record in reader:
+            take(record, start)
+            start = reader.line_num + 1
+    except csv.Error:
+        notes.append(f"line {start}: an unbalanced quote; the lines after it were read one by one")
+        # Split into lines exactly as the CSV reader does (\n, \r\n or \r), not with
+        # str.splitlines, which also breaks at U+2028, \x85 and \x0b-\x1e inside a cell.
+        physical = [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]
+        for number, line in enumerate(physical[start - 1:], start=start):
+            try:
+                take(next(csv.reader([line], delimiter=delimiter, strict=True), []), number)
+            except csv.Error as exc:
+                bad.append({"line": number, "column": "", "value": line[:200],
+                            "reason": f"the line cannot be read as CSV ({exc}); expected quotes "
+                                      "to come in pairs"})
+    columns = {names[k]: pa.array([row[j] for row in rows], type=pa.large_string())
+               for j, k in enumerate(keep)}
+    return _Records(columns, np.array(lines, dtype=np.int64), bad, notes)
+
+
+def _header(text: str, delimiter: str, path: Path) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except (StopIteration, csv.Error) as exc:
+        raise InputError(path, f"line 1: no header could be read ({exc})") from None
+
 
 def read_table(path: Path, kind: str) -> RawTable:
     """Read one CSV export as strings, whatever its encoding, delimiter and header language.
@@ -155,57 +385,30 @@ def read_table(path: Path, kind: str) -> RawTable:
     if _printable_share(text) < 0.95:
         raise InputError(path, "is not a text table (mostly control characters); expected a CSV")
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        raise InputError(path, f"line 1: no header could be read ({exc})") from None
+    utf8 = _utf8(data, text, encoding)
+    layout = _layout(utf8, delimiter) if utf8 is not None else None
+    if layout is not None and len(layout.starts):
+        header = _fields(utf8[layout.starts[0]:layout.ends[0]].decode("utf-8"), delimiter)
+    else:
+        header = _header(text, delimiter, path)
     names, header_notes = canonical_columns([h.strip() for h in header], kind, path)
-    keep = [i for i, n in enumerate(names) if n is not None]
-    width = len(header)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    bad: list[dict[str, object]] = []
+    records = None
+    if layout is not None and len(names) > 1:
+        records = _read_columnar(utf8, layout, names, delimiter)
+    if records is None:
+        records = _read_by_rows(text, names, delimiter)
+    table = pa.table({**records.columns, LINE: pa.array(records.lines, type=pa.int64())})
+    bad_frame = pd.DataFrame(records.bad, columns=["line", "column", "value", "reason"]).assign(file=str(path))
+    return RawTable(path=path, table=table, encoding=encoding, delimiter=delimiter,
+                    sha256=hashlib.sha256(data).hexdigest(), rows_read=table.num_rows + len(records.bad),
+                    bad_records=bad_frame, notes=notes + records.notes + header_notes)
 
-    def take(record: list[str], line: int) -> None:
-        if not record or (len(record) == 1 and not record[0].strip()):
-            return  # a blank line is not a record
-        if len(record) != width:
-            bad.append({"line": line, "column": "", "value": delimiter.join(record)[:200],
-                        "reason": f"expected {width} fields separated by {delimiter!r} as in the "
-                                  f"header, found {len(record)}"})
-            return
-        long = next((i for i in keep if len(record[i]) > MAX_FIELD_CHARS), None)
-        if long is not None:
-            bad.append({"line": line, "column": names[long], "value": record[long][:200],
-                        "reason": f"the cell holds {len(record[long]):,} characters; expected at "
-                                  f"most {MAX_FIELD_CHARS:,}"})
-            return
-        rows.append([record[i] for i in keep])
-        lines.append(line)
 
-    start = reader.line_num + 1
+def _utf8(data: bytes, text: str, encoding: str) -> bytes | None:
+    """The file as UTF-8 bytes: the bytes read when they are UTF-8, else the decoded text encoded."""
+    if encoding == "utf-8":
+        return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        for record in reader:
-            take(record, start)
-            start = reader.line_num + 1
-    except csv.Error:
-        # An unbalanced quote swallows every line after it: read the rest line by line instead,
-        # so only the broken line is lost, with its line number.
-        notes.append(f"line {start}: an unbalanced quote; the lines after it were read one by one")
-        # Split into lines exactly as the CSV reader does (\n, \r\n or \r), not with
-        # str.splitlines, which also breaks at U+2028, \x85 and \x0b-\x1e inside a cell.
-        physical = [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]
-        for number, line in enumerate(physical[start - 1:], start=start):
-            try:
-                take(next(csv.reader([line], delimiter=delimiter, strict=True), []), number)
-            except csv.Error as exc:
-                bad.append({"line": number, "column": "", "value": line[:200],
-                            "reason": f"the line cannot be read as CSV ({exc}); expected quotes "
-                                      "to come in pairs"})
-    frame = pd.DataFrame(rows, columns=[names[i] for i in keep], dtype=object)
-    frame[LINE] = lines
-    bad_frame = pd.DataFrame(bad, columns=["line", "column", "value", "reason"]).assign(file=str(path))
-    return RawTable(path=path, frame=frame, encoding=encoding, delimiter=delimiter,
-                    sha256=hashlib.sha256(data).hexdigest(), rows_read=len(rows) + len(bad),
-                    bad_records=bad_frame, notes=notes + header_notes)
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: left to the csv module
+        return None

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .domain_data import read_domain
+from .parsing import distinct
 from .text import normalise_text
 
 
@@ -72,6 +75,34 @@ def match_region(place: str, on: date | None = None) -> tuple[str | None, str | 
         if codes:
             return codes[0], None
     return None, "no region or city of Kazakhstan recognised"
+
+
+@cache
+def _dated(place: str) -> bool:
+    """Whether a name an alias with a validity period recognises is in `place` (so its date matters)."""
+    text = normalise_text(place)
+    return any(a.valid_from or a.valid_to for a in aliases() if a.pattern.search(text))
+
+
+def locate(places: pa.Array, days: np.ndarray) -> tuple[list[tuple[str | None, str | None]], np.ndarray]:
+    """`match_region` of each row's place as written on its day: (the distinct results, and for
+    each row the position of its result).
+
+    Each distinct place is matched once; only a place whose names have a validity period (Semey,
+    renamed regions) is matched again for each distinct day it comes with.
+    """
+    uniques, positions = distinct(places)
+    dated = [i for i, place in enumerate(uniques) if _dated(place)]
+    found = [match_region(place, None) for place in uniques]
+    if not dated:
+        return found, positions
+    positions = positions.astype(np.int64)
+    for i in dated:
+        rows = np.flatnonzero(positions == i)
+        days_found, day_at = np.unique(days[rows], return_inverse=True)
+        positions[rows] = len(found) + day_at
+        found += [match_region(uniques[i], day.item()) for day in days_found]
+    return found, positions
 
 
 @cache

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .reading import LINE
 
@@ -30,6 +33,44 @@ def stripped(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].str.strip() for c in frame.columns if c != LINE})
 
 
+def _edges_visible(values: pa.Array) -> np.ndarray:
+    """Per value: whether its first and last bytes are visible ASCII (`!` to `~`), read from the
+    Arrow buffers. Such a value has nothing for str.strip to remove."""
+    values = values.cast(pa.large_string())
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int64)[values.offset:values.offset + len(values) + 1]
+    data = values.buffers()[2]
+    if data is None or not len(data):
+        return offsets[1:] == offsets[:-1]
+    text = np.frombuffer(data, dtype=np.uint8)
+    first = text[np.minimum(offsets[:-1], len(text) - 1)]
+    last = text[np.maximum(offsets[1:] - 1, 0)]
+    visible = (first >= 0x21) & (first <= 0x7E) & (last >= 0x21) & (last <= 0x7E)
+    return visible | (offsets[1:] == offsets[:-1])
+
+
+def strip_column(values: pa.Array) -> pa.Array:
+    """`str.strip` of every value of a string column, as Python strips it.
+
+    Only values that begin or end with something other than visible ASCII go through Python,
+    each distinct one once.
+    """
+    if values.null_count:
+        raise ValueError("a raw column holds no missing values, only strings")
+    mask = ~_edges_visible(values)
+    if not mask.any():
+        return values
+    chosen = pa.array(mask)
+    encoded = pc.dictionary_encode(values.filter(chosen))
+    distinct = pa.array([v.strip() for v in encoded.dictionary.to_pylist()], type=values.type)
+    return pc.replace_with_mask(values, chosen, distinct.take(encoded.indices))
+
+
+def stripped_table(table: pa.Table) -> pa.Table:
+    """`stripped` for a raw table in Arrow: its text columns stripped, LINE untouched."""
+    return pa.table({name: column if name == LINE else strip_column(column.combine_chunks())
+                     for name, column in zip(table.column_names, table.columns)})
+
+
 def column(frame: pd.DataFrame, name: str) -> pd.Series:
     """A column of a raw table, or empty strings when the file does not have it."""
     return frame[name] if name in frame else pd.Series("", index=frame.index)
@@ -41,29 +82,65 @@ def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
+def _rows(raw: pa.Table, mask: np.ndarray) -> pd.DataFrame:
+    """The rows of an Arrow raw table selected by `mask`, as the DataFrame of Python strings
+    `RawTable.frame` gives (indexed by their position)."""
+    positions = np.flatnonzero(mask)
+    taken = raw.take(positions)
+    return pd.DataFrame({name: pd.Series(column.to_numpy() if name == LINE else column.to_pylist(),
+                                         index=positions, dtype=None if name == LINE else object)
+                         for name, column in zip(taken.column_names, taken.columns)}, index=positions)
+
+
+class PerValue:
+    """Reasons given per distinct value: row i's reason is values[positions[i]]."""
+
+    def __init__(self, values: list, positions: np.ndarray) -> None:
+        self.values = np.empty(len(values), dtype=object)
+        self.values[:] = values
+        self.positions = positions
+
+    def __getitem__(self, mask: np.ndarray) -> np.ndarray:
+        return self.values[self.positions[mask]]
+
+
+def _bools(mask: pd.Series | np.ndarray) -> np.ndarray:
+    return np.asarray(mask.astype(bool) if isinstance(mask, pd.Series) else mask, dtype=bool)
+
+
 class Verdicts:
     """The rows of one raw file still kept, with the rejections and warnings given so far.
 
     A row is rejected once, for the first reason found; warnings are noted on kept rows only.
+    `raw` is the stripped raw table, as a DataFrame or in Arrow; masks and reasons are row by row.
     """
 
-    def __init__(self, raw: pd.DataFrame, file: str) -> None:
+    def __init__(self, raw: pd.DataFrame | pa.Table, file: str) -> None:
         self.raw = raw
         self.file = file
-        self.ok = pd.Series(True, index=raw.index)
+        self.ok = np.ones(len(raw), dtype=bool)
         self._rejected: list[pd.DataFrame] = []
         self._warnings: list[pd.DataFrame] = []
 
-    def reject(self, mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
-        mask = mask.astype(bool) & self.ok
+    def _records(self, mask: np.ndarray, column: str, reasons: pd.Series | np.ndarray | PerValue | str) -> pd.DataFrame:
+        if isinstance(self.raw, pd.DataFrame):
+            return rejections(self.raw, mask, column, reasons, self.file)
+        chosen = _rows(self.raw, mask)
+        if not isinstance(reasons, str):
+            chosen_reasons = reasons[mask] if isinstance(reasons, PerValue) else np.asarray(reasons)[mask]
+            reasons = pd.Series(chosen_reasons, index=chosen.index)
+        return rejections(chosen, np.ones(len(chosen), dtype=bool), column, reasons, self.file)
+
+    def reject(self, mask: pd.Series | np.ndarray, column: str, reasons: pd.Series | np.ndarray | str) -> None:
+        mask = _bools(mask) & self.ok
         if mask.any():
-            self._rejected.append(rejections(self.raw, mask, column, reasons, self.file))
+            self._rejected.append(self._records(mask, column, reasons))
             self.ok = self.ok & ~mask
 
-    def warn(self, mask: pd.Series, column: str, reasons: pd.Series | str) -> None:
-        mask = mask.astype(bool) & self.ok
+    def warn(self, mask: pd.Series | np.ndarray, column: str, reasons: pd.Series | np.ndarray | str) -> None:
+        mask = _bools(mask) & self.ok
         if mask.any():
-            self._warnings.append(rejections(self.raw, mask, column, reasons, self.file))
+            self._warnings.append(self._records(mask, column, reasons))
 
     @property
     def rejected(self) -> pd.DataFrame:

@@ -1,0 +1,32 @@
+"""Every output of `analysis clean`, byte for byte, against the digests the earlier code wrote.
+
+The digests are in tests/baseline/clean_outputs.sha256.json, written by scripts/clean_outputs.py
+(which says what the inputs are). A change that alters any output on purpose regenerates them
+with `scripts/clean_outputs.py --write`, and the diff of that file shows which outputs changed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import clean_outputs  # noqa: E402
+
+EXPECTED = json.loads(clean_outputs.BASELINE.read_text(encoding="utf-8"))
+CASES = clean_outputs.cases()
+
+
+def test_the_baseline_covers_every_case_and_every_output():
+    assert sorted(EXPECTED) == sorted(CASES)
+    assert all(sorted(digests) == sorted(clean_outputs.OUTPUTS) for digests in EXPECTED.values())
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_outputs_are_byte_for_byte_the_baseline(name, tmp_path):
+    found = clean_outputs.clean_case(name, CASES[name], tmp_path / "root")
+    changed = [output for output, digest in EXPECTED[name].items() if found[output] != digest]
+    assert changed == []
