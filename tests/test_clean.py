@@ -273,7 +273,7 @@ def test_a_file_name_with_an_impossible_year_is_one_error(empty_project, name, w
 
 
 def test_every_file_that_is_not_read_is_named_with_what_to_do(project):
-    (project.raw_incidents / "2024-12.xls").write_bytes(b"\xd0\xcf\x11\xe0 an Excel file")
+    (project.raw_incidents / "2024-12.pdf").write_bytes(b"%PDF-1.4 a review saved as PDF")
     (project.raw / "2024-12.csv").write_text("incident_id,event_date\n", encoding="utf-8")
     (project.raw / "notes.txt").write_text("call the monitor in Shymkent\n", encoding="utf-8")
     (project.raw_published / "old").mkdir()
@@ -282,9 +282,10 @@ def test_every_file_that_is_not_read_is_named_with_what_to_do(project):
     result = run_clean(project)
     assert result.ok
     named = {u["file"]: u["message"] for u in result.unread}
-    assert set(named) == {"data/raw/incidents/2024-12.xls", "data/raw/2024-12.csv", "data/raw/notes.txt",
+    assert set(named) == {"data/raw/incidents/2024-12.pdf", "data/raw/2024-12.csv", "data/raw/notes.txt",
                           "data/raw/published/old/counts.csv"}
-    assert named["data/raw/incidents/2024-12.xls"].startswith("a spreadsheet is not read; save it as CSV")
+    assert named["data/raw/incidents/2024-12.pdf"].startswith("only .csv, .ods, .tsv, .txt, .xls, .xlsm, .xlsx "
+                                                              "files are read")
     assert named["data/raw/2024-12.csv"].startswith("files directly in data/raw/ are not read; move")
     assert named["data/raw/published/old/counts.csv"].startswith("files in sub-folders are not read")
     assert json.loads(project.quality_json.read_text(encoding="utf-8"))["unread_files"] == result.unread

@@ -89,3 +89,14 @@ def test_an_existing_file_is_never_overwritten(root):
 def test_bad_parameters_are_refused(root, month, lang, message):
     with pytest.raises(ParameterError, match=message):
         write_template(root, month, lang)
+
+
+def test_the_command_writes_it_once_and_then_refuses_in_one_line(tmp_path, capsys):
+    from analysis.cli import main
+
+    assert main(["--root", str(tmp_path), "template", "--month", "2025-02", "--lang", "kk"]) == 0
+    assert "wrote data/raw/incidents/2025-02.xlsx" in capsys.readouterr().out
+    assert main(["--root", str(tmp_path), "template", "--month", "2025-02"]) == 2
+    assert capsys.readouterr().err == ("error: data/raw/incidents/2025-02.xlsx exists already; it is never "
+                                       "overwritten (move it away first, or fill it in)\n")
+    assert load_workbook(tmp_path / "data/raw/incidents/2025-02.xlsx")["2025-02"]["A1"].value == "Оқиға ID"

@@ -20,8 +20,9 @@ from .reading import LINE, InputError, RawTable, read_table
 from .storage import staged_dir, write_atomic, write_csv, write_parquet
 from .taxonomy import categorical
 from .verdicts import REJECTED_COLUMNS, RowsLost, concat
+from .workbooks import WORKBOOK_SUFFIXES
 
-INPUT_SUFFIXES = {".csv", ".tsv", ".txt"}
+INPUT_SUFFIXES = {".csv", ".tsv", ".txt", *WORKBOOK_SUFFIXES}
 
 
 @dataclass
@@ -54,10 +55,7 @@ def unread_files(paths: Paths) -> list[dict]:
         relative = path.relative_to(paths.raw)
         if path in read or any(part.startswith(".") for part in relative.parts):
             continue
-        if path.suffix.lower() in (".xls", ".xlsx", ".ods"):
-            message = ("a spreadsheet is not read; save it as CSV (UTF-8) into data/raw/incidents/ as "
-                       "YYYY-MM.csv, or into data/raw/published/")
-        elif path.parent in (paths.raw_incidents, paths.raw_published):
+        if path.parent in (paths.raw_incidents, paths.raw_published):
             message = (f"only {', '.join(sorted(INPUT_SUFFIXES))} files are read; save it as CSV, "
                        "or move it out of data/raw/")
         elif path.parent == paths.raw:
@@ -93,7 +91,7 @@ def _account(read: _Read, kept: np.ndarray, rejected: np.ndarray, duplicate: np.
                        np.intersect1d(rejected, duplicate))
     if len(lost) or len(twice) or sum(map(len, outcomes)) != table.rows_read:
         shown = ", ".join(map(str, (lost if len(lost) else twice)[:10].tolist())) or "none named"
-        raise RowsLost(f"{table.path}: {table.rows_read} records read, {len(kept)} kept, "
+        raise RowsLost(f"{table.label}: {table.rows_read} records read, {len(kept)} kept, "
                        f"{len(rejected)} rejected and {len(duplicate)} duplicates; records at lines "
                        f"{shown} are {'lost' if len(lost) else 'counted twice'}. Nothing was written: this "
                        "is a fault in the program, not in the file; please report it with the file")
@@ -155,7 +153,7 @@ class _Reader:
             self.errors.append({"file": str(shown), "message": f"cannot be read ({exc.strerror})"})
             return None, None
         table.path = shown
-        table.bad_records = table.bad_records.assign(file=str(shown))
+        table.bad_records = table.bad_records.assign(file=table.label)
         twin = self.seen.get(table.sha256)
         self.seen.setdefault(table.sha256, str(shown))
         return table, twin
@@ -207,9 +205,25 @@ def _clean_file(reader: _Reader, path: Path, kind: str) -> tuple[_Read | None, t
     return read, reviews.clean_published(table)
 
 
+def _one_file_a_month(logs: list[Path], reader: _Reader) -> list[Path]:
+    """The incident logs to read: a month delivered in two files (a .csv and an .xlsx) is an error
+    naming both, and neither is read rather than counted twice."""
+    by_month: dict[str, list[Path]] = {}
+    for path in logs:
+        by_month.setdefault(path.stem, []).append(path)
+    for month, files in by_month.items():
+        if len(files) > 1:
+            named = " and ".join(str(reader.display(p)) for p in files)
+            for path in files:
+                reader.errors.append({"file": str(reader.display(path)), "message": (
+                    f"the month {month} is delivered twice, as {named}; expected one file a month: "
+                    "remove the other one (neither was read)")})
+    return [path for path in logs if len(by_month[path.stem]) == 1]
+
+
 def _load(paths: Paths, reader: _Reader) -> _Loaded:
     """Read and clean every input file, incident logs first, then the published counts."""
-    jobs = [(path, "incidents") for path in _inputs(paths.raw_incidents)]
+    jobs = [(path, "incidents") for path in _one_file_a_month(_inputs(paths.raw_incidents), reader)]
     jobs += [(path, "cumulative" if path.name.startswith(CUMULATIVE_PREFIX) else "published")
              for path in _inputs(paths.raw_published)]
     done = [(read, cleaned) for read, cleaned in (_clean_file(reader, path, kind) for path, kind in jobs)
@@ -261,7 +275,7 @@ def _files(reads: list[_Read], tables: _Tables) -> dict[str, dict]:
                for kind, (kept, dups) in outputs.items()}
     files = {}
     for read in reads:
-        name, shown = read.table.path.name, str(read.table.path)
+        name, shown = read.table.name, read.table.label
         kept, dups = by_kind[read.kind]
         rejected_lines = rejected_by_file.get(shown, NO_LINES)
         if read.twin:

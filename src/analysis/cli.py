@@ -187,10 +187,31 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", type=Path, required=True, help="folder to write (never data/raw/)")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.set_defaults(func=_synth)
+    template = sub.add_parser("template", help="write an empty incident log for a month: "
+                                               "data/raw/incidents/<month>.xlsx, in the analyst's language")
+    template.add_argument("--month", required=True, help="the month, YYYY-MM")
+    template.add_argument("--lang", default="ru", help="the language of its headings and lists: ru, kk or en "
+                                                       "(default ru)")
+    template.set_defaults(func=_template)
     return parser
 
 
 EXIT_BUSY = 3
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .errors import ParameterError
+    from .template import write_template
+
+    paths = Paths(args.root)
+    try:
+        path = write_template(paths, args.month, args.lang)
+    except ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"template: wrote {path.relative_to(paths.root)}: fill in the sheet {args.month}, one incident a row, "
+          "then run `make report`")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,7 +56,7 @@ class Paths:
 
 # The published monthly counts live in files of this name pattern; the cumulative figures apart.
 CUMULATIVE_PREFIX = "published_cumulative"
-INCIDENT_FILE_PATTERN = r"^(\d{4})-(\d{2})\.(csv|tsv|txt)$"
+INCIDENT_FILE_PATTERN = r"^(\d{4})-(\d{2})\.(csv|tsv|txt|xlsx|xlsm|xls|ods)$"
 
 # Bounds that make a value absurd rather than merely large.
 MAX_AMOUNT_KZT = 1_000_000_000_000  # one trillion tenge

@@ -26,14 +26,14 @@ PASSED_THROUGH = ["legal_code", "legal_article", "victim", "outlet", "outcome", 
 CLEANED_COLUMNS = [
     "incident_id", "case_id", "report_month", "event_date", "date_precision", "group", "category",
     "category_as_written", "region", "region_iso", "place_as_written", "victim_type", "perpetrator_type",
-    "amount_kzt", "source_file", "source_line", *PASSED_THROUGH,
+    "stage", "amount_kzt", "source_file", "source_line", *PASSED_THROUGH,
 ]
 
 INCIDENT_COLUMNS = [
     "incident_id", "case_id", "report_month", "event_date", "date_precision", "group", "category",
     "category_as_written", "legal_code", "legal_article", "region", "region_iso",
     "place_as_written", "victim", "victim_type", "outlet", "perpetrator_type", "amount_kzt",
-    "outcome", "source_url", "summary", "source_lang", "counted", "source_file", "source_line",
+    "stage", "outcome", "source_url", "summary", "source_lang", "counted", "source_file", "source_line",
 ]
 
 
@@ -227,7 +227,7 @@ def _amounts(raw: Raw) -> tuple[dict[str, object], list[Check]]:
 
 def _enumerations(raw: Raw) -> tuple[dict[str, object], list[Check]]:
     found, checks = {}, []
-    for name in ("victim_type", "perpetrator_type"):
+    for name in ("victim_type", "perpetrator_type", "stage"):  # stage: of a case, where the log says it
         parsed, positions = parse_distinct(raw[name], parse_enumeration(name))
         checks.append(warn(_flags([p.error is not None for p in parsed], positions), name,
                            PerValue([None if p.error is None else p.error + "; left empty" for p in parsed],
@@ -277,10 +277,10 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     steps = [_categories(raw), _amounts(raw), _enumerations(raw), _regions(raw, dates["event_date"])]
     columns = {**identity, **dates, "event_date": dates["event_date"].astype("datetime64[s]"), "report_month": month,
                **{name: values for found, _ in steps for name, values in found.items()},
-               "source_file": table.path.name, "source_line": raw[LINE].to_numpy(),
+               "source_file": table.name, "source_line": raw[LINE].to_numpy(),
                **{name: raw[name] for name in PASSED_THROUGH}}
     checks = identity_checks + date_checks + [check for _, found in steps for check in found]
-    verdicts = _verdicts(raw.table, str(table.path), checks)
+    verdicts = _verdicts(raw.table, table.label, checks)
     keep = None if verdicts.ok.all() else verdicts.ok
     frame = pd.DataFrame({name: _kept(raw, name, columns[name], keep) for name in CLEANED_COLUMNS}, copy=False)
     return frame, verdicts.rejected, verdicts.warnings

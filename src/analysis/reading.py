@@ -21,6 +21,7 @@ from charset_normalizer import from_bytes
 from .domain_data import read_domain
 from .errors import InputError
 from .text import normalise_text
+from .workbooks import WORKBOOK_SUFFIXES
 
 csv.field_size_limit(2**31 - 1)  # one cell of a real export can hold megabytes of text
 
@@ -40,6 +41,17 @@ class RawTable:
     rows_read: int
     bad_records: pd.DataFrame  # rejected at reading: file, line, column, value, reason
     notes: list[str] = field(default_factory=list)  # per-file warnings (unknown columns, encodings)
+    sheet: str | None = None  # the sheet read, for a workbook
+
+    @property
+    def name(self) -> str:
+        """How its rows name their file (`source_file`): the file name, and the sheet of a workbook."""
+        return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
+
+    @property
+    def label(self) -> str:
+        """How a rejection names it: the path, and the sheet of a workbook (`file:sheet`, then the row)."""
+        return f"{self.path}:{self.sheet}" if self.sheet else str(self.path)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -380,6 +392,8 @@ def read_table(path: Path, kind: str) -> RawTable:
     every other record is returned unparsed, with the line it starts on.
     """
     path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return _read_workbook(path, kind)
     data = path.read_bytes()
     text, encoding, notes = decode(data, path)
     if _printable_share(text) < 0.95:
@@ -402,6 +416,38 @@ def read_table(path: Path, kind: str) -> RawTable:
     return RawTable(path=path, table=table, encoding=encoding, delimiter=delimiter,
                     sha256=hashlib.sha256(data).hexdigest(), rows_read=table.num_rows + len(records.bad),
                     bad_records=bad_frame, notes=notes + records.notes + header_notes)
+
+
+def _read_workbook(path: Path, kind: str) -> RawTable:
+    """One sheet of a workbook (`workbooks.read_sheet`), as a CSV export of it would be read."""
+    from .workbooks import read_sheet
+
+    lookup = _header_lookup(kind)
+
+    def accepts(header: list[str]) -> bool:
+        try:
+            canonical_columns(header, kind, path)
+        except InputError:
+            return False
+        return True
+
+    month = path.stem if re.fullmatch(r"\d{4}-\d{2}", path.stem) else None
+    sheet = read_sheet(path, month, accepts, lambda heading: bool(heading) and _header_key(heading) in lookup)
+    names, header_notes = canonical_columns(sheet.header, kind, path)
+    keep = [i for i, n in enumerate(names) if n is not None]
+    rows, lines, bad = [], [], []
+    for record, line in zip(sheet.rows, sheet.lines):
+        if (long := _too_long(record, keep)) is not None:
+            bad.append(_length_error(record, line, long, names[long]))
+        else:
+            rows.append(record)
+            lines.append(line)
+    columns = {names[k]: pa.array([row[k] for row in rows], type=pa.large_string()) for k in keep}
+    table = pa.table({**columns, LINE: pa.array(lines, type=pa.int64())})
+    bad_frame = pd.DataFrame(bad, columns=["line", "column", "value", "reason"]).assign(file=f"{path}:{sheet.name}")
+    return RawTable(path=path, table=table, encoding=path.suffix.lower().lstrip("."), delimiter="",
+                    sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows_read=len(sheet.rows),
+                    bad_records=bad_frame, notes=sheet.notes + header_notes, sheet=sheet.name)
 
 
 def _utf8(data: bytes, text: str, encoding: str) -> bytes | None:

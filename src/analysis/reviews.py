@@ -25,7 +25,7 @@ def _month(value: str) -> str | None:
 
 def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(rows, rejected, warnings) for one published-counts file; labels mapped to categories."""
-    file = str(table.path)
+    file = table.label
     raw = stripped(table.frame)
     verdicts = Verdicts(raw, file)
     reject, warn = verdicts.reject, verdicts.warn
@@ -81,7 +81,7 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         "count": counts["value"], "source": "published",
         "source_url": column(raw, "source_url"), "parent": parent.fillna(""),
         "label_as_written": label, "note": column(raw, "note"),
-        "source_file": table.path.name, "source_line": raw[LINE],
+        "source_file": table.name, "source_line": raw[LINE],
     })[verdicts.ok]
     return rows.reset_index(drop=True), verdicts.rejected, verdicts.warnings
 
@@ -243,5 +243,5 @@ def clean_cumulative(table: RawTable) -> pd.DataFrame:
         "comparison_end": comparison.map(lambda p: p[1]),
         "comparison_value": pd.to_numeric(column(raw, "comparison_value"), errors="coerce"),
         "source_url": column(raw, "source_url"), "note": column(raw, "note"),
-        "source_file": table.path.name, "source_line": raw[LINE],
+        "source_file": table.name, "source_line": raw[LINE],
     }, columns=CUMULATIVE_COLUMNS)
