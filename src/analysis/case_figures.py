@@ -39,10 +39,6 @@ def _period(start: str, end: str, lang: str) -> dict[str, str]:
     return {"start": month_label(start, lang), "end": month_label(end, lang)}
 
 
-def _in_period(cases: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
-    return cases[(cases["last_month"] >= start) & (cases["first_month"] <= end)]
-
-
 # --- the timeline ----------------------------------------------------------------------------------
 
 def timeline_segments(cases: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -126,7 +122,7 @@ def cases_timeline(cases: pd.DataFrame, events: pd.DataFrame, start: str, end: s
 
     Up to 40 cases a figure: `cases_timeline`, then `cases_timeline_2`, ... in order of first mention.
     """
-    chosen = _in_period(ledger.with_articles(cases, articles), start, end).sort_values(
+    chosen = ledger.seen_between(ledger.with_articles(cases, articles), start, end).sort_values(
         ["first_date", "case_id"], kind="stable").reset_index(drop=True)
     pages = [chosen.iloc[i:i + LANES_PER_PAGE].reset_index(drop=True)
              for i in range(0, max(len(chosen), 1), LANES_PER_PAGE)]
@@ -170,7 +166,7 @@ OUTCOMES = ("convicted", "fined", "claim_satisfied", "acquitted", "dismissed", "
 
 def outcomes_by_article_and_year(cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> pd.DataFrame:
     """Cases by article, year of last mention and the outcome last recorded (`none` where none is)."""
-    chosen = _in_period(ledger.with_articles(cases, articles), start, end)
+    chosen = ledger.seen_between(ledger.with_articles(cases, articles), start, end)
     rows = [{"article": a, "year": int(case.last_month[:4]), "outcome": case.outcome or NO_OUTCOME}
             for case in chosen.itertuples(index=False) for a in case.article.split("; ") if a in articles]
     frame = pd.DataFrame(rows, columns=["article", "year", "outcome"])

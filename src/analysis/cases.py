@@ -59,12 +59,19 @@ def outcome_words() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
 
 
 def read_outcome(text: str) -> tuple[str, str]:
-    """(outcome, stage) an outcome text states plainly ("acquitted" -> acquitted, verdict); ("", "") if none."""
+    """(outcome, stage) an outcome text states plainly; ("", "") where it states neither.
+
+    The outcome is the first outcome row of domain/outcome_words.csv whose words the text holds;
+    the stage is the furthest of its stage and the stages the text names ("acquitted on appeal"
+    is an acquittal at the appeal stage).
+    """
     normalised = normalise_text(text)
     if not normalised:
         return "", ""
-    return next(((outcome, stage) for outcome, stage, pattern in outcome_words() if pattern.search(normalised)),
-                ("", ""))
+    found = [(outcome, stage) for outcome, stage, pattern in outcome_words() if pattern.search(normalised)]
+    outcome = next((o for o, _ in found if o), "")
+    stages = [stage for o, stage in found if not o or o == outcome]
+    return outcome, max(stages, key=RANK.__getitem__, default="")
 
 
 def outcome_label(code: str, lang: str) -> str:
@@ -267,6 +274,18 @@ def with_articles(cases: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
     return cases[cited].reset_index(drop=True)
 
 
+def seen_between(cases: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """The cases mentioned at some time from `start` to `end` (months, inclusive) or open across them."""
+    return cases[(cases["last_month"] >= start) & (cases["first_month"] <= end)
+                 | (cases["first_month"] <= end) & ~cases["ended"].astype(bool)].reset_index(drop=True)
+
+
+def false_information_articles() -> list[str]:
+    """The articles of the false-information categories: Criminal Code 274, Administrative Code 456-2."""
+    cats = taxonomy.categories()
+    return list(cats.loc[cats["code"].isin(false_information_codes()), "legal_article"])
+
+
 # --- consistency -----------------------------------------------------------------------------------
 
 def consistency(cases: pd.DataFrame, events: pd.DataFrame) -> list[dict]:
@@ -467,7 +486,8 @@ def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> l
 
 
 def _ending_label(code: str, lang: str) -> str:
-    return stage_label(code, lang) if code in STAGES else outcome_label(code, lang)
+    label = stage_label(code, lang) if code in STAGES else outcome_label(code, lang)
+    return label[:1].lower() + label[1:]
 
 
 # --- for the notebook ------------------------------------------------------------------------------
