@@ -23,7 +23,7 @@ from . import taxonomy
 from .config import ALL_GROUPS, TOTAL
 from .domain_data import read_domain
 from .i18n import month_label, number, plural, t
-from .parsing import Parsed, parse_enumeration, parse_unique
+from .parsing import parse_enumeration, parse_unique
 from .reviews import COUNT_COLUMNS
 from .text import normalise_text
 
@@ -115,11 +115,14 @@ def _text(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name].astype(object).where(frame[name].notna(), "").astype(str).str.strip()
 
 
+def _stage_code(text: str) -> str:
+    code = parse_enumeration("stage")(text).value
+    return code if code and code != UNKNOWN else ""
+
+
 def _stage_column(incidents: pd.DataFrame) -> pd.Series:
     """The log's stage as a code ("" where not given, not recognised, or given as unknown)."""
-    parsed = parse_unique(_text(incidents, "stage"), lambda s: parse_enumeration("stage")(s))
-    codes = parsed.map(lambda p: p.value if isinstance(p, Parsed) and p.value else "")
-    return codes.where(codes.ne(UNKNOWN), "")
+    return parse_unique(_text(incidents, "stage"), _stage_code)
 
 
 # --- events ----------------------------------------------------------------------------------------
@@ -134,11 +137,17 @@ def case_events(incidents: pd.DataFrame) -> pd.DataFrame:
     if incidents.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     cats = taxonomy.categories().set_index("code")
-    category = incidents["category"].astype(str)
     read = parse_unique(_text(incidents, "outcome"), read_outcome)
-    from_text = read.map(lambda r: r[1])
+    outcome = read.str[0]
+    from_text = read.str[1]
     given = _stage_column(incidents)
-    stage = given.where(given.ne(""), from_text).replace("", UNKNOWN)
+    stage = given.where(given.ne(""), from_text)
+    case_id = _text(incidents, "case_id")
+    in_ledger = incidents["category"].astype(str).map(cats["legal_type"]).fillna("").ne("") | stage.ne("")
+    keep = case_id.isin(set(case_id[in_ledger]))  # every mention of those cases, whatever its category
+    incidents, case_id, stage, given, from_text, outcome = (
+        part[keep] for part in (incidents, case_id, stage, given, from_text, outcome))
+    category = incidents["category"].astype(str)
     read_from = pd.Series("", index=incidents.index, dtype=object).mask(from_text.ne(""), "outcome text") \
         .mask(given.ne(""), "stage column")
     code = _text(incidents, "legal_code")
@@ -147,14 +156,14 @@ def case_events(incidents: pd.DataFrame) -> pd.DataFrame:
     legal_type = legal_type.where(legal_type.ne(""), parse_unique(legal_code, _legal_type_of_code))
     cited = parse_unique(_text(incidents, "legal_article"), articles)
     events = pd.DataFrame({
-        "case_id": _text(incidents, "case_id"),
+        "case_id": case_id,
         "incident_id": _text(incidents, "incident_id"),
         "report_month": incidents["report_month"].astype(str),
         "event_date": pd.to_datetime(incidents["event_date"]),
         "date_precision": _text(incidents, "date_precision"),
-        "stage": stage,
+        "stage": stage.replace("", UNKNOWN),
         "stage_read_from": read_from,
-        "outcome": read.map(lambda r: r[0]),
+        "outcome": outcome,
         "outcome_as_written": _text(incidents, "outcome"),
         "amount_kzt": pd.array(incidents["amount_kzt"], dtype="Int64"),
         "category": category,
@@ -165,8 +174,6 @@ def case_events(incidents: pd.DataFrame) -> pd.DataFrame:
                                                       "summary", "source_url", "source_file")},
         "source_line": incidents["source_line"].astype("int64"),
     })
-    in_ledger = category.map(cats["legal_type"]).fillna("").ne("") | events["stage"].ne(UNKNOWN)
-    events = events[events["case_id"].isin(set(events.loc[in_ledger, "case_id"]))]
     events = events.assign(amount_is=_amount_is(events))[EVENT_COLUMNS]
     return events.sort_values(["case_id", "event_date", "report_month", "source_file", "source_line"],
                               kind="stable").reset_index(drop=True)
@@ -184,13 +191,27 @@ def _amount_is(events: pd.DataFrame) -> pd.Series:
 
 # --- the ledger ------------------------------------------------------------------------------------
 
-def _joined(values: pd.Series, split: bool = False) -> str:
-    parts = [p.strip() for v in values for p in (v.split(";") if split else [v])]
-    return "; ".join(dict.fromkeys(p for p in parts if p))
+def _joined(events: pd.DataFrame, column: str, split: bool = False) -> pd.Series:
+    """Each case's distinct values of `column` in order of mention ("; "-separated lists split), "; "-joined."""
+    if split:
+        parts = events[["case_id"]].assign(value=events[column].str.split(";")).explode("value")
+        parts["value"] = parts["value"].str.strip()
+    else:
+        parts = events[["case_id"]].assign(value=events[column])
+    parts = parts[parts["value"].ne("")].drop_duplicates()
+    return _join_by_case(parts["value"], parts["case_id"])
 
 
-def _where(event: pd.Series) -> str:
-    return f"{event['source_file']} line {event['source_line']}"
+def _join_by_case(values: pd.Series, case_ids: pd.Series) -> pd.Series:
+    """`values` "; "-joined by case, in order; a case with one value (most) skips the joining."""
+    several = case_ids.duplicated(keep=False)
+    single = pd.Series(values[~several].to_numpy(), index=case_ids[~several].to_numpy())
+    joined = values[several].groupby(case_ids[several], sort=False).agg("; ".join)
+    return pd.concat([single, joined]).sort_index()
+
+
+def _where(frame: pd.DataFrame) -> pd.Series:
+    return frame["source_file"] + " line " + frame["source_line"].astype(str)
 
 
 def _ended(events: pd.DataFrame) -> pd.Series:
@@ -203,47 +224,9 @@ def _informative(events: pd.DataFrame) -> pd.Series:
     return events["stage"].ne(UNKNOWN) | events["outcome"].ne("")
 
 
-def _last_amount(events: pd.DataFrame, kind: str) -> object:
-    amounts = events.loc[events["amount_is"].eq(kind), "amount_kzt"].dropna()
-    return amounts.iloc[-1] if len(amounts) else pd.NA
-
-
-def _case_row(case_id: str, events: pd.DataFrame, false_information: set[str]) -> dict:
-    first = events.iloc[0]
-    staged = events[events["stage"].ne(UNKNOWN)]
-    last_stage = staged.iloc[-1] if len(staged) else None
-    decided = events[events["outcome"].ne("")]
-    outcome = decided.iloc[-1] if len(decided) else None
-    firsts = staged.drop_duplicates("stage")
-    said = events[_informative(events)]
-    return {
-        "case_id": case_id,
-        "legal_type": _joined(events["legal_type"]),
-        "legal_code": _joined(events["legal_code"], split=True),
-        "article": _joined(events["article"], split=True),
-        "category": first["category"],
-        "false_information": bool(set(events["category"]) & false_information),
-        "people": _joined(events["victim"], split=True),
-        "outlets": _joined(events["outlet"], split=True),
-        "region": next((r for r in events["region"] if r), ""),
-        "region_iso": next((r for r in events["region_iso"] if r), ""),
-        "first_month": events["report_month"].min(),
-        "last_month": events["report_month"].max(),
-        "first_date": events["event_date"].min(),
-        "last_date": events["event_date"].max(),
-        "mentions": len(events),
-        "stage": UNKNOWN if last_stage is None else last_stage["stage"],
-        "stage_source": "" if last_stage is None else f"{_where(last_stage)} ({last_stage['stage_read_from']})",
-        "stage_sources": "; ".join(f"{e['stage']}: {_where(e)}" for _, e in firsts.iterrows()),
-        "outcome": "" if outcome is None else outcome["outcome"],
-        "outcome_as_written": "" if outcome is None else outcome["outcome_as_written"],
-        "outcome_source": "" if outcome is None else _where(outcome),
-        "amount_claimed_kzt": _last_amount(events, "claimed"),
-        "amount_awarded_kzt": _last_amount(events, "awarded"),
-        "fine_kzt": _last_amount(events, "fine"),
-        "ended": bool(_ended(said.iloc[[-1]]).iloc[0]) if len(said) else False,
-        "source_urls": _joined(events["source_url"]),
-    }
+def _last(events: pd.DataFrame, where: pd.Series) -> pd.DataFrame:
+    """The last mention of each case among those `where` holds, indexed by case_id."""
+    return events[where].drop_duplicates("case_id", keep="last").set_index("case_id")
 
 
 def false_information_codes() -> set[str]:
@@ -251,20 +234,49 @@ def false_information_codes() -> set[str]:
     return set(cats.loc[cats["false_information"].astype(str).str.lower().eq("true"), "code"])
 
 
-def ledger(incidents: pd.DataFrame) -> pd.DataFrame:
+def ledger(incidents: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per case: its type and article, people and outlets, months seen, stage, outcome, amounts.
 
     `stage` is the stage of the latest mention with a known stage; `stage_sources` names the
     file and line where each stage was first read. `outcome` is the latest stated outcome, with
-    its words as written (a sentence, a fine). `ended`: the latest mention states an outcome, a
-    verdict or a closing.
+    its words as written (a sentence, a fine). `ended`: the latest mention that says where the case
+    stands states an outcome, a verdict or a closing. `events`: `case_events(incidents)` if already made.
     """
-    events = case_events(incidents)
+    events = case_events(incidents) if events is None else events
     if events.empty:
         return pd.DataFrame(columns=CASE_COLUMNS)
-    codes = false_information_codes()
-    rows = [_case_row(case_id, part, codes) for case_id, part in events.groupby("case_id", sort=True)]
-    frame = pd.DataFrame(rows, columns=CASE_COLUMNS)
+    by_case = events.groupby("case_id", sort=True)
+    frame = pd.DataFrame({
+        "category": by_case["category"].first(),
+        "false_information": events["category"].isin(false_information_codes()).groupby(events["case_id"]).any(),
+        "first_month": by_case["report_month"].min(), "last_month": by_case["report_month"].max(),
+        "first_date": by_case["event_date"].min(), "last_date": by_case["event_date"].max(),
+        "mentions": by_case.size(),
+    })
+    for column, source, split in (("legal_type", "legal_type", False), ("legal_code", "legal_code", True),
+                                  ("article", "article", True), ("people", "victim", True),
+                                  ("outlets", "outlet", True), ("source_urls", "source_url", False)):
+        frame[column] = _joined(events, source, split)
+    for column in ("region", "region_iso"):
+        frame[column] = _last(events.iloc[::-1], events[column].iloc[::-1].ne(""))[column]  # the first named
+    staged = events["stage"].ne(UNKNOWN)
+    last_stage = _last(events, staged)
+    frame["stage"] = last_stage["stage"]
+    frame["stage_source"] = _where(last_stage) + " (" + last_stage["stage_read_from"] + ")"
+    firsts = events[staged].drop_duplicates(["case_id", "stage"])
+    frame["stage_sources"] = _join_by_case(firsts["stage"] + ": " + _where(firsts), firsts["case_id"])
+    decided = _last(events, events["outcome"].ne(""))
+    frame["outcome"], frame["outcome_as_written"] = decided["outcome"], decided["outcome_as_written"]
+    frame["outcome_source"] = _where(decided)
+    for column, kind in (("amount_claimed_kzt", "claimed"), ("amount_awarded_kzt", "awarded"), ("fine_kzt", "fine")):
+        frame[column] = _last(events, events["amount_is"].eq(kind))["amount_kzt"]
+    frame["ended"] = _ended(_last(events, _informative(events)))
+    texts = [c for c in CASE_COLUMNS if c not in ("case_id", "first_date", "last_date", "mentions",
+                                                  "false_information", "ended") and not c.endswith("_kzt")]
+    frame = frame.assign(**{c: frame[c].fillna("") for c in texts}).fillna({"stage": UNKNOWN})
+    frame["stage"] = frame["stage"].replace("", UNKNOWN)
+    frame["ended"] = frame["ended"].astype("boolean").fillna(False).astype(bool)
+    frame = frame.rename_axis("case_id").reset_index()[CASE_COLUMNS]
     return frame.astype({c: "Int64" for c in ("amount_claimed_kzt", "amount_awarded_kzt", "fine_kzt")})
 
 
@@ -291,51 +303,51 @@ def false_information_articles() -> list[str]:
 def consistency(cases: pd.DataFrame, events: pd.DataFrame) -> list[dict]:
     """What a reader of the ledger must check, as entries of the data-quality report's inconsistencies.
 
-    - a stage that goes backwards (a trial mentioned after the appeal);
-    - a verdict dated before the case's first trial mention;
+    - a stage that goes backwards (a pre-trial investigation mentioned after the appeal);
+    - a verdict dated before the case's first trial mention (reported as that, not as going back);
     - one case_id with two different articles (mentions citing articles with none in common);
     - an amount awarded larger than the amount claimed.
     """
     found = []
-    for case_id, part in events[events["stage"].ne(UNKNOWN)].groupby("case_id", sort=True):
-        ranks = part["stage"].map(RANK)
-        furthest = ranks.cummax().shift(fill_value=-1)
-        trials = part.loc[part["stage"].eq("trial"), "event_date"]
-        verdicts = part.loc[part["stage"].eq("verdict"), "event_date"]
-        early = verdicts[verdicts < trials.min()] if len(trials) else verdicts.iloc[:0]
-        for _, event in part[ranks.lt(furthest)].iterrows():
-            if event["stage"] == "trial" and len(early):
-                continue  # reported as a verdict before a trial
-            reached = STAGES[int(furthest[event.name])]
-            found.append(_problem(event, "case_stage_backwards",
-                                  f"case {case_id}: {event['stage']} mentioned after {reached} was reached"))
-        for index in early.index:
-            event = part.loc[index]
+    staged = events[events["stage"].ne(UNKNOWN)]
+    rank = staged["stage"].map(RANK).astype("int64")
+    reached = rank.groupby(staged["case_id"]).cummax().groupby(staged["case_id"]).shift(fill_value=-1)
+    first_trial = staged[staged["stage"].eq("trial")].groupby("case_id")["event_date"].min()
+    trial_date = pd.Series(first_trial.reindex(staged["case_id"]).to_numpy(), index=staged.index)
+    early = staged["stage"].eq("verdict") & staged["event_date"].lt(trial_date)
+    backwards = rank.lt(reached) & ~(staged["stage"].eq("trial") & staged["case_id"].isin(staged.loc[early, "case_id"]))
+    for index, event in staged[backwards | early].iterrows():
+        if early[index]:
             found.append(_problem(event, "case_verdict_before_trial",
-                                  f"case {case_id}: a verdict dated {event['event_date']:%Y-%m-%d}, before its "
-                                  f"first trial mention ({trials.min():%Y-%m-%d})"))
-    for case_id, part in events[events["article"].ne("")].groupby("case_id", sort=True):
+                                  f"case {event['case_id']}: a verdict dated {event['event_date']:%Y-%m-%d}, before "
+                                  f"its first trial mention ({trial_date[index]:%Y-%m-%d})"))
+        else:
+            found.append(_problem(event, "case_stage_backwards",
+                                  f"case {event['case_id']}: {event['stage']} mentioned after "
+                                  f"{STAGES[int(reached[index])]} was reached"))
+    cited = events[events["article"].ne("")].drop_duplicates(["case_id", "article"])
+    for case_id, part in cited[cited["case_id"].duplicated(keep=False)].groupby("case_id", sort=True):
         seen: list[tuple[set[str], pd.Series]] = []
         for _, event in part.iterrows():
-            cited = set(event["article"].split("; "))
-            clash = next((where for earlier, where in seen if not earlier & cited), None)
+            articles_here = set(event["article"].split("; "))
+            clash = next((where for earlier, where in seen if not earlier & articles_here), None)
             if clash is not None:
                 found.append(_problem(event, "case_two_articles",
                                       f"case {case_id}: article {event['article']} here, article "
-                                      f"{clash['article']} at {_where(clash)}"))
+                                      f"{clash['article']} at {clash['source_file']} line {clash['source_line']}"))
                 break
-            seen.append((cited, event))
-    for case in cases.itertuples(index=False):
-        claimed, awarded = case.amount_claimed_kzt, case.amount_awarded_kzt
-        if pd.notna(claimed) and pd.notna(awarded) and awarded > claimed:
-            found.append({"month": case.last_month, "kind": "case_award_above_claim",
-                          "message": f"case {case.case_id}: awarded {awarded:,} tenge, more than the "
-                                     f"{claimed:,} claimed"})
+            seen.append((articles_here, event))
+    above = cases[cases["amount_awarded_kzt"].gt(cases["amount_claimed_kzt"]).fillna(False).astype(bool)]
+    for case in above.itertuples(index=False):
+        found.append({"month": case.last_month, "kind": "case_award_above_claim",
+                      "message": f"case {case.case_id}: awarded {case.amount_awarded_kzt:,} tenge, more than the "
+                                 f"{case.amount_claimed_kzt:,} claimed"})
     return found
 
 
 def _problem(event: pd.Series, kind: str, message: str) -> dict:
-    return {"month": event["report_month"], "kind": kind, "message": f"{message} ({_where(event)})"}
+    where = f"{event['source_file']} line {event['source_line']}"
+    return {"month": event["report_month"], "kind": kind, "message": f"{message} ({where})"}
 
 
 # --- counts by unit --------------------------------------------------------------------------------
@@ -353,7 +365,7 @@ def case_months(events: pd.DataFrame, last: str | None = None) -> pd.DataFrame:
     columns = ["case_id", "month", "new", "mentioned", "open", "ended", "outcome"]
     if events.empty:
         return pd.DataFrame(columns=columns)
-    last_month = pd.Period(last or events["report_month"].max(), freq="M").ordinal
+    last_month = int(_ordinals(pd.Series([last or events["report_month"].max()]))[0])
     ending = _ended(events)
     how = events["outcome"].where(events["outcome"].ne(""), events["stage"]).where(ending, "")
     said = (events.assign(closing=ending, how=how)[_informative(events)]
@@ -365,7 +377,7 @@ def case_months(events: pd.DataFrame, last: str | None = None) -> pd.DataFrame:
     per["known"] = per.groupby("case_id")["known"].cummax()  # a mention that says nothing new
     per["closing"] = per.groupby("case_id")["closing"].ffill().fillna(False).astype(bool)  # leaves the case
     per["how"] = per["how"].fillna("")  # where it was
-    period = per["report_month"].map(lambda m: pd.Period(m, freq="M").ordinal).to_numpy()
+    period = _ordinals(per["report_month"])
     same_case = per["case_id"].eq(per["case_id"].shift(-1)).to_numpy()
     following = np.where(same_case, np.roll(period, -1), np.maximum(last_month, period) + 1)
     closing = per["closing"].to_numpy(dtype=bool)
@@ -386,6 +398,11 @@ def case_months(events: pd.DataFrame, last: str | None = None) -> pd.DataFrame:
         "ended": ended,
         "outcome": np.where(ended, per["how"].to_numpy()[row], ""),
     }, columns=columns)
+
+
+def _ordinals(months: pd.Series) -> np.ndarray:
+    """Months YYYY-MM as the ordinals of pandas' monthly periods (months since 1970-01)."""
+    return ((months.str[:4].astype(int) - 1970) * 12 + months.str[5:7].astype(int) - 1).to_numpy()
 
 
 def _month_names(ordinals: np.ndarray) -> np.ndarray:
@@ -412,7 +429,8 @@ def persons_named(events: pd.DataFrame) -> pd.DataFrame:
             .rename(columns={"report_month": "named"}))
 
 
-def counts_by_unit(incidents: pd.DataFrame, counts: pd.DataFrame, last: str | None = None) -> pd.DataFrame:
+def counts_by_unit(incidents: pd.DataFrame, counts: pd.DataFrame, last: str | None = None,
+                   events: pd.DataFrame | None = None) -> pd.DataFrame:
     """`counts` (monthly counts) with a `unit_of_count`, and the incident logs counted in three more units.
 
     - `reports`: every row of `counts`, as they are;
@@ -422,7 +440,7 @@ def counts_by_unit(incidents: pd.DataFrame, counts: pd.DataFrame, last: str | No
     Each by category (the case's first category), by group and overall, as the logs' own counts.
     """
     out = [counts.assign(unit_of_count="reports")]
-    events = case_events(incidents)
+    events = case_events(incidents) if events is None else events
     if events.empty:
         return out[0]
     cats = taxonomy.categories().set_index("code")
