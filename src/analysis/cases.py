@@ -112,7 +112,15 @@ def _legal_type_of_code(code: str) -> str:
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
     if name not in frame:
         return pd.Series("", index=frame.index, dtype=object)
-    return frame[name].astype(object).where(frame[name].notna(), "").astype(str).str.strip()
+    return frame[name].fillna("").astype(str)
+
+
+def _read_outcomes(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(outcome, stage) of each outcome text (`read_outcome`), each distinct text read once."""
+    codes, uniques = pd.factorize(texts)
+    read = [read_outcome(text) for text in uniques] + [("", "")]  # the last answers a missing text
+    outcomes, stages = (np.array([r[i] for r in read], dtype=object)[codes] for i in (0, 1))
+    return pd.Series(outcomes, index=texts.index), pd.Series(stages, index=texts.index)
 
 
 def _stage_code(text: str) -> str:
@@ -137,14 +145,15 @@ def case_events(incidents: pd.DataFrame) -> pd.DataFrame:
     if incidents.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     cats = taxonomy.categories().set_index("code")
-    read = parse_unique(_text(incidents, "outcome"), read_outcome)
-    outcome = read.str[0]
-    from_text = read.str[1]
+    outcome, from_text = _read_outcomes(_text(incidents, "outcome"))
     given = _stage_column(incidents)
     stage = given.where(given.ne(""), from_text)
     case_id = _text(incidents, "case_id")
     in_ledger = incidents["category"].astype(str).map(cats["legal_type"]).fillna("").ne("") | stage.ne("")
-    keep = case_id.isin(set(case_id[in_ledger]))  # every mention of those cases, whatever its category
+    codes, uniques = pd.factorize(case_id)
+    chosen = np.zeros(len(uniques), dtype=bool)
+    chosen[codes[in_ledger.to_numpy()]] = True
+    keep = chosen[codes]  # every mention of those cases, whatever its category
     incidents, case_id, stage, given, from_text, outcome = (
         part[keep] for part in (incidents, case_id, stage, given, from_text, outcome))
     category = incidents["category"].astype(str)
@@ -193,11 +202,11 @@ def _amount_is(events: pd.DataFrame) -> pd.Series:
 
 def _joined(events: pd.DataFrame, column: str, split: bool = False) -> pd.Series:
     """Each case's distinct values of `column` in order of mention ("; "-separated lists split), "; "-joined."""
-    if split:
-        parts = events[["case_id"]].assign(value=events[column].str.split(";")).explode("value")
-        parts["value"] = parts["value"].str.strip()
-    else:
-        parts = events[["case_id"]].assign(value=events[column])
+    parts = events[["case_id"]].assign(value=events[column])
+    if split:  # most values are no list: only lists are split
+        listed = parts["value"].str.contains(";", regex=False)
+        items = parts[listed].assign(value=parts.loc[listed, "value"].str.split(";")).explode("value")
+        parts = pd.concat([parts[~listed], items.assign(value=items["value"].str.strip())]).sort_index(kind="stable")
     parts = parts[parts["value"].ne("")].drop_duplicates()
     return _join_by_case(parts["value"], parts["case_id"])
 
@@ -423,7 +432,7 @@ def persons_named(events: pd.DataFrame) -> pd.DataFrame:
     people = events[events["victim_type"].isin(PERSON_TYPES)]
     names = people["victim"].str.replace(r"\(.*?\)", "", regex=True).str.split(";")
     frame = people[["case_id", "report_month"]].assign(person=names).explode("person")
-    frame["person"] = frame["person"].map(normalise_text)
+    frame["person"] = parse_unique(frame["person"].astype(str), normalise_text)
     frame = frame[frame["person"].ne("")]
     return (frame.groupby(["case_id", "person"], as_index=False)["report_month"].min()
             .rename(columns={"report_month": "named"}))
