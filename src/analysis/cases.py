@@ -23,7 +23,7 @@ from . import taxonomy
 from .config import ALL_GROUPS, TOTAL
 from .domain_data import read_domain
 from .i18n import month_label, number, plural, t
-from .parsing import parse_enumeration, parse_unique
+from .parsing import parse_enumeration, parse_unique, vocabulary
 from .reviews import COUNT_COLUMNS
 from .text import normalise_text
 
@@ -74,16 +74,20 @@ def read_outcome(text: str) -> tuple[str, str]:
     return outcome, max(stages, key=RANK.__getitem__, default="")
 
 
+@cache
+def _outcome_labels() -> pd.DataFrame:
+    table = read_domain("outcome_words.csv")
+    return table[table["outcome"].ne("")].set_index("outcome")
+
+
 def outcome_label(code: str, lang: str) -> str:
-    table = read_domain("outcome_words.csv").set_index("outcome")
-    return str(table.loc[code, f"label_{lang}"]) if code in table.index else code
+    """An outcome in the reader's language (`fined` -> Оштрафован)."""
+    return str(_outcome_labels().loc[code, f"label_{lang}"])
 
 
 def stage_label(code: str, lang: str) -> str:
-    from .parsing import vocabulary
-
-    table = vocabulary("stage").set_index("code")
-    return str(table.loc[code, f"label_{lang}"])
+    """A stage in the reader's language, from the stage vocabulary (`pre_trial` -> Досудебное расследование)."""
+    return str(vocabulary("stage").set_index("code").loc[code, f"label_{lang}"])
 
 
 @cache
@@ -523,4 +527,4 @@ def by_article_and_stage(cases: pd.DataFrame) -> pd.DataFrame:
     """The number of cases by article and stage reached (every stage a column, in order)."""
     table = cases.assign(article=cases["article"].replace("", "-")).pivot_table(
         index="article", columns="stage", values="case_id", aggfunc="count", fill_value=0)
-    return table.reindex(columns=[s for s in (*STAGES, UNKNOWN) if s in table.columns])
+    return table.reindex(columns=[*STAGES, UNKNOWN], fill_value=0).rename_axis(columns=None)
