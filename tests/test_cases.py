@@ -389,3 +389,17 @@ def test_the_cases_notebook_runs_under_papermill_and_writes_its_figures(three_lo
     assert list(followed["kind"]) == ["stage", "stage", "stage", "verdict"]
     page = run.html(three_logs).read_text(encoding="utf-8")
     assert "Дела месяц за месяцем" in page and "Cases followed" not in page
+
+
+def test_a_period_without_cases_gives_notices_and_zeros_not_errors():
+    empty = pd.DataFrame(columns=["case_id", "incident_id", "report_month", "event_date", "category",
+                                  "source_line", "amount_kzt"])
+    ledger, events = cases.ledger(empty), cases.case_events(empty)
+    specs = [*case_figures.cases_timeline(ledger, events, "2024-01", "2024-11", ["274"]),
+             case_figures.cases_outcomes(ledger, "2024-01", "2024-11", ["274"]),
+             case_figures.cases_active(events, ledger, "2024-01", "2024-11", ["274"])]
+    assert [s.name for s in specs] == ["cases_timeline", "cases_outcomes", "cases_active"]
+    assert specs[2].data["active"].tolist() == [0] * 11
+    for spec in specs:
+        assert plots.layout_problems(spec.draw("kk")) == []
+    assert cases.false_information_lines(empty, "2024-11", "en")[2] == "- No false-information case ended this month."

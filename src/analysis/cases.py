@@ -296,7 +296,7 @@ def ledger(incidents: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.Da
 def with_articles(cases: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
     """The cases citing any of the `chosen` articles ("274", "456-2")."""
     cited = cases["article"].map(lambda a: bool(set(a.split("; ")) & set(chosen)))
-    return cases[cited].reset_index(drop=True)
+    return cases.loc[cited.astype(bool)].reset_index(drop=True)
 
 
 def seen_between(cases: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
