@@ -1,9 +1,12 @@
 """Build data/raw/incidents/YYYY-MM.csv from the named incidents read off the monthly reviews.
 
 The reviews name only some of each month's incidents; these files hold those, one file per
-month, in the incident-log schema of data/README.md. The category, case, victim type and
-perpetrator type of each incident are this project's coding (scripts/named_incidents_coding.csv),
-kept beside the label as the review wrote it. Run once when the shared source changes:
+month, in the incident-log schema of data/README.md. The category, case, victim type,
+perpetrator type and stage of the case of each incident are this project's coding
+(scripts/named_incidents_coding.csv), kept beside the label as the review wrote it: for the stage,
+`stage_as_written` holds the words of the incident's summary or outcome that state it. A log's
+`outcome` is the outcome the review states, or where it states none, those words. Run once when
+the shared source changes:
 
     .venv/bin/python scripts/build_incident_logs.py ../shared/data/adilsoz/named_incidents.csv
 """
@@ -22,7 +25,7 @@ OUT = ROOT / "data" / "raw" / "incidents"
 
 COLUMNS = ["incident_id", "case_id", "report_month", "event_date", "date_precision", "group",
            "category", "category_as_written", "legal_code", "legal_article", "place_as_written",
-           "victim", "victim_type", "outlet", "perpetrator_type", "amount_kzt", "outcome",
+           "victim", "victim_type", "outlet", "perpetrator_type", "amount_kzt", "stage", "outcome",
            "source_url", "summary", "source_lang"]
 
 
@@ -42,8 +45,13 @@ def build(source: Path) -> list[Path]:
     coding = pd.read_csv(CODING, dtype=str, keep_default_na=False)
     if len(coding) != len(named):
         raise SystemExit(f"{CODING} codes {len(coding)} rows but {source} has {len(named)}")
-    named = named.assign(**{c: coding[c] for c in ("category", "victim_type", "perpetrator_type")},
-                         case=coding["case"])
+    named = named.assign(**{c: coding[c] for c in ("category", "victim_type", "perpetrator_type", "stage",
+                                                   "stage_as_written")}, case=coding["case"])
+    stated = [words.lower() in f"{summary} {outcome}".lower()
+              for words, summary, outcome in zip(named["stage_as_written"], named["summary_en"], named["outcome"])]
+    if not all(stated):
+        lines = coding.loc[[not s for s in stated], "source_line"]
+        raise SystemExit(f"{CODING}: stage_as_written is not in the summary or outcome at line(s) {', '.join(lines)}")
     named["n"] = named.groupby("month").cumcount() + 1
     named["incident_id"] = "AS-" + named["month"] + "-" + named["n"].map("{:03d}".format)
     logs = pd.DataFrame({
@@ -60,7 +68,9 @@ def build(source: Path) -> list[Path]:
         "victim_type": named["victim_type"], "outlet": named["outlet"],
         "perpetrator_type": named["perpetrator_type"],
         "amount_kzt": named["amount_kzt"].str.replace(r"\.0$", "", regex=True),
-        "outcome": named["outcome"], "source_url": named["source_url"],
+        "stage": named["stage"],
+        "outcome": named["outcome"].where(named["outcome"].ne(""), named["stage_as_written"]),
+        "source_url": named["source_url"],
         "summary": named["summary_en"], "source_lang": named["source_lang"],
     }, columns=COLUMNS)
     OUT.mkdir(parents=True, exist_ok=True)

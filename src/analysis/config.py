@@ -38,6 +38,14 @@ class Paths:
         return self.processed / "monthly_counts.parquet"
 
     @property
+    def cases(self) -> Path:
+        return self.processed / "cases.parquet"
+
+    @property
+    def case_events(self) -> Path:
+        return self.processed / "case_events.parquet"
+
+    @property
     def published_cumulative(self) -> Path:
         return self.processed / "published_cumulative.parquet"
 

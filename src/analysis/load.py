@@ -22,9 +22,17 @@ def load_incidents(paths: Paths | None = None) -> pd.DataFrame:
                         group=categorical(frame["group"].astype(str), kind="group"))
 
 
-def load_monthly_counts(paths: Paths | None = None, source: str | None = None) -> pd.DataFrame:
-    """Monthly counts (long format); `source` = "published" or "incident_log" to keep one."""
+def load_monthly_counts(paths: Paths | None = None, source: str | None = None,
+                        unit_of_count: str | None = "reports") -> pd.DataFrame:
+    """Monthly counts (long format); `source` = "published" or "incident_log" to keep one.
+
+    `unit_of_count`: what is counted, `reports` (the published figures, and the logs' incidents
+    each case once) by default; `new_cases`, `active_cases` or `persons` for the incident logs'
+    counts by case and by person; None for every unit.
+    """
     frame = _read((paths or Paths()).monthly_counts, "monthly counts")
+    if unit_of_count is not None and "unit_of_count" in frame:
+        frame = frame[frame["unit_of_count"] == unit_of_count].reset_index(drop=True)
     frame = frame.assign(category=categorical(frame["category"].astype(str)),
                          group=categorical(frame["group"].astype(str), kind="group"))
     return frame if source is None else frame[frame["source"] == source].reset_index(drop=True)
@@ -33,3 +41,16 @@ def load_monthly_counts(paths: Paths | None = None, source: str | None = None) -
 def load_cumulative(paths: Paths | None = None) -> pd.DataFrame:
     """Year-to-date and yearly figures the reviews and annual studies state."""
     return _read((paths or Paths()).published_cumulative, "cumulative figures")
+
+
+def load_cases(paths: Paths | None = None) -> pd.DataFrame:
+    """The case ledger: one row per prosecution or lawsuit, its stage reached, outcome and sources.
+
+    See `analysis.cases.ledger` for the columns; `load_case_events` has each mention.
+    """
+    return _read((paths or Paths()).cases, "case ledger")
+
+
+def load_case_events(paths: Paths | None = None) -> pd.DataFrame:
+    """Every mention of a case in the ledger: month, date, stage, what happened, amount, source line."""
+    return _read((paths or Paths()).case_events, "case ledger")

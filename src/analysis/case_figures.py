@@ -1,0 +1,271 @@
+"""The case ledger's figures: the cases' timelines, their outcomes, and the cases active by month.
+
+Each is a `figures.FigureSpec` (exported by `figures.export` in three languages with its CSV and
+JSON), drawn with the package style and the primitives of `plots`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from . import cases as ledger
+from . import plots, taxonomy
+from .figures import FigureSpec, _alt_bars, _source
+from .i18n import colour, month_label, month_tick, number, t
+
+LANES_PER_PAGE = 40  # a timeline stays readable up to 40 cases; more go on further pages
+MIN_DAYS = 20  # a segment is drawn at least this wide (or 0.6% of the time shown), so that it shows
+NO_OUTCOME = "none"
+
+
+def article_names(articles: list[str], lang: str) -> str:
+    """"Criminal Code 274, Administrative Code 456-2" in the reader's language."""
+    table = taxonomy.legal_articles().drop_duplicates("article").set_index("article")["family"]
+    names = [t("article_name", lang, code=t(f"code_{table[a]}", lang), article=a) if a in table.index else a
+             for a in articles]
+    return ", ".join(names)
+
+
+def _period(start: str, end: str, lang: str) -> dict[str, str]:
+    return {"start": month_label(start, lang), "end": month_label(end, lang)}
+
+
+# --- the timeline ----------------------------------------------------------------------------------
+
+def timeline_segments(cases: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """What the timeline draws: for each case, its stages as segments of time, and its verdicts.
+
+    A segment runs from a mention to the next mention that records another stage, coloured by
+    the stage recorded last (`unknown` before any). `kind` is `stage`, or `verdict` for a mark.
+    """
+    rows = []
+    for lane, case in enumerate(cases.itertuples(index=False)):
+        part = events[events["case_id"] == case.case_id].sort_values("event_date", kind="stable")
+        dates = list(part["event_date"])
+        stages = part["stage"].replace(ledger.UNKNOWN, np.nan).ffill().fillna(ledger.UNKNOWN).tolist()
+        for i, (date, stage) in enumerate(zip(dates, stages)):
+            if i and stage == stages[i - 1]:
+                continue
+            following = next((d for d, s in zip(dates[i + 1:], stages[i + 1:]) if s != stage), dates[-1])
+            rows.append({"case_id": case.case_id, "lane": lane, "kind": "stage", "stage": stage,
+                         "start": date, "end": following})
+        for date in part.loc[part["stage"].eq("verdict"), "event_date"]:
+            rows.append({"case_id": case.case_id, "lane": lane, "kind": "verdict", "stage": "verdict",
+                         "start": date, "end": date})
+    return pd.DataFrame(rows, columns=["case_id", "lane", "kind", "stage", "start", "end"])
+
+
+def lane_label(case: pd.Series | tuple, width: int = 30) -> str:
+    """Who the case is about (the first person or outlet, shortened to a line) above its article
+    and how many more people or outlets it concerns: two lines at most."""
+    names = [n for n in (case.people or case.outlets).split("; ") if n] or [case.case_id]
+    who = textwrap.shorten(names[0], width, placeholder="…")
+    more = [f"+{len(names) - 1}"] if len(names) > 1 else []
+    second = " · ".join(more + ([case.article] if case.article else []))
+    return f"{who}\n{second}" if second else who
+
+
+def _date_ticks(ax, first: pd.Timestamp, last: pd.Timestamp, lang: str) -> None:
+    """Month labels over up to 30 months, else years, at most 12 labels (`_finish` thins them further)."""
+    months = pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")
+    if len(months) > 30:
+        years = list(range(first.year + 1, last.year + 1))
+        years = years[::max(1, int(np.ceil(len(years) / 12)))]
+        ax.set_xticks([mdates.date2num(pd.Timestamp(year=y, month=1, day=1)) for y in years],
+                      [str(y) for y in years])
+    else:
+        ax.set_xticks([mdates.date2num(m.to_timestamp()) for m in months],
+                      [month_tick(str(m), lang) for m in months], rotation=45, ha="right", rotation_mode="anchor")
+
+
+def _timeline_figure(page: pd.DataFrame, segments: pd.DataFrame, title: str, source: str, lang: str) -> Figure:
+    with plots.style():
+        fig, ax = plots._figure((6.3, 1.9 + 0.3 * max(len(page), 4)))
+        lanes = len(page)
+        first, last = segments["start"].min(), segments["end"].max()
+        shortest = max(MIN_DAYS, (last - first).days * 0.006)  # a single mention still shows
+        for row in segments[segments["kind"] == "stage"].itertuples(index=False):
+            start, end = mdates.date2num(row.start), mdates.date2num(row.end)
+            ax.barh(lanes - 1 - row.lane, max(end - start, shortest), left=start, height=0.55,
+                    color=colour(f"stage_{row.stage}"), lw=0)
+        marks = segments[segments["kind"] == "verdict"]
+        ax.scatter(mdates.date2num(marks["start"]), lanes - 1 - marks["lane"], marker="D", s=14,
+                   color="black", zorder=3)
+        ax.set_yticks(np.arange(lanes)[::-1], [lane_label(case) for case in page.itertuples(index=False)])
+        ax.set_ylim(-0.7, lanes - 0.3)
+        pad = (last - first) * 0.02 + pd.Timedelta(days=5)
+        ax.set_xlim(mdates.date2num(first - pad), mdates.date2num(last + pad))
+        _date_ticks(ax, first - pad, last + pad, lang)
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        shown = [s for s in (*ledger.STAGES, ledger.UNKNOWN) if s in set(segments["stage"])]
+        handles = [Patch(color=colour(f"stage_{s}")) for s in shown]
+        names = [ledger.stage_label(s, lang) for s in shown]
+        if len(marks):
+            handles.append(Line2D([], [], marker="D", color="black", lw=0, markersize=4))
+            names.append(t("legend_verdict", lang))
+        return plots._finish(fig, ax, title, source, (handles, names, 3))
+
+
+def cases_timeline(cases: pd.DataFrame, events: pd.DataFrame, start: str, end: str,
+                   articles: list[str]) -> list[FigureSpec]:
+    """One lane per case under `articles` seen in the period, its stages coloured, the verdict marked.
+
+    Up to 40 cases a figure: `cases_timeline`, then `cases_timeline_2`, ... in order of first mention.
+    """
+    chosen = ledger.seen_between(ledger.with_articles(cases, articles), start, end).sort_values(
+        ["first_date", "case_id"], kind="stable").reset_index(drop=True)
+    pages = [chosen.iloc[i:i + LANES_PER_PAGE].reset_index(drop=True)
+             for i in range(0, max(len(chosen), 1), LANES_PER_PAGE)]
+    specs = []
+    for number_of, page in enumerate(pages, start=1):
+        segments = timeline_segments(page, events)
+        specs.append(_timeline_spec(page, segments, start, end, articles, number_of, len(pages)))
+    return specs
+
+
+def _timeline_spec(page: pd.DataFrame, segments: pd.DataFrame, start: str, end: str, articles: list[str],
+                   page_number: int, pages: int) -> FigureSpec:
+    name = "cases_timeline" if page_number == 1 else f"cases_timeline_{page_number}"
+    data = segments.merge(page[["case_id", "people", "outlets", "article"]], on="case_id", how="left")
+
+    def texts(lang: str) -> dict[str, str]:
+        key = "title_cases_timeline" if pages == 1 else "title_cases_timeline_page"
+        title = t(key, lang, articles=article_names(articles, lang), page=page_number, pages=pages,
+                  **_period(start, end, lang))
+        reached = page["stage"].value_counts()
+        stages = ", ".join(f"{ledger.stage_label(s, lang)} {n}" for s, n in reached.items())
+        return {"title": title, "caption": t("caption_cases_timeline", lang),
+                "alt_text": t("alt_cases_timeline", lang, n=len(page), title=title, stages=stages or "-")}
+
+    def draw(lang: str) -> Figure:
+        source = _source(end, lang, incidents=True)
+        if page.empty:
+            with plots.style():
+                fig, ax = plots._figure((6.3, 2.4))
+                return plots._notice(fig, ax, t("cases_none", lang), texts(lang)["title"], source)
+        return _timeline_figure(page, segments, texts(lang)["title"], source, lang)
+
+    return FigureSpec(name, data, draw, texts, {"start": start, "end": end, "articles": articles,
+                                                "page": page_number, "pages": pages})
+
+
+# --- the outcomes ----------------------------------------------------------------------------------
+
+OUTCOMES = ("convicted", "fined", "claim_satisfied", "acquitted", "dismissed", "settled", NO_OUTCOME)
+
+
+def outcomes_by_article_and_year(cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> pd.DataFrame:
+    """Cases by article, year of last mention and the outcome last recorded (`none` where none is)."""
+    chosen = ledger.seen_between(ledger.with_articles(cases, articles), start, end)
+    rows = [{"article": a, "year": int(case.last_month[:4]), "outcome": case.outcome or NO_OUTCOME}
+            for case in chosen.itertuples(index=False) for a in case.article.split("; ") if a in articles]
+    frame = pd.DataFrame(rows, columns=["article", "year", "outcome"])
+    table = frame.groupby(["article", "year", "outcome"]).size().rename("cases").reset_index()
+    order = {o: i for i, o in enumerate(OUTCOMES)}
+    return table.sort_values(["article", "year", "outcome"], key=lambda s: s.map(order) if s.name == "outcome"
+                             else s, kind="stable").reset_index(drop=True)
+
+
+def _outcome_label(code: str, lang: str) -> str:
+    return t("no_outcome_recorded", lang) if code == NO_OUTCOME else ledger.outcome_label(code, lang)
+
+
+def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> FigureSpec:
+    table = outcomes_by_article_and_year(cases, start, end, articles)
+    years = list(range(int(start[:4]), int(end[:4]) + 1))
+
+    def texts(lang: str) -> dict[str, str]:
+        title = t("title_cases_outcomes", lang, articles=article_names(articles, lang), **_period(start, end, lang))
+        totals = table.groupby("outcome")["cases"].sum()
+        labels = [_outcome_label(o, lang) for o in totals.index]
+        return {"title": title, "caption": t("caption_cases_outcomes", lang),
+                "alt_text": _alt_bars(title, labels, totals.tolist(), lang)}
+
+    def draw(lang: str) -> Figure:
+        title, source = texts(lang)["title"], _source(end, lang, incidents=True)
+        with plots.style():
+            if table.empty:
+                fig, ax = plots._figure((6.3, 2.4))
+                return plots._notice(fig, ax, t("cases_none", lang), title, source)
+            fig = plots.Chart(figsize=(6.3, 1.6 + 1.5 * len(articles)))
+            FigureCanvasAgg(fig)
+            axes = fig.subplots(len(articles), 1, sharex=True, squeeze=False)[:, 0]
+            x = np.arange(len(years))
+            shown = [o for o in OUTCOMES if o in set(table["outcome"])]
+            for ax, article in zip(axes, articles):
+                part = table[table["article"] == article].pivot_table(
+                    index="year", columns="outcome", values="cases", aggfunc="sum").reindex(years).fillna(0)
+                bottom = np.zeros(len(years))
+                for outcome in shown:
+                    values = part[outcome].to_numpy(dtype=float) if outcome in part else np.zeros(len(years))
+                    ax.bar(x, values, bottom=bottom, color=colour(f"outcome_{outcome}"), width=0.7)
+                    bottom += values
+                ax.set_title(article_names([article], lang), fontsize=8, loc="left")
+                ax.set_ylim(0, max(bottom.max(), 1) * 1.15)
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+                ax.set_ylabel(t("axis_cases", lang))
+            axes[-1].set_xticks(x, [str(y) for y in years], rotation=45, ha="right", rotation_mode="anchor")
+            handles = [Patch(color=colour(f"outcome_{o}")) for o in shown]
+            return plots._finish(fig, axes[0], title, source, (handles, [_outcome_label(o, lang) for o in shown], 3))
+
+    return FigureSpec("cases_outcomes", table, draw, texts, {"start": start, "end": end, "articles": articles})
+
+
+# --- active cases by month -------------------------------------------------------------------------
+
+def active_by_month(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str,
+                    articles: list[str]) -> pd.DataFrame:
+    """Per month of the period: cases active (mentioned or open), new, and ended (see `cases.case_months`)."""
+    chosen = set(ledger.with_articles(cases, articles)["case_id"])
+    months = ledger.case_months(events[events["case_id"].isin(chosen) & (events["report_month"] <= end)], end)
+    span = [str(p) for p in pd.period_range(start, end, freq="M")]
+    if months.empty:
+        return pd.DataFrame({"month": span, "active": 0, "new": 0, "ended": 0})
+    table = months.groupby("month").agg(active=("case_id", "nunique"), new=("new", "sum"), ended=("ended", "sum"))
+    return table.reindex(span, fill_value=0).astype("int64").rename_axis("month").reset_index()
+
+
+def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> FigureSpec:
+    table = active_by_month(events, cases, start, end, articles)
+
+    def texts(lang: str) -> dict[str, str]:
+        title = t("title_cases_active", lang, articles=article_names(articles, lang), **_period(start, end, lang))
+        values = table["active"].tolist()
+        if not values or max(values) == 0:
+            alt = title
+        else:
+            i = int(np.argmax(values))
+            alt = t("alt_cases_active", lang, title=title, top=month_label(table["month"][i], lang),
+                    value=number(values[i], lang))
+        return {"title": title, "caption": t("caption_cases_active", lang), "alt_text": alt}
+
+    def draw(lang: str) -> Figure:
+        with plots.style():
+            fig, ax = plots._figure((6.3, 3.8))
+            months = table["month"].tolist()
+            x = np.arange(len(months))
+            ax.bar(x, table["active"], color=colour("cases_active"), width=0.75)
+            new, ended = table["new"].to_numpy(), table["ended"].to_numpy()
+            ax.scatter(x[new > 0], new[new > 0], marker="^", s=16, color=colour("cases_new"), zorder=3)
+            ax.scatter(x[ended > 0], ended[ended > 0], marker="x", s=16, color=colour("cases_ended"), zorder=3)
+            plots._month_axis(ax, months, lang)
+            ax.set_ylim(0, max(int(table["active"].max()), 1) * 1.15)
+            ax.set_ylabel(t("axis_cases", lang))
+            handles = [Patch(color=colour("cases_active")),
+                       Line2D([], [], marker="^", color=colour("cases_new"), lw=0, markersize=4),
+                       Line2D([], [], marker="x", color=colour("cases_ended"), lw=0, markersize=4)]
+            names = [t(k, lang) for k in ("legend_active_cases", "legend_new_cases", "legend_ended_cases")]
+            return plots._finish(fig, ax, texts(lang)["title"], _source(end, lang, incidents=True),
+                                 (handles, names, 3))
+
+    return FigureSpec("cases_active", table, draw, texts, {"start": start, "end": end, "articles": articles})

@@ -1,0 +1,530 @@
+"""The case ledger: every prosecution and lawsuit followed month by month, with its stages.
+
+An incident log mentions a case again each time it moves (a complaint, a pre-trial
+investigation, a trial, a verdict, an appeal). Each mention is an event of its case
+(`case_events`); the ledger has one row per case (`ledger`), with the stage it reached, its
+outcome and where each stage was read. The stage of a mention is the log's `stage` column where
+it is given; otherwise the outcome text where it says so plainly (the words of
+domain/outcome_words.csv, in three languages); otherwise `unknown`, never guessed.
+
+A case is in the ledger when its category is a legal proceeding (a `legal_type` in
+domain/categories.csv) or when a stage of it is known.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from . import taxonomy
+from .config import ALL_GROUPS, TOTAL
+from .domain_data import read_domain
+from .i18n import month_label, number, plural, t
+from .parsing import parse_enumeration, parse_unique, vocabulary
+from .reviews import COUNT_COLUMNS
+from .text import normalise_text
+
+STAGES = ("complaint", "pre_trial", "trial", "verdict", "appeal", "closed")  # in the order a case moves
+UNKNOWN = "unknown"
+RANK = {stage: i for i, stage in enumerate(STAGES)}
+ENDING_STAGES = ("verdict", "closed")  # a mention at one of these ends the case, until an appeal
+UNITS_OF_COUNT = ("reports", "new_cases", "active_cases", "persons")
+PERSON_TYPES = ("journalist", "blogger", "citizen", "activist", "lawyer")  # victim types naming people
+
+EVENT_COLUMNS = [
+    "case_id", "incident_id", "report_month", "event_date", "date_precision", "stage", "stage_read_from",
+    "outcome", "outcome_as_written", "amount_kzt", "amount_is", "category", "legal_type", "legal_code",
+    "article", "victim", "victim_type", "outlet", "region", "region_iso", "summary", "source_url",
+    "source_file", "source_line",
+]
+CASE_COLUMNS = [
+    "case_id", "legal_type", "legal_code", "article", "category", "false_information", "people", "outlets",
+    "region", "region_iso", "first_month", "last_month", "first_date", "last_date", "mentions", "stage",
+    "stage_source", "stage_sources", "outcome", "outcome_as_written", "outcome_source", "amount_claimed_kzt",
+    "amount_awarded_kzt", "fine_kzt", "ended", "source_urls",
+]
+
+
+# --- reading a mention -----------------------------------------------------------------------------
+
+@cache
+def outcome_words() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """(outcome, stage, pattern) from domain/outcome_words.csv, in the table's order: the first match wins."""
+    table = read_domain("outcome_words.csv")
+    return tuple((row.outcome, row.stage, re.compile(rf"(?<!\w)(?:{row.pattern})"))
+                 for row in table.itertuples(index=False))
+
+
+def read_outcome(text: str) -> tuple[str, str]:
+    """(outcome, stage) an outcome text states plainly; ("", "") where it states neither.
+
+    The outcome is the first outcome row of domain/outcome_words.csv whose words the text holds;
+    the stage is the furthest of its stage and the stages the text names ("acquitted on appeal"
+    is an acquittal at the appeal stage).
+    """
+    normalised = normalise_text(text)
+    if not normalised:
+        return "", ""
+    found = [(outcome, stage) for outcome, stage, pattern in outcome_words() if pattern.search(normalised)]
+    outcome = next((o for o, _ in found if o), "")
+    stages = [stage for o, stage in found if not o or o == outcome]
+    return outcome, max(stages, key=RANK.__getitem__, default="")
+
+
+@cache
+def _outcome_labels() -> pd.DataFrame:
+    table = read_domain("outcome_words.csv")
+    return table[table["outcome"].ne("")].set_index("outcome")
+
+
+def outcome_label(code: str, lang: str) -> str:
+    """An outcome in the reader's language (`fined` -> Оштрафован)."""
+    return str(_outcome_labels().loc[code, f"label_{lang}"])
+
+
+def stage_label(code: str, lang: str) -> str:
+    """A stage in the reader's language, from the stage vocabulary (`pre_trial` -> Досудебное расследование)."""
+    return str(vocabulary("stage").set_index("code").loc[code, f"label_{lang}"])
+
+
+@cache
+def _known_articles() -> frozenset[str]:
+    return frozenset(taxonomy.legal_articles()["article"])
+
+
+def articles(cited: str) -> str:
+    """The articles a reference cites, "; "-joined: `Criminal Code 174-1` and `УК РК ст.174 ч.1` are 174.
+
+    A number with a hyphen is an article where the taxonomy knows it so (456-2, 73-3), else the
+    article and its part (130-3 is article 130, part 3) where the taxonomy knows the article.
+    """
+    out = []
+    for cited_number in taxonomy.cited_articles(cited):
+        base = cited_number.split("-")[0]
+        out.append(cited_number if cited_number in _known_articles() or base not in _known_articles() else base)
+    return "; ".join(dict.fromkeys(out))
+
+
+def _legal_type_of_code(code: str) -> str:
+    text = normalise_text(code)
+    return next((family for family, pattern in taxonomy.legal_grammar().codes if pattern.search(text)), "")
+
+
+def _text(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[name].fillna("").astype(str)
+
+
+def _read_outcomes(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(outcome, stage) of each outcome text (`read_outcome`), each distinct text read once."""
+    codes, uniques = pd.factorize(texts)
+    read = [read_outcome(text) for text in uniques] + [("", "")]  # the last answers a missing text
+    outcomes, stages = (np.array([r[i] for r in read], dtype=object)[codes] for i in (0, 1))
+    return pd.Series(outcomes, index=texts.index), pd.Series(stages, index=texts.index)
+
+
+def _stage_code(text: str) -> str:
+    code = parse_enumeration("stage")(text).value
+    return code if code and code != UNKNOWN else ""
+
+
+def _stage_column(incidents: pd.DataFrame) -> pd.Series:
+    """The log's stage as a code ("" where not given, not recognised, or given as unknown)."""
+    return parse_unique(_text(incidents, "stage"), _stage_code)
+
+
+# --- events ----------------------------------------------------------------------------------------
+
+def case_events(incidents: pd.DataFrame) -> pd.DataFrame:
+    """One row per mention of a case in the ledger, in the order the case moved.
+
+    `stage_read_from`: `stage column`, `outcome text`, or "" (stage unknown). `amount_is`: what the
+    mention's amount is, read from its case type and stage: `claimed` (a civil claim before its
+    decision), `awarded` (a civil claim decided), `fine` (a fine imposed), else `amount`.
+    """
+    if incidents.empty:
+        return pd.DataFrame(columns=EVENT_COLUMNS)
+    cats = taxonomy.categories().set_index("code")
+    outcome, from_text = _read_outcomes(_text(incidents, "outcome"))
+    given = _stage_column(incidents)
+    stage = given.where(given.ne(""), from_text)
+    case_id = _text(incidents, "case_id")
+    in_ledger = incidents["category"].astype(str).map(cats["legal_type"]).fillna("").ne("") | stage.ne("")
+    codes, uniques = pd.factorize(case_id)
+    chosen = np.zeros(len(uniques), dtype=bool)
+    chosen[codes[in_ledger.to_numpy()]] = True
+    keep = chosen[codes]  # every mention of those cases, whatever its category
+    incidents, case_id, stage, given, from_text, outcome = (
+        part[keep] for part in (incidents, case_id, stage, given, from_text, outcome))
+    category = incidents["category"].astype(str)
+    read_from = pd.Series("", index=incidents.index, dtype=object).mask(from_text.ne(""), "outcome text") \
+        .mask(given.ne(""), "stage column")
+    code = _text(incidents, "legal_code")
+    legal_code = code.where(code.ne(""), category.map(cats["legal_code"]).fillna(""))
+    legal_type = category.map(cats["legal_type"]).fillna("")
+    legal_type = legal_type.where(legal_type.ne(""), parse_unique(legal_code, _legal_type_of_code))
+    cited = parse_unique(_text(incidents, "legal_article"), articles)
+    events = pd.DataFrame({
+        "case_id": case_id,
+        "incident_id": _text(incidents, "incident_id"),
+        "report_month": incidents["report_month"].astype(str),
+        "event_date": pd.to_datetime(incidents["event_date"]),
+        "date_precision": _text(incidents, "date_precision"),
+        "stage": stage.replace("", UNKNOWN),
+        "stage_read_from": read_from,
+        "outcome": outcome,
+        "outcome_as_written": _text(incidents, "outcome"),
+        "amount_kzt": pd.array(incidents["amount_kzt"], dtype="Int64"),
+        "category": category,
+        "legal_type": legal_type,
+        "legal_code": legal_code,
+        "article": cited.where(cited.ne(""), category.map(cats["legal_article"]).fillna("")),
+        **{name: _text(incidents, name) for name in ("victim", "victim_type", "outlet", "region", "region_iso",
+                                                      "summary", "source_url", "source_file")},
+        "source_line": incidents["source_line"].astype("int64"),
+    })
+    events = events.assign(amount_is=_amount_is(events))[EVENT_COLUMNS]
+    return events.sort_values(["case_id", "event_date", "report_month", "source_file", "source_line"],
+                              kind="stable").reset_index(drop=True)
+
+
+def _amount_is(events: pd.DataFrame) -> pd.Series:
+    decided = events["stage"].isin(("verdict", "appeal", "closed"))
+    civil = events["legal_type"].eq("civil")
+    kind = pd.Series("amount", index=events.index, dtype=object)
+    kind = kind.mask(civil & ~decided & events["stage"].ne(UNKNOWN), "claimed")
+    kind = kind.mask(civil & decided | events["outcome"].eq("claim_satisfied"), "awarded")
+    kind = kind.mask(events["outcome"].eq("fined"), "fine")
+    return kind.where(events["amount_kzt"].notna(), "")
+
+
+# --- the ledger ------------------------------------------------------------------------------------
+
+def _joined(events: pd.DataFrame, column: str, split: bool = False) -> pd.Series:
+    """Each case's distinct values of `column` in order of mention ("; "-separated lists split), "; "-joined."""
+    parts = events[["case_id"]].assign(value=events[column])
+    if split:  # most values are no list: only lists are split
+        listed = parts["value"].str.contains(";", regex=False)
+        items = parts[listed].assign(value=parts.loc[listed, "value"].str.split(";")).explode("value")
+        parts = pd.concat([parts[~listed], items.assign(value=items["value"].str.strip())]).sort_index(kind="stable")
+    parts = parts[parts["value"].ne("")].drop_duplicates()
+    return _join_by_case(parts["value"], parts["case_id"])
+
+
+def _join_by_case(values: pd.Series, case_ids: pd.Series) -> pd.Series:
+    """`values` "; "-joined by case, in order; a case with one value (most) skips the joining."""
+    several = case_ids.duplicated(keep=False)
+    single = pd.Series(values[~several].to_numpy(), index=case_ids[~several].to_numpy())
+    joined = values[several].groupby(case_ids[several], sort=False).agg("; ".join)
+    return pd.concat([single, joined]).sort_index()
+
+
+def _where(frame: pd.DataFrame) -> pd.Series:
+    return frame["source_file"] + " line " + frame["source_line"].astype(str)
+
+
+def _ended(events: pd.DataFrame) -> pd.Series:
+    """Whether a mention ends its case: it states an outcome, or a verdict or a closing."""
+    return events["outcome"].ne("") | events["stage"].isin(ENDING_STAGES)
+
+
+def _informative(events: pd.DataFrame) -> pd.Series:
+    """Mentions that say where the case stands: a known stage or an outcome. Others leave it where it was."""
+    return events["stage"].ne(UNKNOWN) | events["outcome"].ne("")
+
+
+def _last(events: pd.DataFrame, where: pd.Series) -> pd.DataFrame:
+    """The last mention of each case among those `where` holds, indexed by case_id."""
+    return events[where].drop_duplicates("case_id", keep="last").set_index("case_id")
+
+
+def false_information_codes() -> set[str]:
+    cats = taxonomy.categories()
+    return set(cats.loc[cats["false_information"].astype(str).str.lower().eq("true"), "code"])
+
+
+def ledger(incidents: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per case: its type and article, people and outlets, months seen, stage, outcome, amounts.
+
+    `stage` is the stage of the latest mention with a known stage; `stage_sources` names the
+    file and line where each stage was first read. `outcome` is the latest stated outcome, with
+    its words as written (a sentence, a fine). `ended`: the latest mention that says where the case
+    stands states an outcome, a verdict or a closing. `events`: `case_events(incidents)` if already made.
+    """
+    events = case_events(incidents) if events is None else events
+    if events.empty:
+        return pd.DataFrame(columns=CASE_COLUMNS)
+    by_case = events.groupby("case_id", sort=True)
+    frame = pd.DataFrame({
+        "category": by_case["category"].first(),
+        "false_information": events["category"].isin(false_information_codes()).groupby(events["case_id"]).any(),
+        "first_month": by_case["report_month"].min(), "last_month": by_case["report_month"].max(),
+        "first_date": by_case["event_date"].min(), "last_date": by_case["event_date"].max(),
+        "mentions": by_case.size(),
+    })
+    for column, source, split in (("legal_type", "legal_type", False), ("legal_code", "legal_code", True),
+                                  ("article", "article", True), ("people", "victim", True),
+                                  ("outlets", "outlet", True), ("source_urls", "source_url", False)):
+        frame[column] = _joined(events, source, split)
+    for column in ("region", "region_iso"):
+        frame[column] = _last(events.iloc[::-1], events[column].iloc[::-1].ne(""))[column]  # the first named
+    staged = events["stage"].ne(UNKNOWN)
+    last_stage = _last(events, staged)
+    frame["stage"] = last_stage["stage"]
+    frame["stage_source"] = _where(last_stage) + " (" + last_stage["stage_read_from"] + ")"
+    firsts = events[staged].drop_duplicates(["case_id", "stage"])
+    frame["stage_sources"] = _join_by_case(firsts["stage"] + ": " + _where(firsts), firsts["case_id"])
+    decided = _last(events, events["outcome"].ne(""))
+    frame["outcome"], frame["outcome_as_written"] = decided["outcome"], decided["outcome_as_written"]
+    frame["outcome_source"] = _where(decided)
+    for column, kind in (("amount_claimed_kzt", "claimed"), ("amount_awarded_kzt", "awarded"), ("fine_kzt", "fine")):
+        frame[column] = _last(events, events["amount_is"].eq(kind))["amount_kzt"]
+    frame["ended"] = _ended(_last(events, _informative(events)))
+    texts = [c for c in CASE_COLUMNS if c not in ("case_id", "first_date", "last_date", "mentions",
+                                                  "false_information", "ended") and not c.endswith("_kzt")]
+    frame = frame.assign(**{c: frame[c].fillna("") for c in texts}).fillna({"stage": UNKNOWN})
+    frame["stage"] = frame["stage"].replace("", UNKNOWN)
+    frame["ended"] = frame["ended"].astype("boolean").fillna(False).astype(bool)
+    frame = frame.rename_axis("case_id").reset_index()[CASE_COLUMNS]
+    return frame.astype({c: "Int64" for c in ("amount_claimed_kzt", "amount_awarded_kzt", "fine_kzt")})
+
+
+def with_articles(cases: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
+    """The cases citing any of the `chosen` articles ("274", "456-2")."""
+    cited = cases["article"].map(lambda a: bool(set(a.split("; ")) & set(chosen)))
+    return cases.loc[cited.astype(bool)].reset_index(drop=True)
+
+
+def seen_between(cases: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """The cases mentioned at some time from `start` to `end` (months, inclusive) or open across them."""
+    return cases[(cases["last_month"] >= start) & (cases["first_month"] <= end)
+                 | (cases["first_month"] <= end) & ~cases["ended"].astype(bool)].reset_index(drop=True)
+
+
+def false_information_articles() -> list[str]:
+    """The articles of the false-information categories: Criminal Code 274, Administrative Code 456-2."""
+    cats = taxonomy.categories()
+    return list(cats.loc[cats["code"].isin(false_information_codes()), "legal_article"])
+
+
+# --- consistency -----------------------------------------------------------------------------------
+
+def consistency(cases: pd.DataFrame, events: pd.DataFrame) -> list[dict]:
+    """What a reader of the ledger must check, as entries of the data-quality report's inconsistencies.
+
+    - a stage that goes backwards (a pre-trial investigation mentioned after the appeal);
+    - a verdict dated before the case's first trial mention (reported as that, not as going back);
+    - one case_id with two different articles (mentions citing articles with none in common);
+    - an amount awarded larger than the amount claimed.
+    """
+    found = []
+    staged = events[events["stage"].ne(UNKNOWN)]
+    rank = staged["stage"].map(RANK).astype("int64")
+    reached = rank.groupby(staged["case_id"]).cummax().groupby(staged["case_id"]).shift(fill_value=-1)
+    first_trial = staged[staged["stage"].eq("trial")].groupby("case_id")["event_date"].min()
+    trial_date = pd.Series(first_trial.reindex(staged["case_id"]).to_numpy(), index=staged.index)
+    early = staged["stage"].eq("verdict") & staged["event_date"].lt(trial_date)
+    backwards = rank.lt(reached) & ~(staged["stage"].eq("trial") & staged["case_id"].isin(staged.loc[early, "case_id"]))
+    for index, event in staged[backwards | early].iterrows():
+        if early[index]:
+            found.append(_problem(event, "case_verdict_before_trial",
+                                  f"case {event['case_id']}: a verdict dated {event['event_date']:%Y-%m-%d}, before "
+                                  f"its first trial mention ({trial_date[index]:%Y-%m-%d})"))
+        else:
+            found.append(_problem(event, "case_stage_backwards",
+                                  f"case {event['case_id']}: {event['stage']} mentioned after "
+                                  f"{STAGES[int(reached[index])]} was reached"))
+    cited = events[events["article"].ne("")].drop_duplicates(["case_id", "article"])
+    for case_id, part in cited[cited["case_id"].duplicated(keep=False)].groupby("case_id", sort=True):
+        seen: list[tuple[set[str], pd.Series]] = []
+        for _, event in part.iterrows():
+            articles_here = set(event["article"].split("; "))
+            clash = next((where for earlier, where in seen if not earlier & articles_here), None)
+            if clash is not None:
+                found.append(_problem(event, "case_two_articles",
+                                      f"case {case_id}: article {event['article']} here, article "
+                                      f"{clash['article']} at {clash['source_file']} line {clash['source_line']}"))
+                break
+            seen.append((articles_here, event))
+    above = cases[cases["amount_awarded_kzt"].gt(cases["amount_claimed_kzt"]).fillna(False).astype(bool)]
+    for case in above.itertuples(index=False):
+        found.append({"month": case.last_month, "kind": "case_award_above_claim",
+                      "message": f"case {case.case_id}: awarded {case.amount_awarded_kzt:,} tenge, more than the "
+                                 f"{case.amount_claimed_kzt:,} claimed"})
+    return found
+
+
+def _problem(event: pd.Series, kind: str, message: str) -> dict:
+    where = f"{event['source_file']} line {event['source_line']}"
+    return {"month": event["report_month"], "kind": kind, "message": f"{message} ({where})"}
+
+
+# --- counts by unit --------------------------------------------------------------------------------
+
+def case_months(events: pd.DataFrame, last: str | None = None) -> pd.DataFrame:
+    """Each case in each month it is active, up to `last` (default: the newest month mentioned).
+
+    A case is active in a month where it is mentioned, and in every month after while its stage is
+    open: from a mention at a stage before its end (complaint, pre-trial, trial, appeal) until a
+    mention ends it (an outcome, a verdict or a closing); an appeal reopens it. A case whose stage
+    is not known is active only in the months it is mentioned: it is not known to be open.
+    Columns: case_id, month, new (first mention), mentioned, open (at the end of the month),
+    ended (in the month), outcome (how it ended: the outcome, or the stage where none is stated).
+    """
+    columns = ["case_id", "month", "new", "mentioned", "open", "ended", "outcome"]
+    if events.empty:
+        return pd.DataFrame(columns=columns)
+    last_month = int(_ordinals(pd.Series([last or events["report_month"].max()]))[0])
+    ending = _ended(events)
+    how = events["outcome"].where(events["outcome"].ne(""), events["stage"]).where(ending, "")
+    said = (events.assign(closing=ending, how=how)[_informative(events)]
+            .drop_duplicates(["case_id", "report_month"], keep="last"))  # events come in the order the case moved
+    per = (events[["case_id", "report_month"]].drop_duplicates()
+           .merge(said[["case_id", "report_month", "closing", "how"]], how="left", on=["case_id", "report_month"])
+           .sort_values(["case_id", "report_month"], kind="stable").reset_index(drop=True))
+    per["known"] = per["how"].notna()
+    per["known"] = per.groupby("case_id")["known"].cummax()  # a mention that says nothing new
+    per["closing"] = per.groupby("case_id")["closing"].ffill().fillna(False).astype(bool)  # leaves the case
+    per["how"] = per["how"].fillna("")  # where it was
+    period = _ordinals(per["report_month"])
+    same_case = per["case_id"].eq(per["case_id"].shift(-1)).to_numpy()
+    following = np.where(same_case, np.roll(period, -1), np.maximum(last_month, period) + 1)
+    closing = per["closing"].to_numpy(dtype=bool)
+    still_open = per["known"].to_numpy(dtype=bool) & ~closing
+    first = ~per["case_id"].eq(per["case_id"].shift(1)).to_numpy()
+    was_closed = np.where(first, False, np.roll(closing, 1))
+    length = np.where(still_open, following - period, 1)
+    row = np.repeat(np.arange(len(per)), length)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(length) - length, length)
+    mentioned = offset == 0
+    ended = (closing & ~was_closed)[row] & mentioned
+    return pd.DataFrame({
+        "case_id": per["case_id"].to_numpy()[row],
+        "month": _month_names(period[row] + offset),
+        "new": first[row] & mentioned,
+        "mentioned": mentioned,
+        "open": still_open[row],
+        "ended": ended,
+        "outcome": np.where(ended, per["how"].to_numpy()[row], ""),
+    }, columns=columns)
+
+
+def _ordinals(months: pd.Series) -> np.ndarray:
+    """Months YYYY-MM as the ordinals of pandas' monthly periods (months since 1970-01)."""
+    return ((months.str[:4].astype(int) - 1970) * 12 + months.str[5:7].astype(int) - 1).to_numpy()
+
+
+def _month_names(ordinals: np.ndarray) -> np.ndarray:
+    if not len(ordinals):
+        return ordinals.astype(str)
+    low = int(ordinals.min())
+    span = pd.period_range(pd.Period(ordinal=low, freq="M"), periods=int(ordinals.max()) - low + 1, freq="M")
+    names = span.astype(str).to_numpy()
+    return names[ordinals - low]
+
+
+def persons_named(events: pd.DataFrame) -> pd.DataFrame:
+    """(case_id, person, named): each person a case concerns and the month first named in it.
+
+    People are the victims of a mention whose victim type is a person (journalist, blogger,
+    citizen), split at ";", without what is in brackets (an outlet, a role).
+    """
+    people = events[events["victim_type"].isin(PERSON_TYPES)]
+    names = people["victim"].str.replace(r"\(.*?\)", "", regex=True).str.split(";")
+    frame = people[["case_id", "report_month"]].assign(person=names).explode("person")
+    frame["person"] = parse_unique(frame["person"].astype(str), normalise_text)
+    frame = frame[frame["person"].ne("")]
+    return (frame.groupby(["case_id", "person"], as_index=False)["report_month"].min()
+            .rename(columns={"report_month": "named"}))
+
+
+def counts_by_unit(incidents: pd.DataFrame, counts: pd.DataFrame, last: str | None = None,
+                   events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`counts` (monthly counts) with a `unit_of_count`, and the incident logs counted in three more units.
+
+    - `reports`: every row of `counts`, as they are;
+    - `new_cases`: cases in the ledger first mentioned in the month;
+    - `active_cases`: cases mentioned in the month or open in it (see `case_months`);
+    - `persons`: the people the month's active cases concern, as named by then (`persons_named`).
+    Each by category (the case's first category), by group and overall, as the logs' own counts.
+    """
+    out = [counts.assign(unit_of_count="reports")]
+    events = case_events(incidents) if events is None else events
+    if events.empty:
+        return out[0]
+    cats = taxonomy.categories().set_index("code")
+    first = events.drop_duplicates("case_id").set_index("case_id")["category"]
+    months = case_months(events, last)
+    months = months.assign(category=months["case_id"].map(first))
+    months = months.assign(group=months["category"].map(cats["group"]))
+    people = months.merge(persons_named(events), on="case_id")
+    people = people[people["named"] <= people["month"]]
+    out += [_unit_counts(months[months["new"]], "case_id", "new_cases"),
+            _unit_counts(months, "case_id", "active_cases"),
+            _unit_counts(people, "person", "persons")]
+    frame = pd.concat(out, ignore_index=True)
+    frame = frame.assign(**{c: frame[c].fillna("") for c in counts.columns if c not in COUNT_COLUMNS},
+                         count=frame["count"].astype("int64"))
+    if isinstance(counts["category"].dtype, pd.CategoricalDtype):
+        frame = frame.assign(category=taxonomy.categorical(frame["category"].astype(str)),
+                             group=taxonomy.categorical(frame["group"].astype(str), kind="group"))
+    return frame
+
+
+def _unit_counts(rows: pd.DataFrame, key: str, unit: str) -> pd.DataFrame:
+    """Distinct `key`s by month and category, by month and group, and by month overall."""
+    in_total = rows["category"].map(taxonomy.categories().set_index("code")["in_group_total"])
+    summed = rows[in_total.astype(str).str.lower().eq("true")]
+    frame = pd.concat([
+        rows.groupby(["month", "group", "category"])[key].nunique().rename("count").reset_index(),
+        summed.groupby(["month", "group"])[key].nunique().rename("count").reset_index().assign(category=TOTAL),
+        summed.groupby("month")[key].nunique().rename("count").reset_index().assign(group=ALL_GROUPS,
+                                                                                   category=TOTAL),
+    ], ignore_index=True)
+    return frame.assign(unit="count", source="incident_log", source_url="", parent="", label_as_written="",
+                        note=f"{unit.replace('_', ' ')} in the case ledger of the incident logs",
+                        unit_of_count=unit)[COUNT_COLUMNS + ["unit_of_count"]]
+
+
+# --- the monthly summary ---------------------------------------------------------------------------
+
+def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> list[str]:
+    """The review's lines on false-information cases: open at the end of `month`, new, ended and how."""
+    events = case_events(incidents)
+    codes = false_information_codes()
+    chosen = events[events["case_id"].isin(set(events.loc[events["category"].isin(codes), "case_id"]))]
+    months = case_months(chosen[chosen["report_month"] <= month], month)
+    now = months[months["month"] == month] if len(months) else months
+    still_open = int(now["open"].sum()) if len(now) else 0
+    new = int(now["new"].sum()) if len(now) else 0
+    ended = now[now["ended"]] if len(now) else now
+    name = month_label(month, lang)
+    lines = [t("cases_summary_open", lang, month=name, n=number(still_open, lang),
+               cases=plural("legal_cases", still_open, lang)),
+             t("cases_summary_new", lang, n=number(new, lang), cases=plural("legal_cases", new, lang))]
+    if len(ended):
+        how = ended["outcome"].value_counts()
+        listed = ", ".join(f"{_ending_label(code, lang)}: {number(n, lang)}" for code, n in how.items())
+        lines.append(t("cases_summary_ended", lang, n=number(len(ended), lang),
+                       cases=plural("legal_cases", len(ended), lang), how=listed))
+    else:
+        lines.append(t("cases_summary_none_ended", lang))
+    return [f"- {line}" for line in lines]
+
+
+def _ending_label(code: str, lang: str) -> str:
+    label = stage_label(code, lang) if code in STAGES else outcome_label(code, lang)
+    return label[:1].lower() + label[1:]
+
+
+# --- for the notebook ------------------------------------------------------------------------------
+
+def by_article_and_stage(cases: pd.DataFrame) -> pd.DataFrame:
+    """The number of cases by article and stage reached (every stage a column, in order)."""
+    table = cases.assign(article=cases["article"].replace("", "-")).pivot_table(
+        index="article", columns="stage", values="case_id", aggfunc="count", fill_value=0)
+    return table.reindex(columns=[*STAGES, UNKNOWN], fill_value=0).rename_axis(columns=None)

@@ -1,0 +1,405 @@
+"""The case ledger: stages read from the log or the outcome text, cases followed across monthly logs in
+three languages, the consistency checks, counts by case and by person, the figures and the notebook."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from analysis import case_figures, cases, plots
+from analysis.clean import run_clean
+from analysis.config import Paths
+from analysis.counts import incident_log_counts
+from analysis.load import load_cases, load_incidents, load_monthly_counts
+from analysis.runs import Run
+
+# --- stages and outcomes read from the words --------------------------------------------------------
+
+
+def test_the_stages_run_in_the_order_a_case_moves_and_unknown_is_apart():
+    assert cases.STAGES == ("complaint", "pre_trial", "trial", "verdict", "appeal", "closed")
+    assert [cases.RANK[s] for s in cases.STAGES] == list(range(6))
+    assert cases.UNKNOWN not in cases.RANK
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sentenced to 3 years deprivation of liberty", ("convicted", "verdict")),
+    ("приговорен к 2 годам ограничения свободы", ("convicted", "verdict")),
+    ("2 жылға бас бостандығынан айырылды", ("convicted", "verdict")),
+    ("acquitted; released in courtroom", ("acquitted", "verdict")),
+    ("суд оправдал журналиста", ("acquitted", "verdict")),
+    ("ақталды", ("acquitted", "verdict")),
+    ("found liable; fined", ("fined", "verdict")),
+    ("оштрафован на 100 МРП", ("fined", "verdict")),
+    ("айыппұл салынды", ("fined", "verdict")),
+    ("charges dropped", ("dismissed", "closed")),
+    ("в удовлетворении иска отказано", ("dismissed", "closed")),  # "удовлетвор" here is no award
+    ("талап қанағаттандырусыз қалдырылды", ("dismissed", "closed")),
+    ("стороны заключили мировое соглашение", ("settled", "closed")),
+    ("иск удовлетворён частично", ("claim_satisfied", "verdict")),
+    ("Appeal court found journalist not guilty", ("acquitted", "appeal")),
+    ("апелляционная инстанция оставила приговор в силе", ("convicted", "appeal")),
+    ("trial began; denies charges", ("", "trial")),
+    ("возбуждено уголовное дело", ("", "pre_trial")),
+    ("сотқа дейінгі тергеп-тексеру басталды", ("", "pre_trial")),
+    # nothing plain: no stage, no outcome
+    ("released on bail", ("", "")),
+    ("освобождён под залог", ("", "")),
+    ("press officer's contract terminated", ("", "")),
+    ("", ("", "")),
+])
+def test_an_outcome_text_gives_its_outcome_and_stage_only_where_it_says_so_plainly(text, expected):
+    assert cases.read_outcome(text) == expected
+
+
+def _incidents(rows: list[dict]) -> pd.DataFrame:
+    """Processed incidents as `load_incidents` gives them, from the fields a test names."""
+    base = {"group": "legal_claims", "category": "criminal_false_information", "legal_code": "", "legal_article": "",
+            "victim": "", "victim_type": "", "outlet": "", "region": "", "region_iso": "", "amount_kzt": None,
+            "outcome": "", "summary": "", "source_url": "https://adilsoz.kz/ru/news/1", "date_precision": "day"}
+    frame = pd.DataFrame([{**base, **row} for row in rows])
+    frame["incident_id"] = [f"I-{i}" for i in range(len(frame))]
+    frame["report_month"] = frame["event_date"].str[:7]
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    frame["source_file"] = frame["report_month"] + ".csv"
+    frame["source_line"] = frame.groupby("source_file").cumcount() + 2
+    frame["amount_kzt"] = pd.array(frame["amount_kzt"], dtype="Int64")
+    return frame
+
+
+def test_the_logs_stage_column_comes_first_then_the_outcome_text_and_otherwise_unknown():
+    incidents = _incidents([
+        {"case_id": "A", "event_date": "2024-01-10", "stage": "trial", "outcome": "charged"},
+        {"case_id": "B", "event_date": "2024-01-11", "stage": "", "outcome": "charged"},
+        {"case_id": "C", "event_date": "2024-01-12", "stage": "неизвестно", "outcome": "searched again"},
+        {"case_id": "D", "event_date": "2024-01-13", "stage": "Апелляция", "outcome": ""},
+    ])
+    events = cases.case_events(incidents).set_index("case_id")
+    assert events["stage"].to_dict() == {"A": "trial", "B": "pre_trial", "C": "unknown", "D": "appeal"}
+    assert events["stage_read_from"].to_dict() == {"A": "stage column", "B": "outcome text", "C": "",
+                                                   "D": "stage column"}
+    # without the column at all, the outcome text alone
+    without = cases.case_events(incidents.drop(columns="stage")).set_index("case_id")
+    assert without["stage"].to_dict() == {"A": "pre_trial", "B": "pre_trial", "C": "unknown", "D": "unknown"}
+
+
+def test_only_legal_proceedings_or_cases_with_a_known_stage_enter_the_ledger():
+    incidents = _incidents([
+        {"case_id": "attack", "category": "attack", "event_date": "2024-01-10", "outcome": "knife wound"},
+        {"case_id": "battery", "category": "attack", "event_date": "2024-01-10",
+         "outcome": "police opened a battery case"},
+        {"case_id": "law", "category": "legislation", "legal_code": "Criminal Code",
+         "legal_article": "Criminal Code 274", "event_date": "2024-01-11", "outcome": "law signed"},
+        {"case_id": "claim", "category": "civil_claims", "event_date": "2024-01-12"},
+    ])
+    assert list(cases.ledger(incidents)["case_id"]) == ["battery", "claim"]
+
+
+# --- the ledger -------------------------------------------------------------------------------------
+
+def test_a_case_keeps_its_stages_sources_outcome_and_amounts():
+    incidents = _incidents([
+        {"case_id": "honour", "category": "civil_claims", "event_date": "2023-03-02", "stage": "complaint",
+         "victim": "Gazeta Vremya", "victim_type": "media_outlet", "amount_kzt": 10_000_000,
+         "outcome": "an official sued the newspaper for 10 million tenge"},
+        {"case_id": "honour", "category": "civil_claims", "event_date": "2023-05-15", "stage": "",
+         "outcome": "court hearings began", "legal_article": "ГК РК ст.143"},
+        {"case_id": "honour", "category": "civil_claims", "event_date": "2023-06-20", "stage": "",
+         "amount_kzt": 2_000_000, "outcome": "суд взыскал с редакции 2 млн тенге"},
+    ])
+    row = cases.ledger(incidents).iloc[0]
+    assert (row["legal_type"], row["legal_code"], row["article"]) == ("civil", "Civil Code", "143")
+    assert (row["first_month"], row["last_month"], row["mentions"]) == ("2023-03", "2023-06", 3)
+    assert (row["stage"], row["outcome"]) == ("verdict", "claim_satisfied")
+    assert row["stage_sources"] == ("complaint: 2023-03.csv line 2; trial: 2023-05.csv line 2; "
+                                    "verdict: 2023-06.csv line 2")
+    assert row["stage_source"] == "2023-06.csv line 2 (outcome text)"
+    assert row["outcome_as_written"] == "суд взыскал с редакции 2 млн тенге"
+    assert (row["amount_claimed_kzt"], row["amount_awarded_kzt"]) == (10_000_000, 2_000_000)
+    assert pd.isna(row["fine_kzt"])
+    assert row["outlets"] == "" and row["people"] == "Gazeta Vremya"
+    assert bool(row["ended"]) and not bool(row["false_information"])
+
+
+def test_a_mention_that_says_nothing_new_leaves_the_case_where_it_was():
+    incidents = _incidents([
+        {"case_id": "X", "event_date": "2024-02-01", "outcome": "charges dropped"},
+        {"case_id": "X", "event_date": "2024-02-20", "outcome": "the blogger spoke to the press"},
+    ])
+    row = cases.ledger(incidents).iloc[0]
+    assert (row["stage"], row["outcome"], bool(row["ended"])) == ("closed", "dismissed", True)
+
+
+# --- consistency ------------------------------------------------------------------------------------
+
+def test_the_consistency_checks_name_the_case_the_file_and_the_line():
+    incidents = _incidents([
+        # the stage goes backwards: a pre-trial investigation after the appeal
+        {"case_id": "back", "event_date": "2024-01-10", "stage": "verdict"},
+        {"case_id": "back", "event_date": "2024-02-10", "stage": "appeal"},
+        {"case_id": "back", "event_date": "2024-03-10", "stage": "pre_trial"},
+        # a verdict dated before the trial
+        {"case_id": "early", "event_date": "2024-01-05", "stage": "verdict"},
+        {"case_id": "early", "event_date": "2024-02-05", "stage": "trial"},
+        # one case, two articles
+        {"case_id": "two", "event_date": "2024-01-20", "legal_article": "ч. 2 ст. 274 УК РК"},
+        {"case_id": "two", "event_date": "2024-02-20", "legal_article": "Criminal Code 174-1"},
+        # an award above the claim
+        {"case_id": "award", "category": "civil_claims", "event_date": "2024-01-25", "stage": "complaint",
+         "amount_kzt": 1_000_000},
+        {"case_id": "award", "category": "civil_claims", "event_date": "2024-03-25", "stage": "verdict",
+         "amount_kzt": 3_000_000},
+        # none of these: a case that moves forward, its article cited in two ways
+        {"case_id": "fine", "event_date": "2024-01-28", "stage": "pre_trial", "legal_article": "УК РК ст.274 ч.2"},
+        {"case_id": "fine", "event_date": "2024-03-28", "stage": "trial", "legal_article": "Criminal Code 274"},
+    ])
+    problems = cases.consistency(cases.ledger(incidents), cases.case_events(incidents))
+    assert problems == [
+        {"month": "2024-03", "kind": "case_stage_backwards",
+         "message": "case back: pre_trial mentioned after appeal was reached (2024-03.csv line 2)"},
+        {"month": "2024-01", "kind": "case_verdict_before_trial",
+         "message": "case early: a verdict dated 2024-01-05, before its first trial mention (2024-02-05) "
+                    "(2024-01.csv line 3)"},
+        {"month": "2024-02", "kind": "case_two_articles",
+         "message": "case two: article 174 here, article 274 at 2024-01.csv line 4 (2024-02.csv line 4)"},
+        {"month": "2024-03", "kind": "case_award_above_claim",
+         "message": "case award: awarded 3,000,000 tenge, more than the 1,000,000 claimed"},
+    ]
+
+
+# --- counts by unit ---------------------------------------------------------------------------------
+
+def _followed() -> pd.DataFrame:
+    return _incidents([
+        {"case_id": "A", "event_date": "2024-01-10", "stage": "pre_trial", "victim": "Ivan Petrov; Anna Ivanova",
+         "victim_type": "journalist"},
+        {"case_id": "B", "category": "civil_claims", "event_date": "2024-02-03", "victim": "Radio Azattyq",
+         "victim_type": "media_outlet"},
+        {"case_id": "A", "event_date": "2024-03-12", "stage": "trial", "victim": "Ivan Petrov",
+         "victim_type": "journalist"},
+        {"case_id": "A", "event_date": "2024-04-02", "stage": "verdict", "outcome": "sentenced to a fine"},
+        {"case_id": "A", "event_date": "2024-06-14", "stage": "appeal"},
+        {"case_id": "C", "event_date": "2024-05-14", "stage": "pre_trial", "victim": "Ivan Petrov (Orda.kz)",
+         "victim_type": "journalist"},
+    ]).assign(counted=lambda f: ~f["case_id"].duplicated())
+
+
+def test_a_case_is_active_while_open_ends_with_its_verdict_and_an_appeal_reopens_it():
+    months = cases.case_months(cases.case_events(_followed()), "2024-07")
+    a = months[months["case_id"] == "A"].set_index("month")
+    assert list(a.index) == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-06", "2024-07"]
+    assert list(a["open"]) == [True, True, True, False, True, True]
+    assert a.loc["2024-04", "ended"] and a.loc["2024-04", "outcome"] == "convicted"
+    # a case whose stage is never known counts only in the month it is mentioned
+    assert list(months.loc[months["case_id"] == "B", "month"]) == ["2024-02"]
+
+
+def test_counts_by_unit_keep_the_reports_and_add_new_and_active_cases_and_persons():
+    incidents = _followed()
+    counts = incident_log_counts(incidents)
+    out = cases.counts_by_unit(incidents, counts, last="2024-07")
+    assert out[out["unit_of_count"] == "reports"].drop(columns="unit_of_count").equals(counts)
+    overall = out[(out["group"] == "all") & (out["category"] == "total")]
+
+    def series(unit):
+        rows = overall[overall["unit_of_count"] == unit]
+        return dict(zip(rows["month"], rows["count"]))
+
+    assert series("new_cases") == {"2024-01": 1, "2024-02": 1, "2024-05": 1}
+    # A: Jan-Apr (verdict in April), again from its appeal in June; B: February only; C: from May
+    assert series("active_cases") == {"2024-01": 1, "2024-02": 2, "2024-03": 1, "2024-04": 1, "2024-05": 1,
+                                      "2024-06": 2, "2024-07": 2}
+    # Ivan Petrov and Anna Ivanova (A), no person in B (an outlet), Ivan Petrov again in C: one person
+    assert series("persons") == {"2024-01": 2, "2024-02": 2, "2024-03": 2, "2024-04": 2, "2024-05": 1,
+                                 "2024-06": 2, "2024-07": 2}
+    by_category = out[(out["unit_of_count"] == "active_cases") & (out["month"] == "2024-02")]
+    assert dict(zip(by_category["category"], by_category["count"])) == {
+        "criminal_false_information": 1, "civil_claims": 1, "total": 2}
+
+
+# --- a case followed across three monthly logs in three languages -----------------------------------
+
+LOGS = {
+    "2024-09.csv": (
+        "№,дело,дата,категория,статья,пострадавший,тип пострадавшего,регион,итог,источник\n"
+        "RU-1,DO-2024-1,12.09.2024,criminal_false_information,ч. 2 ст. 274 УК РК,Махаббат Жакыпова,блогер,"
+        "Алматы,возбуждено уголовное дело,https://adilsoz.kz/news/1\n"
+        "RU-2,,20.09.2024,attack,,Айдос Сейткали,журналист,Шымкент,,https://adilsoz.kz/news/2\n"),
+    "2024-10.csv": (
+        "оқиға id,іс,күні,санат,бап,жәбірленуші,жәбірленуші түрі,облыс,нәтиже,дереккөз\n"
+        "KK-1,DO-2024-1,2024 жылғы 15 қазан,criminal_false_information,ҚК 274-бабы,Махаббат Жақыпова,блогер,"
+        "Алматы,іс бойынша сот отырысы басталды,https://adilsoz.kz/kk/news/3\n"),
+    "2024-11.csv": (
+        "id,case,date,category,article,victim,type of victim,region,outcome,source\n"
+        "EN-1,DO-2024-1,2024-11-20,criminal_false_information,Criminal Code 274,Makhabbat Zhakypova,blogger,"
+        "Almaty,sentenced to 2 years of restricted freedom,https://adilsoz.kz/en/news/4\n"
+        "EN-2,,2024-11-22,administrative_false_information,Administrative Code 456-2,"
+        "Radio Azattyq,media outlet,Astana,found liable; fined,https://adilsoz.kz/en/news/5\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def three_logs(tmp_path_factory) -> Paths:
+    """Three monthly logs, in Russian, Kazakh and English, following one case; cleaned; with the notebooks."""
+    paths = Paths(tmp_path_factory.mktemp("cases"))
+    paths.raw_incidents.mkdir(parents=True)
+    paths.raw_published.mkdir(parents=True)
+    for name, text in LOGS.items():
+        (paths.raw_incidents / name).write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "notebooks", paths.notebooks)
+    assert run_clean(paths).ok
+    return paths
+
+
+def test_a_case_is_followed_across_three_monthly_logs_in_three_languages(three_logs):
+    incidents = load_incidents(three_logs)
+    ledger = cases.ledger(incidents)
+    assert list(ledger["case_id"]) == ["DO-2024-1", "EN-2"]
+    row = ledger.iloc[0]
+    assert (row["first_month"], row["last_month"], row["mentions"]) == ("2024-09", "2024-11", 3)
+    assert (row["article"], row["legal_type"], bool(row["false_information"])) == ("274", "criminal", True)
+    assert row["stage_sources"] == ("pre_trial: 2024-09.csv line 2; trial: 2024-10.csv line 2; "
+                                    "verdict: 2024-11.csv line 2")
+    assert (row["stage"], row["outcome"]) == ("verdict", "convicted")
+    assert row["outcome_as_written"] == "sentenced to 2 years of restricted freedom"
+    assert row["people"] == "Махаббат Жакыпова; Махаббат Жақыпова; Makhabbat Zhakypova"  # names as written
+    assert row["region_iso"] == "KZ-75"
+    assert row["source_urls"].split("; ") == ["https://adilsoz.kz/news/1", "https://adilsoz.kz/kk/news/3",
+                                              "https://adilsoz.kz/en/news/4"]
+    events = cases.case_events(incidents)
+    assert cases.consistency(ledger, events) == []
+    assert list(events.loc[events["case_id"] == "DO-2024-1", "report_month"]) == ["2024-09", "2024-10", "2024-11"]
+
+
+@pytest.mark.parametrize("lang, lines", [
+    ("en", ["- False-information cases (Criminal Code 274, Administrative Code 456-2) open at the end of "
+            "October 2024: 1 case (a stage before its end recorded, no ending recorded)",
+            "- New false-information cases this month: 0 cases",
+            "- No false-information case ended this month."]),
+    ("ru", ["- Дела о ложной информации (ст. 274 УК, ст. 456-2 КоАП), открытые на конец месяца (октябрь 2024): "
+            "1 дело (записана стадия до завершения, завершение не записано)",
+            "- Новые дела о ложной информации за месяц: 0 дел",
+            "- За месяц ни одно дело о ложной информации не завершилось."]),
+])
+def test_the_summary_lines_on_false_information_cases_in_october(three_logs, lang, lines):
+    assert cases.false_information_lines(load_incidents(three_logs), "2024-10", lang) == lines
+
+
+def test_the_summary_says_how_the_months_false_information_cases_ended(three_logs):
+    lines = cases.false_information_lines(load_incidents(three_logs), "2024-11", "kk")
+    assert lines == [
+        "- Жалған ақпарат туралы істер (ҚК 274-бабы, ӘҚБтК 456-2-бабы), ай соңында (қараша 2024) ашық: 0 іс "
+        "(аяқталғанға дейінгі сатысы жазылған, аяқталуы жазылмаған)",
+        "- Айдағы жаңа жалған ақпарат істері: 1 іс",
+        "- Айда аяқталған жалған ақпарат істері: 2 іс (сотталды: 1, айыппұл салынды: 1)",
+    ]
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+LONG_NAMES = ["Гульжан Ергалиева, главный редактор журнала ADAM bol", "Жәнібек Сәрсенбайұлы Қожахметов",
+              "Общественное объединение «Казахстанское международное бюро по правам человека»"]
+
+
+def _many_cases(n: int) -> pd.DataFrame:
+    rows = []
+    for i in range(n):
+        month = f"2023-{i % 12 + 1:02d}"
+        rows += [{"case_id": f"K{i:02d}", "event_date": f"{month}-05", "victim": LONG_NAMES[i % 3],
+                  "victim_type": "journalist", "outcome": "возбуждено уголовное дело"},
+                 {"case_id": f"K{i:02d}", "event_date": f"2024-{i % 11 + 1:02d}-10",
+                  "outcome": "суд вынес приговор" if i % 2 else "начались судебные заседания"}]
+    return _incidents(rows)
+
+
+def test_the_timeline_goes_on_further_pages_beyond_40_cases_and_long_cyrillic_names_fit():
+    incidents = _many_cases(45)
+    ledger, events = cases.ledger(incidents), cases.case_events(incidents)
+    pages = case_figures.cases_timeline(ledger, events, "2023-01", "2024-11", ["274"])
+    assert [p.name for p in pages] == ["cases_timeline", "cases_timeline_2"]
+    assert [p.data.loc[p.data["kind"] == "stage", "case_id"].nunique() for p in pages] == [40, 5]
+    for spec in pages:
+        for lang in ("ru", "kk"):
+            fig = spec.draw(lang)
+            assert plots.layout_problems(fig) == []
+            labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+            assert all(label.count("\n") <= 1 for label in labels)
+    kk = pages[1].texts("kk")["title"]
+    assert "2 беттің 2-беті" in kk and "ҚК 274-бап" in kk
+    for spec in pages:  # the odd cases had a verdict
+        verdicts = spec.data.loc[spec.data["kind"] == "verdict", "case_id"]
+        assert set(verdicts) == {c for c in spec.data["case_id"] if int(c[1:]) % 2}
+
+
+def test_the_outcomes_and_active_figures_count_each_case_once(three_logs):
+    incidents = load_incidents(three_logs)
+    ledger, events = cases.ledger(incidents), cases.case_events(incidents)
+    outcomes = case_figures.cases_outcomes(ledger, "2024-09", "2024-11", ["274", "456-2"])
+    assert outcomes.data.to_dict("records") == [
+        {"article": "274", "year": 2024, "outcome": "convicted", "cases": 1},
+        {"article": "456-2", "year": 2024, "outcome": "fined", "cases": 1}]
+    active = case_figures.cases_active(events, ledger, "2024-08", "2024-11", ["274", "456-2"])
+    assert active.data.to_dict("list") == {"month": ["2024-08", "2024-09", "2024-10", "2024-11"],
+                                           "active": [0, 1, 1, 2], "new": [0, 1, 0, 1], "ended": [0, 0, 0, 2]}
+    for spec in (outcomes, active):
+        for lang in ("en", "ru", "kk"):
+            assert plots.layout_problems(spec.draw(lang)) == []
+
+
+# --- loading, and the notebook ----------------------------------------------------------------------
+
+def test_load_cases_says_how_to_build_the_ledger_when_it_is_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match="run `make report`.*case ledger"):
+        load_cases(Paths(tmp_path))
+
+
+def test_monthly_counts_load_as_reports_unless_another_unit_is_asked_for(tmp_path, three_logs):
+    paths = Paths(tmp_path)
+    paths.processed.mkdir(parents=True)
+    counts = pd.read_parquet(three_logs.monthly_counts)
+    by_unit = cases.counts_by_unit(load_incidents(three_logs), counts)
+    by_unit.to_parquet(paths.monthly_counts)
+    assert len(load_monthly_counts(paths)) == len(counts)
+    persons = load_monthly_counts(paths, unit_of_count="persons")
+    assert set(persons["unit_of_count"]) == {"persons"} and len(persons)
+    assert len(load_monthly_counts(paths, unit_of_count=None)) == len(by_unit)
+
+
+@pytest.mark.notebooks
+def test_the_cases_notebook_runs_under_papermill_and_writes_its_figures(three_logs, monkeypatch):
+    from analysis.execute import execute
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(three_logs.root))
+    run = Run("cases", "2024-11", "ru", {"start": "2024-09", "end": "2024-11", "articles": ["274", "456-2"],
+                                         "lang": "ru"})
+    problem, _, _ = execute(run, three_logs, timeout=600)
+    assert problem is None
+    folder = three_logs.reports / "figures" / "2024-11"
+    for name in ("cases_timeline", "cases_outcomes", "cases_active"):
+        assert all((folder / f"{name}.ru.{fmt}").stat().st_size > 0 for fmt in ("png", "svg", "pdf"))
+        meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        assert meta["parameters"]["articles"] == ["274", "456-2"]
+    timeline = pd.read_csv(folder / "cases_timeline.csv")
+    followed = timeline[timeline["case_id"] == "DO-2024-1"]
+    assert list(followed["stage"]) == ["pre_trial", "trial", "verdict", "verdict"]
+    assert list(followed["kind"]) == ["stage", "stage", "stage", "verdict"]
+    page = run.html(three_logs).read_text(encoding="utf-8")
+    assert "Дела месяц за месяцем" in page and "Cases followed" not in page
+
+
+def test_a_period_without_cases_gives_notices_and_zeros_not_errors():
+    empty = pd.DataFrame(columns=["case_id", "incident_id", "report_month", "event_date", "category",
+                                  "source_line", "amount_kzt"])
+    ledger, events = cases.ledger(empty), cases.case_events(empty)
+    specs = [*case_figures.cases_timeline(ledger, events, "2024-01", "2024-11", ["274"]),
+             case_figures.cases_outcomes(ledger, "2024-01", "2024-11", ["274"]),
+             case_figures.cases_active(events, ledger, "2024-01", "2024-11", ["274"])]
+    assert [s.name for s in specs] == ["cases_timeline", "cases_outcomes", "cases_active"]
+    assert specs[2].data["active"].tolist() == [0] * 11
+    for spec in specs:
+        assert plots.layout_problems(spec.draw("kk")) == []
+    assert cases.false_information_lines(empty, "2024-11", "en")[2] == "- No false-information case ended this month."
