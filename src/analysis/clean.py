@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import __version__, comparisons, quality, reviews, schemas
+from . import __version__, cases, comparisons, quality, reviews, schemas
 from . import incidents as inc
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
@@ -184,6 +184,8 @@ class _Tables:
     rejected: pd.DataFrame
     warnings: pd.DataFrame
     inconsistencies: list[dict]
+    cases: pd.DataFrame  # the case ledger: one row per prosecution or lawsuit
+    case_events: pd.DataFrame  # each mention of a case
 
 
 def _clean_file(reader: _Reader, path: Path, kind: str) -> tuple[_Read | None, tuple]:
@@ -258,10 +260,14 @@ def _process(loaded: _Loaded, paths: Paths, reader: _Reader) -> tuple[_Tables, d
     inconsistencies += reviews.check_overall_totals(counts) + reviews.check_repeated_categories(counts)
     inconsistencies += reviews.check_nested_items(counts) + reviews.check_against_cumulative(counts, cumulative)
     derived, derived_problems = comparisons.derive_months(counts, cumulative)
+    case_events = cases.case_events(kept_incidents)
+    ledger = cases.ledger(kept_incidents, case_events)
+    derived_problems += cases.consistency(ledger, case_events)
     counts = _finalise_counts(pd.concat([counts.assign(derived_from=""), derived], ignore_index=True))
     tables = _Tables(kept_incidents, dup_incidents, kept_published, dup_published, counts, cumulative,
                      concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable"),
-                     concat(loaded.warnings, REJECTED_COLUMNS), inconsistencies + derived_problems)
+                     concat(loaded.warnings, REJECTED_COLUMNS), inconsistencies + derived_problems, ledger,
+                     case_events)
     return tables, _files(loaded.reads, tables)
 
 
@@ -293,6 +299,7 @@ def _quality_report(files: dict[str, dict], tables: _Tables, file_errors: list[d
         comparison=compare_sources(tables.counts))
     report["stated_vs_computed"] = comparisons.disagreements(tables.counts, tables.cumulative)
     report["unread_files"] = unread
+    report["cases_by_article_and_stage"] = cases.by_article_and_stage(tables.cases).reset_index().to_dict("records")
     return report
 
 
@@ -302,8 +309,10 @@ def _save(paths: Paths, tables: _Tables, report: dict) -> None:
         schemas.incidents.validate(tables.incidents, lazy=True)
     schemas.monthly_counts.validate(tables.counts, lazy=True)
     with staged_dir(paths.processed) as folder:
-        for frame, stem in ((tables.incidents, "incidents"), (tables.counts, "monthly_counts"),
-                            (tables.cumulative, "published_cumulative")):
+        counted = cases.counts_by_unit(tables.incidents, tables.counts, events=tables.case_events)
+        for frame, stem in ((tables.incidents, "incidents"), (counted, "monthly_counts"),
+                            (tables.cumulative, "published_cumulative"), (tables.cases, "cases"),
+                            (tables.case_events, "case_events")):
             write_parquet(frame, folder / f"{stem}.parquet")
             write_csv(frame, folder / f"{stem}.csv")
         write_csv(tables.rejected.reset_index(drop=True), folder / paths.rejected.name)

@@ -69,10 +69,10 @@ class Publication:
         period. A month without published counts gets the opening built from its incident log,
         labelled as a lower bound.
         """
+        logged = incidents if incidents is not None else load_incidents(self.paths)
         if (published(counts)["month"] == self.month).any():
-            text = review_summary(counts, self.month, self.lang, cumulative)
+            text = review_summary(counts, self.month, self.lang, cumulative, logged)
         else:
-            logged = incidents if incidents is not None else load_incidents(self.paths)
             text = log_review(counts, logged, self.month, self.lang)
         path = self.texts / f"summary.{self.lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -141,6 +141,9 @@ def render_markdown(report: dict) -> str:
         lines += _table(report["stated_vs_computed"], ["period", "target", "stated", "computed",
                                                        "months_with_data", "months_in_period",
                                                        "explained_by_missing_months"])
+    lines += ["## Cases by article and stage reached", ""] + _table(
+        report.get("cases_by_article_and_stage", []), ["article", "complaint", "pre_trial", "trial", "verdict",
+                                                       "appeal", "closed", "unknown"])
     lines += ["## Warnings (rows kept)", ""] + _table(report["warnings"], ["file", "line", "column", "value", "reason"])
     lines += ["## Incident logs against published counts", "",
               "Logs that name only some incidents fall short of the published figures.", ""]

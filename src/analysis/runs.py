@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cases import false_information_articles
 from .config import LANGUAGES, Paths
 from .errors import ParameterError, expect_month
 from .manifest import DataHashes, run_inputs
@@ -33,7 +34,7 @@ class Choices:
 class Notebook:
     name: str
     months: str  # "each": one run per chosen month; "newest": one run, for the newest chosen month
-    reads: str  # "counts" (monthly counts and the cumulative figures) or "incidents" (the incident log)
+    reads: tuple[str, ...]  # "counts" (monthly counts and the cumulative figures), "incidents" (the incident log)
     parameters: Callable[[str, Choices], dict]  # (month, choices) -> its parameters besides `lang`
     window: Callable[[dict], tuple[str, str]]  # parameters -> the first and last month the run reads
 
@@ -44,13 +45,16 @@ def _year_before(month: str) -> str:
 
 NOTEBOOKS = [
     # the month, its year to date and the year before
-    Notebook("monthly_review", "each", "counts", lambda month, c: {"month": month},
+    Notebook("monthly_review", "each", ("counts", "incidents"), lambda month, c: {"month": month},
              lambda p: (_year_before(p["month"]), p["month"])),
-    Notebook("trends", "newest", "counts",
+    Notebook("trends", "newest", ("counts",),
              lambda month, c: {"start": c.trend_start, "end": month, "categories": c.categories,
                                "rolling": c.rolling, "resolution": c.resolution},
              lambda p: (p["start"], p["end"])),
-    Notebook("named_incidents", "newest", "incidents", lambda month, c: {"start": c.first, "end": month},
+    Notebook("named_incidents", "newest", ("incidents",), lambda month, c: {"start": c.first, "end": month},
+             lambda p: (p["start"], p["end"])),
+    Notebook("cases", "newest", ("incidents",),
+             lambda month, c: {"start": c.first, "end": month, "articles": false_information_articles()},
              lambda p: (p["start"], p["end"])),
 ]
 BY_NAME = {notebook.name: notebook for notebook in NOTEBOOKS}
@@ -144,8 +148,9 @@ def run_record(run: Run, paths: Paths, data: DataHashes) -> dict:
     """Everything a run's outputs are made from: notebook, package, parameters, the data it reads."""
     notebook = BY_NAME[run.notebook]
     start, end = notebook.window(run.parameters)
-    if notebook.reads == "counts":
-        read = data.between(data.counts, start, end) + data.cumulative
-    else:
-        read = data.between(data.incidents, start, end)
+    read = ""
+    if "counts" in notebook.reads:
+        read += data.between(data.counts, start, end) + data.cumulative
+    if "incidents" in notebook.reads:
+        read += "incidents:" + data.between(data.incidents, start, end)
     return run_inputs(run, paths, read)

@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from . import comparisons, describe, events, taxonomy, trends
+from . import cases, comparisons, describe, events, taxonomy, trends
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
 from .i18n import month_label, month_name, period_label, plural, t
 
@@ -60,7 +60,8 @@ def _ytd_lines(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: str
     return lines + ["", f"_{t('caveat_documented', lang)}_"]
 
 
-def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.DataFrame | None = None) -> str:
+def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.DataFrame | None = None,
+                   incidents: pd.DataFrame | None = None) -> str:
     """Markdown: the month's counts by group, their items, and the year-to-date comparison.
 
     With `cumulative` (the reviews' own year-to-date figures), a comparison uses them where they
@@ -93,6 +94,8 @@ def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.D
         n = int(overall["count"].iloc[0])
         lines.append(f"- {t('summary_total', lang, n=n, reports=plural('reports', n, lang))}.")
     lines += [""] + _ytd_lines(counts, cumulative, month, lang)
+    if incidents is not None:  # the false-information cases of the incident log: open, new, ended
+        lines += [""] + cases.false_information_lines(incidents, month, lang)
     urls = sorted({html.escape(u) for u in rows["source_url"] if u})  # data, never markup
     lines += ["", t("summary_source", lang, url=", ".join(urls) or "-")]
     return "\n".join(lines) + "\n"
