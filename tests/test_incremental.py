@@ -61,7 +61,7 @@ def test_synthetic_logs_are_messy_marked_and_never_written_into_raw(tmp_path):
     assert result.report["totals"]["rows_kept"] == 3000 and result.report["unmapped_labels"] == []
 
 
-# --- every output is checked, not only the manifest ---------------------------------------------------
+# --- one project, reported once: each test puts it back or works on a copy ----------------------------
 
 MONTH = "2024-11"
 RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONTH}.en",
