@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -34,18 +35,36 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Notebook runs are end-to-end tests too (`pytest -m e2e`). Under xdist (`--dist loadgroup`),
-    the tests sharing a module-scoped fixture go to one worker, so that it is built once."""
+    """Notebook runs are end-to-end tests too (`pytest -m e2e`)."""
     for item in items:
         if item.get_closest_marker("notebooks"):
             item.add_marker(pytest.mark.e2e)
-        info = getattr(item, "_fixtureinfo", None)
-        shared = sorted(name for name, defs in (info.name2fixturedefs.items() if info else [])
-                        if defs and defs[-1].scope == "module")
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{shared[0]}"))
+
+
+MODULE_FIXTURE = re.compile(r"^@pytest\.fixture\(scope=\"module\"", re.MULTILINE)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` as this suite needs it: the tests of a module that defines a module-scoped
+    fixture (a reported project, a hand-run notebook) go to one worker, so that it is built once;
+    every other test is scheduled on its own, larger groups first.
+
+    (xdist groups by a suffix it adds to the test ids, which the test ids of pytest 9 no longer
+    carry: without this, such a fixture was built on both workers.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    shared = {path.name for path in Path(__file__).parent.glob("test_*.py")
+              if MODULE_FIXTURE.search(path.read_text(encoding="utf-8"))}
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module.rsplit("/", 1)[-1] in shared else nodeid
+
+    return SharedFixtureScheduling(config, log)
 
 
 def small_project(root: Path, notebooks: bool = True) -> Paths:

@@ -27,10 +27,18 @@ def analysis(*args: str, root: Path | None = None) -> subprocess.CompletedProces
     (["report", "--wait", "soon"], "argument --wait: expected a number of seconds; found 'soon'"),
     (["--wait", "-1", "clean"], "argument --wait: expected a number of seconds, 0 or more; found '-1'"),
 ])
-def test_numbers_that_mean_no_work_or_no_time_are_refused(args, words):
-    done = analysis(*args)
+def test_numbers_that_mean_no_work_or_no_time_are_refused(args, words, capsys):
+    with pytest.raises(SystemExit) as exited:  # argparse's refusal; any other exception fails the test
+        cli.main(args)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(words)
+
+
+def test_a_refused_number_is_one_line_from_the_command_without_traceback():
+    done = analysis("report", "-j", "0")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines()[-1].endswith(words)
+    assert done.stderr.strip().splitlines()[-1] == \
+        "analysis report: error: argument -j/--jobs: expected a whole number, 1 or more; found '0'"
 
 
 @pytest.mark.parametrize("args, wait", [

@@ -7,7 +7,7 @@ import os
 import shutil
 
 import pytest
-from conftest import small_project
+from conftest import copy_project, small_project
 
 from analysis import execute, manifest, report, runs
 from analysis.config import Paths
@@ -16,56 +16,8 @@ UMASK = os.umask(0o022)
 os.umask(UMASK)
 
 
-@pytest.fixture
-def project(tmp_path) -> Paths:
-    return small_project(tmp_path)
-
-
 def ids(runs) -> set[str]:
     return {f"{r.notebook}_{r.month}" for r in runs}
-
-
-@pytest.mark.notebooks
-def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_depends_on_it(project):
-    first = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
-    assert first.ok and first.cleaned
-    assert ids(first.executed) == {"monthly_review_2024-05", "monthly_review_2024-11", "trends_2024-11",
-                                   "named_incidents_2024-11"}
-    recorded = manifest.read_manifest(project)
-    assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-11.en",
-                                     "trends_2024-11.en", "named_incidents_2024-11.en"}
-
-    again = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
-    assert again.nothing_to_do and again.executed == [] and not again.cleaned
-
-    (project.raw_published / "december.csv").write_text(
-        "month,group_as_written,category_as_written,count\n"
-        "2024-12,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,9\n",
-        encoding="utf-8")
-    after = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
-    assert after.cleaned and after.ok
-    assert ids(after.executed) == {"monthly_review_2024-12", "trends_2024-12", "named_incidents_2024-12"}
-
-    forced = report.run_report(project, month="2024-11", langs="en", progress=False, jobs=2, force=True)
-    assert forced.cleaned and ids(forced.executed) == {"monthly_review_2024-11", "trends_2024-11",
-                                                        "named_incidents_2024-11"}
-    logs = sorted((project.reports / "logs").glob("*.log"))
-    assert len(logs) == 4
-    assert "monthly_review_2024-05.en: up to date" in logs[-2].read_text(encoding="utf-8")
-
-    # The month's raw file is deleted: its reports, figures, executed notebooks and entries go.
-    assert (project.reports / "2024-12" / "summary.en.md").exists()
-    (project.raw_published / "december.csv").unlink()
-    gone = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
-    assert gone.ok and gone.cleaned and gone.executed == []
-    assert not (project.reports / "2024-12").exists()
-    assert not (project.reports / "figures" / "2024-12").exists()
-    assert sorted(p.name for p in (project.reports / "notebooks").glob("*2024-12*")) == []
-    assert "reports/2024-12/summary.en.md" in gone.removed
-    assert "reports/notebooks/trends_2024-12.en.ipynb" in gone.removed
-    assert set(manifest.read_manifest(project)["runs"]) == {
-        "monthly_review_2024-05.en", "monthly_review_2024-11.en", "trends_2024-11.en", "named_incidents_2024-11.en"}
-    assert (project.reports / "figures" / "2024-11" / "month_categories.en.png").exists()
 
 
 def test_a_kernel_that_fails_to_start_is_tried_again(monkeypatch, tmp_path):
@@ -109,7 +61,7 @@ def test_synthetic_logs_are_messy_marked_and_never_written_into_raw(tmp_path):
     assert result.report["totals"]["rows_kept"] == 3000 and result.report["unmapped_labels"] == []
 
 
-# --- every output is checked, not only the manifest ---------------------------------------------------
+# --- one project, reported once: each test puts it back or works on a copy ----------------------------
 
 MONTH = "2024-11"
 RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONTH}.en",
@@ -118,11 +70,60 @@ RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONT
 
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory) -> Paths:
-    """The project above, reported once for 2024-11 in English: three notebook runs."""
+    """Published counts of two months and one SYNTHETIC log (`small_project`), reported for 2024-11 in
+    English: three notebook runs side by side. A test that changes it puts it back; to go further,
+    copy it (`copy_project`)."""
     paths = small_project(tmp_path_factory.mktemp("reported"))
     first = report.run_report(paths, month=MONTH, langs="en", progress=False, jobs=2)
-    assert first.ok and ids(first.executed) == {f"{name}_{MONTH}" for name in RUNS}
+    assert first.ok and first.cleaned and ids(first.executed) == {f"{name}_{MONTH}" for name in RUNS}
     return paths
+
+
+@pytest.mark.notebooks
+def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_depends_on_it(reported, tmp_path):
+    project = copy_project(reported.root, tmp_path / "project")
+    logs_before = set((project.reports / "logs").glob("*.log"))
+    # A copy of a reported project is up to date; every month runs only the month not reported yet.
+    first = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    assert first.ok and not first.cleaned
+    assert ids(first.executed) == {"monthly_review_2024-05"}
+    recorded = manifest.read_manifest(project)
+    assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-11.en",
+                                     "trends_2024-11.en", "named_incidents_2024-11.en"}
+
+    again = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    assert again.nothing_to_do and again.executed == [] and not again.cleaned
+
+    (project.raw_published / "december.csv").write_text(
+        "month,group_as_written,category_as_written,count\n"
+        "2024-12,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,9\n",
+        encoding="utf-8")
+    after = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    assert after.cleaned and after.ok
+    assert ids(after.executed) == {"monthly_review_2024-12", "trends_2024-12", "named_incidents_2024-12"}
+    assert "monthly_review_2024-05.en: up to date" in after.log.read_text(encoding="utf-8")
+
+    # Forced, every step of the month would run again: the plan (the same decision a real run acts on).
+    forced = report.run_report(project, month="2024-11", langs="en", progress=False, force=True, dry_run=True)
+    assert forced.planned == {"clean": "forced", RUNS["monthly_review"]: "forced", RUNS["trends"]: "forced",
+                              RUNS["named_incidents"]: "forced"}
+    assert forced.executed == [] and not forced.cleaned
+    logs = set((project.reports / "logs").glob("*.log")) - logs_before
+    assert len(logs) == 4  # one log per run, none overwritten
+
+    # The month's raw file is deleted: its reports, figures, executed notebooks and entries go.
+    assert (project.reports / "2024-12" / "summary.en.md").exists()
+    (project.raw_published / "december.csv").unlink()
+    gone = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    assert gone.ok and gone.cleaned and gone.executed == []
+    assert not (project.reports / "2024-12").exists()
+    assert not (project.reports / "figures" / "2024-12").exists()
+    assert sorted(p.name for p in (project.reports / "notebooks").glob("*2024-12*")) == []
+    assert "reports/2024-12/summary.en.md" in gone.removed
+    assert "reports/notebooks/trends_2024-12.en.ipynb" in gone.removed
+    assert set(manifest.read_manifest(project)["runs"]) == {
+        "monthly_review_2024-05.en", "monthly_review_2024-11.en", "trends_2024-11.en", "named_incidents_2024-11.en"}
+    assert (project.reports / "figures" / "2024-11" / "month_categories.en.png").exists()
 
 
 @pytest.mark.notebooks

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,41 +32,80 @@ def _clean_command(paths: Paths, *extra: str) -> list[str]:
     return [sys.executable, "-m", "analysis", "--root", str(paths.root), *extra, "clean"]
 
 
-# A killed run is a child forked from a process that has already imported the package: each kill
-# costs only the work it interrupts, and the kill points fall inside that work, not in start-up.
+# A killed run is a child forked from one process that has already imported the package: each kill
+# costs only the work it interrupts. The kill points are where the risk is: just before and just
+# after each rename that changes what a reader of the watched folder sees (found by watching the
+# renames of a whole run), and a few moments spread over the run, while files are being written.
 SERVE = textwrap.dedent("""
+    import json
     import os
+    import signal
     import sys
     import time
+    from pathlib import Path
+
+    from analysis import storage
+
+    def watch(folder, trace, kill_point):
+        # Renames into `folder`, or of it, are what a reader sees change: each is numbered; the
+        # child kills itself just before (odd kill point) or just after (even) the one chosen.
+        seen = [0]
+
+        def wrap(name, rename):
+            def renamed(*args, **kwargs):
+                shown = any(Path(p) == folder or Path(p).parent == folder for p in args[:2])
+                if shown:
+                    seen[0] += 1
+                    if trace:
+                        with open(trace, "a", encoding="utf-8") as out:
+                            out.write(f"{name} {args[1]}\\n")
+                    if kill_point == 2 * seen[0] - 1:
+                        os.kill(os.getpid(), signal.SIGKILL)
+                result = rename(*args, **kwargs)
+                if shown and kill_point == 2 * seen[0]:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return result
+            return renamed
+
+        os.replace, os.rename = wrap("replace", os.replace), wrap("rename", os.rename)
+        storage._exchange = wrap("exchange", storage._exchange)
 
     def serve(work):
-        for _ in sys.stdin:
+        for line in sys.stdin:
+            request = json.loads(line)
             began = time.monotonic()
             pid = os.fork()
             if pid == 0:
                 null = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(null, 1)
                 os.dup2(null, 2)
+                status = 1
                 try:
-                    work()
+                    watch(Path(request["watch"]), request["trace"], request["kill_point"])
+                    work(*request["args"])
+                    status = 0
                 finally:
-                    os._exit(0)
+                    os._exit(status)
             print(pid, flush=True)
-            os.waitpid(pid, 0)
-            print(time.monotonic() - began, flush=True)
+            _, status = os.waitpid(pid, 0)
+            print(time.monotonic() - began, status, flush=True)
 """)
 
 
 class Forks:
     """A process that imported the package once and forks a child for each run asked of it."""
 
-    def __init__(self, script: Path, *args: str) -> None:
-        self.process = subprocess.Popen([sys.executable, str(script), *args], stdin=subprocess.PIPE,
+    def __init__(self, script: Path) -> None:
+        self.process = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, text=True, cwd=ROOT)
 
-    def run(self, kill_after: float | None = None) -> float:
-        """Run the work once in a child, killed with SIGKILL after `kill_after` seconds; the seconds it ran."""
-        self.process.stdin.write("go\n")
+    def run(self, *args: str, watch: Path, kill_point: int | None = None, kill_after: float | None = None,
+            trace: Path | None = None) -> tuple[float, int]:
+        """Run the work once in a child: (the seconds it ran, its wait status). The child is killed
+        with SIGKILL at rename `kill_point` in `watch` (see SERVE), or after `kill_after` seconds."""
+        request = {"args": list(args), "watch": str(watch), "kill_point": kill_point,
+                   "trace": str(trace) if trace else None}
+        self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         pid = int(self.process.stdout.readline())
         if kill_after is not None:
@@ -73,20 +114,44 @@ class Forks:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass  # it had finished
-        return float(self.process.stdout.readline())
+        seconds, status = self.process.stdout.readline().split()
+        return float(seconds), int(status)
+
+    def whole(self, *args: str, watch: Path, trace: Path | None = None) -> float:
+        """Run the work once to its end, as the killed runs start; the seconds it took."""
+        seconds, status = self.run(*args, watch=watch, trace=trace)
+        assert status == 0, f"the run failed (wait status {status})"
+        return seconds
+
+    def kill_points(self, *args: str, watch: Path, duration: float, renames: int) -> Iterator[str]:
+        """Run the work killed at each point where the risk is, one run per point; after each,
+        the caller checks the state (each yield names the point)."""
+        for point in range(1, 2 * renames + 1):
+            _, status = self.run(*args, watch=watch, kill_point=point)
+            assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"kill point {point} not reached"
+            yield f"killed {'before' if point % 2 else 'after'} rename {(point + 1) // 2} of {renames}"
+        for step in range(1, TIMED_KILLS + 1):
+            seconds = duration * step / (TIMED_KILLS + 1)
+            self.run(*args, watch=watch, kill_after=seconds)
+            yield f"killed after {seconds:.2f}s"
 
     def close(self) -> None:
         self.process.stdin.close()
         assert self.process.wait(timeout=60) == 0
 
 
-KILLS = 9  # kill points spread evenly over a whole run
+TIMED_KILLS = 2  # kill points spread evenly over a whole run, besides those at the renames
+
+
+def renames(trace: Path) -> int:
+    """How many renames a whole run made that a reader of the watched folder sees."""
+    return len(trace.read_text(encoding="utf-8").splitlines())
 
 
 CLEAN = SERVE + textwrap.dedent("""
     from analysis.cli import main
 
-    serve(lambda: main(["--root", sys.argv[1], "clean"]))
+    serve(lambda root: main(["--root", root, "clean"]))
 """)
 
 
@@ -94,26 +159,25 @@ CLEAN = SERVE + textwrap.dedent("""
 def test_killed_cleaning_leaves_the_previous_or_the_new_processed_data(tmp_path):
     expected_new = small_project(tmp_path / "expected", notebooks=False)
     (expected_new.raw_published / "extra.csv").write_text(NEW_FILE, encoding="utf-8")
-    run_clean(expected_new)
-    new = digests(expected_new.processed)
 
     paths = small_project(tmp_path / "project", notebooks=False)
     run_clean(paths)
     old = digests(paths.processed)
-    assert old != new
     (paths.raw_published / "extra.csv").write_text(NEW_FILE, encoding="utf-8")
 
     script = tmp_path / "clean.py"
     script.write_text(CLEAN, encoding="utf-8")
-    reference = Forks(script, str(expected_new.root))
-    duration = reference.run()  # a whole run, started as the killed ones are
-    reference.close()
-    forks = Forks(script, str(paths.root))
+    forks = Forks(script)
     try:
-        for step in range(1, KILLS + 1):
-            forks.run(kill_after=duration * step / (KILLS + 1))
+        trace = tmp_path / "renames"
+        # a whole run, started as the killed ones are
+        duration = forks.whole(str(expected_new.root), watch=expected_new.processed, trace=trace)
+        new = digests(expected_new.processed)
+        assert old != new and renames(trace) >= 1
+        for point in forks.kill_points(str(paths.root), watch=paths.processed, duration=duration,
+                                       renames=renames(trace)):
             state = digests(paths.processed)
-            assert state in (old, new), f"killed after {duration * step / (KILLS + 1):.2f}s: a mix or partial files"
+            assert state in (old, new), f"{point}: a mix or partial files"
             assert len(load_monthly_counts(paths)) and len(load_incidents(paths))
     finally:
         forks.close()
@@ -125,12 +189,15 @@ def test_killed_cleaning_leaves_the_previous_or_the_new_processed_data(tmp_path)
 
 EXPORT = SERVE + textwrap.dedent("""
     import pandas as pd
-    from pathlib import Path
     from analysis import figures
-    counts = pd.read_parquet(sys.argv[1])
-    specs = (figures.groups_stacked(counts, "2023-01", "2024-12", "2024-12"),
-             figures.legal_claims_by_type(counts, "2023-01", "2024-12", "2024-12"))
-    serve(lambda: [figures.export(spec, Path(sys.argv[2]), ["en", "kk"], {}) for spec in specs])
+
+    def export(counts, folder):
+        counts = pd.read_parquet(counts)
+        for spec in (figures.groups_stacked(counts, "2023-01", "2024-12", "2024-12"),
+                     figures.legal_claims_by_type(counts, "2023-01", "2024-12", "2024-12")):
+            figures.export(spec, Path(folder), ["kk"], {})  # as a notebook run exports: one language
+
+    serve(export)
 """)
 
 
@@ -146,27 +213,23 @@ def test_killed_figure_export_leaves_each_figure_whole(shipped_run, tmp_path):
     new_copy = copy_project(shipped_run[0], tmp_path / "new")
     (new_copy.raw_published / "extra.csv").write_text(NEW_FILE, encoding="utf-8")
     run_clean(new_copy)
-    new_counts = new_copy.processed / "monthly_counts.parquet"
+    new_counts = str(new_copy.processed / "monthly_counts.parquet")
 
     script = tmp_path / "export.py"
     script.write_text(EXPORT, encoding="utf-8")
-    expected_new, target = tmp_path / "figures_new", tmp_path / "figures"
-    reference = Forks(script, str(new_counts), str(expected_new))
-    duration = reference.run()
-    reference.close()
-    subprocess.run([sys.executable, str(script), str(old_counts), str(target)], input="go\n", text=True,
-                   capture_output=True, check=True, cwd=ROOT)
-    old, new = _figure_states(target), _figure_states(expected_new)
-    assert old != new and all(old.values()) and all(new.values())
-
-    forks = Forks(script, str(new_counts), str(target))
+    expected_new, target, trace = tmp_path / "figures_new", tmp_path / "figures", tmp_path / "renames"
+    forks = Forks(script)
     try:
-        for step in range(1, KILLS + 1):
-            forks.run(kill_after=duration * step / (KILLS + 1))
+        duration = forks.whole(new_counts, str(expected_new), watch=expected_new, trace=trace)
+        forks.whole(str(old_counts), str(target), watch=target)
+        old, new = _figure_states(target), _figure_states(expected_new)
+        assert old != new and all(old.values()) and all(new.values())
+        assert renames(trace) >= 2  # at least one per figure
+        for point in forks.kill_points(new_counts, str(target), watch=target, duration=duration,
+                                       renames=renames(trace)):
             state = _figure_states(target)
             for name in state:
-                assert state[name] in (old[name], new[name]), \
-                    f"{name}: a mix after {duration * step / (KILLS + 1):.2f}s"
+                assert state[name] in (old[name], new[name]), f"{name}: a mix, {point}"
     finally:
         forks.close()
 

@@ -38,15 +38,14 @@ def _specs(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[figures.Figure
             figures.amounts_by_category(incidents, first, end)]
 
 
-def test_every_figure_in_every_language_keeps_its_text_on_the_canvas_and_apart(shipped_clean):
+@pytest.mark.parametrize("lang", LANGS)  # one test per language: the workers share them out
+def test_every_figure_in_every_language_keeps_its_text_on_the_canvas_and_apart(shipped_clean, lang):
     counts, _, incidents = shipped_clean
     problems = []
     for spec in _specs(counts, incidents):
-        for lang in LANGS:
-            fig = spec.draw(lang)
-            problems += [f"{spec.name} ({spec.params.get('start', '')}) {lang}: {p}"
-                         for p in plots.layout_problems(fig)]
-            fig.clear()
+        fig = spec.draw(lang)
+        problems += [f"{spec.name} ({spec.params.get('start', '')}) {lang}: {p}" for p in plots.layout_problems(fig)]
+        fig.clear()
     assert problems == []
 
 

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 from analysis import figures
-from analysis.clean import run_clean
-from analysis.config import Paths
 from analysis.execute import write_html
 from analysis.figures import export
 from analysis.i18n import t
@@ -81,14 +79,12 @@ class _Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def hand_run(tmp_path_factory):
+def hand_run(shipped_run, tmp_path_factory):
     """A project whose November 2024 figures were published, then trends.py run by hand from
     notebooks/ with the notebook's own defaults but in Kazakh, as a researcher would (nbconvert)."""
-    root = tmp_path_factory.mktemp("hand")
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    paths = Paths(root)
-    assert run_clean(paths).ok
+    root = tmp_path_factory.mktemp("hand") / "project"
+    paths = copy_project(shipped_run[0], root)  # the shipped data, cleaned
+    shutil.copytree(ROOT / "notebooks", paths.notebooks)
     counts = load_monthly_counts(paths)
     published = Publication("2024-11", "en", publish=True, paths=paths)
     for lang in ("en", "ru", "kk"):  # what `analysis report` leaves behind

@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from .i18n import colour, month_tick, number
 
@@ -161,11 +162,12 @@ def _text_size(renderer, text: Text) -> tuple[float, float]:
     return max(w for w, _, _ in lines), sum(h for _, h, _ in lines)
 
 
-def _collide(renderer, first: Text, second: Text) -> bool:
+def _collide(renderer, first: Text, second: Text, boxes: tuple[Bbox, Bbox] | None = None) -> bool:
     """Whether two rendered texts overlap by more than a pixel.
 
     Two texts turned by the same angle (month labels at 45 degrees) are compared in their own
-    frame, along and across the writing; any other pair by their extents on the canvas.
+    frame, along and across the writing; any other pair by their extents on the canvas (`boxes`,
+    when the caller has measured them already).
     """
     angle = first.get_rotation()
     if angle and angle == second.get_rotation():
@@ -178,7 +180,7 @@ def _collide(renderer, first: Text, second: Text) -> bool:
             return False
         t = offset @ along  # both texts end at their anchors (ha="right") and run back along
         return t - sizes[1][0] < -1 and t > 1 - sizes[0][0]
-    box, other = first.get_window_extent(renderer), second.get_window_extent(renderer)
+    box, other = boxes or (first.get_window_extent(renderer), second.get_window_extent(renderer))
     width = min(box.x1, other.x1) - max(box.x0, other.x0)
     height = min(box.y1, other.y1) - max(box.y0, other.y0)
     return width > 1 and height > 1
@@ -193,14 +195,14 @@ def layout_problems(fig: Figure) -> list[str]:
     renderer = _renderer(fig)
     fig.draw_without_rendering()
     texts = _texts(fig)
+    boxes = [text.get_window_extent(renderer) for _, text in texts]  # measured once: the layout is done
     problems = []
-    for kind, text in texts:
-        box = text.get_window_extent(renderer)
+    for (kind, text), box in zip(texts, boxes, strict=True):
         if box.x0 < -1 or box.y0 < -1 or box.x1 > fig.bbox.width + 1 or box.y1 > fig.bbox.height + 1:
             problems.append(f"{kind} outside the canvas: {text.get_text()!r}")
     for i, (kind, text) in enumerate(texts):
-        for other_kind, other in texts[i + 1:]:
-            if _collide(renderer, text, other):
+        for j, (other_kind, other) in enumerate(texts[i + 1:], start=i + 1):
+            if _collide(renderer, text, other, (boxes[i], boxes[j])):
                 problems.append(f"{kind} {text.get_text()!r} overlaps {other_kind} {other.get_text()!r}")
     return problems
 
