@@ -65,13 +65,13 @@ def test_synthetic_logs_are_messy_marked_and_never_written_into_raw(tmp_path):
 
 MONTH = "2024-11"
 RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONTH}.en",
-        "named_incidents": f"named_incidents_{MONTH}.en"}
+        "named_incidents": f"named_incidents_{MONTH}.en", "cases": f"cases_{MONTH}.en"}
 
 
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory) -> Paths:
     """Published counts of two months and one SYNTHETIC log (`small_project`), reported for 2024-11 in
-    English: three notebook runs side by side. A test that changes it puts it back; to go further,
+    English: four notebook runs, two side by side. A test that changes it puts it back; to go further,
     copy it (`copy_project`)."""
     paths = small_project(tmp_path_factory.mktemp("reported"))
     first = report.run_report(paths, month=MONTH, langs="en", progress=False, jobs=2)
@@ -89,7 +89,7 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     assert ids(first.executed) == {"monthly_review_2024-05"}
     recorded = manifest.read_manifest(project)
     assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-11.en",
-                                     "trends_2024-11.en", "named_incidents_2024-11.en"}
+                                     "trends_2024-11.en", "named_incidents_2024-11.en", "cases_2024-11.en"}
 
     again = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
     assert again.nothing_to_do and again.executed == [] and not again.cleaned
@@ -100,13 +100,14 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
         encoding="utf-8")
     after = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
     assert after.cleaned and after.ok
-    assert ids(after.executed) == {"monthly_review_2024-12", "trends_2024-12", "named_incidents_2024-12"}
+    assert ids(after.executed) == {"monthly_review_2024-12", "trends_2024-12", "named_incidents_2024-12",
+                                   "cases_2024-12"}
     assert "monthly_review_2024-05.en: up to date" in after.log.read_text(encoding="utf-8")
 
     # Forced, every step of the month would run again: the plan (the same decision a real run acts on).
     forced = report.run_report(project, month="2024-11", langs="en", progress=False, force=True, dry_run=True)
     assert forced.planned == {"clean": "forced", RUNS["monthly_review"]: "forced", RUNS["trends"]: "forced",
-                              RUNS["named_incidents"]: "forced"}
+                              RUNS["named_incidents"]: "forced", RUNS["cases"]: "forced"}
     assert forced.executed == [] and not forced.cleaned
     logs = set((project.reports / "logs").glob("*.log")) - logs_before
     assert len(logs) == 4  # one log per run, none overwritten
@@ -122,7 +123,8 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     assert "reports/2024-12/summary.en.md" in gone.removed
     assert "reports/notebooks/trends_2024-12.en.ipynb" in gone.removed
     assert set(manifest.read_manifest(project)["runs"]) == {
-        "monthly_review_2024-05.en", "monthly_review_2024-11.en", "trends_2024-11.en", "named_incidents_2024-11.en"}
+        "monthly_review_2024-05.en", "monthly_review_2024-11.en", "trends_2024-11.en", "named_incidents_2024-11.en",
+        "cases_2024-11.en"}
     assert (project.reports / "figures" / "2024-11" / "month_categories.en.png").exists()
 
 
@@ -148,7 +150,7 @@ def test_the_manifest_records_every_output_of_each_step_with_its_hash(reported):
 
 @pytest.mark.notebooks
 @pytest.mark.parametrize("output, steps", [
-    ("reports/figures/2024-11", {RUNS["monthly_review"], RUNS["trends"], RUNS["named_incidents"]}),
+    ("reports/figures/2024-11", {RUNS["monthly_review"], RUNS["trends"], RUNS["named_incidents"], RUNS["cases"]}),
     ("reports/2024-11/summary.en.md", {RUNS["monthly_review"]}),
     ("reports/2024-11/trends.en.html", {RUNS["trends"]}),
     ("reports/notebooks/named_incidents_2024-11.en.ipynb", {RUNS["named_incidents"]}),

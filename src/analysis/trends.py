@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from . import taxonomy
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
@@ -132,6 +131,8 @@ class RateRatio:
 
 def rate_ratio(current: int, previous: int, level: float = 0.95) -> RateRatio | None:
     """Ratio of two Poisson counts over equal periods, with the exact (conditional binomial) interval."""
+    from scipy.stats import binomtest  # imported on first use: it costs every kernel a second
+
     current, previous = int(current), int(previous)
     if current + previous == 0:
         return None
