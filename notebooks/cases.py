@@ -48,7 +48,7 @@ out.figure(case_figures.cases_active(events, ledger, start, end, articles))
 # %%
 shown = cases.seen_between(cases.with_articles(ledger, articles), start, end)
 display(out.say("nb_cases_by_stage"))
-cases.by_article_and_stage(shown)
+cases.by_article_and_stage(shown, lang)
 
 # %% [markdown]
 # Every case shown, with its stages, outcome and the review pages it was read from.

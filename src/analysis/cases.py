@@ -523,8 +523,12 @@ def _ending_label(code: str, lang: str) -> str:
 
 # --- for the notebook ------------------------------------------------------------------------------
 
-def by_article_and_stage(cases: pd.DataFrame) -> pd.DataFrame:
-    """The number of cases by article and stage reached (every stage a column, in order)."""
+def by_article_and_stage(cases: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """The number of cases by article and stage reached (every stage a column, in order); with
+    `lang`, the stages and the heading named in that language, for readers."""
     table = cases.assign(article=cases["article"].replace("", "-")).pivot_table(
         index="article", columns="stage", values="case_id", aggfunc="count", fill_value=0)
-    return table.reindex(columns=[*STAGES, UNKNOWN], fill_value=0).rename_axis(columns=None)
+    table = table.reindex(columns=[*STAGES, UNKNOWN], fill_value=0).rename_axis(columns=None)
+    if lang is None:
+        return table
+    return table.rename(columns=lambda code: stage_label(code, lang)).rename_axis(t("cases_article", lang))
