@@ -1,12 +1,13 @@
-"""Build data/raw/incidents/YYYY-MM.csv from the named incidents read off the monthly reviews.
+"""Build data/raw/incidents/YYYY-MM.csv from the named incidents read off the monthly reviews,
+and data/raw/case_stages/case_stages.csv, the stage of the case each of them reports.
 
 The reviews name only some of each month's incidents; these files hold those, one file per
 month, in the incident-log schema of data/README.md. The category, case, victim type,
 perpetrator type and stage of the case of each incident are this project's coding
 (scripts/named_incidents_coding.csv), kept beside the label as the review wrote it: for the stage,
-`stage_as_written` holds the words of the incident's summary or outcome that state it. A log's
-`outcome` is the outcome the review states, or where it states none, those words. Run once when
-the shared source changes:
+`stage_as_written` holds the words of the incident's summary or outcome that state it. The logs
+hold what the reviews state; the stages, this project's reading of them, are a file of their own.
+Run once when the shared source changes (it writes new files; existing ones are never rewritten):
 
     .venv/bin/python scripts/build_incident_logs.py ../shared/data/adilsoz/named_incidents.csv
 """
@@ -22,10 +23,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 CODING = ROOT / "scripts" / "named_incidents_coding.csv"
 OUT = ROOT / "data" / "raw" / "incidents"
+STAGES = ROOT / "data" / "raw" / "case_stages" / "case_stages.csv"
 
 COLUMNS = ["incident_id", "case_id", "report_month", "event_date", "date_precision", "group",
            "category", "category_as_written", "legal_code", "legal_article", "place_as_written",
-           "victim", "victim_type", "outlet", "perpetrator_type", "amount_kzt", "stage", "outcome",
+           "victim", "victim_type", "outlet", "perpetrator_type", "amount_kzt", "outcome",
            "source_url", "summary", "source_lang"]
 
 
@@ -68,20 +70,22 @@ def build(source: Path) -> list[Path]:
         "victim_type": named["victim_type"], "outlet": named["outlet"],
         "perpetrator_type": named["perpetrator_type"],
         "amount_kzt": named["amount_kzt"].str.replace(r"\.0$", "", regex=True),
-        "stage": named["stage"],
-        "outcome": named["outcome"].where(named["outcome"].ne(""), named["stage_as_written"]),
-        "source_url": named["source_url"],
+        "outcome": named["outcome"], "source_url": named["source_url"],
         "summary": named["summary_en"], "source_lang": named["source_lang"],
     }, columns=COLUMNS)
-    OUT.mkdir(parents=True, exist_ok=True)
+    stages = named.loc[named["stage"].ne(""), ["incident_id", "stage", "stage_as_written"]]
+    files = {OUT / f"{month}.csv": part for month, part in logs.groupby("report_month")}
+    files[STAGES] = stages
     written = []
-    for month, part in logs.groupby("report_month"):
-        path = OUT / f"{month}.csv"
-        part.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    for path, frame in files.items():
+        if path.exists():
+            continue  # raw data is never rewritten: a correction is a new file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     return written
 
 
 if __name__ == "__main__":
     paths = build(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/data/adilsoz/named_incidents.csv")
-    print(f"wrote {len(paths)} monthly logs to {OUT.relative_to(ROOT)}/")
+    print(f"wrote {len(paths)} new files: {', '.join(str(p.relative_to(ROOT)) for p in paths) or 'none'}")

@@ -403,3 +403,31 @@ def test_a_period_without_cases_gives_notices_and_zeros_not_errors():
     for spec in specs:
         assert plots.layout_problems(spec.draw("kk")) == []
     assert cases.false_information_lines(empty, "2024-11", "en")[2] == "- No false-information case ended this month."
+
+
+def test_the_coded_stages_fill_what_the_logs_leave_empty_and_bad_rows_are_rejected():
+    from analysis import incidents as inc
+
+    logged = pd.DataFrame({"incident_id": ["L-1", "L-2", "L-3"],
+                           "stage": pd.array(["trial", None, None], dtype="string")})
+    coding = pd.DataFrame({"incident_id": ["L-1", "L-2", "L-9", "L-3", "L-3", "L-2"],
+                           "stage": ["verdict", "приговор", "trial", "weather", "appeal", "trial"],
+                           "stage_as_written": [""] * 6, "source_file": "case_stages.csv",
+                           "source_line": [2, 3, 4, 5, 6, 7]})
+    staged, kept, rejected = inc.apply_stage_coding(logged, coding)
+    # the log's own stage wins; a coded stage fills an empty one, in any of the three languages
+    assert staged["stage"].tolist() == ["trial", "verdict", "appeal"]
+    assert kept["source_line"].tolist() == [2, 3, 6]
+    assert rejected[["line", "column", "reason"]].values.tolist() == [
+        [4, "incident_id", "no incident in the logs has this incident_id"],
+        [5, "stage", "expected one of complaint, pre_trial, trial, verdict, appeal, closed, unknown "
+                     "(or the same in Russian or Kazakh)"],
+        [7, "incident_id", "this incident's stage is coded at an earlier line already"]]
+    assert logged["stage"].isna().sum() == 2  # the argument is not changed
+
+
+def test_the_shipped_stages_come_from_their_own_file_not_from_the_logs(shipped_clean):
+    _, _, incidents = shipped_clean
+    header = (ROOT / "data" / "raw" / "incidents" / "2024-11.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "stage" not in header.split(",")
+    assert incidents.set_index("incident_id").loc["AS-2024-11-004", "stage"] == "verdict"

@@ -161,9 +161,9 @@ def test_unmapped_label_is_rejected_and_reported_with_file_and_row(project):
 def test_duplicates_and_conflicts_across_logs(project):
     log = project.raw_incidents / "2024-11.csv"
     text = log.read_text(encoding="utf-8")
-    new = "AS-2024-12-001,,2024-12,2024-12-03,day,,threat,,,,Almaty,y,journalist,,state,,,,,,en"
+    new = "AS-2024-12-001,,2024-12,2024-12-03,day,,threat,,,,Almaty,y,journalist,,state,,,,,en"
     (project.raw_incidents / "2024-12.csv").write_text(
-        text.splitlines()[0] + "\nAS-2024-11-001,,2024-12,2024-12-02,day,,threat,,,,,x,journalist,,state,,,,,,en\n"
+        text.splitlines()[0] + "\nAS-2024-11-001,,2024-12,2024-12-02,day,,threat,,,,,x,journalist,,state,,,,,en\n"
         + new + "\n" + new + "\n", encoding="utf-8")
     result = run_clean(project)
     files = result.report["files"]

@@ -49,13 +49,14 @@ def _inputs(folder: Path) -> list[Path]:
 
 def unread_files(paths: Paths) -> list[dict]:
     """Every file under data/raw/ that the cleaning does not read, with what to do about it."""
-    read = set(_inputs(paths.raw_incidents)) | set(_inputs(paths.raw_published))
+    folders = (paths.raw_incidents, paths.raw_published, paths.raw_case_stages)
+    read = {path for folder in folders for path in _inputs(folder)}
     found = []
     for path in sorted(p for p in paths.raw.rglob("*") if p.is_file()):
         relative = path.relative_to(paths.raw)
         if path in read or any(part.startswith(".") for part in relative.parts):
             continue
-        if path.parent in (paths.raw_incidents, paths.raw_published):
+        if path.parent in folders:
             message = (f"only {', '.join(sorted(INPUT_SUFFIXES))} files are read; save it as CSV, "
                        "or move it out of data/raw/")
         elif path.parent == paths.raw:
@@ -167,6 +168,7 @@ class _Loaded:
     incidents: pd.DataFrame  # every log's rows, one table
     published: list[pd.DataFrame]
     cumulative: list[pd.DataFrame]
+    stage_coding: pd.DataFrame  # data/raw/case_stages/: the stage of the case each incident reports
     rejected: list[pd.DataFrame]
     warnings: list[pd.DataFrame]
 
@@ -204,6 +206,8 @@ def _clean_file(reader: _Reader, path: Path, kind: str) -> tuple[_Read | None, t
         return read, cleaned
     if kind == "cumulative":
         return read, (reviews.clean_cumulative(table), None, None)
+    if kind == "case_stages":
+        return read, (inc.stage_coding(table), None, None)
     return read, reviews.clean_published(table)
 
 
@@ -228,6 +232,7 @@ def _load(paths: Paths, reader: _Reader) -> _Loaded:
     jobs = [(path, "incidents") for path in _one_file_a_month(_inputs(paths.raw_incidents), reader)]
     jobs += [(path, "cumulative" if path.name.startswith(CUMULATIVE_PREFIX) else "published")
              for path in _inputs(paths.raw_published)]
+    jobs += [(path, "case_stages") for path in _inputs(paths.raw_case_stages)]
     done = [(read, cleaned) for read, cleaned in (_clean_file(reader, path, kind) for path, kind in jobs)
             if read is not None]
     reads = [read for read, _ in done]
@@ -237,7 +242,8 @@ def _load(paths: Paths, reader: _Reader) -> _Loaded:
 
     rejected = [frame for read, (_, bad, _) in done
                 for frame in (read.table.bad_records, bad) if frame is not None]
-    return _Loaded(reads, inc.combine(rows("incidents")), rows("published"), rows("cumulative"), rejected,
+    return _Loaded(reads, inc.combine(rows("incidents")), rows("published"), rows("cumulative"),
+                   concat(rows("case_stages"), inc.STAGE_CODING_COLUMNS), rejected,
                    [warn for _, (_, _, warn) in done if warn is not None])
 
 
@@ -248,9 +254,11 @@ def _process(loaded: _Loaded, paths: Paths, reader: _Reader) -> tuple[_Tables, d
     kept_incidents, dup_incidents, clash_incidents = inc.drop_duplicates(loaded.incidents)
     kept_incidents = inc.finalise(inc.mark_counted(kept_incidents)) if len(kept_incidents) else \
         pd.DataFrame(columns=inc.INCIDENT_COLUMNS)
+    kept_incidents, stages_kept, stages_rejected = inc.apply_stage_coding(kept_incidents, loaded.stage_coding)
     all_published = concat(loaded.published, reviews.COUNT_COLUMNS + ["source_file", "source_line"])
     kept_published, dup_published, clash_published = reviews.drop_duplicates(all_published)
-    rejected = loaded.rejected + [_with_folder(clash_incidents, paths.raw_incidents, reader),
+    rejected = loaded.rejected + [_with_folder(stages_rejected, paths.raw_case_stages, reader),
+                                  _with_folder(clash_incidents, paths.raw_incidents, reader),
                                   _with_folder(clash_published, paths.raw_published, reader)]
 
     counts = pd.concat([kept_published[reviews.COUNT_COLUMNS], incident_log_counts(kept_incidents)],
@@ -268,12 +276,13 @@ def _process(loaded: _Loaded, paths: Paths, reader: _Reader) -> tuple[_Tables, d
                      concat(rejected, REJECTED_COLUMNS).sort_values(["file", "line"], kind="stable"),
                      concat(loaded.warnings, REJECTED_COLUMNS), inconsistencies + derived_problems, ledger,
                      case_events)
-    return tables, _files(loaded.reads, tables)
+    return tables, _files(loaded.reads, tables, stages_kept)
 
 
-def _files(reads: list[_Read], tables: _Tables) -> dict[str, dict]:
+def _files(reads: list[_Read], tables: _Tables, stages_kept: pd.DataFrame) -> dict[str, dict]:
     """Each file's statistics, every record read accounted for as kept, rejected or duplicate."""
     outputs = {"incidents": (tables.incidents, tables.duplicates),
+               "case_stages": (stages_kept, pd.DataFrame(columns=["source_file", "source_line"])),
                "published": (tables.published, tables.published_duplicates),
                "cumulative": (tables.cumulative, pd.DataFrame(columns=["source_file", "source_line"]))}
     rejected_by_file = _lines(tables.rejected, "file", "line")

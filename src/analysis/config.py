@@ -25,6 +25,7 @@ class Paths:
         self.raw = self.data / "raw"
         self.raw_incidents = self.raw / "incidents"
         self.raw_published = self.raw / "published"
+        self.raw_case_stages = self.raw / "case_stages"  # the stage of the case an incident reports
         self.processed = self.data / "processed"
         self.reports = self.root / "reports"
         self.notebooks = self.root / "notebooks"

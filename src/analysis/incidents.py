@@ -372,3 +372,47 @@ def _taken(values: pd.Series, order: pa.Array) -> object:
         taken = _arrow(values).combine_chunks().take(order)
         return pd.arrays.ArrowStringArray(pa.chunked_array([taken]), dtype=values.dtype)
     return values.take(order.to_numpy()).reset_index(drop=True)
+
+
+# --- the stage of each incident's case, coded in a file of its own --------------------------------
+
+STAGE_CODING_COLUMNS = ["incident_id", "stage", "stage_as_written", "source_file", "source_line"]
+
+
+def stage_coding(table: RawTable) -> pd.DataFrame:
+    """One file of data/raw/case_stages/ as stripped text, each row with its file and line."""
+    frame = pd.DataFrame({name: table.table.column(name).to_pylist() for name in table.table.column_names
+                          if name != LINE})
+    frame = frame.apply(lambda column: column.str.strip())
+    return frame.reindex(columns=STAGE_CODING_COLUMNS[:3], fill_value="").assign(
+        source_file=table.name, source_line=table.table.column(LINE).to_numpy())
+
+
+def apply_stage_coding(incidents: pd.DataFrame, coding: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                                                pd.DataFrame]:
+    """(incidents with the coded stage where their log gives none, the coding rows kept, those rejected).
+
+    A log's own `stage` wins over the coding. A row naming no incident, a stage that is not one of
+    the stages, or a second row for the same incident is rejected with its reason.
+    """
+    parse = parse_enumeration("stage")
+    parsed = [parse(text) for text in coding["stage"]]
+    codes = pd.Series([p.value for p in parsed], index=coding.index, dtype=object)
+    unknown = ~coding["incident_id"].isin(set(incidents["incident_id"]))
+    bad_stage = codes.isna()
+    valid = ~unknown & ~bad_stage
+    again = valid & coding["incident_id"].where(valid).duplicated()  # a second valid row for one incident
+    reasons = np.select([unknown, bad_stage, again],
+                        ["no incident in the logs has this incident_id",
+                         pd.Series([p.error or "empty; expected a stage" for p in parsed], index=coding.index),
+                         "this incident's stage is coded at an earlier line already"], default="")
+    ok = reasons == ""
+    rejected = pd.DataFrame({"file": coding["source_file"], "line": coding["source_line"],
+                             "column": np.where(bad_stage & ~unknown, "stage", "incident_id"),
+                             "value": np.where(bad_stage & ~unknown, coding["stage"], coding["incident_id"]),
+                             "reason": reasons})[~ok]
+    coded = dict(zip(coding.loc[ok, "incident_id"], codes[ok]))
+    given = incidents["stage"].fillna("")
+    stage = incidents["stage"].where(given.ne(""), incidents["incident_id"].map(coded))
+    return incidents.assign(stage=stage.astype(incidents["stage"].dtype)), coding[ok], \
+        rejected.reindex(columns=REJECTED_COLUMNS)
