@@ -12,23 +12,11 @@ Prints both, their ratio, and the peak memory of each process.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 import textwrap
 from pathlib import Path
 
-CLEAN = textwrap.dedent("""
-    import json, resource, sys, time
-    from analysis.config import Paths
-    from analysis.clean import run_clean
-    start = time.perf_counter()
-    result = run_clean(Paths(sys.argv[1]))
-    seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "rows": int(result.report["totals"]["rows_kept"]),
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-""")
+from bench_clean import CLEAN, run  # the same clean run, timed the same way
 
 LEDGER = textwrap.dedent("""
     import json, resource, sys, time
@@ -47,11 +35,6 @@ LEDGER = textwrap.dedent("""
                       "count_rows": len(by_unit),
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """)
-
-
-def run(code: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import subprocess
-import sys
 import tempfile
 import textwrap
 from pathlib import Path
+
+from bench_clean import run  # a snippet in a fresh process, its JSON line read back
 
 BASELINE = textwrap.dedent("""
     import json, sys, time
@@ -53,11 +53,6 @@ def write_workbook(path: Path, rows: int) -> None:
         sheet.append([f"SYN-{i:06d}", dt.date(2025, 1, 1 + i % 31), CATEGORIES[i % 5], PLACES[i % 5],
                       "журналист", (i % 7) * 50_000 or None, "SYNTHETIC"])
     book.save(path)
-
-
-def run(code: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ leaves no empty punctuation behind; data is escaped (it is never markup).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,7 +177,7 @@ def to_markdown(draft: Draft, image_base: Path) -> str:
     if draft.figures:
         lines += [f"## {t('draft_figures', draft.lang)}", ""]
         for fig in draft.figures:
-            image = Path(_relative(fig.image, image_base)).as_posix()
+            image = Path(os.path.relpath(fig.image, image_base)).as_posix()
             lines += [f"![{escape(fig.alt_text)}]({image})", "", f"_{escape(fig.caption or fig.title)}_", ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -184,12 +185,6 @@ def to_markdown(draft: Draft, image_base: Path) -> str:
 def _without_heading(summary: str) -> str:
     """The opening counts without their own first-level heading: the draft's title says it."""
     return "\n".join(line for line in summary.strip().splitlines() if not line.startswith("# ")).strip()
-
-
-def _relative(path: Path, base: Path) -> str:
-    import os
-
-    return os.path.relpath(path, base)
 
 
 # --- Word -----------------------------------------------------------------------------------------
