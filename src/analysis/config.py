@@ -80,3 +80,14 @@ OTHER_UNSPECIFIED = "other_unspecified"
 ALL_GROUPS = "all"
 LANGUAGES = ("en", "ru", "kk")
 RESOLUTIONS = ("auto", "month", "year")  # of the trend charts: by month, by year, or by the range
+
+# The licence of the data and figures the project publishes (the code is MIT, pyproject.toml).
+# Every figure, bundle, site page and release names it together with the source it is read from.
+DATA_LICENCE = "CC BY 4.0"
+DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+SOURCE_NAME = {
+    "en": 'International Foundation for Protection of Freedom of Speech "Adil Soz"',
+    "ru": "Международный фонд защиты свободы слова «Әділ сөз»",
+    "kk": "«Әділ сөз» сөз бостандығын қорғау халықаралық қоры",
+}
+SOURCE_URL = "https://adilsoz.kz"
