@@ -53,6 +53,12 @@ def render(rows: list[dict], delimiter: str) -> str:
 @example(files=[([], ",", "utf-8")] + [([{"id": i, "event_date": "03.11.2024", "category": "threat", "place": "Almaty",
                                           "amount_kzt": "", "victim_type": "journalist", "shape": "ok"}
                                          for i in ("A1", "A2")], ",", "utf-8")] * 2)
+# a file byte for byte identical to an earlier one whose malformed records were rejected there: all duplicates
+@example(files=[([{"id": "A2", "event_date": "4 ноября 2024", "category": "threat", "place": "Almaty",
+                   "amount_kzt": "", "victim_type": "journalist", "shape": "short"},
+                  {"id": "", "event_date": "", "category": "threat", "place": "Almaty",
+                   "amount_kzt": "lots", "victim_type": "journalist", "shape": "long"}], "\t", "cp1251"),
+                ([], ",", "utf-8")] * 2)
 def test_rows_add_up_per_file(files):
     root = Path(tempfile.mkdtemp())
     try:

@@ -240,8 +240,9 @@ def _load(paths: Paths, reader: _Reader) -> _Loaded:
     def rows(kind: str) -> list[pd.DataFrame]:
         return [cleaned[0] for read, cleaned in done if read.kind == kind and cleaned[0] is not None]
 
+    # a file identical to an earlier one is all duplicates: its malformed records were rejected there
     rejected = [frame for read, (_, bad, _) in done
-                for frame in (read.table.bad_records, bad) if frame is not None]
+                for frame in (None if read.twin else read.table.bad_records, bad) if frame is not None]
     return _Loaded(reads, inc.combine(rows("incidents")), rows("published"), rows("cumulative"),
                    concat(rows("case_stages"), inc.STAGE_CODING_COLUMNS), rejected,
                    [warn for _, (_, _, warn) in done if warn is not None])
