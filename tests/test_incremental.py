@@ -23,7 +23,7 @@ def ids(runs) -> set[str]:
 def test_a_kernel_that_fails_to_start_is_tried_again(monkeypatch, tmp_path):
     calls = []
 
-    def flaky(run, paths, timeout):
+    def flaky(run, paths, timeout, log):
         calls.append(run)
         if len(calls) < 2:
             raise RuntimeError("Kernel didn't respond in 120 seconds")
@@ -36,7 +36,7 @@ def test_a_kernel_that_fails_to_start_is_tried_again(monkeypatch, tmp_path):
 
 
 def test_a_kernel_that_never_starts_fails_with_its_reason(monkeypatch, tmp_path):
-    def dead(run, paths, timeout):
+    def dead(run, paths, timeout, log):
         raise RuntimeError("Kernel died before replying to kernel_info")
 
     monkeypatch.setattr(execute, "_attempt", dead)

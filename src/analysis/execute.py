@@ -20,14 +20,13 @@ if TYPE_CHECKING:
 KERNEL = "python3"
 
 
-KERNEL_LOG = "ANALYSIS_KERNEL_LOG"  # the run's log: what kernels print goes there, not to the terminal
-
-
-def _kernel_manager():
+def _kernel_manager(env: dict[str, str], log: Path | None):
     """Kernels talk over local sockets in a private folder, not TCP ports: no port races, no warning.
 
-    What a kernel prints itself (its shutdown notice "KeyboardInterrupt caught in kernel", warnings)
-    is appended to the run's log, not to the terminal.
+    The kernel gets `env` on top of this process's environment (the project it reads, the record
+    of what it writes), so that nothing is changed in this process's own. What a kernel prints
+    itself (its shutdown notice "KeyboardInterrupt caught in kernel", warnings) is appended to
+    `log`, the run's log, not to the terminal.
     """
     import tempfile
 
@@ -40,7 +39,7 @@ def _kernel_manager():
             super().__init__(**kwargs)
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
-            log = os.environ.get(KERNEL_LOG)
+            kw["env"] = {**kw.get("env", os.environ), **env}
             if log:
                 if getattr(self, "_kernel_log", None):  # a restarted kernel: the old one is gone
                     self._kernel_log.close()
@@ -112,7 +111,7 @@ def html_title(run: Run) -> str:
     return t(f"html_title_{run.notebook}", run.lang, month=month_label(run.month, run.lang))
 
 
-def _attempt(run: Run, paths: Paths, timeout: int) -> str | None:
+def _attempt(run: Run, paths: Paths, timeout: int, log: Path | None = None) -> str | None:
     """Run one notebook once; None when it succeeded, else one line saying what failed and where."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -122,25 +121,27 @@ def _attempt(run: Run, paths: Paths, timeout: int) -> str | None:
     record = outputs_record(run, paths)
     record.parent.mkdir(parents=True, exist_ok=True)
     record.unlink(missing_ok=True)
-    os.environ[OUTPUTS_RECORD] = str(record)  # the kernel inherits it: Publication lists what it writes there
+    # the kernel reads this project, and lists what its Publication writes in the record
+    env = {"ANALYSIS_ROOT": str(paths.root), OUTPUTS_RECORD: str(record)}
     try:
         pm.execute_notebook(_notebook(paths, run.notebook), str(out), parameters={**run.parameters, "publish": True},
                             kernel_name=KERNEL, cwd=str(paths.root), execution_timeout=timeout,
                             start_timeout=120, progress_bar=False, log_output=False,
-                            kernel_manager_class=_kernel_manager())
+                            kernel_manager_class=_kernel_manager(env, log))
     except PapermillExecutionError as exc:
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count}); see {out.relative_to(paths.root)}"
     write_html(out, run.html(paths), run.lang, html_title(run))
     return None
 
 
-def execute(run: Run, paths: Paths, timeout: int, attempts: int = 3) -> tuple[str | None, float, int]:
+def execute(run: Run, paths: Paths, timeout: int, log: Path | None = None,
+            attempts: int = 3) -> tuple[str | None, float, int]:
     """(problem or None, seconds, attempts used). A kernel that fails to start or dies is retried;
-    an error inside a cell is not (it would fail again)."""
+    an error inside a cell is not (it would fail again). What the kernel prints goes to `log`."""
     started = time.monotonic()
     for attempt in range(1, attempts + 1):
         try:
-            return _attempt(run, paths, timeout), time.monotonic() - started, attempt
+            return _attempt(run, paths, timeout, log), time.monotonic() - started, attempt
         except Exception as exc:  # kernel start races, dead kernels, timeouts
             problem = f"{type(exc).__name__}: {exc}; see {run.executed(paths).relative_to(paths.root)}"
     return problem, time.monotonic() - started, attempts

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
@@ -26,7 +27,7 @@ from pathlib import Path
 from . import __version__
 from .config import LANGUAGES, RESOLUTIONS, Paths
 from .errors import ParameterError, expect_between, expect_month, expect_one_of
-from .execute import KERNEL_LOG, check_parameters, execute
+from .execute import check_parameters, execute
 from .load import load_cumulative, load_incidents, load_monthly_counts
 from .manifest import (
     DataHashes,
@@ -240,42 +241,44 @@ def _close(logger: logging.Logger) -> None:
         logger.removeHandler(handler)
 
 
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """`jobs` worker processes, started as runs need them and kept for the next report in this
+    process: each imports papermill and nbconvert once. Every run still gets a kernel of its own."""
+    if jobs not in _POOLS:
+        _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
+    return _POOLS[jobs]
+
+
 def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progress: bool,
                  logger: logging.Logger, done: dict, records: dict, log_path: Path | None = None) -> dict[Run, str]:
     """Run the notebooks, `jobs` at a time; record each success in `done`. Returns the failures."""
     from tqdm import tqdm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    # The workers and kernels inherit these: the project they read, and the log their output goes to.
-    settings = {"ANALYSIS_ROOT": str(paths.root), KERNEL_LOG: str(log_path) if log_path else None}
-    before = {name: os.environ.get(name) for name in settings}
-    for name, value in settings.items():
-        if value is not None:
-            os.environ[name] = value
     succeeded, failures = [], {}
+    pool = _pool(jobs)
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(needed)), mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(execute, run, paths, timeout): run for run in needed}
-            for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="run",
-                               disable=not progress or not sys.stderr.isatty()):
-                run = futures[future]
-                problem, seconds, attempts = future.result()
-                retried = f" after {attempts} attempts" if attempts > 1 else ""
-                if problem:
-                    failures[run] = problem
-                    done.pop(run.id, None)
-                    logger.info("%s: FAILED in %.2f s%s: %s", run.id, seconds, retried, problem)
-                else:
-                    succeeded.append(run)
-                    logger.info("%s: %.2f s%s", run.id, seconds, retried)
-        # Hash the outputs once every run has finished: runs side by side may write the same shared
-        # file (a figure's CSV and JSON serve its three languages).
-        for run in succeeded:
-            done[run.id] = with_outputs(records[run], run_outputs(run, paths), paths)
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
+        futures = {pool.submit(execute, run, paths, timeout, log_path): run for run in needed}
+        for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="run",
+                           disable=not progress or not sys.stderr.isatty()):
+            run = futures[future]
+            problem, seconds, attempts = future.result()
+            retried = f" after {attempts} attempts" if attempts > 1 else ""
+            if problem:
+                failures[run] = problem
+                done.pop(run.id, None)
+                logger.info("%s: FAILED in %.2f s%s: %s", run.id, seconds, retried, problem)
             else:
-                os.environ[name] = value
+                succeeded.append(run)
+                logger.info("%s: %.2f s%s", run.id, seconds, retried)
+    except BrokenProcessPool:
+        _POOLS.pop(jobs, None)  # a worker died (killed, out of memory): the next report starts new ones
+        raise
+    # Hash the outputs once every run has finished: runs side by side may write the same shared
+    # file (a figure's CSV and JSON serve its three languages).
+    for run in succeeded:
+        done[run.id] = with_outputs(records[run], run_outputs(run, paths), paths)
     return failures
