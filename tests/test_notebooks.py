@@ -9,9 +9,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, copy_project
+from conftest import ROOT, small_project
 
 from analysis import figures
+from analysis.clean import run_clean
 from analysis.execute import write_html
 from analysis.figures import export
 from analysis.i18n import t
@@ -79,12 +80,13 @@ class _Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def hand_run(shipped_run, tmp_path_factory):
-    """A project whose November 2024 figures were published, then trends.py run by hand from
-    notebooks/ with the notebook's own defaults but in Kazakh, as a researcher would (nbconvert)."""
+def hand_run(tmp_path_factory):
+    """A small project (`small_project`) whose November 2024 figures were published, then trends.py
+    run by hand from notebooks/ with the notebook's own defaults but in Kazakh, as a researcher
+    would (nbconvert)."""
     root = tmp_path_factory.mktemp("hand") / "project"
-    paths = copy_project(shipped_run[0], root)  # the shipped data, cleaned
-    shutil.copytree(ROOT / "notebooks", paths.notebooks)
+    paths = small_project(root)
+    assert run_clean(paths).ok
     counts = load_monthly_counts(paths)
     published = Publication("2024-11", "en", publish=True, paths=paths)
     for lang in ("en", "ru", "kk"):  # what `analysis report` leaves behind
