@@ -45,7 +45,8 @@ def releases(folder: Path) -> list[str]:
     """The versions released in `folder`, oldest first."""
     if not folder.is_dir():
         return []
-    found = [p.name for p in folder.iterdir() if VERSION.match(p.name) and p.is_dir() and not p.is_symlink()]
+    found = [p.name for p in folder.iterdir()
+             if VERSION.match(p.name) and not p.is_symlink() and (p / "datapackage.json").is_file()]
     return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
 
 
@@ -189,3 +190,24 @@ def _point_latest(folder: Path) -> None:
         link.unlink()
     os.symlink(releases(folder)[-1], link)
     os.replace(link, folder / LATEST)
+
+
+def run_release(paths: Paths, folder: Path | None = None) -> ReleaseResult:
+    """`analysis release`: clean the raw data when it changed (as `analysis report` does), then release.
+
+    Raw files that cannot be read stop the release: a release holds all the data or none of it.
+    """
+    import logging
+
+    from .manifest import read_manifest, write_manifest
+    from .report import clean_step
+
+    manifest = read_manifest(paths)
+    clean = clean_step(paths, manifest.get("clean", {}), False, False, logging.getLogger(__name__))
+    if clean.entry is not None:
+        manifest["clean"] = clean.entry
+        write_manifest(paths, manifest)
+    if clean.errors:
+        raise ReleaseError(f"{len(clean.errors)} raw files could not be read ({clean.errors[0]['file']}: "
+                           f"{clean.errors[0]['message']}); nothing was released: correct them and run again")
+    return make_release(paths, folder)

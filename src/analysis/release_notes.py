@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .config import ALL_GROUPS, TOTAL
+from .datapackage import codes
 from .i18n import month_label, number, plural, t
 from .revisions import COLUMNS, VALUE_FIELDS, Changes
 from .taxonomy import category_label, group_short_label
@@ -25,15 +26,19 @@ def _headline(month: str, counts: pd.DataFrame, lang: str) -> str:
     totals = counts[(counts["month"] == month) & (counts["source"] == "published") & (counts["category"] == TOTAL)
                     & (counts["unit"] == "count") & (counts["unit_of_count"] == "reports")]
     overall = totals[totals["group"] == ALL_GROUPS]
-    groups = totals[totals["group"] != ALL_GROUPS]
-    if totals.empty:
-        return t("notes_new_month_no_total", lang, month=month_label(month, lang))
-    parts = [f"{group_short_label(row.group, lang)} {number(int(row.count), lang)}" for row in groups.itertuples()]
+    order = {code: i for i, code in enumerate(codes("group"))}
+    groups = totals[totals["group"] != ALL_GROUPS].sort_values("group", key=lambda s: s.map(order))
+    parts = "; ".join(f"{group_short_label(row.group, lang)} {number(int(row.count), lang)}"
+                      for row in groups.itertuples())
     if len(overall):
         n = int(overall["count"].iloc[0])
         return t("notes_new_month", lang, month=month_label(month, lang), n=number(n, lang),
-                 reports=plural("reports", n, lang), groups="; ".join(parts))
-    return t("notes_new_month_groups", lang, month=month_label(month, lang), groups="; ".join(parts))
+                 reports=plural("reports", n, lang)) + (f" ({parts})" if parts else "")
+    if parts:
+        return t("notes_new_month_groups", lang, month=month_label(month, lang), groups=parts)
+    n = int(((counts["month"] == month) & (counts["source"] == "published")).sum())
+    return t("notes_new_month_no_total", lang, month=month_label(month, lang), n=number(n, lang),
+             figures=plural("figures", n, lang))
 
 
 def _revised_figure(row: pd.Series, lang: str) -> str:

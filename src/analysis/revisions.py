@@ -24,6 +24,8 @@ COLUMNS = ["release", "previous_release", "table", "change", "key", "month", "gr
            "old_value", "new_value", "reason"]
 VALUE_FIELDS = {"monthly_counts": "count", "published_cumulative": "value"}  # the figures of the notes
 FIRST_VERSION = "1.0.0"
+# Where in its raw file a row was read: it moves when rows are added above it, which revises nothing.
+POSITION_FIELDS = ("source_line",)
 
 
 @dataclass
@@ -100,6 +102,8 @@ def _context(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     for name, column in (("month", month), ("group", "group"), ("category", "category"), ("unit", "unit"),
                          ("reason", "note")):
         out[name] = frame[column] if column and column in frame else ""
+    if "source" in frame:  # the note of a count from the logs says what it counts, not why it changed
+        out["reason"] = out["reason"].where(frame["source"] != "incident_log", "")
     return out
 
 
@@ -120,7 +124,7 @@ def _table_changes(table: str, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataF
             parts.append(_context(rows, table).assign(change=change, key=keys[rows.index], field="",
                                                       old_value="", new_value=""))
     if primary_key(table):
-        common = [c for c in new.columns if c in old.columns and c not in key_columns]
+        common = [c for c in new.columns if c in old.columns and c not in key_columns and c not in POSITION_FIELDS]
         before = old.set_index(old_keys)
         after = new.set_index(new_keys)
         shared = after.index.intersection(before.index)
@@ -206,7 +210,7 @@ def compare(old: Release, new_tables: dict[str, pd.DataFrame], new_descriptor: d
     parts.append(_code_changes(old.descriptor, new_descriptor))
     rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=COLUMNS)
-    rows = rows.reindex(columns=COLUMNS).fillna("")
+    rows = rows.reindex(columns=COLUMNS).astype(object).fillna("")
     months = sorted(set(new_tables["monthly_counts"]["month"]) - set(old.tables["monthly_counts"]["month"]))
     return Changes(rows, months, schema_changes(old.descriptor, new_descriptor))
 
