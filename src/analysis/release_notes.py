@@ -108,7 +108,12 @@ def notes(lang: str, version: str, previous: str | None, day: str, coverage: tup
                        figures=plural("figures", len(stated) - SHOWN, lang)))
     if logs:
         lines.append(t("notes_revised_logs", lang, n=number(logs, lang), figures=plural("figures", logs, lang)))
-    if figures.empty:
+    values = rows[rows["change"].eq("revised") & ~rows.index.isin(figures.index)]
+    for table, changed in values.groupby("table", sort=False):
+        fields = ", ".join(f"`{name}` {number(n, lang)}" for name, n in changed["field"].value_counts().items())
+        lines.append(t("notes_values_revised", lang, table=table, n=number(len(changed), lang),
+                       values=plural("values", len(changed), lang), fields=fields))
+    if figures.empty and values.empty:
         lines.append(t("notes_none", lang))
 
     lines += ["", t("notes_rows_heading", lang), ""]
