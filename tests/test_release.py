@@ -242,6 +242,27 @@ def test_the_command_says_what_it_released_or_why_not(series, tmp_path):
                                                          "changed since 1.1.1")
 
 
+def test_trend_figures_mark_the_months_a_release_revised(series):
+    from analysis import figures
+    from analysis.load import load_monthly_counts
+    from analysis.plots import layout_problems
+    from analysis.revisions import revised_months
+
+    paths = Paths(series["root"])
+    months = revised_months(load_revisions(paths), ["criminal_proceedings"])
+    assert months == ["2024-09"]
+    counts = load_monthly_counts(paths)
+    for revised, marked in ((months, [8]), (None, [])):  # 2024-09 is the ninth month from 2024-01
+        fig = figures.category_trend(counts, "criminal_proceedings", "2024-01", "2024-11", 3, "2024-11",
+                                     revised=revised).draw("en")
+        lines = [line for line in fig.axes[0].get_lines() if line.get_label() == "revised since first released"]
+        assert [list(line.get_xdata()) for line in lines] == ([marked] if marked else [])
+        legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()] if fig.axes[0].get_legend() \
+            else [text.get_text() for legend in fig.legends for text in legend.get_texts()]
+        assert ("revised since first released" in legend) == bool(marked)
+        assert layout_problems(fig) == []
+
+
 def test_the_committed_release_validates():
     from frictionless import Package
 

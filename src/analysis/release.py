@@ -105,7 +105,10 @@ def changes_since_release(paths: Paths | None = None, folder: Path | None = None
     """What the processed data change against the latest release, as rows of revisions.csv (without
     `release`); empty when there is no release yet or nothing changed."""
     paths = paths or Paths()
-    found = candidate(paths, folder or paths.releases)
+    folder = folder or paths.releases
+    if not releases(folder):
+        return pd.DataFrame(columns=COLUMNS[2:])
+    found = candidate(paths, folder)
     if found.changes is None:
         return pd.DataFrame(columns=COLUMNS[2:])
     return found.changes.rows[COLUMNS[2:]].reset_index(drop=True)

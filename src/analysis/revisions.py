@@ -245,3 +245,13 @@ def history(old: Release | None, changes: Changes | None, version: str) -> pd.Da
     if changes is not None and not changes.rows.empty:
         parts.append(changes.rows.assign(release=version, previous_release=old.version if old else ""))
     return pd.concat(parts, ignore_index=True)[COLUMNS] if parts else pd.DataFrame(columns=COLUMNS)
+
+
+def revised_months(revisions: pd.DataFrame | None, categories: list[str]) -> list[str]:
+    """The months whose published or derived count of any of `categories` a release revised."""
+    if revisions is None or revisions.empty:
+        return []
+    figures = revisions[(revisions["table"] == "monthly_counts") & (revisions["change"] == "revised")
+                        & (revisions["field"] == "count") & revisions["category"].isin(categories)
+                        & ~revisions["key"].str.contains("|incident_log|", regex=False)]
+    return sorted(set(figures["month"]))
