@@ -1,7 +1,8 @@
 """`analysis report`: bring every output up to date, in named steps.
 
 1. clean the raw data when it or the code changed (`analysis clean`);
-2. remove the outputs of months that no longer have data;
+2. release the data when they changed since `releases/latest` (`analysis release`), and remove
+   the outputs of months that no longer have data;
 3. run the notebooks (listed in `runs.NOTEBOOKS`) whose inputs changed or whose outputs are gone
    or changed, with papermill, a few at a time.
 
