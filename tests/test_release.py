@@ -177,6 +177,19 @@ def test_an_existing_release_is_never_touched(series, tmp_path):
     assert not list(folder.glob(".*staging*"))
 
 
+def test_the_last_step_refuses_even_an_empty_folder_of_that_version(tmp_path):
+    """A plain rename would replace an empty folder; a release taken meanwhile by another process is kept."""
+    from analysis.release import _rename_no_replace
+
+    staged, taken = tmp_path / ".1.0.0.staging", tmp_path / "1.0.0"
+    staged.mkdir()
+    (staged / "datapackage.json").write_text("{}", encoding="utf-8")
+    taken.mkdir()
+    with pytest.raises(ReleaseError, match="exists already"):
+        _rename_no_replace(staged, taken)
+    assert list(taken.iterdir()) == [] and (staged / "datapackage.json").exists()
+
+
 def test_a_renamed_category_code_is_a_major_version(series, tmp_path, monkeypatch):
     """The taxonomy renames `criminal_proceedings` (its labels unchanged): the data and the codes change."""
     import analysis.datapackage as datapackage

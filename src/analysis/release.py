@@ -10,6 +10,7 @@ Each release is self-contained: its tables (`data/*.csv`), `datapackage.json`, `
 from __future__ import annotations
 
 import ctypes
+import errno
 import json
 import os
 import re
@@ -176,11 +177,11 @@ def _rename_no_replace(source: Path, target: Path) -> None:
     if renameat2 is not None:
         if renameat2(-100, os.fsencode(source), -100, os.fsencode(target), _RENAME_NOREPLACE) == 0:
             return
-        errno = ctypes.get_errno()
-        if errno == 17:  # EEXIST
+        code = ctypes.get_errno()
+        if code == errno.EEXIST:
             raise ReleaseError(f"{target} exists already: a release is never overwritten")
-        if errno not in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot; fall back
-            raise OSError(errno, os.strerror(errno), str(target))
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # else the file system cannot: fall back
+            raise OSError(code, os.strerror(code), str(target))
     if target.exists():
         raise ReleaseError(f"{target} exists already: a release is never overwritten")
     os.rename(source, target)
