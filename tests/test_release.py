@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -245,14 +243,21 @@ def run_release_clean_only(paths: Paths) -> None:
     run_clean(paths)
 
 
-def test_the_command_says_what_it_released_or_why_not(series, tmp_path):
+def test_the_command_says_what_it_released_or_why_not(series, tmp_path, capsys):
+    from analysis.cli import main
+
     root = tmp_path / "project"
     shutil.copytree(series["root"] / "data", root / "data")
     shutil.copytree(series["folder"], root / "releases", symlinks=True)
-    command = [sys.executable, "-m", "analysis", "--root", str(root), "release"]
-    same = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert (same.returncode, same.stdout.strip()) == (0, "release: nothing to release: the data have not "
-                                                         "changed since 1.1.1")
+    assert main(["--root", str(root), "release"]) == 0
+    assert capsys.readouterr().out.strip() == "release: nothing to release: the data have not changed since 1.1.1"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "1.0.0").write_text("not a release", encoding="utf-8")  # in the way of the first release
+    assert main(["--root", str(root), "release", "--to", str(elsewhere)]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"error: {elsewhere / '1.0.0'} exists already: a release is never overwritten"]
+    assert (elsewhere / "1.0.0").read_text(encoding="utf-8") == "not a release"
 
 
 def test_trend_figures_mark_the_months_a_release_revised(series):
