@@ -77,7 +77,7 @@ def notes(lang: str, version: str, previous: str | None, day: str, coverage: tup
         lines += [t("notes_intro_first", lang, date=day, **span), ""]
     else:
         lines += [t("notes_intro", lang, date=day, previous=previous, **span), "",
-                  t(f"notes_level_{changes.level()}", lang), ""]
+                  t(f"notes_level_{changes.level()}", lang), *(f"- {change}" for change in changes.schema), ""]
     rows = changes.rows if changes is not None else pd.DataFrame(columns=COLUMNS)
 
     lines += [t("notes_new_months_heading", lang), ""]

@@ -35,7 +35,6 @@ class Release:
     version: str
     descriptor: dict
     tables: dict[str, pd.DataFrame]
-    folder: Path | None = None
 
 
 def read_text(path: Path) -> pd.DataFrame:
@@ -46,7 +45,7 @@ def read_text(path: Path) -> pd.DataFrame:
 def read_release(folder: Path) -> Release:
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     tables = {res["name"]: read_text(folder / res["path"]) for res in descriptor["resources"]}
-    return Release(descriptor["version"], descriptor, tables, folder)
+    return Release(descriptor["version"], descriptor, tables)
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
@@ -65,10 +64,6 @@ class Changes:
     @property
     def codes_changed(self) -> bool:
         return bool(self.rows["change"].str.startswith("code_").any())
-
-    @property
-    def empty(self) -> bool:
-        return self.rows.empty and not self.schema
 
     def level(self) -> str | None:
         """`major`, `minor`, `patch`, or None when nothing changed."""
