@@ -271,8 +271,10 @@ def test_trend_figures_mark_the_months_a_release_revised(series):
     assert months == ["2024-09"]
     counts = load_monthly_counts(paths)
     for revised, marked in ((months, [8]), (None, [])):  # 2024-09 is the ninth month from 2024-01
-        fig = figures.category_trend(counts, "criminal_proceedings", "2024-01", "2024-11", 3, "2024-11",
-                                     revised=revised).draw("en")
+        spec = figures.category_trend(counts, "criminal_proceedings", "2024-01", "2024-11", 3, "2024-11",
+                                      revised=revised)
+        assert spec.meta.get("revised_months") == revised  # named in the figure's JSON
+        fig = spec.draw("en")
         lines = [line for line in fig.axes[0].get_lines() if line.get_label() == "revised since first released"]
         assert [list(line.get_xdata()) for line in lines] == ([marked] if marked else [])
         legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()] if fig.axes[0].get_legend() \

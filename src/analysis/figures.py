@@ -274,7 +274,8 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
         return fig
 
     return FigureSpec(name, data if yearly is None else yearly[3], draw, texts, {**params, "rolling": rolling},
-                      {"resolution": resolution, "coverage": coverage, "events": events.as_records(marks[0])})
+                      {"resolution": resolution, "coverage": coverage, "events": events.as_records(marks[0]),
+                       **({"revised_months": sorted(revised)} if revised else {})})
 
 
 def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rolling: int, as_of: str,
