@@ -212,6 +212,9 @@ def test_a_renamed_category_code_is_a_major_version(series, tmp_path, monkeypatc
     revisions = read_release(folder / "2.0.0").tables["revisions"]
     taxonomy = revisions[(revisions["release"] == "2.0.0") & (revisions["table"] == "taxonomy")]
     assert taxonomy[["change", "old_value", "new_value"]].values.tolist() == [["code_renamed", old, new]]
+    remapped = revisions[(revisions["release"] == "2.0.0") & (revisions["change"] == "label_remapped")]
+    pairs = remapped[["key", "old_value", "new_value"]].values.tolist()
+    assert ["pre-trial claim in a criminal case", old, new] in pairs
     notes = (folder / "2.0.0/NOTES.en.md").read_text(encoding="utf-8")
     assert f"- category code `{old}` renamed `{new}`" in notes and "A major version" in notes
 
