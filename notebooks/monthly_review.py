@@ -29,6 +29,7 @@ from IPython.display import Markdown, display
 
 from analysis import comparisons, figures, load_cumulative, load_monthly_counts, trends
 from analysis.outputs import Publication
+from analysis.release import changes_since_release
 
 counts = load_monthly_counts()
 cumulative = load_cumulative()
@@ -76,3 +77,12 @@ trends.changes(counts, month, trends.same_month_last_year(month))
 # %% tags=["researcher"]
 check = trends.check_cumulative(counts, cumulative)
 check[check["period"].str.contains(month[:4], regex=False)]
+
+# %% [markdown]
+# What the data change since the latest data release (`releases/latest`), one row a change: figures
+# revised (old and new value, and the reason the data give), rows added and removed, labels read as
+# another category, category codes changed. Empty when nothing changed, or no release exists yet.
+# `analysis report` releases such changes as a new version.
+
+# %% tags=["researcher"]
+changes_since_release()

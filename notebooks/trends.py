@@ -20,16 +20,19 @@ categories = "all"  # "all", or a list of category codes, e.g. ["refusal_of_info
 rolling = 3  # months in the rolling mean
 resolution = "auto"  # "month", "year", or "auto": by month up to 36 months, by year beyond
 lang = "en"  # en, ru or kk
+show_revisions = False  # True: mark the months whose figure a data release revised (releases/latest/revisions.csv)
 publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
 
 # %%
 from IPython.display import display
 
-from analysis import figures, load_cumulative, load_monthly_counts, trends
+from analysis import figures, load_cumulative, load_monthly_counts, load_revisions, trends
 from analysis.outputs import Publication
+from analysis.revisions import revised_months
 
 counts = load_monthly_counts()
 cumulative = load_cumulative()
+revisions = load_revisions() if show_revisions else None
 out = Publication(end, lang, publish=publish)
 chosen = None if categories == "all" else list(categories)
 display(out.say("nb_trends_title"), out.say("nb_trends_intro"))
@@ -40,12 +43,13 @@ out.figure(figures.groups_stacked(counts, start, end, end, resolution, cumulativ
 
 # %%
 display(out.say("nb_false_information_trend"))
-out.figure(figures.false_information_trend(counts, start, end, rolling, end, resolution, cumulative))
+out.figure(figures.false_information_trend(counts, start, end, rolling, end, resolution, cumulative,
+                                           revised_months(revisions, trends.false_information_codes())))
 
 # %%
 display(out.say("nb_trend_refusal"))
 out.figure(figures.category_trend(counts, "refusal_of_information", start, end, rolling, end, resolution,
-                                  cumulative))
+                                  cumulative, revised_months(revisions, ["refusal_of_information"])))
 
 # %%
 display(out.say("nb_category_heatmap"))
@@ -59,7 +63,8 @@ out.figure(figures.legal_claims_by_type(counts, start, end, end))
 if chosen:
     display(out.say("nb_chosen_categories"))
 for code in chosen or []:
-    display(out.figure(figures.category_trend(counts, code, start, end, rolling, end, resolution, cumulative)))
+    display(out.figure(figures.category_trend(counts, code, start, end, rolling, end, resolution, cumulative,
+                                              revised_months(revisions, [code]))))
 
 # %% [markdown]
 # The reviews' own year-to-date statements against the sums of the monthly counts.

@@ -5,9 +5,10 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "load_case_events", "load_cases", "load_cumulative", "load_incidents",
-           "load_monthly_counts"]
+           "load_monthly_counts", "load_revisions"]
 
-_LOADERS = {"load_case_events", "load_cases", "load_cumulative", "load_incidents", "load_monthly_counts"}
+_LOADERS = {"load_case_events", "load_cases", "load_cumulative", "load_incidents", "load_monthly_counts",
+            "load_revisions"}
 
 
 def __getattr__(name: str):

@@ -80,6 +80,10 @@ def _report(args: argparse.Namespace) -> int:
     for run, problem in result.failures.items():
         print(f"error: notebooks/{run.notebook}.py for {run.month} ({run.lang}) failed: {problem}",
               file=sys.stderr)
+    if result.release_error:
+        print(f"error: {result.release_error}", file=sys.stderr)
+    if result.released:
+        print(f"report: released the changed data as {result.released} ({paths.releases / result.released})")
     log = result.log.relative_to(paths.root) if result.log else "-"
     if args.dry_run:
         for step, why in result.planned.items():
@@ -109,6 +113,25 @@ def report_line(result) -> str:
     where = ("figures in reports/figures/, summaries and HTML in reports/<month>/, executed notebooks in "
              "reports/notebooks/")
     return "; ".join(done) + ("; " + where if result.executed else "")
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .datapackage import ReleaseError
+    from .release import run_release
+    from .verdicts import RowsLost
+
+    paths = Paths(args.root)
+    try:
+        result = run_release(paths, args.to)
+    except (ReleaseError, RowsLost) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if result.version is None:
+        print(f"release: nothing to release: the data have not changed since {result.previous}")
+    else:
+        print(f"release: {result.version}" + (f" (after {result.previous})" if result.previous else "")
+              + f" in {result.folder}; notes: {result.folder / 'NOTES.en.md'}")
+    return 0
 
 
 def _synth(args: argparse.Namespace) -> int:
@@ -181,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--dry-run", action="store_true",
                         help="say which steps would run and why; change nothing")
     report.set_defaults(func=_report)
+    release = sub.add_parser("release", parents=[after],
+                             help="clean, then release the data as releases/<version>/ if it changed")
+    release.add_argument("--to", type=Path, default=None,
+                         help="the folder of the releases (default: $ANALYSIS_RELEASES, else releases/ in the root)")
+    release.set_defaults(func=_release)
     synth = sub.add_parser("synth", help="write SYNTHETIC messy incident logs (benchmarks, tests)")
     synth.add_argument("--rows", type=int, required=True, help="incidents in all")
     synth.add_argument("--months", type=int, required=True, help="number of monthly logs")

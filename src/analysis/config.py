@@ -29,6 +29,9 @@ class Paths:
         self.processed = self.data / "processed"
         self.reports = self.root / "reports"
         self.notebooks = self.root / "notebooks"
+        # the data releases: $ANALYSIS_RELEASES when set (any local or mounted folder), else <root>/releases
+        releases = os.environ.get("ANALYSIS_RELEASES")
+        self.releases = Path(releases).resolve() if releases else self.root / "releases"
 
     @property
     def incidents(self) -> Path:

@@ -243,7 +243,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
 
 def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, key: str, codes: list[str],
                 title_of: Callable[[str], str], as_of: str, params: dict, resolution: str,
-                yearly: tuple | None) -> FigureSpec:
+                yearly: tuple | None, revised: list[str] | None = None) -> FigureSpec:
     start, end = series.index[0], series.index[-1]
     smooth = trends.rolling_mean(series, rolling).where(series.notna())  # drawn only where stated
     coverage = _coverage_meta(list(series.index), series.notna(), derived)
@@ -269,26 +269,31 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
                               value_label=t("monthly_value", lang), smooth_label=t("rolling_mean", lang, n=rolling),
                               source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang)), lang=lang,
                               derived=derived.reindex(series.index, fill_value=False).to_numpy(),
-                              derived_label=t("derived_value", lang), events=_events(marks, lang, resolution))
+                              derived_label=t("derived_value", lang), events=_events(marks, lang, resolution),
+                              revised=series.index.isin(revised or []), revised_label=t("revised_value", lang))
         return fig
 
     return FigureSpec(name, data if yearly is None else yearly[3], draw, texts, {**params, "rolling": rolling},
-                      {"resolution": resolution, "coverage": coverage, "events": events.as_records(marks[0])})
+                      {"resolution": resolution, "coverage": coverage, "events": events.as_records(marks[0]),
+                       **({"revised_months": sorted(revised)} if revised else {})})
 
 
 def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rolling: int, as_of: str,
-                   resolution: str = "month", cumulative: pd.DataFrame | None = None) -> FigureSpec:
+                   resolution: str = "month", cumulative: pd.DataFrame | None = None,
+                   revised: list[str] | None = None) -> FigureSpec:
+    """`revised`: months whose figure a data release revised, marked (`revisions.revised_months`)."""
     resolution = resolve(resolution, start, end)
     series = trends.category_matrix(counts, [code], start, end, trends.WITH_DERIVED)[code]
     derived = trends.category_matrix(counts, [code], start, end, ("derived",))[code].notna()
     yearly = _yearly_wide(counts, cumulative, "category", [code], start, end) if resolution == "year" else None
     return _trend_spec(f"trend_{code}", series, derived, rolling, code, [code],
                        lambda lang: t("title_category_trend", lang, category=taxonomy.category_label(code, lang)),
-                       as_of, {"category": code, "start": start, "end": end}, resolution, yearly)
+                       as_of, {"category": code, "start": start, "end": end}, resolution, yearly, revised)
 
 
 def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling: int, as_of: str,
-                            resolution: str = "month", cumulative: pd.DataFrame | None = None) -> FigureSpec:
+                            resolution: str = "month", cumulative: pd.DataFrame | None = None,
+                            revised: list[str] | None = None) -> FigureSpec:
     resolution = resolve(resolution, start, end)
     series = trends.false_information(counts, start, end, trends.WITH_DERIVED)
     derived = trends.false_information(counts, start, end, ("derived",)).notna()
@@ -296,7 +301,7 @@ def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling:
               if resolution == "year" else None)
     return _trend_spec("false_information_trend", series, derived, rolling, "administrative_false_information",
                        trends.false_information_codes(), lambda lang: t("title_false_information_trend", lang),
-                       as_of, {"start": start, "end": end}, resolution, yearly)
+                       as_of, {"start": start, "end": end}, resolution, yearly, revised)
 
 
 def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: str, end: str,

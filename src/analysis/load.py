@@ -54,3 +54,13 @@ def load_cases(paths: Paths | None = None) -> pd.DataFrame:
 def load_case_events(paths: Paths | None = None) -> pd.DataFrame:
     """Every mention of a case in the ledger: month, date, stage, what happened, amount, source line."""
     return _read((paths or Paths()).case_events, "case ledger")
+
+
+def load_revisions(paths: Paths | None = None, release: str = "latest") -> pd.DataFrame:
+    """Every change between releases, as `releases/<release>/revisions.csv` lists it: figures revised
+    (old and new value, and the reason the data give), rows added and removed, labels read as another
+    category, category codes added, removed or renamed; one row each, with the release that made it."""
+    path = (paths or Paths()).releases / release / "revisions.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run `analysis release` to make a release")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")

@@ -306,11 +306,13 @@ def _has_segment(values: np.ndarray) -> bool:
 
 def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel: str,
           value_label: str, smooth_label: str, source: str, lang: str, derived: np.ndarray | None = None,
-          derived_label: str = "", events: list[Event] | None = None) -> Figure:
+          derived_label: str = "", events: list[Event] | None = None, revised: np.ndarray | None = None,
+          revised_label: str = "") -> Figure:
     """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps).
 
     The rolling mean is drawn, and named in the legend, only where it forms a line. Months derived
-    from two cumulative statements (`derived`) are drawn as diamonds.
+    from two cumulative statements (`derived`) are drawn as diamonds; months a data release revised
+    (`revised`) get a small mark above their point.
     """
     with style():
         fig, ax = _figure()
@@ -324,12 +326,22 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         ax.plot(x, shown, "o", color=colour(key), ms=4, mfc="white", mew=1.2, label=value_label)
         if derived is not None and derived.any():
             ax.plot(x, np.where(derived, values, np.nan), "D", color=colour(key), ms=4, label=derived_label)
+        _mark_revised(ax, x, values, revised, revised_label)
         _month_axis(ax, months, lang)
         ax.set_ylabel(ylabel)
         top = np.nanmax(series.to_numpy(dtype=float)) if series.notna().any() else 1
         ax.set_ylim(0, max(top, 1) * 1.25)
         handles, names = ax.get_legend_handles_labels()
         return _finish(fig, ax, title, source, (handles, names, 2), events)
+
+
+def _mark_revised(ax: Axes, x: np.ndarray, values: np.ndarray, revised: np.ndarray | None, label: str) -> None:
+    """A small dark triangle just above each revised month's point, named once in the legend."""
+    shown = np.isfinite(values) & (revised if revised is not None else False)
+    if not shown.any():
+        return
+    lift = max(np.nanmax(values), 1) * 0.07
+    ax.plot(x[shown], values[shown] + lift, "v", color="#333333", ms=3.5, lw=0, label=label)
 
 
 def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,

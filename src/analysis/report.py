@@ -1,7 +1,8 @@
 """`analysis report`: bring every output up to date, in named steps.
 
 1. clean the raw data when it or the code changed (`analysis clean`);
-2. remove the outputs of months that no longer have data;
+2. release the data when they changed since `releases/latest` (`analysis release`), and remove
+   the outputs of months that no longer have data;
 3. run the notebooks (listed in `runs.NOTEBOOKS`) whose inputs changed or whose outputs are gone
    or changed, with papermill, a few at a time.
 
@@ -57,14 +58,17 @@ class ReportResult:
     unread: list[dict] = field(default_factory=list)  # files under data/raw/ the cleaning does not read
     removed: list[str] = field(default_factory=list)  # stale outputs removed
     planned: dict[str, str] = field(default_factory=dict)  # dry run: step ("clean" or a run) -> why
+    released: str | None = None  # the version of the data release this run made
+    release_error: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.failures and not self.clean_errors
+        return not self.failures and not self.clean_errors and not self.release_error
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.cleaned and not self.executed and not self.failures and not self.removed
+        return not self.cleaned and not self.executed and not self.failures and not self.removed \
+            and not self.released
 
 
 def _logger(paths: Paths) -> tuple[logging.Logger, Path]:
@@ -148,6 +152,8 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
                                                        paths.published_cumulative)):
             return result  # the runs can be planned only from cleaned data
 
+    if not dry_run and not clean.errors:
+        result.released, result.release_error = release_step(paths, manifest, logger)
     counts, incidents, cumulative = load_monthly_counts(paths), load_incidents(paths), load_cumulative(paths)
     if not dry_run:
         result.removed = remove_stale(paths, manifest, set(counts["month"]))
@@ -204,6 +210,30 @@ def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger:
     logger.info("clean (%s): %.2f s, %d files could not be read", why, time.monotonic() - began,
                 len(cleaned.file_errors))
     return CleanStep(why, True, cleaned.file_errors, cleaned.unread, entry)
+
+
+def release_step(paths: Paths, manifest: dict, logger: logging.Logger) -> tuple[str | None, str | None]:
+    """Release the data when they changed since `releases/latest` (the version made, or the reason none
+    could be). With no release yet, none is made: the first is `analysis release`'s. The check is
+    skipped when neither the cleaning nor the latest release changed since it was last made."""
+    from .datapackage import ReleaseError
+    from .release import make_release, releases
+
+    versions = releases(paths.releases)
+    if not versions:
+        return None, None
+    checked = {"clean": manifest.get("clean", {}).get("key"), "latest": versions[-1]}
+    if manifest.get("release") == checked:
+        return None, None
+    try:
+        made = make_release(paths)
+    except ReleaseError as exc:
+        logger.info("release: FAILED: %s", exc)
+        return None, str(exc)
+    manifest["release"] = {**checked, "latest": made.version or versions[-1]}
+    write_manifest(paths, manifest)
+    logger.info("release: %s", f"made {made.version}" if made.version else f"no change since {versions[-1]}")
+    return made.version, None
 
 
 def plan_runs(paths: Paths, request: Request, counts, incidents, cumulative) -> tuple[list[Run], dict[Run, dict]]:

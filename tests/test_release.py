@@ -1,0 +1,295 @@
+"""Data releases: versions from the diff, revisions, notes, validation, immutability, the scheduled run.
+
+Built once for the module from a copy of a few shipped months (published counts of 2024-09 and
+2024-10 and the incident log of 2024-01; then 2024-11 is added, then one 2024-09 figure corrected).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.config import Paths
+from analysis.datapackage import ReleaseError
+from analysis.load import load_revisions
+from analysis.release import changes_since_release, make_release, releases, run_release
+from analysis.report import release_step
+from analysis.revisions import read_release
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data" / "raw"
+CORRECTED = ("2024-09,pre-trial and judicial claims and lawsuits,pre-trial claim in a criminal case,1,",
+             "2024-09,pre-trial and judicial claims and lawsuits,pre-trial claim in a criminal case,2,")
+REASON = "corrected in the review of 2024-11: two pre-trial claims, not one"
+
+
+def _published(root: Path, months: tuple[str, ...], correct: bool = False) -> None:
+    lines = (SHIPPED / "published/published_counts.csv").read_text(encoding="utf-8").splitlines()
+    keep = [lines[0]] + [line for line in lines[1:] if line[:7] in months]
+    if correct:
+        keep = [line.replace(CORRECTED[0], CORRECTED[1]).rsplit(",", 1)[0] + f',"{REASON}"'
+                if line.startswith(CORRECTED[0]) else line for line in keep]
+    folder = root / "data/raw/published"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "published_counts.csv").write_text("\n".join(keep) + "\n", encoding="utf-8")
+    header = (SHIPPED / "published/published_cumulative.csv").read_text(encoding="utf-8").splitlines()[0]
+    (folder / "published_cumulative.csv").write_text(header + "\n", encoding="utf-8")
+
+
+def _logs(root: Path, months: tuple[str, ...]) -> None:
+    folder = root / "data/raw/incidents"
+    folder.mkdir(parents=True, exist_ok=True)
+    for month in months:
+        shutil.copy(SHIPPED / "incidents" / f"{month}.csv", folder / f"{month}.csv")
+
+
+def _release(root: Path, folder: Path) -> str | None:
+    return run_release(Paths(root), folder).version
+
+
+@pytest.fixture(scope="module")
+def series(tmp_path_factory):
+    """Three releases of one project: first, a month added, a figure corrected."""
+    root = tmp_path_factory.mktemp("project")
+    folder = root / "releases"
+    _published(root, ("2024-09", "2024-10"))
+    _logs(root, ("2024-01",))
+    first = _release(root, folder)
+    unchanged = _release(root, folder)
+    _published(root, ("2024-09", "2024-10", "2024-11"))
+    _logs(root, ("2024-11",))
+    minor = _release(root, folder)
+    _published(root, ("2024-09", "2024-10", "2024-11"), correct=True)
+    patch = _release(root, folder)
+    return {"root": root, "folder": folder, "versions": (first, unchanged, minor, patch)}
+
+
+def test_versions_follow_the_changes(series):
+    assert series["versions"] == ("1.0.0", None, "1.1.0", "1.1.1")
+    assert releases(series["folder"]) == ["1.0.0", "1.1.0", "1.1.1"]
+    latest = series["folder"] / "latest"
+    assert latest.is_symlink() and str(latest.readlink()) == "1.1.1"
+
+
+def test_revisions_list_the_new_month_and_the_corrected_figure(series):
+    revisions = pd.read_csv(series["folder"] / "1.1.1/revisions.csv", dtype=str, keep_default_na=False)
+    minor = revisions[revisions["release"] == "1.1.0"]
+    added = minor[(minor["table"] == "monthly_counts") & (minor["change"] == "added")]
+    assert set(added["month"]) >= {"2024-11"}
+    published_2024_11 = added[added["key"].str.contains("|published|", regex=False)]
+    # the 12 rows of 2024-11 in the shipped file, and "other" of the two groups whose items fall short of the total
+    assert len(published_2024_11) == 14
+    assert minor[minor["change"] == "revised"].empty or set(
+        minor.loc[minor["change"] == "revised", "key"].str.split("|").str[4]) == {"incident_log"}
+
+    patch = revisions[revisions["release"] == "1.1.1"]
+    assert patch["previous_release"].unique().tolist() == ["1.1.0"]
+    figure = patch[(patch["table"] == "monthly_counts") & (patch["field"] == "count")]
+    assert figure[["month", "group", "category", "unit", "old_value", "new_value"]].values.tolist() == [
+        ["2024-09", "legal_claims", "criminal_proceedings", "count", "1", "2"]]
+    assert figure["reason"].tolist() == [REASON]
+    assert load_revisions(Paths(series["root"])).equals(revisions)
+
+
+def test_rows_carry_when_they_were_first_released_and_last_revised(series):
+    counts = pd.read_csv(series["folder"] / "1.1.1/data/monthly_counts.csv", dtype=str, keep_default_na=False)
+    published = counts[counts["source"] == "published"]
+    corrected = published[(published["month"] == "2024-09") & (published["count"] == "2")
+                          & (published["category"] == "criminal_proceedings")]
+    assert corrected[["first_released", "last_revised"]].values.tolist() == [["1.0.0", "1.1.1"]]
+    november = published[published["month"] == "2024-11"]
+    assert set(november["first_released"]) == {"1.1.0"} and set(november["last_revised"]) == {""}
+    untouched = published[(published["month"] == "2024-10")]
+    assert set(untouched["first_released"]) == {"1.0.0"} and set(untouched["last_revised"]) == {""}
+
+
+def test_notes_name_the_new_month_and_the_correction_in_three_languages(series):
+    minor = (series["folder"] / "1.1.0/NOTES.en.md").read_text(encoding="utf-8")
+    # the group totals the review states (it states no overall total), in the taxonomy's order
+    assert ("- November 2024: rights of journalists 10; access to information 12; claims and lawsuits 10"
+            in minor)
+    assert "A minor version: new months were added." in minor
+    assert "- `monthly_counts`: added 41 rows, removed 0 rows" in minor
+    patch = (series["folder"] / "1.1.1/NOTES.en.md").read_text(encoding="utf-8")
+    assert "A patch version" in patch
+    assert f": 1 → 2. Reason: {REASON}" in patch
+    ru = (series["folder"] / "1.1.0/NOTES.ru.md").read_text(encoding="utf-8")
+    assert "- `monthly_counts`: добавлено: 41 строка; удалено: 0 строк" in ru  # CLDR: 41 -> one, 0 -> many
+    kk = (series["folder"] / "1.1.1/NOTES.kk.md").read_text(encoding="utf-8")
+    assert ": 1 → 2. Себебі: " in kk
+
+
+def test_each_release_validates_and_is_self_contained(series):
+    from frictionless import Package
+
+    folder = series["folder"] / "1.1.1"
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert package["version"] == "1.1.1" and package["previousVersion"] == "1.1.0"
+    assert package["licenses"][0]["path"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert package["temporal"] == {"start": "2024-01", "end": "2024-11"}
+    category = next(f for r in package["resources"] if r["name"] == "monthly_counts"
+                    for f in r["schema"]["fields"] if f["name"] == "category")
+    murder = next(c for c in category["categories"] if c["value"] == "murder")
+    assert murder["labels"] == {"en": "Murder of a journalist", "ru": "Убийство журналиста",
+                                "kk": "Журналистті өлтіру"}
+    assert Package(str(folder / "datapackage.json")).validate().valid
+    for res in package["resources"]:
+        assert (folder / res["path"]).is_file()
+    assert "## How to cite" in (folder / "README.md").read_text(encoding="utf-8")
+
+
+def test_an_invalid_package_is_refused_and_nothing_is_written(series, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    folder = tmp_path / "releases"
+    shutil.copytree(series["folder"], folder, symlinks=True)
+    counts = pd.read_parquet(root / "data/processed/monthly_counts.parquet")
+    counts.loc[0, "count"] = -3  # a count below zero breaks the schema's minimum
+    counts.to_parquet(root / "data/processed/monthly_counts.parquet", index=False)
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    with pytest.raises(ReleaseError, match=r"release 1\.1\.2 does not validate, nothing was written: "
+                                           r"monthly_counts\.csv: line \d+: column count"):
+        make_release(Paths(root), folder)
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+    assert str((folder / "latest").readlink()) == "1.1.1"
+
+
+def test_an_existing_release_is_never_touched(series, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    folder = tmp_path / "releases"
+    shutil.copytree(series["folder"], folder, symlinks=True)
+    _published(root, ("2024-09", "2024-10", "2024-11"))  # the correction undone: a patch, 1.1.2
+    (folder / "1.1.2").mkdir()
+    (folder / "1.1.2/kept.txt").write_text("someone else's", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="1.1.2 exists already: a release is never overwritten"):
+        run_release(Paths(root), folder)
+    assert [p.name for p in (folder / "1.1.2").iterdir()] == ["kept.txt"]
+    assert str((folder / "latest").readlink()) == "1.1.1"
+    assert not list(folder.glob(".*staging*"))
+
+
+def test_the_last_step_refuses_even_an_empty_folder_of_that_version(tmp_path):
+    """A plain rename would replace an empty folder; a release taken meanwhile by another process is kept."""
+    from analysis.release import _rename_no_replace
+
+    staged, taken = tmp_path / ".1.0.0.staging", tmp_path / "1.0.0"
+    staged.mkdir()
+    (staged / "datapackage.json").write_text("{}", encoding="utf-8")
+    taken.mkdir()
+    with pytest.raises(ReleaseError, match="exists already"):
+        _rename_no_replace(staged, taken)
+    assert list(taken.iterdir()) == [] and (staged / "datapackage.json").exists()
+
+
+def test_a_renamed_category_code_is_a_major_version(series, tmp_path, monkeypatch):
+    """The taxonomy renames `criminal_proceedings` (its labels unchanged): the data and the codes change."""
+    import analysis.datapackage as datapackage
+
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    folder = tmp_path / "releases"
+    shutil.copytree(series["folder"], folder, symlinks=True)
+    old, new = "criminal_proceedings", "criminal_case"
+    renamed = [new if code == old else code for code in datapackage.category_codes()]
+    monkeypatch.setattr(datapackage, "category_codes", lambda: renamed)
+    label = datapackage.category_label
+    monkeypatch.setattr(datapackage, "category_label",
+                        lambda code, lang="en": label(old if code == new else code, lang))
+    for table in ("monthly_counts", "incidents", "cases", "case_events"):
+        path = root / "data/processed" / f"{table}.parquet"
+        frame = pd.read_parquet(path)
+        frame["category"] = frame["category"].astype(str).replace(old, new)
+        frame.to_parquet(path, index=False)
+    made = make_release(Paths(root), folder)
+    assert made.version == "2.0.0"
+    revisions = read_release(folder / "2.0.0").tables["revisions"]
+    taxonomy = revisions[(revisions["release"] == "2.0.0") & (revisions["table"] == "taxonomy")]
+    assert taxonomy[["change", "old_value", "new_value"]].values.tolist() == [["code_renamed", old, new]]
+    remapped = revisions[(revisions["release"] == "2.0.0") & (revisions["change"] == "label_remapped")]
+    pairs = remapped[["key", "old_value", "new_value"]].values.tolist()
+    assert ["pre-trial claim in a criminal case", old, new] in pairs
+    notes = (folder / "2.0.0/NOTES.en.md").read_text(encoding="utf-8")
+    assert f"- category code `{old}` renamed `{new}`" in notes and "A major version" in notes
+
+
+def test_the_scheduled_run_releases_only_when_the_data_changed(series, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    paths = Paths(root)
+    logger = logging.getLogger("test_release")
+    assert release_step(paths, {}, logger) == (None, None)  # no release yet: the first is made by hand
+    shutil.copytree(series["folder"], paths.releases, symlinks=True)
+    manifest: dict = {"clean": {"key": "k1"}}
+    assert release_step(paths, manifest, logger) == (None, None)  # unchanged since 1.1.1
+    assert manifest["release"] == {"clean": "k1", "latest": "1.1.1"}
+    assert changes_since_release(paths).empty
+    _published(root, ("2024-09", "2024-10", "2024-11"))  # the correction undone
+    run_release_clean_only(paths)
+    pending = changes_since_release(paths)
+    assert pending[["table", "change", "field", "old_value", "new_value"]].values.tolist() == [
+        ["monthly_counts", "revised", "count", "2", "1"], ["monthly_counts", "revised", "note", REASON, ""]]
+    manifest["clean"]["key"] = "k2"
+    assert release_step(paths, manifest, logger) == ("1.1.2", None)
+    assert releases(paths.releases)[-1] == "1.1.2"
+
+
+def run_release_clean_only(paths: Paths) -> None:
+    from analysis.clean import run_clean
+
+    run_clean(paths)
+
+
+def test_the_command_says_what_it_released_or_why_not(series, tmp_path, capsys):
+    from analysis.cli import main
+
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    shutil.copytree(series["folder"], root / "releases", symlinks=True)
+    assert main(["--root", str(root), "release"]) == 0
+    assert capsys.readouterr().out.strip() == "release: nothing to release: the data have not changed since 1.1.1"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "1.0.0").write_text("not a release", encoding="utf-8")  # in the way of the first release
+    assert main(["--root", str(root), "release", "--to", str(elsewhere)]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"error: {elsewhere / '1.0.0'} exists already: a release is never overwritten"]
+    assert (elsewhere / "1.0.0").read_text(encoding="utf-8") == "not a release"
+
+
+def test_trend_figures_mark_the_months_a_release_revised(series):
+    from analysis import figures
+    from analysis.load import load_monthly_counts
+    from analysis.plots import layout_problems
+    from analysis.revisions import revised_months
+
+    paths = Paths(series["root"])
+    months = revised_months(load_revisions(paths), ["criminal_proceedings"])
+    assert months == ["2024-09"]
+    counts = load_monthly_counts(paths)
+    for revised, marked in ((months, [8]), (None, [])):  # 2024-09 is the ninth month from 2024-01
+        spec = figures.category_trend(counts, "criminal_proceedings", "2024-01", "2024-11", 3, "2024-11",
+                                      revised=revised)
+        assert spec.meta.get("revised_months") == revised  # named in the figure's JSON
+        fig = spec.draw("en")
+        lines = [line for line in fig.axes[0].get_lines() if line.get_label() == "revised since first released"]
+        assert [list(line.get_xdata()) for line in lines] == ([marked] if marked else [])
+        legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()] if fig.axes[0].get_legend() \
+            else [text.get_text() for legend in fig.legends for text in legend.get_texts()]
+        assert ("revised since first released" in legend) == bool(marked)
+        assert layout_problems(fig) == []
+
+
+def test_the_committed_release_validates():
+    from frictionless import Package
+
+    latest = ROOT / "releases" / "latest"
+    assert latest.is_symlink() and not Path(str(latest.readlink())).is_absolute()
+    report = Package(str(latest / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
