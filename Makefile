@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test mutation lab lock distclean
+.PHONY: help install report site test mutation lab lock distclean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies
 
 report: $(STAMP) ## Bring data/processed/ and reports/ up to date (newest month, three languages); redoes only what changed
 	$(BIN)/analysis --wait 3600 report
+
+site: $(STAMP) ## Make the embed snippets, download bundles and reports/site/ again from what reports/ holds
+	$(BIN)/analysis --wait 3600 site
 
 lab: $(STAMP) ## Open JupyterLab on the project (as root too, as in a container)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -173,7 +173,8 @@ def counted(figure: Figure, folder: Path) -> tuple[list[tuple[str, list[str]]], 
     if "false_information" in figure.name:
         names |= {code for code, row in categories.items() if row["false_information"] == "true"}
     lang = figure.lang
-    found_groups = [g for g in groups if g in names or any(categories[c]["group"] == g for c in names & categories.keys())]
+    named = names & categories.keys()
+    found_groups = [g for g in groups if g in names or any(categories[c]["group"] == g for c in named)]
     listed = []
     for group in found_groups:
         items = [row[f"label_{lang}"] for code, row in categories.items() if row["group"] == group and code in names]

@@ -104,11 +104,22 @@ def report_line(result) -> str:
         done.append(f"ran {len(result.executed)} notebook runs for {months}: {ran} succeeded{failed}{fresh}")
     else:
         done.append(f"every notebook run for {months} was already up to date ({up_to_date})")
+    if result.published:
+        done.append("made " + ", ".join(result.published))
     if result.removed:
         done.append(f"removed {len(result.removed)} outputs of months without data or of earlier runs")
     where = ("figures in reports/figures/, summaries and HTML in reports/<month>/, executed notebooks in "
-             "reports/notebooks/")
+             "reports/notebooks/, the site in reports/site/")
     return "; ".join(done) + ("; " + where if result.executed else "")
+
+
+def _site(args: argparse.Namespace) -> int:
+    from .site import run_site, site_folder
+
+    paths = Paths(args.root)
+    done = run_site(paths)
+    print(f"site: made {', '.join(done)}: open {site_folder(paths).relative_to(paths.root)}/index.html")
+    return 0
 
 
 def _synth(args: argparse.Namespace) -> int:
@@ -181,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--dry-run", action="store_true",
                         help="say which steps would run and why; change nothing")
     report.set_defaults(func=_report)
+    site = sub.add_parser("site", parents=[after],
+                          help="the embed snippets and bundles of every month's figures, and reports/site/, "
+                               "made again from what reports/ holds")
+    site.set_defaults(func=_site)
     synth = sub.add_parser("synth", help="write SYNTHETIC messy incident logs (benchmarks, tests)")
     synth.add_argument("--rows", type=int, required=True, help="incidents in all")
     synth.add_argument("--months", type=int, required=True, help="number of monthly logs")

@@ -14,14 +14,25 @@ only the months asked for are made again: the others are kept as they were.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bundles import Figure, environment, month_figures
+from .bundles import environment, is_bundle, month_figures, write_bundles
 from .config import DATA_LICENCE, LANGUAGES, MONTH, SOURCE_NAME, Paths
 from .i18n import month_label, t
+from .manifest import (
+    changed_outputs,
+    file_hashes,
+    package_hash,
+    read_manifest,
+    sha,
+    why_needed,
+    with_outputs,
+    write_manifest,
+)
 from .storage import read_csv, staged_dir, write_atomic
 
 SITE = "site"
@@ -152,3 +163,87 @@ def site_files(paths: Paths) -> list[Path]:
     if not target.is_dir():
         return []
     return sorted(p for p in target.rglob("*") if p.is_file() and SCREENSHOTS not in p.relative_to(target).parts)
+
+
+# --- the steps of `analysis report` after the notebooks: bundles, then the site -------------------
+
+def _recorded(manifest: dict, prefix: str, bundles: bool = True) -> dict[str, str]:
+    """The outputs the manifest records below `prefix`, with their sha256 (nothing is hashed again)."""
+    entries = [manifest.get("clean", {}), *manifest.get("runs", {}).values()]
+    entries += list(manifest.get("bundles", {}).values()) if bundles else []
+    return {name: digest for entry in entries for name, digest in entry.get("outputs", {}).items()
+            if name.startswith(prefix)}
+
+
+def _key(*parts: object) -> str:
+    return sha(package_hash().encode(), *(json.dumps(part, sort_keys=True).encode() for part in parts))
+
+
+def bundle_step(paths: Paths, manifest: dict, months: list[str], force: bool = False,
+                dry_run: bool = False) -> dict[str, str]:
+    """Write the embed snippets and zips of each month's figures when the figures changed or the
+    snippets and zips are gone or changed; record them in `manifest["bundles"][month]`.
+
+    Returns the months made (or, in a dry run, to be made) with the reason."""
+    done = {}
+    recorded = manifest.setdefault("bundles", {})
+    for month in months:
+        folder = paths.reports / "figures" / month
+        if not any(folder.glob("*.json")):
+            continue
+        prefix = f"{folder.relative_to(paths.root).as_posix()}/"
+        figures = {name: digest for name, digest in _recorded(manifest, prefix, bundles=False).items()
+                   if not is_bundle(name)}
+        key = _key(figures)
+        why = why_needed(recorded.get(month, {}), key, paths, force)
+        if why is None:
+            continue
+        done[f"bundles {month}"] = why
+        if not dry_run:
+            recorded[month] = with_outputs({"key": key}, file_hashes(paths, write_bundles(folder)), paths)
+    return done
+
+
+def forget_bundles(manifest: dict, months_with_data: set[str]) -> bool:
+    """Drop the record of the bundles of months that no longer have data (their folder is gone);
+    True when there was one."""
+    bundles = manifest.setdefault("bundles", {})
+    gone = [m for m in bundles if m not in months_with_data]
+    for month in gone:
+        del bundles[month]
+    return bool(gone)
+
+
+def site_step(paths: Paths, manifest: dict, force: bool = False, dry_run: bool = False) -> dict[str, str]:
+    """Bring reports/site/ up to date: the pages of the months whose figures, bundles or summaries
+    changed, or whose pages are gone or changed, are made again; every other month is kept.
+    Recorded in `manifest["site"]`. Returns {"site": why} when it ran (or would), else {}."""
+    months = {month: _key(_recorded(manifest, f"reports/figures/{month}/"),
+                          _recorded(manifest, f"reports/{month}/summary."))
+              for month in site_months(paths)}
+    key = _key(months, _recorded(manifest, "reports/data_quality.md"))
+    entry = manifest.get("site", {})
+    why = why_needed(entry, key, paths, force)
+    if why is None or dry_run:
+        return {"site": why} if why else {}
+    changed = {m for m, k in months.items() if entry.get("months", {}).get(m) != k}
+    for name in changed_outputs(paths, entry.get("outputs", {}), entry.get("output_stats")):
+        changed |= {part.removesuffix(".html") for part in Path(name).parts if MONTH.match(part.removesuffix(".html"))}
+    files = build_site(paths, None if force else changed)
+    manifest["site"] = with_outputs({"key": key, "months": months}, file_hashes(paths, files), paths)
+    return {"site": why}
+
+
+def publish_step(paths: Paths, manifest: dict, months: list[str], force: bool = False,
+                 dry_run: bool = False) -> dict[str, str]:
+    """The bundles of `months`, then the site: {step: why} for each step that ran (or would)."""
+    done = bundle_step(paths, manifest, months, force, dry_run)
+    return done | site_step(paths, manifest, force or bool(done and dry_run), dry_run)
+
+
+def run_site(paths: Paths) -> dict[str, str]:
+    """`analysis site`: the bundles of every month with figures, and the whole site, made again."""
+    manifest = read_manifest(paths)
+    done = publish_step(paths, manifest, site_months(paths), force=True)
+    write_manifest(paths, manifest)
+    return done
