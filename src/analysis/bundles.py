@@ -114,6 +114,7 @@ def read_figure(meta_path: Path, lang: str) -> Figure | None:
             continue
         width, height = _png_size(folder / file) if variant[2] == "png" else (None, None)
         images.append(Image(file, *variant, width=width, height=height))
+    images.sort(key=lambda i: (("default", *SIZES).index(i.size), i.dark, FORMATS.index(i.format)))
     if not any(i.size == "default" and not i.dark and i.format == "png" for i in images):
         return None
 
