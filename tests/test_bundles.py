@@ -14,7 +14,7 @@ from conftest import FIXTURES, ROOT
 from publishing import MONTH, links, stand_in_variants
 
 from analysis import __version__, figures
-from analysis.bundles import month_figures, read_figure, write_bundles
+from analysis.bundles import counted, month_figures, read_figure, write_bundles
 from analysis.config import DATA_LICENCE, SOURCE_NAME, Paths
 from analysis.figures import export
 from analysis.manifest import file_hashes
@@ -175,3 +175,32 @@ def test_an_invalid_citation_file_is_caught_by_the_schema_check():
     del citation["authors"]
     with pytest.raises(jsonschema.ValidationError, match="authors"):
         jsonschema.Draft7Validator(schema).validate(citation)
+
+
+@pytest.mark.parametrize(("name", "csv", "parameters", "counted_en", "apart"), [
+    # the legal types a figure draws: each type's case, the court figures stated apart
+    ("legal_claims_by_type", "month,criminal,civil,administrative\n2024-11,,7,3\n", {},
+     [("Pre-trial and judicial claims and lawsuits against journalists, media outlets and citizens",
+       ["Criminal case", "Civil honour-and-dignity claim", "Administrative case"])],
+     "Court rulings on honour and dignity"),
+    # cases under the false-information articles
+    ("cases_active", "month,active,new,ended\n2024-11,3,1,1\n", {"articles": ["274", "456-2"]},
+     [("Pre-trial and judicial claims and lawsuits against journalists, media outlets and citizens",
+       ["Criminal case for knowingly false information", "Administrative case for false information"])],
+     "Moral damages awarded by courts"),
+    # named incidents of every category: the three current groups as a whole
+    ("incidents_by_region", "iso_code,kind,name_en,incidents\nKZ-75,city,Almaty,25\n", {},
+     [("Violations of the rights of journalists, media outlets and newsmakers", []),
+      ("Violations of the right to freely receive and disseminate information", []),
+      ("Pre-trial and judicial claims and lawsuits against journalists, media outlets and citizens", [])],
+     "Legislation and regulation affecting free expression"),
+])
+def test_what_a_figure_counts_comes_from_the_taxonomy(tmp_path, name, csv, parameters, counted_en, apart):
+    (tmp_path / f"{name}.csv").write_text(csv, encoding="utf-8")
+    (tmp_path / f"{name}.en.png").write_bytes(b"")
+    (tmp_path / f"{name}.json").write_text(json.dumps({"name": name, "title": {"en": name}, "parameters": parameters,
+                                                       "data": f"{name}.csv"}), encoding="utf-8")
+    figure = read_figure(tmp_path / f"{name}.json", "en")
+    groups, stated_apart = counted(figure, tmp_path)
+    assert groups == counted_en
+    assert apart in stated_apart

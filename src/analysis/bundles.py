@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
+
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, SOURCE_NAME, SOURCE_URL
 from .domain_data import read_domain
 from .i18n import month_label, t
@@ -65,6 +67,7 @@ class Figure:
     images: tuple[Image, ...]
     csv: str
     json: str
+    articles: tuple[str, ...] = ()  # the legal articles a figure of cases is drawn for
 
     def image(self, size: str = "default", dark: bool = False, fmt: str = "png") -> Image | None:
         return next((i for i in self.images if (i.size, i.dark, i.format) == (size, dark, fmt)), None)
@@ -123,7 +126,8 @@ def read_figure(meta_path: Path, lang: str) -> Figure | None:
 
     return Figure(name=name, lang=lang, month=folder.name, title=text("title"), caption=text("caption"),
                   alt_text=text("alt_text"), long_description=text("long_description") or text("alt_text"),
-                  images=tuple(images), csv=meta.get("data", f"{name}.csv"), json=meta_path.name)
+                  images=tuple(images), csv=meta.get("data", f"{name}.csv"), json=meta_path.name,
+                  articles=tuple(str(a) for a in (meta.get("parameters") or {}).get("articles", [])))
 
 
 def _rank(name: str) -> tuple[int, str]:
@@ -159,29 +163,45 @@ def _taxonomy() -> tuple[dict, dict]:
             {row["code"]: row for row in read_domain("groups.csv").to_dict("records")})
 
 
-def counted(figure: Figure, folder: Path) -> tuple[list[tuple[str, list[str]]], list[str]]:
-    """What the figure counts, from the taxonomy: (group label, category labels) for every group
-    or category its data names; and the categories of those groups the reviews state apart from
-    the group totals (not counted in them)."""
-    categories, groups = _taxonomy()
-    data = read_csv(folder / figure.csv, dtype=str) if (folder / figure.csv).is_file() else None
+def _named(figure: Figure, data: pd.DataFrame | None) -> set[str]:
+    """The group and category codes a figure's data names: in its header, in its group, category
+    or code column, through the legal articles or types it is drawn for, or in its name."""
+    categories, _ = _taxonomy()
     names = set() if data is None else set(data.columns)
     for column in ("group", "category", "code"):
         if data is not None and column in data.columns:
             names |= set(data[column].dropna())
+    articles = set(figure.articles)
+    if data is not None and "article" in data.columns:
+        articles |= set(data["article"].dropna())
+    for code, row in categories.items():
+        of_type = row["legal_type"] in names and not row["parent"] and row["in_group_total"] == "true"
+        if row["legal_article"] in articles or of_type:
+            names.add(code)
+        if "false_information" in figure.name and row["false_information"] == "true":
+            names.add(code)
     if figure.name.startswith("trend_"):
         names.add(figure.name.removeprefix("trend_"))
-    if "false_information" in figure.name:
-        names |= {code for code, row in categories.items() if row["false_information"] == "true"}
+    return names
+
+
+def counted(figure: Figure, folder: Path) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """What the figure counts, from the taxonomy: (group label, category labels) for every group
+    or category its data names, or every current group as a whole when it names none (the named
+    incidents of every category); and the categories of those groups that the reviews state apart
+    from the group totals (not counted in them)."""
+    categories, groups = _taxonomy()
+    data = read_csv(folder / figure.csv, dtype=str) if (folder / figure.csv).is_file() else None
+    names = _named(figure, data)
     lang = figure.lang
     named = names & categories.keys()
-    found_groups = [g for g in groups if g in names or any(categories[c]["group"] == g for c in named)]
-    listed = []
-    for group in found_groups:
-        items = [row[f"label_{lang}"] for code, row in categories.items() if row["group"] == group and code in names]
-        listed.append((groups[group][f"label_{lang}"], items))
+    found = [g for g in groups if g in names or any(categories[c]["group"] == g for c in named)]
+    found = found or [g for g, row in groups.items() if row["kind"] == "current"]
+    listed = [(groups[group][f"label_{lang}"],
+               [row[f"label_{lang}"] for code, row in categories.items() if row["group"] == group and code in names])
+              for group in found]
     apart = [row[f"label_{lang}"] for row in categories.values()
-             if row["group"] in found_groups and row["in_group_total"] == "false" and row["parent"] == ""]
+             if row["group"] in found and row["in_group_total"] == "false" and row["parent"] == ""]
     return listed, apart
 
 
