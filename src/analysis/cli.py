@@ -109,7 +109,7 @@ def report_line(result) -> str:
     if result.removed:
         done.append(f"removed {len(result.removed)} outputs of months without data or of earlier runs")
     where = ("figures in reports/figures/, summaries and HTML in reports/<month>/, executed notebooks in "
-             "reports/notebooks/, the site in reports/site/")
+             "reports/notebooks/")
     return "; ".join(done) + ("; " + where if result.executed else "")
 
 

@@ -166,7 +166,9 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
     months = sorted({run.month for run in result.runs})
     if dry_run:
         result.planned.update({run.id: why for run, why in todo.items()})
-        result.planned.update(publish_step(paths, manifest, months, request.force or bool(todo), dry_run=True))
+        # the embed snippets, bundles and site when they are out of date themselves; the runs planned
+        # would bring them up to date after them in any case
+        result.planned.update(publish_step(paths, manifest, months, request.force, dry_run=True))
         return result
     if todo:
         result.executed = list(todo)

@@ -4,7 +4,7 @@
 - `<lang>/index.html`: the months in one language; `<lang>/<month>.html`: the month's summary and
   every figure with its alt text, long description, data table, downloads and embed code;
   `<lang>/quality.html`: the data-quality report;
-- `figures/<month>/`: the month's figure folder as published (hard links where the system allows);
+- `figures/<month>/`: a copy of the month's figure folder as published;
 - `style.css`: one style sheet, light and dark (`prefers-color-scheme`), readable on a phone.
 
 Pages are Jinja2 templates (`templates/*.html.j2`, every value escaped); every word comes from
@@ -15,7 +15,6 @@ only the months asked for are made again: the others are kept as they were.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,14 +78,6 @@ def _variant_label(image, lang: str) -> str:
     return f"{image.format.upper()} · {', '.join(words)}"
 
 
-def _link(source: str, target: str) -> None:
-    """Hard-link a published file into the site (no copy); copy it where linking is not possible."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def _render(name: str, target: Path, **values) -> Path:
     text = environment().get_template(name).render(**values)
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -105,7 +96,8 @@ def _month_pages(stage: Path, paths: Paths, month: str) -> None:
     shutil.rmtree(figures, ignore_errors=True)
     published = paths.reports / "figures" / month
     if published.is_dir():
-        shutil.copytree(published, figures, copy_function=_link, ignore=shutil.ignore_patterns(".*"))
+        # copies, not hard links: a hand edit of either file must not change the other
+        shutil.copytree(published, figures, ignore=shutil.ignore_patterns(".*"))
     for lang in LANGUAGES:
         summary = paths.reports / month / f"summary.{lang}.md"
         shown = []
@@ -122,9 +114,13 @@ def _month_pages(stage: Path, paths: Paths, month: str) -> None:
 
 
 def _month_entries(stage: Path, months: list[str], lang: str) -> list[dict]:
-    return [{"month": m, "label": month_label(m, lang), "href": f"{lang}/{m}.html",
-             "figures": len(month_figures(stage / "figures" / m, lang)) if (stage / "figures" / m).is_dir() else 0}
-            for m in reversed(months)]
+    """The months, newest first, as a list names them (Ноябрь 2024), with their number of figures."""
+    entries = []
+    for month in reversed(months):
+        label = month_label(month, lang)
+        entries.append({"month": month, "label": label[:1].upper() + label[1:], "href": f"{lang}/{month}.html",
+                        "figures": sum(1 for _ in (stage / "figures" / month).glob("*.json"))})
+    return entries
 
 
 def build_site(paths: Paths, months: set[str] | None = None) -> list[Path]:
