@@ -55,7 +55,8 @@ def publish_month(root: Path, shipped_root: Path, counts, cumulative, incidents)
         stand_in_variants(folder, spec.name)
     for lang in LANGUAGES:
         text = review_summary(counts, MONTH, lang, cumulative, incidents)
-        write_atomic(paths.reports / MONTH / f"summary.{lang}.md", lambda tmp, text=text: tmp.write_text(text))
+        summary = paths.reports / MONTH / f"summary.{lang}.md"
+        write_atomic(summary, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
     shutil.copy(shipped_root / "reports" / "data_quality.md", paths.quality_md)
     return paths
 
