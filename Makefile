@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test mutation lab lock distclean release
+.PHONY: help install report site release test mutation lab lock distclean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ report: $(STAMP) ## Bring data/processed/ and reports/ up to date (newest month,
 
 release: $(STAMP) ## Release the data as releases/<version>/ (validated, never overwritten) when they changed since releases/latest
 	$(BIN)/analysis --wait 3600 release
+
+site: $(STAMP) ## Make the embed snippets, download bundles and reports/site/ again from what reports/ holds
+	$(BIN)/analysis --wait 3600 site
 
 lab: $(STAMP) ## Open JupyterLab on the project (as root too, as in a container)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)

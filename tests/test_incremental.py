@@ -107,7 +107,8 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     # Forced, every step of the month would run again: the plan (the same decision a real run acts on).
     forced = report.run_report(project, month="2024-11", langs="en", progress=False, force=True, dry_run=True)
     assert forced.planned == {"clean": "forced", RUNS["monthly_review"]: "forced", RUNS["trends"]: "forced",
-                              RUNS["named_incidents"]: "forced", RUNS["cases"]: "forced"}
+                              RUNS["named_incidents"]: "forced", RUNS["cases"]: "forced",
+                              f"bundles {MONTH}": "forced", "site": "forced"}
     assert forced.executed == [] and not forced.cleaned
     logs = set((project.reports / "logs").glob("*.log")) - logs_before
     assert len(logs) == 4  # one log per run, none overwritten
@@ -194,6 +195,22 @@ def test_a_deleted_summary_is_made_again_by_its_run_alone(reported):
     assert healed.ok and not healed.cleaned
     assert [r.id for r in healed.executed] == [RUNS["monthly_review"]]
     assert summary.read_bytes() == before
+    assert report.run_report(reported, month=MONTH, langs="en", progress=False).nothing_to_do
+
+
+@pytest.mark.notebooks
+def test_a_deleted_bundle_or_site_page_is_made_again_without_a_notebook_run(reported):
+    bundle = reported.reports / "figures" / MONTH / "month_categories.en.zip"
+    page = reported.reports / "site" / "en" / f"{MONTH}.html"
+    before = bundle.read_bytes(), page.read_bytes()
+    bundle.unlink()
+    page.unlink()
+    healed = report.run_report(reported, month=MONTH, langs="en", progress=False)
+    assert healed.ok and healed.executed == [] and not healed.cleaned
+    assert healed.published == {
+        f"bundles {MONTH}": f"reports/figures/{MONTH}/month_categories.en.zip missing or changed",
+        "site": f"reports/site/en/{MONTH}.html missing or changed"}
+    assert (bundle.read_bytes(), page.read_bytes()) == before
     assert report.run_report(reported, month=MONTH, langs="en", progress=False).nothing_to_do
 
 

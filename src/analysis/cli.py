@@ -108,6 +108,8 @@ def report_line(result) -> str:
         done.append(f"ran {len(result.executed)} notebook runs for {months}: {ran} succeeded{failed}{fresh}")
     else:
         done.append(f"every notebook run for {months} was already up to date ({up_to_date})")
+    if result.published:
+        done.append("made " + ", ".join(result.published))
     if result.removed:
         done.append(f"removed {len(result.removed)} outputs of months without data or of earlier runs")
     where = ("figures in reports/figures/, summaries and HTML in reports/<month>/, executed notebooks in "
@@ -131,6 +133,15 @@ def _release(args: argparse.Namespace) -> int:
     else:
         print(f"release: {result.version}" + (f" (after {result.previous})" if result.previous else "")
               + f" in {result.folder}; notes: {result.folder / 'NOTES.en.md'}")
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    from .site import run_site, site_folder
+
+    paths = Paths(args.root)
+    done = run_site(paths)
+    print(f"site: made {', '.join(done)}: open {site_folder(paths).relative_to(paths.root)}/index.html")
     return 0
 
 
@@ -209,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--to", type=Path, default=None,
                          help="the folder of the releases (default: $ANALYSIS_RELEASES, else releases/ in the root)")
     release.set_defaults(func=_release)
+    site = sub.add_parser("site", parents=[after],
+                          help="the embed snippets and bundles of every month's figures, and reports/site/, "
+                               "made again from what reports/ holds")
+    site.set_defaults(func=_site)
     synth = sub.add_parser("synth", help="write SYNTHETIC messy incident logs (benchmarks, tests)")
     synth.add_argument("--rows", type=int, required=True, help="incidents in all")
     synth.add_argument("--months", type=int, required=True, help="number of monthly logs")

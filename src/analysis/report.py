@@ -45,6 +45,7 @@ from .manifest import (
     write_manifest,
 )
 from .runs import Run, choose_months, parse_categories, parse_languages, plan, run_record
+from .site import forget_bundles, publish_step
 
 
 @dataclass
@@ -60,6 +61,7 @@ class ReportResult:
     planned: dict[str, str] = field(default_factory=dict)  # dry run: step ("clean" or a run) -> why
     released: str | None = None  # the version of the data release this run made
     release_error: str | None = None
+    published: dict[str, str] = field(default_factory=dict)  # bundles and site made: step -> why
 
     @property
     def ok(self) -> bool:
@@ -67,8 +69,8 @@ class ReportResult:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.cleaned and not self.executed and not self.failures and not self.removed \
-            and not self.released
+        return (not self.cleaned and not self.executed and not self.failures and not self.removed
+                and not self.published and not self.released)
 
 
 def _logger(paths: Paths) -> tuple[logging.Logger, Path]:
@@ -167,14 +169,24 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
                   request.force)
     for run in result.runs:
         logger.info("%s: %s", run.id, f"to run: {todo[run]}" if run in todo else "up to date")
+    months = sorted({run.month for run in result.runs})
     if dry_run:
         result.planned.update({run.id: why for run, why in todo.items()})
+        # the embed snippets, bundles and site when they are out of date themselves; the runs planned
+        # would bring them up to date after them in any case
+        result.planned.update(publish_step(paths, manifest, months, request.force, dry_run=True))
         return result
     if todo:
         result.executed = list(todo)
         result.failures, result.removed = run_notebooks(paths, request, result.executed, records, manifest,
                                                         set(counts["month"]), progress, logger, log_path,
                                                         result.removed)
+        write_manifest(paths, manifest)
+    forgot = forget_bundles(manifest, set(counts["month"]))
+    result.published = publish_step(paths, manifest, months, request.force)
+    for step, why in result.published.items():
+        logger.info("%s: made (%s)", step, why)
+    if forgot or result.published:
         write_manifest(paths, manifest)
     logger.info("report: %d runs, %d executed, %d failed, %.2f s in all", len(result.runs), len(todo),
                 len(result.failures), time.monotonic() - began)

@@ -1,0 +1,206 @@
+"""Embed snippets and download bundles of a real figure, the record that heals them, CITATION.cff."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FIXTURES, ROOT
+from publishing import MONTH, links, stand_in_variants
+
+from analysis import __version__, figures
+from analysis.bundles import counted, month_figures, read_figure, write_bundles
+from analysis.config import DATA_LICENCE, SOURCE_NAME, Paths
+from analysis.figures import export
+from analysis.manifest import file_hashes
+from analysis.site import bundle_step
+
+
+@pytest.fixture(scope="module")
+def exported(shipped_clean, tmp_path_factory) -> Path:
+    """The month's categories of 2024-11 from the shipped data, exported in three languages, with
+    the dark and newsletter variants; never changed: copy it."""
+    counts, _, _ = shipped_clean
+    folder = tmp_path_factory.mktemp("exported") / "reports" / "figures" / MONTH
+    export(figures.month_categories(counts, MONTH), folder, ["en", "ru", "kk"], {})
+    stand_in_variants(folder, "month_categories")
+    return folder
+
+
+@pytest.fixture
+def folder(exported, tmp_path) -> Path:
+    target = tmp_path / "reports" / "figures" / MONTH
+    shutil.copytree(exported, target)
+    return target
+
+
+def test_every_figure_gets_a_snippet_and_a_zip_per_language_and_a_rerun_is_byte_identical(folder):
+    written = write_bundles(folder)
+    names = sorted(p.name for p in written)
+    assert names == sorted(f"month_categories.{lang}.{kind}" for lang in ("en", "ru", "kk")
+                           for kind in ("embed.html", "zip"))
+    first = {p.name: p.read_bytes() for p in written}
+    write_bundles(folder)
+    assert {p.name: p.read_bytes() for p in written} == first
+
+
+def test_the_zip_holds_that_languages_images_the_data_and_a_readme_at_a_fixed_time(folder):
+    write_bundles(folder)
+    with zipfile.ZipFile(folder / "month_categories.ru.zip") as archive:
+        names = archive.namelist()
+        assert names == sorted(names)
+        assert set(names) == {"README.md", "month_categories.csv", "month_categories.json",
+                              "month_categories.ru.png", "month_categories.ru.svg", "month_categories.ru.pdf",
+                              "month_categories.dark.ru.png", "month_categories.newsletter.ru.png",
+                              "month_categories.newsletter.dark.ru.png"}
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert archive.read("month_categories.csv") == (folder / "month_categories.csv").read_bytes()
+        readme = archive.read("README.md").decode("utf-8")
+    assert readme.startswith("# ноябрь 2024: сообщения по категориям\n")
+    # What is counted: the categories the figure's data names, under their groups (November 2024
+    # states attacks, threats and interference, and no murder of a journalist).
+    assert "- Нарушения прав журналистов, СМИ и ньюсмейкеров: Нападение на журналиста; Угроза; " \
+           "Вмешательство в деятельность СМИ\n" in readme
+    assert "Убийство журналиста" not in readme
+    # What is not counted: the categories the reviews state apart from the group totals.
+    assert "не входят в итоги групп: Законодательство" in readme
+    assert "нижняя граница" in readme  # the caveat on the incident logs
+    assert "Международный фонд защиты свободы слова «Әділ сөз». ноябрь 2024: сообщения по категориям. " \
+           "Данные на ноябрь 2024. CC BY 4.0. https://adilsoz.kz" in readme
+
+
+@pytest.mark.parametrize("lang", ["en", "kk"])
+def test_the_readme_is_in_the_bundles_language_with_the_licence_and_the_source(folder, lang):
+    write_bundles(folder)
+    with zipfile.ZipFile(folder / f"month_categories.{lang}.zip") as archive:
+        readme = archive.read("README.md").decode("utf-8")
+    title = json.loads((folder / "month_categories.json").read_text(encoding="utf-8"))["title"][lang]
+    assert readme.startswith(f"# {title}\n")
+    assert SOURCE_NAME[lang] in readme and DATA_LICENCE in readme
+    assert ("Attack on a journalist" in readme) == (lang == "en")
+    assert ("Журналистке шабуыл жасау" in readme) == (lang == "kk")
+
+
+def test_the_snippet_offers_the_dark_design_and_the_widths_and_links_only_beside_itself(folder):
+    write_bundles(folder)
+    html = (folder / "month_categories.kk.embed.html").read_text(encoding="utf-8")
+    assert re.search(r'<source media="\(prefers-color-scheme: dark\)" srcset="month_categories\.dark\.kk\.png '
+                     r'\d+w, month_categories\.newsletter\.dark\.kk\.png 640w"', html)
+    assert re.search(r'<img src="month_categories\.kk\.png" srcset="month_categories\.kk\.png \d+w, '
+                     r'month_categories\.newsletter\.kk\.png 640w"', html)
+    assert 'alt="Бағаналы диаграмма. қараша 2024: санаттар бойынша хабарламалар.' in html
+    assert '<a href="month_categories.csv" download>Деректерді жүктеу (CSV)</a>' in html
+    assert "«Әділ сөз» сөз бостандығын қорғау халықаралық қоры. қараша 2024 деректері." in html
+    local = [link for link in links(html) if not link.startswith("https://")]
+    assert len(local) == 6 and all((folder / link).is_file() for link in local)
+
+
+def test_without_a_files_list_or_a_dark_file_the_snippet_has_the_default_image_alone(folder):
+    meta_path = folder / "month_categories.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta["files"]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    write_bundles(folder)
+    html = (folder / "month_categories.en.embed.html").read_text(encoding="utf-8")
+    assert "<source" not in html
+    assert re.search(r'<img src="month_categories\.en\.png" srcset="month_categories\.en\.png \d+w"', html)
+    with zipfile.ZipFile(folder / "month_categories.en.zip") as archive:
+        assert {n for n in archive.namelist() if n.endswith("png")} == {"month_categories.en.png"}
+
+
+def test_the_long_description_is_used_where_the_json_has_one_and_all_text_is_escaped(folder):
+    meta_path = folder / "month_categories.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["title"]["en"] = 'Reports <script>alert("x")</script> & more'
+    meta["long_description"] = {"en": "The longest bar: <b>refusals</b>, 7."}
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    figure = read_figure(meta_path, "en")
+    assert figure.long_description == "The longest bar: <b>refusals</b>, 7."
+    write_bundles(folder)
+    html = (folder / "month_categories.en.embed.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<b>" not in html
+    assert "Reports &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more" in html
+    assert "The longest bar: &lt;b&gt;refusals&lt;/b&gt;, 7." in html
+
+
+def test_a_figure_gone_from_the_folder_takes_its_snippets_and_zips_with_it(folder):
+    write_bundles(folder)
+    for file in folder.glob("month_categories.*"):
+        if not file.name.endswith((".embed.html", ".zip")):
+            file.unlink()
+    assert write_bundles(folder) == []
+    assert sorted(folder.iterdir()) == []
+    assert month_figures(folder, "en") == []
+
+
+def test_the_report_remakes_the_bundles_when_one_is_deleted_or_a_figure_changes(folder):
+    paths = Paths(folder.parents[2])
+    figures_written = sorted(folder.iterdir())
+    manifest = {"runs": {f"monthly_review_{MONTH}.en": {"outputs": file_hashes(paths, figures_written)}}}
+    assert bundle_step(paths, manifest, [MONTH]) == {f"bundles {MONTH}": "never run"}
+    assert bundle_step(paths, manifest, [MONTH]) == {}
+    (folder / "month_categories.ru.zip").unlink()
+    assert bundle_step(paths, manifest, [MONTH]) == {
+        f"bundles {MONTH}": f"reports/figures/{MONTH}/month_categories.ru.zip missing or changed"}
+    assert (folder / "month_categories.ru.zip").is_file()
+    # a run draws the figure again: its record changes, and so the bundles are made again
+    (folder / "month_categories.csv").write_text("group,category,count\n", encoding="utf-8")
+    manifest["runs"][f"monthly_review_{MONTH}.en"]["outputs"] = file_hashes(paths, figures_written)
+    assert bundle_step(paths, manifest, [MONTH]) == {f"bundles {MONTH}": "its inputs changed"}
+
+
+def test_the_citation_file_is_valid_cff_1_2_0_naming_the_version_and_the_foundation():
+    import jsonschema
+
+    schema = json.loads((FIXTURES / "cff" / "schema-1.2.0.json").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER).validate(citation)
+    assert citation["cff-version"] == "1.2.0"
+    assert str(citation["version"]) == __version__
+    source = citation["references"][0]
+    assert source["authors"] == [{"name": SOURCE_NAME["en"]}]
+    assert source["license"] == DATA_LICENCE.replace(" ", "-")
+
+
+def test_an_invalid_citation_file_is_caught_by_the_schema_check():
+    import jsonschema
+
+    schema = json.loads((FIXTURES / "cff" / "schema-1.2.0.json").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    del citation["authors"]
+    with pytest.raises(jsonschema.ValidationError, match="authors"):
+        jsonschema.Draft7Validator(schema).validate(citation)
+
+
+@pytest.mark.parametrize(("name", "csv", "parameters", "counted_en", "apart"), [
+    # the legal types a figure draws: each type's case, the court figures stated apart
+    ("legal_claims_by_type", "month,criminal,civil,administrative\n2024-11,,7,3\n", {},
+     [("Pre-trial and judicial claims and lawsuits against journalists, media outlets and citizens",
+       ["Criminal case", "Civil honour-and-dignity claim", "Administrative case"])],
+     "Court rulings on honour and dignity"),
+    # cases under the false-information articles
+    ("cases_active", "month,active,new,ended\n2024-11,3,1,1\n", {"articles": ["274", "456-2"]},
+     [("Pre-trial and judicial claims and lawsuits against journalists, media outlets and citizens",
+       ["Criminal case for knowingly false information", "Administrative case for false information"])],
+     "Moral damages awarded by courts"),
+    # named incidents of every category: the three current groups as a whole
+    ("incidents_by_region", "iso_code,kind,name_en,incidents\nKZ-75,city,Almaty,25\n", {},
+     [("Violations of the rights of journalists, media outlets and newsmakers", []),
+      ("Violations of the right to freely receive and disseminate information", []),
+      ("Pre-trial and judicial claims and lawsuits against journalists, media outlets and citizens", [])],
+     "Legislation and regulation affecting free expression"),
+])
+def test_what_a_figure_counts_comes_from_the_taxonomy(tmp_path, name, csv, parameters, counted_en, apart):
+    (tmp_path / f"{name}.csv").write_text(csv, encoding="utf-8")
+    (tmp_path / f"{name}.en.png").write_bytes(b"")
+    (tmp_path / f"{name}.json").write_text(json.dumps({"name": name, "title": {"en": name}, "parameters": parameters,
+                                                       "data": f"{name}.csv"}), encoding="utf-8")
+    figure = read_figure(tmp_path / f"{name}.json", "en")
+    groups, stated_apart = counted(figure, tmp_path)
+    assert groups == counted_en
+    assert apart in stated_apart

@@ -1,0 +1,257 @@
+"""The static site: its pages and links on disk, what is rebuilt when, and the pages in a real
+browser (headless Chromium from the system's packages, driven by Playwright): every image loads,
+no console error, no failed request, dark mode switches the images, no serious accessibility
+violation (axe-core), and screenshots to look at in reports/site/_screenshots/."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from publishing import MONTH, links, publish_month
+
+from analysis.config import LANGUAGES, Paths
+from analysis.manifest import file_hashes, read_manifest
+from analysis.site import run_site, site_files, site_folder, site_step
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Paths(ROOT).reports / "site" / "_screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def published(shipped_run, shipped_clean, tmp_path_factory) -> Paths:
+    """A project whose reports/ hold one published month and the site made from it (never changed:
+    copy it)."""
+    counts, cumulative, incidents = shipped_clean
+    paths = publish_month(tmp_path_factory.mktemp("site"), shipped_run[0], counts, cumulative, incidents)
+    assert run_site(paths) == {f"bundles {MONTH}": "forced", "site": "forced"}
+    return paths
+
+
+@pytest.fixture
+def project(published, tmp_path) -> Paths:
+    shutil.copytree(published.root, tmp_path / "project")
+    return Paths(tmp_path / "project")
+
+
+def _pages(paths: Paths) -> list[Path]:
+    return [p for p in site_files(paths) if p.suffix == ".html" and "figures" not in p.parts]
+
+
+def test_the_site_has_an_index_and_per_language_the_months_quality_and_month_pages(published):
+    site = site_folder(published)
+    assert sorted(str(p.relative_to(site)) for p in _pages(published)) == sorted(
+        ["index.html"] + [f"{lang}/{page}" for lang in LANGUAGES for page in ("index.html", "quality.html",
+                                                                              f"{MONTH}.html")])
+    for lang in LANGUAGES:
+        page = (site / lang / f"{MONTH}.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in page
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+        assert page.count('<section class="figure"') == 2
+        assert page.count("<table>") == 2 and page.count('<pre class="embed"') == 2
+
+
+def test_every_link_of_every_page_is_relative_and_leads_to_a_file_of_the_site(published):
+    site = site_folder(published)
+    for page in [*_pages(published), *site.glob(f"figures/{MONTH}/*.embed.html")]:
+        for link in links(page.read_text(encoding="utf-8")):
+            if link.startswith(("https://", "#", "data:")):
+                continue
+            assert not link.startswith("/") and "://" not in link, (page, link)
+            assert (page.parent / link).resolve().is_file(), (page, link)
+
+
+def test_the_month_page_shows_the_summary_the_alt_text_the_data_and_the_embed_code_escaped(published):
+    page = (site_folder(published) / "ru" / f"{MONTH}.html").read_text(encoding="utf-8")
+    summary = (published.reports / MONTH / "summary.ru.md").read_text(encoding="utf-8")
+    assert f"<h1>{summary.splitlines()[0].removeprefix('# ')}</h1>" in page
+    assert 'alt="Столбчатая диаграмма. ноябрь 2024: сообщения по категориям.' in page
+    assert "<td>refusal_of_information</td><td>7</td>" in page
+    # the embed snippet is shown as text to copy, never as markup
+    assert "&lt;picture&gt;" in page and "&lt;source media=&#34;(prefers-color-scheme: dark)&#34;" in page
+    assert re.search(r'<a href="\.\./figures/2024-11/month_categories\.ru\.zip" download>ZIP</a>', page)
+
+
+def test_markup_in_the_data_or_the_summary_is_shown_as_text(project):
+    (project.reports / MONTH / "summary.en.md").write_text("# November\n\n<script>alert(1)</script> & <b>x</b>\n",
+                                                         encoding="utf-8")
+    meta_path = project.reports / "figures" / MONTH / "month_categories.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["caption"]["en"] = '<img src=x onerror="alert(2)">'
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    run_site(project)
+    page = (site_folder(project) / "en" / f"{MONTH}.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "<b>x</b>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;" in page
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in page
+
+
+def test_the_report_remakes_only_the_month_whose_page_is_gone_or_whose_summary_changed(project):
+    shutil.copytree(project.reports / "figures" / MONTH, project.reports / "figures" / "2024-10")
+    shutil.copytree(project.reports / MONTH, project.reports / "2024-10")
+    manifest = read_manifest(project)
+    summaries = [project.reports / month / f"summary.{lang}.md" for month in ("2024-10", MONTH) for lang in LANGUAGES]
+    manifest["runs"] = {"monthly_review": {"outputs": file_hashes(project, summaries)}}
+    assert site_step(project, manifest) == {"site": "its inputs changed"}
+    assert site_step(project, manifest) == {}
+    site = site_folder(project)
+
+    def inodes() -> dict[str, int]:
+        return {f"{lang}/{month}": (site / lang / f"{month}.html").stat().st_ino
+                for lang in LANGUAGES for month in ("2024-10", MONTH)}
+
+    before = inodes()
+    (site / "ru" / f"{MONTH}.html").unlink()
+    assert site_step(project, manifest) == {"site": f"reports/site/ru/{MONTH}.html missing or changed"}
+    after = inodes()
+    assert {page for page in before if before[page] == after[page]} == {f"{lang}/2024-10" for lang in LANGUAGES}
+    assert site_step(project, manifest) == {}
+
+    (project.reports / "2024-10" / "summary.ru.md").write_text("# Другой текст\n", encoding="utf-8")
+    manifest["runs"]["monthly_review"]["outputs"] = file_hashes(project, summaries)
+    assert site_step(project, manifest) == {"site": "its inputs changed"}
+    assert "<h1>Другой текст</h1>" in (site / "ru" / "2024-10.html").read_text(encoding="utf-8")
+    again = inodes()
+    assert {page for page in after if after[page] == again[page]} == {f"{lang}/{MONTH}" for lang in LANGUAGES}
+
+
+def test_a_month_whose_reports_are_gone_leaves_the_site(project):
+    shutil.rmtree(project.reports / "figures" / MONTH)
+    shutil.rmtree(project.reports / MONTH)
+    run_site(project)
+    site = site_folder(project)
+    assert not (site / "figures" / MONTH).exists() and not (site / "kk" / f"{MONTH}.html").exists()
+    assert MONTH not in (site / "kk" / "index.html").read_text(encoding="utf-8")
+
+
+# --- in the browser -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"the browser test needs Chromium at {CHROMIUM}: apt-get install -y chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the browser test needs playwright (make install)")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def served(published):
+    """The site folder served over HTTP on localhost, as a web host would serve it."""
+    handler = functools.partial(QuietHandler, directory=str(site_folder(published)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the name http.server gives it
+        pass
+
+
+class Visit:
+    """A page opened in a fresh context, with every console error and failed request it caused."""
+
+    def __init__(self, browser, url: str, **context) -> None:
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        self.page.goto(url, wait_until="load")
+        self.page.evaluate("Promise.all([...document.images].map(i => i.decode()))")  # painted, not only loaded
+
+    def images(self) -> list[dict]:
+        return self.page.eval_on_selector_all(
+            "img", "imgs => imgs.map(i => ({src: i.currentSrc, width: i.naturalWidth, complete: i.complete}))")
+
+    def open_details(self) -> None:
+        self.page.eval_on_selector_all("details", "ds => ds.forEach(d => d.open = true)")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_index_and_the_month_load_whole_in_each_language(browser, served, lang):
+    for path in (f"{lang}/index.html", f"{lang}/{MONTH}.html", f"{lang}/quality.html", "index.html"):
+        visit = Visit(browser, f"{served}/{path}")
+        try:
+            images = visit.images()
+            assert visit.page.evaluate("document.documentElement.lang") == (lang if "/" in path else "kk")
+            assert all(i["complete"] and i["width"] > 0 for i in images), images
+            assert len(images) == (2 if path.endswith(f"{MONTH}.html") else 0)
+            assert visit.errors == [] and visit.failed == [], (visit.errors, visit.failed)
+        finally:
+            visit.close()
+
+
+def test_dark_mode_switches_the_images_to_the_dark_design(browser, served):
+    light = Visit(browser, f"{served}/kk/{MONTH}.html", color_scheme="light")
+    dark = Visit(browser, f"{served}/kk/{MONTH}.html", color_scheme="dark")
+    try:
+        assert [Path(i["src"]).name for i in light.images()] == ["month_categories.kk.png", "groups_stacked.kk.png"]
+        assert [Path(i["src"]).name for i in dark.images()] == ["month_categories.dark.kk.png",
+                                                                 "groups_stacked.dark.kk.png"]
+        background = "getComputedStyle(document.body).backgroundColor"
+        assert light.page.evaluate(background) == "rgb(255, 255, 255)"
+        assert dark.page.evaluate(background) == "rgb(20, 20, 20)"
+    finally:
+        light.close()
+        dark.close()
+
+
+def test_a_phone_gets_the_newsletter_width_and_the_page_fits_the_screen(browser, served):
+    visit = Visit(browser, f"{served}/ru/{MONTH}.html", viewport=PHONE, color_scheme="dark")
+    try:
+        assert {Path(i["src"]).name.split(".", 1)[1] for i in visit.images()} == {"newsletter.dark.ru.png"}
+        assert visit.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_month_page_has_no_serious_accessibility_violation(browser, served, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    visit = Visit(browser, f"{served}/kk/{MONTH}.html", color_scheme=scheme)
+    try:
+        visit.open_details()  # the tables, downloads and embed code are checked too
+        results = Axe().run(visit.page)
+        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert serious == []
+    finally:
+        visit.close()
+
+
+def test_screenshots_to_look_at(browser, served):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = [("index.kk.png", "kk/index.html", {"viewport": {"width": 1280, "height": 800}}),
+             ("month.dark.phone.kk.png", f"kk/{MONTH}.html", {"viewport": PHONE, "color_scheme": "dark"}),
+             ("month.ru.desktop.png", f"ru/{MONTH}.html", {"viewport": {"width": 1280, "height": 900}})]
+    for name, path, context in shots:
+        visit = Visit(browser, f"{served}/{path}", **context)
+        try:
+            visit.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        finally:
+            visit.close()
+        assert (SCREENSHOTS / name).stat().st_size > 10_000
