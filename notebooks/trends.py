@@ -21,6 +21,7 @@ rolling = 3  # months in the rolling mean
 resolution = "auto"  # "month", "year", or "auto": by month up to 36 months, by year beyond
 lang = "en"  # en, ru or kk
 publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
+variants = "default"  # the figures' variants: default,dark,social,square,newsletter,print
 
 # %%
 from IPython.display import display
@@ -30,7 +31,7 @@ from analysis.outputs import Publication
 
 counts = load_monthly_counts()
 cumulative = load_cumulative()
-out = Publication(end, lang, publish=publish)
+out = Publication(end, lang, publish=publish, variants=variants)
 chosen = None if categories == "all" else list(categories)
 display(out.say("nb_trends_title"), out.say("nb_trends_intro"))
 

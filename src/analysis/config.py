@@ -91,3 +91,7 @@ SOURCE_NAME = {
     "kk": "«Әділ сөз» сөз бостандығын қорғау халықаралық қоры",
 }
 SOURCE_URL = "https://adilsoz.kz"
+
+# The print column width, in cm: the `print` variant of every figure is a PDF laid out at this width
+# (the text column of an A5 page with 1.5 cm margins; the default figures, 16 cm, fill an A4 column).
+PRINT_COLUMN_CM = 12.0

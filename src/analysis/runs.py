@@ -17,6 +17,7 @@ from .config import LANGUAGES, Paths
 from .errors import ParameterError, expect_month
 from .manifest import DataHashes, run_inputs
 from .taxonomy import category_codes, group_codes
+from .variants import VARIANTS
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,13 @@ class Choices:
     categories: str | list[str]
     rolling: int
     resolution: str
+    variants: str | None = None  # the figures' variants asked for (`--variants`); None: every variant for
+    #                              the newest month, the default figure for earlier months
+
+    def variants_for(self, month: str, newest: str) -> str:
+        if self.variants is not None:
+            return self.variants
+        return ",".join(VARIANTS) if month == newest else "default"
 
 
 @dataclass(frozen=True)
@@ -133,12 +141,13 @@ def default_trend_start(counts: pd.DataFrame) -> str:
 
 
 def plan(counts: pd.DataFrame, months: list[str], langs: list[str], categories: str | list[str],
-         rolling: int, start: str | None = None, resolution: str = "auto") -> list[Run]:
+         rolling: int, start: str | None = None, resolution: str = "auto", variants: str | None = None) -> list[Run]:
     """The notebook runs for the chosen months and languages, in the order of `NOTEBOOKS`."""
     newest = months[-1]
     choices = Choices(first=min(counts["month"]), trend_start=min(start or default_trend_start(counts), newest),
-                      categories=categories, rolling=rolling, resolution=resolution)
-    return [Run(notebook.name, month, lang, {**notebook.parameters(month, choices), "lang": lang})
+                      categories=categories, rolling=rolling, resolution=resolution, variants=variants)
+    return [Run(notebook.name, month, lang, {**notebook.parameters(month, choices), "lang": lang,
+                                             "variants": choices.variants_for(month, newest)})
             for notebook in NOTEBOOKS
             for month in (months if notebook.months == "each" else [newest])
             for lang in langs]
