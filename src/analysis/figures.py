@@ -105,26 +105,51 @@ def _earlier_files(path: Path, folder: Path) -> tuple[dict, dict]:
 
 def _render(spec: FigureSpec, lang: str, texts: dict[str, str], sizes: list[tuple[variants.Size, bool]],
             out: Path, previews: dict[str, bytes] | None) -> tuple[dict[str, str], dict[str, list[int]]]:
-    """Draw the figure once per size, save it light (and dark) in each format of the size, into
-    `out`. Returns the `files` and the PNGs' `pixels` (width, height) of the language, by key."""
-    files, pixels = {}, {}
-    for size, dark in sizes:
+    """Draw the figure once per layout and save it, light (then dark), in the formats of each size
+    laid out so, into `out`. Sizes at the default figure's width (newsletter, and print when the
+    print column is that width) share its drawing; a file the same drawing already gave is copied.
+    Returns the language's `files` and the PNGs' `pixels` (width, height), by key."""
+    files: dict[str, str] = {}
+    pixels: dict[str, list[int]] = {}
+    default_fig = None
+    layouts: list[tuple[Figure, list[tuple[variants.Size, bool]]]] = []
+    for size, dark in sorted(sizes, key=lambda s: s[0].name != "default"):  # the default drawing first
+        if default_fig is not None and size.shares_layout(tuple(default_fig.get_size_inches())):
+            layouts[0][1].append((size, dark))
+            continue
         with variants.drawing_at(size):
             fig = spec.draw(lang)
+        default_fig = default_fig or fig
+        layouts.append((fig, [(size, dark)]))
+    for fig, shared in layouts:
         try:
             with plots.style():  # the style's pdf.fonttype, svg.hashsalt and dpi apply when saving
-                if previews is not None and size.name == "default":
-                    previews[lang] = fig._repr_png_()
-                for theme in ("light", "dark") if dark else ("light",):
+                if previews is not None and fig is default_fig:  # the newsletter's PNG, when it is asked for
+                    previews[lang] = _png_bytes(fig, variants.SIZES["newsletter"].dpi(fig))
+                done: dict[tuple, str] = {}  # (theme, format, dpi) -> the file this drawing gave
+                for theme in ("light", "dark"):
                     if theme == "dark":
+                        if not any(dark for _, dark in shared):
+                            break
                         variants.to_dark(fig)
-                    for fmt in size.formats if theme == "light" else [f for f in size.formats if f != "pdf"]:
-                        key = variants.file_key(size.name, theme, fmt)
-                        name = variants.file_name(spec.name, lang, size.name, theme, fmt)
-                        _save(fig, out / name, fmt, size.dpi(fig), texts, f"{spec.name}-{lang}-{key}", lang)
-                        files[key] = name
-                        if fmt == "png":
-                            pixels[key] = _png_size(out / name)
+                    for size, dark in shared:
+                        if theme == "dark" and not dark:
+                            continue
+                        for fmt in size.formats if theme == "light" else [f for f in size.formats if f != "pdf"]:
+                            key = variants.file_key(size.name, theme, fmt)
+                            name = variants.file_name(spec.name, lang, size.name, theme, fmt)
+                            dpi = size.dpi(fig)
+                            same = done.get((theme, fmt, dpi))
+                            if same is not None and fmt != "svg":  # an SVG's element ids name its file
+                                shutil.copyfile(out / same, out / name)
+                            elif previews is not None and fig is default_fig and key == "newsletter.png":
+                                (out / name).write_bytes(previews[lang])
+                            else:
+                                _save(fig, out / name, fmt, dpi, texts, f"{spec.name}-{lang}-{key}", lang)
+                            done[(theme, fmt, dpi)] = name
+                            files[key] = name
+                            if fmt == "png":
+                                pixels[key] = _png_size(out / name)
         finally:
             fig.clear()
     return files, pixels
@@ -148,6 +173,12 @@ def _save(fig: Figure, path: Path, fmt: str, dpi: float | None, texts: dict[str,
         path.write_text(svg, encoding="utf-8")
     else:
         fig.savefig(path, **options)
+
+
+def _png_bytes(fig: Figure, dpi: float) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata=SAVE_METADATA["png"], facecolor=fig.get_facecolor())
+    return buffer.getvalue()
 
 
 def _png_size(path: Path) -> list[int]:

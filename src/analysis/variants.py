@@ -1,11 +1,13 @@
 """The variants of every published figure: light and dark, and the sizes editors use.
 
 A variant is a theme (`light`, `dark`) at a size (`default`, `social`, `square`, `newsletter`,
-`print`). The figure is drawn once per size, in the light theme; the dark one is the same drawing
-re-coloured from `domain/theme.csv`, which gives each role (background, text, grid, the "no data"
-shading, the hatching of a month stated in part, ...) its light and dark colour. Category colours
-keep their identity in the dark: only a colour too dark to read on the dark background (below 3:1,
-the contrast WCAG asks of graphics) is lightened, its hue and colourfulness kept (CAM02-UCS).
+`print`). The figure is drawn once per layout, in the light theme (newsletter is the default
+layout at 640 px; print has a layout of its own unless the print column is the default width);
+the dark one is the same drawing re-coloured from `domain/theme.csv`, which gives each role
+(background, text, grid, the "no data" shading, the hatching of a month stated in part, ...) its
+light and dark colour. Category colours keep their identity in the dark: only a colour too dark to
+read on the dark background (below 3:1, the contrast WCAG asks of graphics) is lightened, its hue
+and colourfulness kept (CAM02-UCS).
 
 Files (the `files` map of a figure's JSON lists every file written):
 
@@ -63,10 +65,14 @@ class Size:
         width = max(self.width, natural[1] / shape)
         return width, width * shape
 
+    def shares_layout(self, natural: tuple[float, float]) -> bool:
+        """Whether the figure at this size is laid out as at the default size: one drawing serves both."""
+        return bool(np.allclose(self.figsize(natural), natural, atol=0.01))
+
     def dpi(self, fig: Figure) -> float | None:
         """The dpi that gives exactly `pixels` wide (None: the style's 300 dpi). Agg truncates the
         canvas to whole pixels, hence the half pixel."""
-        if self.pixels is None or self.width is None:
+        if self.pixels is None:
             return None
         return (self.pixels[0] + 0.5) / fig.get_figwidth()
 
@@ -75,7 +81,7 @@ SIZES = {size.name: size for size in (
     Size("default", None, None, ("png", "svg", "pdf"), True),
     Size("social", 6.0, (1200, 675), ("png",), True),  # a link preview or post: 16:9
     Size("square", 4.5, (1080, 1080), ("png",), True),  # a square post
-    Size("newsletter", 5.0, (640, None), ("png",), True),  # an e-mail 640 px wide
+    Size("newsletter", None, (640, None), ("png",), True),  # an e-mail: the default figure, 640 px wide
     Size("print", PRINT_COLUMN_CM / 2.54, None, ("pdf",), False),
 )}
 VARIANTS = ("default", "dark", "social", "square", "newsletter", "print")  # what --variants accepts
@@ -201,8 +207,7 @@ def to_dark(fig: Figure) -> Figure:
     """Re-colour a figure drawn in the light theme into the dark theme, in place."""
     roles = _dark_roles()
     texts = {to_hex(theme()[r][0]).upper(): theme()[r][1] for r in TEXT_ROLES}
-    fig.patch.set_facecolor(roles[to_hex(role("background")).upper()])
-    for artist in fig.findobj():
+    for artist in set(fig.findobj()):  # each once: a colour is mapped from the light theme only
         if isinstance(artist, Text):
             key = to_hex(to_rgba(artist.get_color())[:3]).upper()
             if key in texts:
