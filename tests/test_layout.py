@@ -6,7 +6,8 @@ at the edge, month labels running into each other or a legend over the source li
 A glyph missing from the font (matplotlib's warning "Glyph ... missing from font") fails too.
 
 The dark variants are the light drawings re-coloured (`variants.to_dark`): their layout is the
-light one's, so each size is drawn once per figure and language, in the light theme.
+light one's, so each layout is drawn once per figure and language, in the light theme. At the sizes
+with a layout of their own (social, square), one figure of each kind is drawn: see `_one_of_each_kind`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from analysis import case_figures, cases, figures, plots, taxonomy, variants
 from analysis.runs import default_trend_start
 
 LANGS = ("en", "ru", "kk")
-SIZES = ("social", "square", "newsletter", "print")
+DEFAULT_WIDTH = 6.3  # inches: every figure's width at the default size
+# The sizes laid out on a canvas of their own; the others (newsletter, and print at a print column
+# of the default width) are the default drawing saved at another resolution, checked above.
+SIZES = tuple(name for name, size in variants.SIZES.items()
+              if not size.shares_layout((DEFAULT_WIDTH, 3.6)) or not size.shares_layout((DEFAULT_WIDTH, 9.0)))
 MISSING_GLYPH = r"Glyph .* missing from font"
 
 
