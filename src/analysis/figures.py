@@ -1,9 +1,11 @@
 """The project's named figures: data, words in three languages, and export beside CSV and JSON.
 
 A figure is a `FigureSpec`: the exact table it plots, a function that draws it in one language,
-and its title, caption and alt text in every language. `export` writes
-`<folder>/<name>.<lang>.{png,svg,pdf}` for each language, plus `<name>.csv` (the data plotted)
-and `<name>.json` (texts, parameters, input hashes, package version).
+and its title, caption, alt text and long description (written from the same data) in every
+language. `export` writes `<folder>/<name>.<lang>.{png,svg,pdf}` for each language and the variants
+asked for (`variants`: dark, social, square, newsletter, print), plus `<name>.csv` (the data
+plotted) and `<name>.json` (texts, parameters, input hashes, package version, and `files`: every
+image written, by language and variant).
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ def _save(fig: Figure, path: Path, fmt: str, dpi: float | None, texts: dict[str,
         buffer = io.StringIO()
         fig.savefig(buffer, **options)
         svg = accessibility.label_svg(buffer.getvalue(), ident.replace(".", "-"), texts["title"],
-                                      f"{texts['alt_text']} {texts['long_description']}")
+                                      texts["long_description"])
         path.write_text(svg, encoding="utf-8")
     else:
         fig.savefig(path, **options)
