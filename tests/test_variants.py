@@ -169,3 +169,23 @@ def test_an_unknown_variant_is_refused_in_one_line(empty_project, capsys):
     assert err == ("error: --variants: unknown variant poster; expected a comma-separated list of "
                    "default, dark, social, square, newsletter, print")
     assert not (empty_project.reports / "notebooks").exists()
+
+
+def test_a_notebook_run_records_every_variant_it_writes_so_the_manifest_checks_them(empty_project, exported,
+                                                                                     monkeypatch, tmp_path):
+    from analysis.accessibility import FigureView
+    from analysis.manifest import OUTPUTS_RECORD
+    from analysis.outputs import Publication
+
+    spec = exported[0]
+    record = tmp_path / "record.txt"
+    monkeypatch.setenv(OUTPUTS_RECORD, str(record))
+    out = Publication("2024-03", "ru", publish=True, paths=empty_project, variants="dark,square")
+    shown = out.figure(spec)
+    recorded = {line.rsplit("/", 1)[1] for line in record.read_text(encoding="utf-8").splitlines()}
+    meta = json.loads((out.figures / "groups_stacked.json").read_text(encoding="utf-8"))
+    assert recorded == set(meta["files"]["ru"].values()) | {"groups_stacked.csv", "groups_stacked.json"}
+    assert set(meta["files"]["ru"]) == {"default.png", "default.svg", "default.pdf", "dark.png", "dark.svg",
+                                        "square.png", "square.dark.png"}
+    assert isinstance(shown, FigureView) and shown.alt == spec.texts("ru")["alt_text"]
+    assert shown.png.startswith(b"\x89PNG") and "<details>" in shown.table
