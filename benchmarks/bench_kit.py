@@ -56,8 +56,10 @@ def main() -> None:
         base = Path(tmp) / "baseline"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(base)], check=True)
         subprocess.run(["git", "-C", str(base), "checkout", "-q", args.baseline], check=True)
-        print(f"baseline {args.baseline} ({subprocess.run(['git', '-C', str(base), 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}); "
-              f"candidate: this checkout; load average at start {os.getloadavg()[0]:.1f}")
+        commit = subprocess.run(["git", "-C", str(base), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip()
+        print(f"baseline {args.baseline} ({commit}); candidate: this checkout; "
+              f"load average at start {os.getloadavg()[0]:.1f}")
         print("pair | baseline wall | baseline CPU | files | candidate wall | candidate CPU | files | wall ratio")
         ratios = []
         for pair in range(1, args.pairs + 1):

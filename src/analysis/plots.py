@@ -77,26 +77,38 @@ def _renderer(fig: Figure):
 def fit_text(fig: Figure, text: str, fontsize: float, fontweight: str = "normal",
              width: float | None = None) -> str:
     """`text` broken at spaces into as few lines as fit `width` inches (the figure's width less
-    its margins by default), measured with the renderer in the figure's font, never cut."""
+    its margins by default), measured with the renderer in the figure's font, never cut.
+
+    Each word is measured once; a line whose summed width is within 3% of the limit is measured
+    whole, so the breaks are those of measuring every candidate line."""
     width = (width if width is not None else fig.get_figwidth() * (1 - 2 * MARGIN)) * fig.dpi
     probe = Text(0, 0, "", fontsize=fontsize, fontweight=fontweight, figure=fig)
     renderer = _renderer(fig)
+    measured: dict[str, float] = {}
 
-    def fits(candidate: str) -> bool:
-        probe.set_text(candidate)
-        return probe.get_window_extent(renderer).width <= width
+    def measure(candidate: str) -> float:
+        if candidate not in measured:
+            probe.set_text(candidate)
+            measured[candidate] = probe.get_window_extent(renderer).width
+        return measured[candidate]
+
+    def fits(words: list[str]) -> bool:
+        space = measure("a a") - 2 * measure("a")
+        estimate = sum(measure(word) for word in words) + space * (len(words) - 1)
+        if abs(estimate - width) > 0.03 * width:
+            return estimate <= width
+        return measure(" ".join(words)) <= width
 
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line: list[str] = []
         for word in paragraph.split():
-            joined = f"{line} {word}" if line else word
-            if line and not fits(joined):
-                lines.append(line)
-                line = word
+            if line and not fits(line + [word]):
+                lines.append(" ".join(line))
+                line = [word]
             else:
-                line = joined
-        lines.append(line)
+                line.append(word)
+        lines.append(" ".join(line))
     return "\n".join(lines)
 
 
