@@ -35,7 +35,6 @@ SAVE_METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
 }
-FORMATS = ("png", "svg", "pdf")
 TEXTS = ("title", "caption", "alt_text", "long_description")  # each in every language in the JSON
 
 
@@ -58,7 +57,7 @@ def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, s
            chosen: list[str] | tuple[str, ...] = ("default",), previews: dict[str, bytes] | None = None) -> list[Path]:
     """Write the figure in each language, in the `chosen` variants (`variants.VARIANTS`), and its
     CSV and JSON; return the paths written. `previews`, when given, receives the default figure of
-    each language as a PNG at screen resolution (what a notebook shows).
+    each language as a PNG 640 px wide, the newsletter's (what a notebook shows).
 
     The images are drawn first, outside the folder; then all files of the figure land in the
     folder together: they are written into a staged copy of the folder, which then replaces it in
