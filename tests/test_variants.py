@@ -11,11 +11,12 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT
 from matplotlib.colors import to_hex
 from PIL import Image
 
 from analysis import cli, figures, plots, variants
-from analysis.config import DATA_LICENCE, PRINT_COLUMN_CM
+from analysis.config import DATA_LICENCE, PRINT_COLUMN_CM, Paths
 from analysis.errors import ParameterError
 from analysis.runs import plan
 
@@ -189,3 +190,29 @@ def test_a_notebook_run_records_every_variant_it_writes_so_the_manifest_checks_t
                                         "square.png", "square.dark.png"}
     assert isinstance(shown, FigureView) and shown.alt == spec.texts("ru")["alt_text"]
     assert shown.png.startswith(b"\x89PNG") and "<details>" in shown.table
+
+
+def test_a_month_keeps_the_variants_it_was_made_with_when_a_newer_month_comes(shipped_clean, tmp_path):
+    from analysis.manifest import DataHashes
+    from analysis.runs import run_record
+
+    counts, cumulative, incidents = shipped_clean
+    paths = small_notebooks(tmp_path)
+    hashes = DataHashes(counts, incidents, cumulative)
+
+    def key(months, chosen=None):
+        runs = plan(counts, months, ["en"], "all", 3, variants=chosen)
+        review = next(r for r in runs if r.notebook == "monthly_review" and r.month == "2024-10")
+        return run_record(review, paths, hashes)["key"]
+
+    newest, older = key(["2024-10"]), key(["2024-10", "2024-11"])
+    assert newest == older  # every variant while newest, the default later: not out of date for that
+    assert key(["2024-10", "2024-11"], "default,dark") != older  # asked for by name: it is
+
+
+def small_notebooks(root):
+    paths = Paths(root)
+    paths.notebooks.mkdir(parents=True)
+    for name in ("monthly_review", "trends", "named_incidents", "cases"):
+        (paths.notebooks / f"{name}.py").write_bytes((ROOT / "notebooks" / f"{name}.py").read_bytes())
+    return paths

@@ -7,7 +7,7 @@ for, what data a run reads (which decides when the run is out of date), and its 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -74,6 +74,9 @@ class Run:
     month: str
     lang: str
     parameters: dict = field(hash=False)
+    # Parameters that do not decide whether the run is out of date: the variants the default chose.
+    # A month made with every variant while it was the newest keeps them when a newer month comes.
+    unkeyed: frozenset[str] = field(default=frozenset(), hash=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -147,7 +150,8 @@ def plan(counts: pd.DataFrame, months: list[str], langs: list[str], categories: 
     choices = Choices(first=min(counts["month"]), trend_start=min(start or default_trend_start(counts), newest),
                       categories=categories, rolling=rolling, resolution=resolution, variants=variants)
     return [Run(notebook.name, month, lang, {**notebook.parameters(month, choices), "lang": lang,
-                                             "variants": choices.variants_for(month, newest)})
+                                             "variants": choices.variants_for(month, newest)},
+                frozenset() if variants is not None else frozenset({"variants"}))
             for notebook in NOTEBOOKS
             for month in (months if notebook.months == "each" else [newest])
             for lang in langs]
@@ -162,4 +166,5 @@ def run_record(run: Run, paths: Paths, data: DataHashes) -> dict:
         read += data.between(data.counts, start, end) + data.cumulative
     if "incidents" in notebook.reads:
         read += "incidents:" + data.between(data.incidents, start, end)
-    return run_inputs(run, paths, read)
+    keyed = {name: value for name, value in run.parameters.items() if name not in run.unkeyed}
+    return run_inputs(replace(run, parameters=keyed), paths, read)
