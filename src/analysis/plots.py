@@ -67,6 +67,9 @@ def _figure(size: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
 
 
 SOURCE_HEIGHT = 0.22  # inches kept at the bottom for the source line
+# Text is measured at the figure's 100 dpi, where hinting rounds small glyphs narrower than they come
+# out in a file at 200 or 300 dpi: a line is broken at 95% of the width it may take.
+RASTER_SLACK = 0.95
 MARGIN = 0.01  # of the figure width, left and right of the title and source line
 
 
@@ -81,7 +84,7 @@ def fit_text(fig: Figure, text: str, fontsize: float, fontweight: str = "normal"
 
     Each word is measured once; a line whose summed width is within 3% of the limit is measured
     whole, so the breaks are those of measuring every candidate line."""
-    width = (width if width is not None else fig.get_figwidth() * (1 - 2 * MARGIN)) * fig.dpi
+    width = (width if width is not None else fig.get_figwidth() * (1 - 2 * MARGIN)) * fig.dpi * RASTER_SLACK
     probe = Text(0, 0, "", fontsize=fontsize, fontweight=fontweight, figure=fig)
     renderer = _renderer(fig)
     measured: dict[str, float] = {}
