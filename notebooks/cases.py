@@ -19,6 +19,7 @@ end = "2024-11"  # last month, YYYY-MM; the figures go to a folder named after i
 articles = ["274", "456-2"]  # the articles whose cases are shown: by default the two false-information articles
 lang = "en"  # en, ru or kk
 publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
+variants = "default"  # the figures' variants: default,dark,social,square,newsletter,print
 
 # %%
 from IPython.display import display
@@ -29,7 +30,7 @@ from analysis.outputs import Publication
 incidents = load_incidents()
 ledger = cases.ledger(incidents)
 events = cases.case_events(incidents)
-out = Publication(end, lang, publish=publish)
+out = Publication(end, lang, publish=publish, variants=variants)
 display(out.say("nb_cases_title"), out.say("nb_cases_intro"))
 
 # %%

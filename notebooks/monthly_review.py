@@ -23,6 +23,7 @@
 month = "2024-11"  # the month of the review, YYYY-MM
 lang = "en"  # language of the texts and figures: en, ru or kk
 publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
+variants = "default"  # the figures' variants: default,dark,social,square,newsletter,print
 
 # %%
 from IPython.display import Markdown, display
@@ -33,7 +34,7 @@ from analysis.release import changes_since_release
 
 counts = load_monthly_counts()
 cumulative = load_cumulative()
-out = Publication(month, lang, publish=publish)
+out = Publication(month, lang, publish=publish, variants=variants)
 
 # %% [markdown]
 # The opening of the review, written from the counts (also saved as `reports/<month>/summary.<lang>.md`).

@@ -18,6 +18,7 @@ start = "2009-01"  # first month, YYYY-MM
 end = "2024-11"  # last month, YYYY-MM; the figures go to a folder named after it
 lang = "en"  # en, ru or kk
 publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
+variants = "default"  # the figures' variants: default,dark,social,square,newsletter,print
 
 # %%
 from IPython.display import display
@@ -26,7 +27,7 @@ from analysis import figures, load_incidents, trends
 from analysis.outputs import Publication
 
 incidents = load_incidents()
-out = Publication(end, lang, publish=publish)
+out = Publication(end, lang, publish=publish, variants=variants)
 display(out.say("nb_named_incidents_title"), out.say("nb_named_incidents_intro"))
 
 # %%

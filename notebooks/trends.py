@@ -22,6 +22,7 @@ resolution = "auto"  # "month", "year", or "auto": by month up to 36 months, by 
 lang = "en"  # en, ru or kk
 show_revisions = False  # True: mark the months whose figure a data release revised (releases/latest/revisions.csv)
 publish = False  # True only in `analysis report`: write to reports/ instead of reports/scratch/
+variants = "default"  # the figures' variants: default,dark,social,square,newsletter,print
 
 # %%
 from IPython.display import display
@@ -33,7 +34,7 @@ from analysis.revisions import revised_months
 counts = load_monthly_counts()
 cumulative = load_cumulative()
 revisions = load_revisions() if show_revisions else None
-out = Publication(end, lang, publish=publish)
+out = Publication(end, lang, publish=publish, variants=variants)
 chosen = None if categories == "all" else list(categories)
 display(out.say("nb_trends_title"), out.say("nb_trends_intro"))
 

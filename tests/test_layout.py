@@ -1,19 +1,45 @@
-"""Every named figure, in every language, on the shipped data: no text off the canvas or overlapping.
+"""Every named figure, in every language and at every size, on the shipped data: no text off the
+canvas or overlapping, and no character missing from the font.
 
 The check reads the extents matplotlib renders (`analysis.plots.layout_problems`), so a title cut
 at the edge, month labels running into each other or a legend over the source line all fail here.
+A glyph missing from the font (matplotlib's warning "Glyph ... missing from font") fails too.
+
+The dark variants are the light drawings re-coloured (`variants.to_dark`): their layout is the
+light one's, so each layout is drawn once per figure and language, in the light theme. At the sizes
+with a layout of their own (social, square), one figure of each kind is drawn: see `_one_of_each_kind`.
 """
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from analysis import figures, plots, taxonomy
+from analysis import case_figures, cases, figures, plots, taxonomy, variants
 from analysis.runs import default_trend_start
 
 LANGS = ("en", "ru", "kk")
+DEFAULT_WIDTH = 6.3  # inches: every figure's width at the default size
+# The sizes laid out on a canvas of their own; the others (newsletter, and print at a print column
+# of the default width) are the default drawing saved at another resolution, checked above.
+SIZES = tuple(name for name, size in variants.SIZES.items()
+              if not size.shares_layout((DEFAULT_WIDTH, 3.6)) or not size.shares_layout((DEFAULT_WIDTH, 9.0)))
+MISSING_GLYPH = r"Glyph .* missing from font"
+
+
+def drawn(spec: figures.FigureSpec, lang: str, size: str = "default") -> tuple[Figure, list[str]]:
+    """The figure drawn at `size` and laid out, and its problems; a missing glyph is an error."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=MISSING_GLYPH)
+        with variants.drawing_at(variants.SIZES[size]):
+            fig = spec.draw(lang)
+        problems = plots.layout_problems(fig)
+    return fig, [f"{spec.name} ({spec.params.get('start', '')}) {lang} {size}: {p}" for p in problems]
 
 
 def _specs(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[figures.FigureSpec]:
@@ -43,10 +69,55 @@ def test_every_figure_in_every_language_keeps_its_text_on_the_canvas_and_apart(s
     counts, _, incidents = shipped_clean
     problems = []
     for spec in _specs(counts, incidents):
-        fig = spec.draw(lang)
-        problems += [f"{spec.name} ({spec.params.get('start', '')}) {lang}: {p}" for p in plots.layout_problems(fig)]
+        fig, found = drawn(spec, lang)
+        problems += found
         fig.clear()
     assert problems == []
+
+
+def _one_of_each_kind(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[figures.FigureSpec]:
+    """One figure of each kind, with the longest words: every chart primitive of `plots` and
+    `case_figures` and the notice that replaces an empty chart; the month axis thinned (by month)
+    and the year axis (16 years); the tallest figures (30 heat-map rows, 20 regions), which the fixed
+    frames of `social` and `square` scale; the longest category title."""
+    pub = counts[counts["source"] == "published"]
+    end, first = max(pub["month"]), min(counts["month"])
+    start = default_trend_start(counts)
+    longest = max(sorted(set(pub["category"].astype(str)) & set(taxonomy.category_codes())),
+                  key=lambda c: max(len(taxonomy.category_label(c, lang)) for lang in LANGS))
+    ledger, events = cases.ledger(incidents), cases.case_events(incidents)
+    articles = cases.false_information_articles()
+    return [figures.groups_stacked(counts, start, end, end),
+            figures.groups_stacked(counts, first, end, end),
+            figures.category_trend(counts, longest, start, end, 3, end),
+            figures.category_heatmap(counts, None, start, end, end),
+            figures.ytd_comparison(counts, end),
+            figures.incidents_by_region(incidents, first, end),
+            figures.amounts_by_category(incidents, first, end),
+            figures.month_categories(counts, "2019-08"),
+            case_figures.cases_timeline(ledger, events, first, end, articles)[0],
+            case_figures.cases_outcomes(ledger, first, end, articles),
+            case_figures.cases_active(events, ledger, start, end, articles)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", LANGS)  # one test per language and size: the workers share them out
+def test_every_kind_of_figure_at_every_size_keeps_its_text_on_the_canvas_and_apart(shipped_clean, lang, size):
+    counts, _, incidents = shipped_clean
+    problems = []
+    for spec in _one_of_each_kind(counts, incidents):
+        fig, found = drawn(spec, lang, size)
+        problems += found
+        fig.clear()
+    assert problems == []
+
+
+def test_a_character_missing_from_the_font_fails_the_figure():
+    spec = figures.FigureSpec("x", pd.DataFrame(), lambda lang: plots.horizontal_bars(
+        pd.Series([1.0]), labels=["漢字"], keys=["threat"], title="T", xlabel="x", source="s", lang=lang),
+        lambda lang: {})
+    with pytest.raises(UserWarning, match=re.compile(MISSING_GLYPH)):
+        drawn(spec, "en")
 
 
 def test_the_checker_finds_a_cut_title_and_colliding_labels():

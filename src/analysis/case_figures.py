@@ -11,15 +11,14 @@ import textwrap
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from . import cases as ledger
-from . import plots, taxonomy
-from .figures import FigureSpec, _alt_bars, _source
+from . import describe, plots, taxonomy
+from .figures import FigureSpec, _alt_bars, _long, _source
 from .i18n import colour, month_label, month_tick, number, t
 
 LANES_PER_PAGE = 40  # a timeline stays readable up to 40 cases; more go on further pages
@@ -99,7 +98,7 @@ def _timeline_figure(page: pd.DataFrame, segments: pd.DataFrame, title: str, sou
                     color=colour(f"stage_{row.stage}"), lw=0)
         marks = segments[segments["kind"] == "verdict"]
         ax.scatter(mdates.date2num(marks["start"]), lanes - 1 - marks["lane"], marker="D", s=14,
-                   color="black", zorder=3)
+                   color=plots.role("text"), zorder=3)
         ax.set_yticks(np.arange(lanes)[::-1], [lane_label(case) for case in page.itertuples(index=False)])
         ax.set_ylim(-0.7, lanes - 0.3)
         pad = (last - first) * 0.02 + pd.Timedelta(days=5)
@@ -111,7 +110,7 @@ def _timeline_figure(page: pd.DataFrame, segments: pd.DataFrame, title: str, sou
         handles = [Patch(color=colour(f"stage_{s}")) for s in shown]
         names = [ledger.stage_label(s, lang) for s in shown]
         if len(marks):
-            handles.append(Line2D([], [], marker="D", color="black", lw=0, markersize=4))
+            handles.append(Line2D([], [], marker="D", color=plots.role("text"), lw=0, markersize=4))
             names.append(t("legend_verdict", lang))
         return plots._finish(fig, ax, title, source, (handles, names, 3))
 
@@ -144,8 +143,11 @@ def _timeline_spec(page: pd.DataFrame, segments: pd.DataFrame, start: str, end: 
                   **_period(start, end, lang))
         reached = page["stage"].value_counts()
         stages = ", ".join(f"{ledger.stage_label(s, lang)} {n}" for s, n in reached.items())
+        body = describe.ranking_description([ledger.stage_label(s, lang) for s in reached.index], reached.tolist(),
+                                            lang, word="legal_cases")
         return {"title": title, "caption": t("caption_cases_timeline", lang),
-                "alt_text": t("alt_cases_timeline", lang, n=len(page), title=title, stages=stages or "-")}
+                "alt_text": t("alt_cases_timeline", lang, n=len(page), title=title, stages=stages or "-"),
+                "long_description": _long(title, body, _source(end, lang, incidents=True))}
 
     def draw(lang: str) -> Figure:
         source = _source(end, lang, incidents=True)
@@ -188,8 +190,10 @@ def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str
         title = t("title_cases_outcomes", lang, articles=article_names(articles, lang), **_period(start, end, lang))
         totals = table.groupby("outcome")["cases"].sum()
         labels = [_outcome_label(o, lang) for o in totals.index]
+        body = describe.ranking_description(labels, totals.tolist(), lang, word="legal_cases")
         return {"title": title, "caption": t("caption_cases_outcomes", lang),
-                "alt_text": _alt_bars(title, labels, totals.tolist(), lang)}
+                "alt_text": _alt_bars(title, labels, totals.tolist(), lang),
+                "long_description": _long(title, body, _source(end, lang, incidents=True))}
 
     def draw(lang: str) -> Figure:
         title, source = texts(lang)["title"], _source(end, lang, incidents=True)
@@ -197,8 +201,7 @@ def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str
             if table.empty:
                 fig, ax = plots._figure((6.3, 2.4))
                 return plots._notice(fig, ax, t("cases_none", lang), title, source)
-            fig = plots.Chart(figsize=(6.3, 1.6 + 1.5 * len(articles)))
-            FigureCanvasAgg(fig)
+            fig = plots.canvas((6.3, 1.6 + 1.5 * len(articles)))
             axes = fig.subplots(len(articles), 1, sharex=True, squeeze=False)[:, 0]
             x = np.arange(len(years))
             shown = [o for o in OUTCOMES if o in set(table["outcome"])]
@@ -247,7 +250,9 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
             i = int(np.argmax(values))
             alt = t("alt_cases_active", lang, title=title, top=month_label(table["month"][i], lang),
                     value=number(values[i], lang))
-        return {"title": title, "caption": t("caption_cases_active", lang), "alt_text": alt}
+        body = describe.series_description(table.set_index("month")["active"].astype(float), lang, "legal_cases")
+        return {"title": title, "caption": t("caption_cases_active", lang), "alt_text": alt,
+                "long_description": _long(title, body, _source(end, lang, incidents=True))}
 
     def draw(lang: str) -> Figure:
         with plots.style():

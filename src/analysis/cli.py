@@ -67,7 +67,7 @@ def _report(args: argparse.Namespace) -> int:
         result = run_report(paths, month=args.month, every=args.all, langs=args.lang,
                             categories=args.categories, rolling=args.rolling, timeout=args.timeout,
                             start=args.start, jobs=args.jobs, force=args.force, resolution=args.resolution,
-                            dry_run=args.dry_run)
+                            dry_run=args.dry_run, variants=args.variants)
     except (ParameterError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -207,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--rolling", type=int, default=3, help="months in the rolling mean (default 3)")
     report.add_argument("--resolution", default="auto", help="trend charts by 'month', by 'year', or 'auto' "
                                                                 "(default: by month up to 36 months, by year beyond)")
+    report.add_argument("--variants", default=None,
+                        help="the figures' variants, comma-separated: default,dark,social,square,newsletter,print "
+                             "(default: all of them for the newest month, the default figure for earlier months)")
     report.add_argument("--timeout", type=_positive, default=600,
                         help="seconds a notebook cell may take, 1 or more (default 600)")
     report.add_argument("-j", "--jobs", type=_positive, default=None,

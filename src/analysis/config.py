@@ -94,3 +94,9 @@ SOURCE_NAME = {
     "kk": "«Әділ сөз» сөз бостандығын қорғау халықаралық қоры",
 }
 SOURCE_URL = "https://adilsoz.kz"
+
+# The print column width, in cm: the `print` variant of every figure is a PDF laid out at this width,
+# fonts embedded. 16 cm is the text column of an A4 page with 2.5 cm margins, the width the default
+# figures are drawn at (6.3 in), so the print PDF shares their layout; another width (8.5 cm for one
+# column of two) gets a layout of its own.
+PRINT_COLUMN_CM = 16.0

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .comparisons import MIN_PERCENT_BASE, PARTIAL, STATED
-from .i18n import month_name, number, period_label, plural, t
+from .i18n import month_label, month_name, number, period_label, plural, t
 
 
 def _runs(months: list[str]) -> list[list[str]]:
@@ -107,3 +107,93 @@ def coverage_text(months: list[str], with_data: list[str], derived: list[str], l
     if years is not None:
         text += t("coverage_years", lang, n=years[0], total=years[1])
     return text
+
+
+# --- long descriptions: what a figure shows, in sentences, from the data that drew it ---------------
+
+LISTED_MONTHS = 24  # months without data are named up to this many; beyond, the coverage gives their number
+
+
+def _when(key: str, lang: str) -> str:
+    """A month (YYYY-MM) named in words; a year, or any other label, as it is."""
+    return month_label(key, lang) if len(str(key)) == 7 and str(key)[4] == "-" else str(key)
+
+
+def _amount(value: float, word: str | None, lang: str, digits: int = 0) -> str:
+    text = number(value, lang, digits)
+    return f"{text} {plural(word, int(value), lang)}" if word and float(value).is_integer() else text
+
+
+def series_description(series: pd.Series, lang: str, word: str | None = "reports",
+                       partial: list[str] | None = None) -> str:
+    """A series over months (or years), NaN where nothing is stated: the latest value, the highest
+    and the lowest, the months without data and those stated in part."""
+    stated = series.dropna()
+    if stated.empty:
+        return t("long_nothing_stated", lang)
+    latest = stated.index[-1]
+    parts = [t("long_latest", lang, when=_when(latest, lang), value=_amount(stated.iloc[-1], word, lang))]
+    if len(stated) > 1:
+        high, low = stated.idxmax(), stated.idxmin()
+        parts.append(t("long_high_low", lang, high=_amount(stated[high], word, lang), high_when=_when(high, lang),
+                       low=_amount(stated[low], word, lang), low_when=_when(low, lang)))
+    parts.append(missing_sentence([str(m) for m in series.index[series.isna()]], lang))
+    if partial:
+        parts.append(t("long_partial", lang, months=_named(partial, lang)))
+    return " ".join(p for p in parts if p)
+
+
+def _named(keys: list[str], lang: str) -> str:
+    if all(len(k) == 7 and k[4] == "-" for k in keys):
+        return months_label(keys, lang)
+    return ", ".join(keys)
+
+
+def missing_sentence(missing: list[str], lang: str) -> str:
+    """"Months without data: ..." (named up to LISTED_MONTHS), or that every month has data."""
+    if not missing:
+        return t("long_no_missing", lang)
+    if len(missing) > LISTED_MONTHS:
+        return t("long_missing_count", lang, n=len(missing), months_word=plural("months", len(missing), lang))
+    return t("long_missing", lang, months=_named(missing, lang))
+
+
+def ranking_description(labels: list[str], values: list[float], lang: str, digits: int = 0,
+                        word: str | None = None) -> str:
+    """Bars: the largest and the smallest stated value, and the total."""
+    pairs = [(label, float(v)) for label, v in zip(labels, values) if not pd.isna(v)]
+    if not pairs:
+        return t("long_nothing_stated", lang)
+    top = max(pairs, key=lambda p: p[1])
+    bottom = min(pairs, key=lambda p: p[1])
+    total = sum(v for _, v in pairs)
+    text = t("long_largest", lang, label=top[0], value=_amount(top[1], word, lang, digits))
+    if len(pairs) > 1:
+        text += " " + t("long_smallest", lang, label=bottom[0], value=_amount(bottom[1], word, lang, digits))
+    return text + " " + t("long_total", lang, value=_amount(total, word, lang, digits))
+
+
+def cells_description(matrix: pd.DataFrame, row_labels: dict[str, str], lang: str) -> str:
+    """A heat map (rows by months or years): the largest and the smallest stated cell."""
+    stacked = matrix.stack().dropna()
+    if stacked.empty:
+        return t("long_nothing_stated", lang)
+    (top_row, top_col), (low_row, low_col) = stacked.idxmax(), stacked.idxmin()
+    return t("long_high_low", lang, high=number(stacked.max(), lang), low=number(stacked.min(), lang),
+             high_when=f"{row_labels[top_row]}, {_when(top_col, lang)}",
+             low_when=f"{row_labels[low_row]}, {_when(low_col, lang)}")
+
+
+def ytd_description(table: pd.DataFrame, labels: dict[str, str], month: str, lang: str) -> str:
+    """A year-to-date comparison: each row's change, with the months and the evidence it rests on."""
+    if table.empty:
+        return t("long_nothing_stated", lang)
+    return " ".join(f"{labels[row['code']]}: {ytd_sentence(row, month, lang).rstrip('.')}."
+                    for row in table.to_dict(orient="records"))
+
+
+def long_description(title: str, body: str, coverage: str, source: str) -> str:
+    """The figure's long description: its title, what the data says, its coverage and its source."""
+    parts = [title.rstrip(".") + ".", body, (coverage[:1].upper() + coverage[1:] + ".") if coverage else "",
+             source.replace("\n", " ").rstrip(".") + "."]
+    return " ".join(p for p in parts if p)

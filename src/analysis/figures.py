@@ -1,15 +1,20 @@
 """The project's named figures: data, words in three languages, and export beside CSV and JSON.
 
 A figure is a `FigureSpec`: the exact table it plots, a function that draws it in one language,
-and its title, caption and alt text in every language. `export` writes
-`<folder>/<name>.<lang>.{png,svg,pdf}` for each language, plus `<name>.csv` (the data plotted)
-and `<name>.json` (texts, parameters, input hashes, package version).
+and its title, caption, alt text and long description (written from the same data) in every
+language. `export` writes `<folder>/<name>.<lang>.{png,svg,pdf}` for each language and the variants
+asked for (`variants`: dark, social, square, newsletter, print), plus `<name>.csv` (the data
+plotted) and `<name>.json` (texts, parameters, input hashes, package version, and `files`: every
+image written, by language and variant).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +23,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import __version__, comparisons, describe, events, plots, taxonomy, trends
-from .config import LANGUAGES, RESOLUTIONS
+from . import __version__, accessibility, comparisons, describe, events, plots, taxonomy, trends, variants
+from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, RESOLUTIONS, SOURCE_NAME
 from .errors import expect_one_of
 from .i18n import collation_key, month_label, number, period_label, t
 from .quality import month_span
@@ -30,7 +35,7 @@ SAVE_METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
 }
-FORMATS = ("png", "svg", "pdf")
+TEXTS = ("title", "caption", "alt_text", "long_description")  # each in every language in the JSON
 
 
 @dataclass
@@ -38,7 +43,7 @@ class FigureSpec:
     name: str
     data: pd.DataFrame
     draw: Callable[[str], Figure]
-    texts: Callable[[str], dict[str, str]]
+    texts: Callable[[str], dict[str, str]]  # title, caption, alt_text and long_description in one language
     params: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)  # written into the JSON beside the texts (coverage, events, evidence)
 
@@ -48,41 +53,147 @@ def input_hashes(files: list[Path], root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
 
 
-def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, str]) -> list[Path]:
-    """Write the figure in each language and its CSV and JSON; return the paths written.
+def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, str],
+           chosen: list[str] | tuple[str, ...] = ("default",), previews: dict[str, bytes] | None = None) -> list[Path]:
+    """Write the figure in each language, in the `chosen` variants (`variants.VARIANTS`), and its
+    CSV and JSON; return the paths written. `previews`, when given, receives the default figure of
+    each language as a PNG 640 px wide, the newsletter's (what a notebook shows).
 
-    All files of the figure land in the folder together: they are written into a staged copy
-    of the folder, which then replaces it in one step.
+    The images are drawn first, outside the folder; then all files of the figure land in the
+    folder together: they are written into a staged copy of the folder, which then replaces it in
+    one step. Runs of other languages export into the same folder: the JSON's `files` keeps their
+    entries whose files are there.
     """
-    names = []
-    with staged_dir(folder) as staging:
+    texts = {lang: spec.texts(lang) for lang in LANGUAGES}
+    names: list[str] = []
+    files: dict[str, dict[str, str]] = {}
+    pixels: dict[str, dict[str, list[int]]] = {}
+    with tempfile.TemporaryDirectory(prefix="adilsoz-figure-") as drawn:
         for lang in langs:
-            fig = spec.draw(lang)
-            try:
-                with plots.style():  # the style's pdf.fonttype, svg.hashsalt and dpi apply when saving
-                    for fmt in FORMATS:
-                        name = f"{spec.name}.{lang}.{fmt}"
-                        write_atomic(staging / name, lambda tmp, fmt=fmt, fig=fig: fig.savefig(
-                            tmp, format=fmt, metadata=SAVE_METADATA[fmt]))
-                        names.append(name)
-            finally:
-                fig.clear()
-        write_csv(spec.data, staging / f"{spec.name}.csv")
-        texts = {lang: spec.texts(lang) for lang in LANGUAGES}
-        meta = {"name": spec.name,
-                **{key: {lang: texts[lang][key] for lang in LANGUAGES} for key in ("title", "caption", "alt_text")},
-                "parameters": spec.params, **spec.meta, "inputs": inputs, "package_version": __version__,
-                "data": f"{spec.name}.csv"}
-        write_atomic(staging / f"{spec.name}.json", lambda tmp: tmp.write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
-        names += [f"{spec.name}.csv", f"{spec.name}.json"]
+            files[lang], pixels[lang] = _render(spec, lang, texts[lang], variants.plan(list(chosen)), Path(drawn),
+                                                previews)
+        with staged_dir(folder) as staging:
+            for lang in langs:
+                for name in files[lang].values():
+                    write_atomic(staging / name, lambda tmp, name=name: shutil.copyfile(Path(drawn) / name, tmp))
+                    names.append(name)
+            write_csv(spec.data, staging / f"{spec.name}.csv")
+            earlier = _earlier_files(staging / f"{spec.name}.json", staging)
+            meta = {"name": spec.name,
+                    **{key: {lang: texts[lang][key] for lang in LANGUAGES} for key in TEXTS},
+                    "parameters": spec.params, **spec.meta, "inputs": inputs, "package_version": __version__,
+                    "data": f"{spec.name}.csv",
+                    "files": {lang: files.get(lang, earlier[0].get(lang)) for lang in LANGUAGES
+                              if lang in files or lang in earlier[0]},
+                    "pixels": {lang: pixels.get(lang, earlier[1].get(lang)) for lang in LANGUAGES
+                               if lang in pixels or lang in earlier[1]}}
+            write_atomic(staging / f"{spec.name}.json", lambda tmp: tmp.write_text(
+                json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
+            names += [f"{spec.name}.csv", f"{spec.name}.json"]
     return [folder / name for name in names]
+
+
+def _earlier_files(path: Path, folder: Path) -> tuple[dict, dict]:
+    """The `files` and `pixels` of each language an earlier export wrote, for the languages whose
+    files are all still in `folder`."""
+    if not path.exists():
+        return {}, {}
+    earlier = json.loads(path.read_text(encoding="utf-8"))
+    files = {lang: names for lang, names in earlier.get("files", {}).items()
+             if all((folder / name).exists() for name in names.values())}
+    return files, {lang: v for lang, v in earlier.get("pixels", {}).items() if lang in files}
+
+
+def _render(spec: FigureSpec, lang: str, texts: dict[str, str], sizes: list[tuple[variants.Size, bool]],
+            out: Path, previews: dict[str, bytes] | None) -> tuple[dict[str, str], dict[str, list[int]]]:
+    """Draw the figure once per layout and save it, light (then dark), in the formats of each size
+    laid out so, into `out`. Sizes at the default figure's width (newsletter, and print when the
+    print column is that width) share its drawing; a file the same drawing already gave is copied.
+    Returns the language's `files` and the PNGs' `pixels` (width, height), by key."""
+    files: dict[str, str] = {}
+    pixels: dict[str, list[int]] = {}
+    default_fig = None
+    layouts: list[tuple[Figure, list[tuple[variants.Size, bool]]]] = []
+    for size, dark in sorted(sizes, key=lambda s: s[0].name != "default"):  # the default drawing first
+        if default_fig is not None and size.shares_layout(tuple(default_fig.get_size_inches())):
+            layouts[0][1].append((size, dark))
+            continue
+        with variants.drawing_at(size):
+            fig = spec.draw(lang)
+        default_fig = default_fig or fig
+        layouts.append((fig, [(size, dark)]))
+    for fig, shared in layouts:
+        try:
+            with plots.style():  # the style's pdf.fonttype, svg.hashsalt and dpi apply when saving
+                if previews is not None and fig is default_fig:  # the newsletter's PNG, when it is asked for
+                    previews[lang] = _png_bytes(fig, variants.SIZES["newsletter"].dpi(fig))
+                done: dict[tuple, str] = {}  # (theme, format, dpi) -> the file this drawing gave
+                for theme in ("light", "dark"):
+                    if theme == "dark":
+                        if not any(dark for _, dark in shared):
+                            break
+                        variants.to_dark(fig)
+                    for size, dark in shared:
+                        if theme == "dark" and not dark:
+                            continue
+                        for fmt in size.formats if theme == "light" else [f for f in size.formats if f != "pdf"]:
+                            key = variants.file_key(size.name, theme, fmt)
+                            name = variants.file_name(spec.name, lang, size.name, theme, fmt)
+                            dpi = size.dpi(fig)
+                            same = done.get((theme, fmt, dpi))
+                            if same is not None and fmt != "svg":  # an SVG's element ids name its file
+                                shutil.copyfile(out / same, out / name)
+                            elif previews is not None and fig is default_fig and key == "newsletter.png":
+                                (out / name).write_bytes(previews[lang])
+                            else:
+                                _save(fig, out / name, fmt, dpi, texts, f"{spec.name}-{lang}-{key}", lang)
+                            done[(theme, fmt, dpi)] = name
+                            files[key] = name
+                            if fmt == "png":
+                                pixels[key] = _png_size(out / name)
+        finally:
+            fig.clear()
+    return files, pixels
+
+
+def _save(fig: Figure, path: Path, fmt: str, dpi: float | None, texts: dict[str, str], ident: str,
+          lang: str) -> None:
+    """One file of a figure: the PDF says its title, description, source and licence in its
+    document information; the SVG holds its title and description for screen readers."""
+    metadata = dict(SAVE_METADATA[fmt])
+    if fmt == "pdf":
+        metadata |= {"Title": texts["title"], "Subject": texts["long_description"], "Author": SOURCE_NAME[lang],
+                     "Keywords": f"{SOURCE_NAME[lang]}; {DATA_LICENCE}; {DATA_LICENCE_URL}"}
+    options = {"format": fmt, "metadata": metadata, "facecolor": fig.get_facecolor(),
+               **({"dpi": dpi} if dpi else {})}
+    if fmt == "svg":
+        buffer = io.StringIO()
+        fig.savefig(buffer, **options)
+        svg = accessibility.label_svg(buffer.getvalue(), ident.replace(".", "-"), texts["title"],
+                                      texts["long_description"])
+        path.write_text(svg, encoding="utf-8")
+    else:
+        fig.savefig(path, **options)
+
+
+def _png_bytes(fig: Figure, dpi: float) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata=SAVE_METADATA["png"], facecolor=fig.get_facecolor())
+    return buffer.getvalue()
+
+
+def _png_size(path: Path) -> list[int]:
+    """(width, height) in pixels, from the PNG's header."""
+    header = path.read_bytes()[16:24]
+    return [int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")]
 
 
 # --- helpers ----------------------------------------------------------------------------------------
 
 def _source(as_of: str, lang: str, incidents: bool = False) -> str:
-    return t("source_line_incidents" if incidents else "source_line", lang, month=month_label(as_of, lang))
+    """The source, the month the data is as of, and the licence: drawn inside every figure."""
+    return (t("source_line_incidents" if incidents else "source_line", lang, month=month_label(as_of, lang))
+            + " · " + t("figure_licence", lang, licence=DATA_LICENCE))
 
 
 def _alt_bars(title: str, labels: list[str], values: list[float], lang: str) -> str:
@@ -90,6 +201,15 @@ def _alt_bars(title: str, labels: list[str], values: list[float], lang: str) -> 
         return title
     i = int(np.argmax(values))
     return t("alt_bars", lang, title=title, top=labels[i], value=number(values[i], lang))
+
+
+def _long(title: str, body: str, source: str, coverage: str = "") -> str:
+    return describe.long_description(title, body, coverage, source)
+
+
+def _by_key(frame: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """Months or years as text keys, as the descriptions name them."""
+    return frame.set_axis([str(k) for k in frame.index], axis=0)
 
 
 def _months_with_data(counts: pd.DataFrame) -> list[str]:
@@ -218,7 +338,14 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         alt = t("alt_lines", lang, title=title, n=len(totals), value=number(totals.max(), lang),
                 top=month_label(totals.idxmax(), lang)) if len(totals) else title
         alt += " " + _coverage_line(coverage, lang) + "."
-        return {"title": title, "caption": t("caption_groups_stacked", lang), "alt_text": alt}
+        if yearly is not None:
+            body = describe.series_description(_by_key(yearly[0].sum(axis=1, min_count=1)), lang)
+        else:
+            stated_in_part = wide.isna().any(axis=1) & wide.notna().any(axis=1)
+            body = describe.series_description(totals.reindex(wide.index), lang,
+                                               partial=list(wide.index[stated_in_part]))
+        return {"title": title, "caption": t("caption_groups_stacked", lang), "alt_text": alt,
+                "long_description": _long(title, body, _source(as_of, lang), _coverage_line(coverage, lang))}
 
     def draw(lang: str) -> Figure:
         labels = {g: taxonomy.category_label(g, lang) for g in wide.columns}
@@ -257,7 +384,10 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
         alt = t("alt_lines", lang, title=title, n=len(stated), value=number(stated.max(), lang),
                 top=month_label(stated.idxmax(), lang)) if len(stated) else title
         alt += " " + _coverage_line(coverage, lang) + "."
-        return {"title": title, "caption": t("caption_category_trend", lang), "alt_text": alt}
+        shown = series if yearly is None else _by_key(yearly[0].iloc[:, 0])
+        return {"title": title, "caption": t("caption_category_trend", lang), "alt_text": alt,
+                "long_description": _long(title, describe.series_description(shown, lang), _source(as_of, lang),
+                                          _coverage_line(coverage, lang))}
 
     def draw(lang: str) -> Figure:
         if yearly is not None:  # one series, drawn in its category's colour
@@ -333,8 +463,12 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                     value=number(value, lang),
                     top=f"{taxonomy.category_label(code, lang)}, "
                         f"{when if table is not None else month_label(when, lang)}")
+        labels = {c: taxonomy.category_label(c, lang) for c in shown.index}
+        body = describe.cells_description(shown.set_axis([str(c) for c in shown.columns], axis=1), labels, lang)
+        body += " " + describe.missing_sentence(coverage["months_missing"], lang)
         return {"title": title, "caption": t("caption_category_heatmap", lang),
-                "alt_text": alt + " " + _coverage_line(coverage, lang) + "."}
+                "alt_text": alt + " " + _coverage_line(coverage, lang) + ".",
+                "long_description": _long(title, body, _source(as_of, lang), _coverage_line(coverage, lang))}
 
     def draw(lang: str) -> Figure:
         years = _full_years(coverage) if table is not None else None
@@ -359,8 +493,12 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
     def texts(lang: str) -> dict[str, str]:
         title = t("title_legal_claims_by_type", lang)
         sums = wide.sum()
+        names = [t(f"legal_{k}", lang) for k in sums.index]
+        body = (describe.ranking_description(names, sums.tolist(), lang, word="legal_cases") + " "
+                + describe.series_description(wide.sum(axis=1, min_count=1), lang, "legal_cases"))
         return {"title": title, "caption": t("caption_legal_claims_by_type", lang),
-                "alt_text": _alt_bars(title, [t(f"legal_{k}", lang) for k in sums.index], sums.tolist(), lang)}
+                "alt_text": _alt_bars(title, names, sums.tolist(), lang),
+                "long_description": _long(title, body, _source(as_of, lang), _coverage_line(coverage, lang))}
 
     def draw(lang: str) -> Figure:
         labels = {k: t(f"legal_{k}", lang) for k in wide.columns}
@@ -410,8 +548,11 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
         notes = sorted({d for b in table["breaks"] if b for d in b.split("; ")})
         caption = t("caption_ytd_evidence", lang) + (
             " " + t("ytd_break_footnote", lang, events=events.labelled("; ".join(notes), lang)) if notes else "")
+        names = {code: taxonomy.category_label(code, lang) for code in table["code"]}
         return {"title": title, "caption": caption,
-                "alt_text": _alt_bars(title, labels(lang), table["current"].tolist(), lang)}
+                "alt_text": _alt_bars(title, labels(lang), table["current"].tolist(), lang),
+                "long_description": _long(title, describe.ytd_description(table, names, month, lang),
+                                          _source(month, lang))}
 
     def draw(lang: str) -> Figure:
         return plots.paired_bars(table, labels=labels(lang), keys=table["code"].tolist(), title=texts(lang)["title"],
@@ -441,8 +582,10 @@ def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:
 
     def texts(lang: str) -> dict[str, str]:
         title = t("title_month_categories", lang, month=month_label(month, lang))
+        body = describe.ranking_description(labels(lang), table["count"].tolist(), lang, word="reports")
         return {"title": title, "caption": t("caption_month_categories", lang),
-                "alt_text": _alt_bars(title, labels(lang), table["count"].tolist(), lang)}
+                "alt_text": _alt_bars(title, labels(lang), table["count"].tolist(), lang),
+                "long_description": _long(title, body, _source(month, lang))}
 
     def draw(lang: str) -> Figure:
         return plots.horizontal_bars(table["count"], labels=labels(lang), keys=table["category"].tolist(),
@@ -467,8 +610,11 @@ def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> Figure
 
     def texts(lang: str) -> dict[str, str]:
         title = t("title_incidents_by_region", lang, start=month_label(start, lang), end=month_label(end, lang))
+        names, values = table[f"name_{lang}"].tolist(), table["incidents"].tolist()
         return {"title": title, "caption": t("caption_incidents_by_region", lang),
-                "alt_text": _alt_bars(title, table[f"name_{lang}"].tolist(), table["incidents"].tolist(), lang)}
+                "alt_text": _alt_bars(title, names, values, lang),
+                "long_description": _long(title, describe.ranking_description(names, values, lang),
+                                          _source(end, lang, incidents=True))}
 
     def draw(lang: str) -> Figure:
         shown = _reading_order(table, lang)
@@ -486,9 +632,11 @@ def amounts_by_category(incidents: pd.DataFrame, start: str, end: str) -> Figure
 
     def texts(lang: str) -> dict[str, str]:
         title = t("title_amounts_by_category", lang, start=month_label(start, lang), end=month_label(end, lang))
+        names = [taxonomy.category_label(c, lang) for c in table["category"]]
+        body = t("axis_amount", lang) + ". " + describe.ranking_description(names, millions.tolist(), lang, digits=1)
         return {"title": title, "caption": t("caption_amounts_by_category", lang),
-                "alt_text": _alt_bars(title, [taxonomy.category_label(c, lang) for c in table["category"]],
-                                      millions.tolist(), lang)}
+                "alt_text": _alt_bars(title, names, millions.tolist(), lang),
+                "long_description": _long(title, body, _source(end, lang, incidents=True))}
 
     def draw(lang: str) -> Figure:
         return plots.horizontal_bars(millions, labels=[taxonomy.category_label(c, lang) for c in table["category"]],

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .accessibility import FigureView, data_table
 from .config import Paths
 from .errors import expect_language, expect_month
 from .figures import FigureSpec, export, input_hashes
@@ -22,6 +23,7 @@ from .log_review import log_review
 from .storage import write_atomic
 from .summary import review_summary
 from .trends import published
+from .variants import parse_variants
 
 SCRATCH = "scratch"
 
@@ -29,10 +31,12 @@ SCRATCH = "scratch"
 class Publication:
     """Outputs of one notebook run in one language: figures, their data, the summary, the narration."""
 
-    def __init__(self, month: str, lang: str, publish: bool = False, paths: Paths | None = None) -> None:
+    def __init__(self, month: str, lang: str, publish: bool = False, paths: Paths | None = None,
+                 variants: str | list[str] = "default") -> None:
         self.month = expect_month(month)
         self.lang = expect_language(lang)
         self.publish = bool(publish)
+        self.variants = parse_variants(variants)  # of every figure: light and dark, the sizes
         self.paths = paths or Paths()
         self.figures_made: list[FigureSpec] = []  # this run's figures, in order: the review draft shows them
 
@@ -55,11 +59,14 @@ class Publication:
         files = [p for p in self.paths.raw.rglob("*") if p.is_file() and not p.name.startswith(".")]
         return input_hashes(files, self.paths.root)
 
-    def figure(self, spec: FigureSpec):
-        """Export `spec` in this run's language (with its CSV and JSON) and return it for display."""
-        record_outputs(export(spec, self.figures, [self.lang], self.inputs))
+    def figure(self, spec: FigureSpec) -> FigureView:
+        """Export `spec` in this run's language and variants (with its CSV and JSON) and return it
+        for display: the image, its alt text, and its data as a table for the HTML copy."""
+        previews: dict[str, bytes] = {}
+        record_outputs(export(spec, self.figures, [self.lang], self.inputs, self.variants, previews))
         self.figures_made.append(spec)
-        return spec.draw(self.lang)
+        return FigureView(previews[self.lang], spec.texts(self.lang)["alt_text"],
+                          data_table(spec.data, t("figure_data_table", self.lang)))
 
     def summary(self, counts: pd.DataFrame, cumulative: pd.DataFrame | None = None,
                 incidents: pd.DataFrame | None = None) -> str:

@@ -30,6 +30,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from .i18n import colour, month_tick, number
+from .variants import current_size, role
 
 STYLE = "analysis.publication"
 SCREEN_DPI = 110  # inline display in a notebook; files use the style's savefig.dpi
@@ -51,13 +52,24 @@ class Chart(Figure):
         return buffer.getvalue()
 
 
-def _figure(size: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
-    fig = Chart(figsize=size) if size else Chart()  # rcParams of the active style apply here
+def canvas(size: tuple[float, float] | None = None) -> Chart:
+    """A figure `size` inches at the default size (the style's size when None), laid out at the
+    size being drawn (`variants.drawing_at`): social, square, newsletter or print."""
+    natural = size or tuple(plt.rcParams["figure.figsize"])  # rcParams of the active style apply here
+    fig = Chart(figsize=current_size().figsize(natural))
     FigureCanvasAgg(fig)
+    return fig
+
+
+def _figure(size: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
+    fig = canvas(size)
     return fig, fig.add_subplot()
 
 
 SOURCE_HEIGHT = 0.22  # inches kept at the bottom for the source line
+# Text is measured at the figure's 100 dpi, where hinting rounds small glyphs narrower than they come
+# out in a file at 200 or 300 dpi: a line is broken at 95% of the width it may take.
+RASTER_SLACK = 0.95
 MARGIN = 0.01  # of the figure width, left and right of the title and source line
 
 
@@ -68,26 +80,38 @@ def _renderer(fig: Figure):
 def fit_text(fig: Figure, text: str, fontsize: float, fontweight: str = "normal",
              width: float | None = None) -> str:
     """`text` broken at spaces into as few lines as fit `width` inches (the figure's width less
-    its margins by default), measured with the renderer in the figure's font, never cut."""
-    width = (width if width is not None else fig.get_figwidth() * (1 - 2 * MARGIN)) * fig.dpi
+    its margins by default), measured with the renderer in the figure's font, never cut.
+
+    Each word is measured once; a line whose summed width is within 3% of the limit is measured
+    whole, so the breaks are those of measuring every candidate line."""
+    width = (width if width is not None else fig.get_figwidth() * (1 - 2 * MARGIN)) * fig.dpi * RASTER_SLACK
     probe = Text(0, 0, "", fontsize=fontsize, fontweight=fontweight, figure=fig)
     renderer = _renderer(fig)
+    measured: dict[str, float] = {}
 
-    def fits(candidate: str) -> bool:
-        probe.set_text(candidate)
-        return probe.get_window_extent(renderer).width <= width
+    def measure(candidate: str) -> float:
+        if candidate not in measured:
+            probe.set_text(candidate)
+            measured[candidate] = probe.get_window_extent(renderer).width
+        return measured[candidate]
+
+    def fits(words: list[str]) -> bool:
+        space = measure("a a") - 2 * measure("a")
+        estimate = sum(measure(word) for word in words) + space * (len(words) - 1)
+        if abs(estimate - width) > 0.03 * width:
+            return estimate <= width
+        return measure(" ".join(words)) <= width
 
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line: list[str] = []
         for word in paragraph.split():
-            joined = f"{line} {word}" if line else word
-            if line and not fits(joined):
-                lines.append(line)
-                line = word
+            if line and not fits(line + [word]):
+                lines.append(" ".join(line))
+                line = [word]
             else:
-                line = joined
-        lines.append(line)
+                line.append(word)
+        lines.append(" ".join(line))
     return "\n".join(lines)
 
 
@@ -107,7 +131,7 @@ def _finish(fig: Figure, ax: Axes, title: str, source: str,
     title = title[:1].upper() + title[1:]  # "қараша 2024: ..." opens a title with a capital
     fig.suptitle(fit_text(fig, title, 9, "bold"), x=MARGIN, ha="left", fontsize=9, fontweight="bold")
     height = fig.get_figheight()
-    source_text = fig.text(MARGIN, 0.05 / height, fit_text(fig, source, 6), fontsize=6, color="#555555",
+    source_text = fig.text(MARGIN, 0.05 / height, fit_text(fig, source, 6), fontsize=6, color=role("muted"),
                            ha="left", va="bottom")
     reserved = max(SOURCE_HEIGHT, source_text.get_window_extent(_renderer(fig)).height / fig.dpi + 0.1)
     if legend is not None:
@@ -240,14 +264,13 @@ def _shade_missing(ax: Axes, missing: np.ndarray) -> None:
 
 
 PART_HATCH = "////"
-HATCH_GREY = "#C8C8C8"
 
 
 def _hatch_partial(ax: Axes, partial: np.ndarray) -> Patch:
     for i in np.flatnonzero(partial):
-        ax.axvspan(i - 0.5, i + 0.5, facecolor="none", edgecolor=HATCH_GREY, hatch=PART_HATCH,
+        ax.axvspan(i - 0.5, i + 0.5, facecolor="none", edgecolor=role("hatch"), hatch=PART_HATCH,
                    lw=0, zorder=0)
-    return Patch(facecolor="white", edgecolor=HATCH_GREY, hatch=PART_HATCH, lw=0)
+    return Patch(facecolor=role("background"), edgecolor=role("hatch"), hatch=PART_HATCH, lw=0)
 
 
 def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: str, ylabel: str,
@@ -279,13 +302,13 @@ def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: 
             if derived is not None:
                 over = drawn & derived
                 ax.bar(x[over], values[over], bottom=bottom[over], width=0.75, fill=False,
-                       hatch=PART_HATCH, edgecolor="white", lw=0)
+                       hatch=PART_HATCH, edgecolor=role("cut"), lw=0)
             bottom += np.nan_to_num(values)
         _month_axis(ax, months, lang)
         ax.set_ylabel(ylabel)
         handles, names = ax.get_legend_handles_labels()
         if derived is not None and derived.any():
-            handles.append(Patch(facecolor="#888888", hatch=PART_HATCH, edgecolor="white"))
+            handles.append(Patch(facecolor=role("neutral"), hatch=PART_HATCH, edgecolor=role("cut")))
             names.append(derived_label)
         if partial.any():
             handles.append(_hatch_partial(ax, partial))
@@ -323,7 +346,7 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
             ax.plot(x, smooth.to_numpy(dtype=float), color=colour(key), lw=1.6, label=smooth_label)
         values = series.to_numpy(dtype=float)
         shown = values if derived is None else np.where(derived, np.nan, values)
-        ax.plot(x, shown, "o", color=colour(key), ms=4, mfc="white", mew=1.2, label=value_label)
+        ax.plot(x, shown, "o", color=colour(key), ms=4, mfc=role("background"), mew=1.2, label=value_label)
         if derived is not None and derived.any():
             ax.plot(x, np.where(derived, values, np.nan), "D", color=colour(key), ms=4, label=derived_label)
         _mark_revised(ax, x, values, revised, revised_label)
@@ -362,7 +385,7 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         annot = bool(cell >= 0.08) if cell_text is None else cell_text.to_numpy()
         sns.heatmap(matrix.astype(float), ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False,
                     annot=annot, fmt=".0f" if cell_text is None else "",
-                    annot_kws={"fontsize": 6 if cell >= 0.2 else 5}, linewidths=0.5, linecolor="white")
+                    annot_kws={"fontsize": 6 if cell >= 0.2 else 5}, linewidths=0.5, linecolor=role("cut"))
         ax.grid(False)
         ax.set_yticks(np.arange(len(row_labels)) + 0.5, _wrap(row_labels, 45), rotation=0)
         if column_labels:
@@ -373,7 +396,7 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         ax.set_xlabel("")
         ax.set_ylabel("")
         names = [not_stated] + ([note] if note else [])
-        handles = [Patch(color=colour("no_data"))] + ([Patch(color="white")] if note else [])
+        handles = [Patch(color=colour("no_data"))] + ([Patch(color=role("background"))] if note else [])
         return _finish(fig, ax, title, source, (handles, names, 1))
 
 
@@ -399,7 +422,7 @@ def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], titl
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
-        return _finish(fig, ax, title, source, ([Patch(color="#888888", alpha=0.4), Patch(color="#888888")],
+        return _finish(fig, ax, title, source, ([Patch(color=role("neutral"), alpha=0.4), Patch(color=role("neutral"))],
                                                 [previous_label, current_label], 2))
 
 
@@ -443,12 +466,12 @@ def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[
             values = wide[column].fillna(0).to_numpy(dtype=float)
             ax.bar(x, values, bottom=bottom, color=colour(column), label=labels[column], width=0.7)
             hatch = partial[column].to_numpy(dtype=bool) & (values > 0)
-            ax.bar(x[hatch], values[hatch], bottom=bottom[hatch], width=0.7, fill=False, hatch="////",
-                   edgecolor="white", lw=0)
+            ax.bar(x[hatch], values[hatch], bottom=bottom[hatch], width=0.7, fill=False, hatch=PART_HATCH,
+                   edgecolor=role("cut"), lw=0)
             if stated is not None:
                 edged = stated[column].to_numpy(dtype=bool)
                 ax.bar(x[edged], values[edged], bottom=bottom[edged], width=0.7, fill=False,
-                       edgecolor="black", lw=1.0)
+                       edgecolor=role("text"), lw=1.0)
             bottom += values
         top = max(bottom.max(), 1)
         for xi, height, text in zip(x, bottom, months_text):
@@ -461,10 +484,10 @@ def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[
         ax.set_ylim(0, top * 1.15)
         handles, names = ax.get_legend_handles_labels()
         if partial.to_numpy(dtype=bool).any():
-            handles.append(Patch(facecolor="#888888", hatch="////", edgecolor="white"))
+            handles.append(Patch(facecolor=role("neutral"), hatch=PART_HATCH, edgecolor=role("cut")))
             names.append(partial_label)
         if stated is not None and stated.to_numpy(dtype=bool).any():
-            handles.append(Patch(facecolor="white", edgecolor="black"))
+            handles.append(Patch(facecolor=role("background"), edgecolor=role("text")))
             names.append(stated_label)
         if missing.any():
             handles.append(Patch(color=colour("no_data")))
@@ -473,7 +496,6 @@ def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[
         return _finish(fig, ax, title, source, (handles, names, ncols), events)
 
 
-EVENT_COLOUR, BREAK_COLOUR = "#555555", "#7f3b08"
 
 
 class Event(NamedTuple):
@@ -491,11 +513,11 @@ def _draw_events(ax: Axes, events: list[Event]) -> tuple[list, list[str]]:
     Returns the legend entries that say what each number is."""
     handles, labels = [], []
     for number_, event in enumerate(events, start=1):
-        tint = BREAK_COLOUR if event.breaks else EVENT_COLOUR
+        tint = role("break") if event.breaks else role("muted")
         ax.axvline(event.x, color=tint, lw=1.0 if event.breaks else 0.6, ls="-" if event.breaks else ":",
                    zorder=1)
         if event.breaks:
-            ax.axvspan(event.x - event.band, event.x, facecolor="#f6e8c3", edgecolor=tint, hatch="||||",
+            ax.axvspan(event.x - event.band, event.x, facecolor=role("break_band"), edgecolor=tint, hatch="||||",
                        lw=0, zorder=0.5)
         ax.annotate(str(number_), xy=(event.x, 1), xycoords=("data", "axes fraction"), xytext=(0, 1.5),
                     textcoords="offset points", ha="center", va="bottom", fontsize=6, fontweight="bold",

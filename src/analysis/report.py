@@ -46,6 +46,7 @@ from .manifest import (
 )
 from .runs import Run, choose_months, parse_categories, parse_languages, plan, run_record
 from .site import forget_bundles, publish_step
+from .variants import parse_variants
 
 
 @dataclass
@@ -101,11 +102,13 @@ class Request:
     jobs: int = 1
     force: bool = False
     resolution: str = "auto"
+    variants: str | None = None  # comma-separated, checked; None: every variant for the newest month
 
 
 def check_request(month: str | None = None, every: bool = False, langs: str = "en,ru,kk",
                   categories: str = "all", rolling: int = 3, timeout: int = 600, start: str | None = None,
-                  jobs: int | None = None, force: bool = False, resolution: str = "auto") -> Request:
+                  jobs: int | None = None, force: bool = False, resolution: str = "auto",
+                  variants: str | None = None) -> Request:
     """The request, or a ParameterError naming the first parameter that cannot be used."""
     return Request(
         month=None if month is None else expect_month(month, "--month"),
@@ -119,19 +122,23 @@ def check_request(month: str | None = None, every: bool = False, langs: str = "e
                             "a number of notebooks to run at once"),
         force=force,
         resolution=expect_one_of(resolution, RESOLUTIONS, "--resolution"),
+        variants=None if variants is None else ",".join(parse_variants(variants)),
     )
 
 
 def run_report(paths: Paths, month: str | None = None, every: bool = False, langs: str = "en,ru,kk",
                categories: str = "all", rolling: int = 3, timeout: int = 600,
                progress: bool = True, start: str | None = None, jobs: int | None = None,
-               force: bool = False, resolution: str = "auto", dry_run: bool = False) -> ReportResult:
+               force: bool = False, resolution: str = "auto", dry_run: bool = False,
+               variants: str | None = None) -> ReportResult:
     """Bring every output up to date: clean the raw data if it changed, then run the notebooks
     whose inputs changed, `jobs` at a time. With nothing changed, no kernel starts.
 
-    `dry_run` changes nothing: `planned` then says which steps would run and why.
+    `dry_run` changes nothing: `planned` then says which steps would run and why. `variants`: the
+    figures' variants (`variants.VARIANTS`); by default every variant for the newest month.
     """
-    request = check_request(month, every, langs, categories, rolling, timeout, start, jobs, force, resolution)
+    request = check_request(month, every, langs, categories, rolling, timeout, start, jobs, force, resolution,
+                            variants)
     logger, log_path = _logger(paths)
     try:
         return _report(paths, request, progress, dry_run, logger, log_path)
@@ -254,7 +261,7 @@ def plan_runs(paths: Paths, request: Request, counts, incidents, cumulative) -> 
     if request.start is not None and request.start > months[-1]:
         raise ParameterError(f"--start: expected a month no later than {months[-1]}; found {request.start!r}")
     runs = plan(counts, months, request.langs, request.categories, request.rolling, request.start,
-                request.resolution)
+                request.resolution, request.variants)
     hashes = DataHashes(counts, incidents, cumulative)
     return runs, {run: run_record(run, paths, hashes) for run in runs}
 

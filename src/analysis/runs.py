@@ -7,7 +7,7 @@ for, what data a run reads (which decides when the run is out of date), and its 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +17,7 @@ from .config import LANGUAGES, Paths
 from .errors import ParameterError, expect_month
 from .manifest import DataHashes, run_inputs
 from .taxonomy import category_codes, group_codes
+from .variants import VARIANTS
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,13 @@ class Choices:
     categories: str | list[str]
     rolling: int
     resolution: str
+    variants: str | None = None  # the figures' variants asked for (`--variants`); None: every variant for
+    #                              the newest month, the default figure for earlier months
+
+    def variants_for(self, month: str, newest: str) -> str:
+        if self.variants is not None:
+            return self.variants
+        return ",".join(VARIANTS) if month == newest else "default"
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,9 @@ class Run:
     month: str
     lang: str
     parameters: dict = field(hash=False)
+    # Parameters that do not decide whether the run is out of date: the variants the default chose.
+    # A month made with every variant while it was the newest keeps them when a newer month comes.
+    unkeyed: frozenset[str] = field(default=frozenset(), hash=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -133,12 +144,14 @@ def default_trend_start(counts: pd.DataFrame) -> str:
 
 
 def plan(counts: pd.DataFrame, months: list[str], langs: list[str], categories: str | list[str],
-         rolling: int, start: str | None = None, resolution: str = "auto") -> list[Run]:
+         rolling: int, start: str | None = None, resolution: str = "auto", variants: str | None = None) -> list[Run]:
     """The notebook runs for the chosen months and languages, in the order of `NOTEBOOKS`."""
     newest = months[-1]
     choices = Choices(first=min(counts["month"]), trend_start=min(start or default_trend_start(counts), newest),
-                      categories=categories, rolling=rolling, resolution=resolution)
-    return [Run(notebook.name, month, lang, {**notebook.parameters(month, choices), "lang": lang})
+                      categories=categories, rolling=rolling, resolution=resolution, variants=variants)
+    return [Run(notebook.name, month, lang, {**notebook.parameters(month, choices), "lang": lang,
+                                             "variants": choices.variants_for(month, newest)},
+                frozenset() if variants is not None else frozenset({"variants"}))
             for notebook in NOTEBOOKS
             for month in (months if notebook.months == "each" else [newest])
             for lang in langs]
@@ -153,4 +166,5 @@ def run_record(run: Run, paths: Paths, data: DataHashes) -> dict:
         read += data.between(data.counts, start, end) + data.cumulative
     if "incidents" in notebook.reads:
         read += "incidents:" + data.between(data.incidents, start, end)
-    return run_inputs(run, paths, read)
+    keyed = {name: value for name, value in run.parameters.items() if name not in run.unkeyed}
+    return run_inputs(replace(run, parameters=keyed), paths, read)

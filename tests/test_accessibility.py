@@ -1,0 +1,153 @@
+"""Accessible figures: colours told apart under colour-vision deficiencies, long descriptions from
+the data, SVG titles for screen readers, and alt text and data tables in the HTML copies."""
+
+from __future__ import annotations
+
+import itertools
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from colorspacious import cspace_convert
+from matplotlib.colors import to_rgb
+
+from analysis import accessibility, describe, figures, taxonomy, variants
+from analysis.execute import write_html
+from analysis.i18n import colours
+
+# Colours a reader tells apart by colour alone, through a legend: the groups (and "other"), the
+# legal types, the stages and outcomes of cases, and the marks of the active-cases chart. Bars of
+# single categories are labelled one by one, so their colours need only be distinct (test_plots).
+LEGEND_SETS = {
+    "groups": [*taxonomy.group_codes(), "other_unspecified"],
+    "legal types": ["criminal", "civil", "administrative"],
+    "stages": [k for k in colours() if k.startswith("stage_")],
+    "outcomes": [k for k in colours() if k.startswith("outcome_")],
+    "active cases": ["cases_active", "cases_new", "cases_ended"],
+}
+DEFICIENCIES = ("deuteranomaly", "protanomaly", "tritanomaly")  # at severity 100: deuteranopia, ...
+MIN_DISTANCE = 10.0  # CAM02-UCS units; 1 is barely visible, 10 tells two legend keys apart at a glance
+
+
+def too_close(palette: dict[str, str], threshold: float = MIN_DISTANCE) -> list[str]:
+    """Pairs of colours nearer than `threshold` in CAM02-UCS as seen with each deficiency
+    (Machado et al. 2009, through colorspacious)."""
+    problems = []
+    for kind in DEFICIENCIES:
+        space = {"name": "sRGB1+CVD", "cvd_type": kind, "severity": 100}
+        seen = {k: cspace_convert(np.clip(cspace_convert(np.array(to_rgb(c)), space, "sRGB1"), 0, 1),
+                                  "sRGB1", "CAM02-UCS") for k, c in palette.items()}
+        for a, b in itertools.combinations(palette, 2):
+            distance = float(np.linalg.norm(seen[a] - seen[b]))
+            if distance < threshold:
+                problems.append(f"{a} {palette[a]} and {b} {palette[b]}: {distance:.1f} with {kind}")
+    return problems
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("name", LEGEND_SETS)
+def test_colours_told_apart_by_a_legend_stay_apart_with_each_colour_vision_deficiency(name, theme):
+    palette = {k: colours()[k] if theme == "light" else variants.on_dark(colours()[k]) for k in LEGEND_SETS[name]}
+    assert too_close(palette) == []
+
+
+def test_the_palette_check_fails_red_against_green_and_a_near_duplicate():
+    assert any("deuteranomaly" in p for p in too_close({"red": "#D62728", "green": "#2CA02C"}))
+    assert too_close({"blue": "#0072B2", "almost": "#0A74B0"}) != []
+
+
+def test_dark_keeps_each_category_colour_unless_it_is_too_dark_to_see():
+    dark_background = variants.theme()["background"][1]
+    assert variants.on_dark("#E69F00") == "#E69F00"  # orange reads on the dark background as it is
+    for colour in ("#000000", "#332288", "#882255"):
+        lighter = variants.on_dark(colour)
+        assert variants.contrast(lighter, dark_background) >= variants.MIN_CONTRAST > variants.contrast(
+            colour, dark_background)
+    indigo = cspace_convert(np.array(to_rgb("#332288")), "sRGB1", "CAM02-UCS")
+    lifted = cspace_convert(np.array(to_rgb(variants.on_dark("#332288"))), "sRGB1", "CAM02-UCS")
+    assert lifted[0] > indigo[0] and np.allclose(lifted[1:], indigo[1:], atol=2.5)  # lighter, same hue
+
+
+def test_each_theme_role_has_one_dark_colour_per_light_colour():
+    light_to_dark: dict[str, set[str]] = {}
+    for light, dark in variants.theme().values():
+        light_to_dark.setdefault(light.upper(), set()).add(dark.upper())
+    assert all(len(darks) == 1 for darks in light_to_dark.values()), light_to_dark
+    for name in ("text", "muted"):  # text reads on the dark background (WCAG AA for text)
+        assert variants.contrast(variants.theme()[name][1], variants.theme()["background"][1]) >= 4.5
+
+
+# --- long descriptions ----------------------------------------------------------------------------
+
+def test_a_series_is_described_by_its_latest_highest_and_lowest_month_and_its_gaps():
+    series = pd.Series([4.0, np.nan, 21.0, 1.0, np.nan, 5.0],
+                       index=["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"])
+    en = describe.series_description(series, "en")
+    assert en == ("Latest: June 2024: 5 reports. Highest: 21 reports (March 2024); lowest: 1 report (April 2024). "
+                  "Months without data (shaded, not zero): February and May 2024.")
+    ru = describe.series_description(series, "ru")
+    assert "21 сообщение (март 2024)" in ru and "1 сообщение (апрель 2024)" in ru and "5 сообщений" in ru
+    kk = describe.series_description(series, "kk")
+    assert "маусым 2024: 5 хабарлама" in kk and "ақпан және мамыр 2024" in kk
+
+
+def test_every_named_figure_has_a_long_description_from_its_data(shipped_clean):
+    counts, cumulative, incidents = shipped_clean
+    spec = figures.category_trend(counts, "refusal_of_information", "2022-06", "2024-11", 3, "2024-11",
+                                  "month", cumulative)
+    stated = spec.data.set_index("month")["value"].dropna()
+    text = spec.texts("en")["long_description"]
+    assert text.startswith(spec.texts("en")["title"])
+    assert f"Latest: November 2024: {stated.iloc[-1]:.0f} reports" in text
+    assert f"Highest: {stated.max():.0f} reports" in text
+    assert "Months without data" in text or "Every month shown has data" in text
+    assert "Licence: CC BY 4.0" in text and "data as of November 2024" in text
+    ytd = figures.ytd_comparison(counts, "2024-11", cumulative)
+    for lang in ("en", "ru", "kk"):
+        described = ytd.texts(lang)["long_description"]
+        for code in ytd.data["code"]:
+            assert taxonomy.category_label(code, lang) in described
+        assert ".." not in described
+    assert "95% interval" in ytd.texts("en")["long_description"]
+
+
+# --- SVG and HTML ---------------------------------------------------------------------------------
+
+SVG = ('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
+       '<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="10pt" height="10pt" viewBox="0 0 10 10" '
+       'xmlns="http://www.w3.org/2000/svg" version="1.1">\n <metadata/>\n <g id="figure_1"/>\n</svg>\n')
+
+
+def test_an_svg_gets_a_title_and_description_that_screen_readers_announce():
+    labelled = accessibility.label_svg(SVG, "f-kk", 'Атау <&> "тырнақша"', "Сипаттама & 5 < 7")
+    root = ET.fromstring(labelled.split("\n", 1)[1])
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "f-kk-title f-kk-desc"
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert root[0].tag.endswith("title") and root.find("svg:title", ns).text == 'Атау <&> "тырнақша"'
+    assert root.find("svg:desc", ns).get("id") == "f-kk-desc"
+    assert root.find("svg:desc", ns).text == "Сипаттама & 5 < 7"
+
+
+def test_the_html_copy_gives_every_figure_its_alt_text_and_its_data_table(tmp_path):
+    data = pd.DataFrame({"month": ["2024-10", "2024-11"], "value": [3, 7], "note": ["<b>x</b>", ""]})
+    view = accessibility.FigureView(b"\x89PNG-not-really", 'Бағаналы "диаграмма" <1>',
+                                    accessibility.data_table(data, "Осы графиктің деректері"))
+    bundle, metadata = view._repr_mimebundle_()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("out.figure(spec)", outputs=[
+        nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)])])
+    executed = tmp_path / "nb.ipynb"
+    nbformat.write(notebook, executed)
+    page = tmp_path / "nb.kk.html"
+    write_html(executed, page, "kk", "Сынақ")
+    html = page.read_text(encoding="utf-8")
+    images = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: images.append(dict(attrs)) if tag == "img" else None
+    parser.feed(html)
+    assert [image["alt"] for image in images] == ['Бағаналы "диаграмма" <1>']
+    assert "<details><summary>Осы графиктің деректері</summary>" in html
+    assert "<td>2024-11</td>" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert html.count("<img") == 1

@@ -1,0 +1,218 @@
+"""Every figure in light and dark and at the sizes editors use: the files, their pixels, the dark
+theme, the PDF's metadata, and `analysis report --variants`."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+from matplotlib.colors import to_hex
+from PIL import Image
+
+from analysis import cli, figures, plots, variants
+from analysis.config import DATA_LICENCE, PRINT_COLUMN_CM, Paths
+from analysis.errors import ParameterError
+from analysis.runs import plan
+
+ALL = list(variants.VARIANTS)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """A small stacked-bar figure exported in every variant in Kazakh and English."""
+    counts = pd.DataFrame({
+        "month": ["2024-01", "2024-01", "2024-03", "2024-03"], "group": ["legal_claims"] * 4,
+        "category": ["total", "civil_claims", "total", "civil_claims"], "unit": "count",
+        "count": [5, 3, 4, 4], "source": "published", "source_url": "", "parent": "",
+        "label_as_written": "", "note": ""})
+    spec = figures.groups_stacked(counts, "2024-01", "2024-03", "2024-03")
+    folder = tmp_path_factory.mktemp("variants")
+    previews: dict[str, bytes] = {}
+    written = figures.export(spec, folder, ["kk", "en"], {}, ALL, previews)
+    return spec, folder, written, previews
+
+
+def test_every_variant_is_written_under_its_name_and_listed_in_the_json(exported):
+    spec, folder, written, _ = exported
+    expected = {f"groups_stacked.{middle}{lang}.{fmt}" for lang in ("kk", "en") for middle, fmt in [
+        ("", "png"), ("", "svg"), ("", "pdf"), ("dark.", "png"), ("dark.", "svg"),
+        ("social.", "png"), ("social.dark.", "png"), ("square.", "png"), ("square.dark.", "png"),
+        ("newsletter.", "png"), ("newsletter.dark.", "png"), ("print.", "pdf")]}
+    assert {p.name for p in written} == expected | {"groups_stacked.csv", "groups_stacked.json"}
+    assert {p.name for p in folder.iterdir()} == {p.name for p in written}
+    meta = json.loads((folder / "groups_stacked.json").read_text(encoding="utf-8"))
+    assert set(meta["files"]) == {"kk", "en"}
+    assert meta["files"]["kk"] == {
+        "default.png": "groups_stacked.kk.png", "default.svg": "groups_stacked.kk.svg",
+        "default.pdf": "groups_stacked.kk.pdf", "dark.png": "groups_stacked.dark.kk.png",
+        "dark.svg": "groups_stacked.dark.kk.svg", "social.png": "groups_stacked.social.kk.png",
+        "social.dark.png": "groups_stacked.social.dark.kk.png", "square.png": "groups_stacked.square.kk.png",
+        "square.dark.png": "groups_stacked.square.dark.kk.png",
+        "newsletter.png": "groups_stacked.newsletter.kk.png",
+        "newsletter.dark.png": "groups_stacked.newsletter.dark.kk.png", "print.pdf": "groups_stacked.print.kk.pdf"}
+    assert set(meta["long_description"]) == {"en", "ru", "kk"}
+    assert meta["long_description"]["en"].startswith(spec.texts("en")["title"])
+
+
+def test_each_size_has_its_pixels(exported):
+    _, folder, _, previews = exported
+    meta = json.loads((folder / "groups_stacked.json").read_text(encoding="utf-8"))
+    for key, (width, height) in {"social.png": (1200, 675), "social.dark.png": (1200, 675),
+                                 "square.png": (1080, 1080), "square.dark.png": (1080, 1080)}.items():
+        with Image.open(folder / meta["files"]["kk"][key]) as image:
+            assert image.size == (width, height), key
+        assert meta["pixels"]["kk"][key] == [width, height]
+    for key in ("newsletter.png", "newsletter.dark.png"):
+        with Image.open(folder / meta["files"]["kk"][key]) as image:
+            assert image.size[0] == 640 and image.size[1] > 300
+    with Image.open(folder / "groups_stacked.kk.png") as image:
+        assert round(image.info["dpi"][0]) == 300 and image.size[0] == 1890
+    assert previews["kk"] == (folder / "groups_stacked.newsletter.kk.png").read_bytes()  # what the notebook shows
+
+
+def test_a_tall_figure_is_laid_out_on_a_larger_frame_of_the_same_shape_not_cut():
+    social, square = variants.SIZES["social"], variants.SIZES["square"]
+    assert social.figsize((6.3, 3.0)) == (6.0, 3.375)
+    width, height = social.figsize((6.3, 9.0))
+    assert height == 9.0 and width == pytest.approx(16.0)
+    assert square.figsize((6.3, 9.0)) == (9.0, 9.0)
+    assert variants.SIZES["newsletter"].figsize((6.3, 4.2)) == (6.3, 4.2)
+
+
+def test_the_dark_variant_is_redrawn_in_the_dark_theme_with_the_category_colours_kept(exported):
+    _, folder, _, _ = exported
+    dark_background = variants.theme()["background"][1]
+    with Image.open(folder / "groups_stacked.dark.kk.png") as image:
+        corner = to_hex(np.array(image.convert("RGB").getpixel((3, 3))) / 255).upper()
+    assert corner == dark_background
+    with Image.open(folder / "groups_stacked.kk.png") as image:
+        assert image.convert("RGB").getpixel((3, 3)) == (255, 255, 255)
+    fig = plots.stacked_bars_by_month(pd.DataFrame({"rights_of_journalists": [3.0, np.nan, 5.0],
+                                                    "legal_claims": [1.0, np.nan, 2.0]},
+                                                   index=["2024-01", "2024-02", "2024-03"]),
+                                      labels={"rights_of_journalists": "r", "legal_claims": "l"}, title="T",
+                                      ylabel="y", source="s", no_data="no data", lang="en")
+    variants.to_dark(fig)
+    ax = fig.axes[0]
+    bars = {c.get_label(): to_hex(c.patches[0].get_facecolor()).upper() for c in ax.containers}
+    assert bars == {"r": "#0072B2", "l": "#009E73"}  # identity kept: both read on the dark background
+    assert to_hex(fig.get_facecolor()).upper() == dark_background
+    assert to_hex(fig._suptitle.get_color()).upper() == variants.theme()["text"][1]
+    source = next(text for text in fig.texts if text is not fig._suptitle)
+    assert to_hex(source.get_color()).upper() == variants.theme()["muted"][1]
+    shaded = [p for p in ax.patches if to_hex(p.get_facecolor()).upper() == variants.theme()["no_data"][1]]
+    assert len(shaded) == 1  # February: no data, shaded in the dark theme's colour
+
+
+def test_the_svg_says_its_title_and_description_and_the_pdf_its_metadata(exported):
+    spec, folder, _, _ = exported
+    svg = (folder / "groups_stacked.dark.kk.svg").read_text(encoding="utf-8")
+    root = ET.fromstring(svg[svg.index("<svg"):])  # past the XML declaration and DOCTYPE
+    assert root.get("role") == "img"
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert root.find("svg:title", ns).text == spec.texts("kk")["title"]
+    assert root.find("svg:desc", ns).text == spec.texts("kk")["long_description"]
+    done = subprocess.run(["pdfinfo", str(folder / "groups_stacked.print.en.pdf")], capture_output=True,
+                          text=True)
+    if done.returncode:
+        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    info = dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line)
+    assert info["Title"].strip() == spec.texts("en")["title"]
+    assert info["Subject"].strip() == spec.texts("en")["long_description"]
+    assert DATA_LICENCE in info["Keywords"] and "Adil Soz" in info["Author"]
+    width_pt = float(re.search(r"([\d.]+) x [\d.]+ pts", info["Page size"]).group(1))
+    assert width_pt == pytest.approx(PRINT_COLUMN_CM / 2.54 * 72, abs=1.5)
+    pdf = (folder / "groups_stacked.print.kk.pdf").read_bytes()
+    assert b"/FontFile2" in pdf and b"/Subtype /Type3" not in pdf  # TrueType fonts embedded
+
+
+def test_a_later_export_in_another_language_keeps_the_files_of_the_first(exported, tmp_path):
+    spec, _, _, _ = exported
+    figures.export(spec, tmp_path, ["ru"], {}, ALL)
+    figures.export(spec, tmp_path, ["en"], {}, ["default"])
+    meta = json.loads((tmp_path / "groups_stacked.json").read_text(encoding="utf-8"))
+    assert len(meta["files"]["ru"]) == 12 and meta["files"]["en"] == {
+        "default.png": "groups_stacked.en.png", "default.svg": "groups_stacked.en.svg",
+        "default.pdf": "groups_stacked.en.pdf"}
+
+
+# --- choosing the variants ------------------------------------------------------------------------
+
+def test_variants_are_parsed_in_order_with_the_default_figure_always_made():
+    assert variants.parse_variants("print,dark") == ["default", "dark", "print"]
+    assert variants.parse_variants(" social , square ") == ["default", "social", "square"]
+    with pytest.raises(ParameterError) as caught:
+        variants.parse_variants("dark,sqare,huge")
+    assert str(caught.value) == ("--variants: unknown variant sqare, huge; expected a comma-separated list of "
+                                 "default, dark, social, square, newsletter, print")
+
+
+def test_the_scheduled_run_makes_every_variant_for_the_newest_month_only(shipped_clean):
+    counts = shipped_clean[0]
+    runs = plan(counts, ["2024-10", "2024-11"], ["en"], "all", 3)
+    by_month = {(r.notebook, r.month): r.parameters["variants"] for r in runs}
+    assert by_month[("monthly_review", "2024-10")] == "default"
+    assert by_month[("monthly_review", "2024-11")] == ",".join(variants.VARIANTS)
+    assert by_month[("trends", "2024-11")] == ",".join(variants.VARIANTS)
+    chosen = plan(counts, ["2024-10", "2024-11"], ["en"], "all", 3, variants="default,dark")
+    assert {r.parameters["variants"] for r in chosen} == {"default,dark"}
+
+
+def test_an_unknown_variant_is_refused_in_one_line(empty_project, capsys):
+    assert cli.main(["--root", str(empty_project.root), "report", "--variants", "dark,poster"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("error: --variants: unknown variant poster; expected a comma-separated list of "
+                   "default, dark, social, square, newsletter, print")
+    assert not (empty_project.reports / "notebooks").exists()
+
+
+def test_a_notebook_run_records_every_variant_it_writes_so_the_manifest_checks_them(empty_project, exported,
+                                                                                     monkeypatch, tmp_path):
+    from analysis.accessibility import FigureView
+    from analysis.manifest import OUTPUTS_RECORD
+    from analysis.outputs import Publication
+
+    spec = exported[0]
+    record = tmp_path / "record.txt"
+    monkeypatch.setenv(OUTPUTS_RECORD, str(record))
+    out = Publication("2024-03", "ru", publish=True, paths=empty_project, variants="dark,square")
+    shown = out.figure(spec)
+    recorded = {line.rsplit("/", 1)[1] for line in record.read_text(encoding="utf-8").splitlines()}
+    meta = json.loads((out.figures / "groups_stacked.json").read_text(encoding="utf-8"))
+    assert recorded == set(meta["files"]["ru"].values()) | {"groups_stacked.csv", "groups_stacked.json"}
+    assert set(meta["files"]["ru"]) == {"default.png", "default.svg", "default.pdf", "dark.png", "dark.svg",
+                                        "square.png", "square.dark.png"}
+    assert isinstance(shown, FigureView) and shown.alt == spec.texts("ru")["alt_text"]
+    assert shown.png.startswith(b"\x89PNG") and "<details>" in shown.table
+
+
+def test_a_month_keeps_the_variants_it_was_made_with_when_a_newer_month_comes(shipped_clean, tmp_path):
+    from analysis.manifest import DataHashes
+    from analysis.runs import run_record
+
+    counts, cumulative, incidents = shipped_clean
+    paths = small_notebooks(tmp_path)
+    hashes = DataHashes(counts, incidents, cumulative)
+
+    def key(months, chosen=None):
+        runs = plan(counts, months, ["en"], "all", 3, variants=chosen)
+        review = next(r for r in runs if r.notebook == "monthly_review" and r.month == "2024-10")
+        return run_record(review, paths, hashes)["key"]
+
+    newest, older = key(["2024-10"]), key(["2024-10", "2024-11"])
+    assert newest == older  # every variant while newest, the default later: not out of date for that
+    assert key(["2024-10", "2024-11"], "default,dark") != older  # asked for by name: it is
+
+
+def small_notebooks(root):
+    paths = Paths(root)
+    paths.notebooks.mkdir(parents=True)
+    for name in ("monthly_review", "trends", "named_incidents", "cases"):
+        (paths.notebooks / f"{name}.py").write_bytes((ROOT / "notebooks" / f"{name}.py").read_bytes())
+    return paths
