@@ -4,7 +4,6 @@ data-quality report."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,32 +16,7 @@ from analysis.summary import review_summary
 
 MONTH = "2024-11"
 NAMES = ("month_categories", "groups_stacked")
-
-
-def stand_in_variants(folder: Path, name: str) -> None:
-    """The dark design and the newsletter width of each language, named as the figure files are
-    named (`<name>.dark.<lang>.png`, `<name>.newsletter[.dark].<lang>.png`) and listed in the
-    JSON's `files`."""
-    # STAND-IN until export writes variants: the dark image is the light one inverted, the
-    # newsletter width the light one scaled; export will draw both and list them itself.
-    from PIL import Image, ImageOps
-
-    meta_path = folder / f"{name}.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["files"] = {}
-    for lang in LANGUAGES:
-        with Image.open(folder / f"{name}.{lang}.png") as light:
-            light = light.convert("RGB")
-            dark = ImageOps.invert(light)
-            small = (640, round(light.height * 640 / light.width))
-            made = {f"{name}.dark.{lang}.png": dark, f"{name}.newsletter.{lang}.png": light.resize(small),
-                    f"{name}.newsletter.dark.{lang}.png": dark.resize(small)}
-            for file, image in made.items():
-                image.save(folder / file, format="png")
-        meta["files"][lang] = {"png": f"{name}.{lang}.png", "svg": f"{name}.{lang}.svg", "pdf": f"{name}.{lang}.pdf",
-                               "dark.png": f"{name}.dark.{lang}.png", "newsletter.png": f"{name}.newsletter.{lang}.png",
-                               "newsletter.dark.png": f"{name}.newsletter.dark.{lang}.png"}
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+VARIANTS = ("default", "dark", "newsletter")  # what the site and snippets offer: light and dark, two widths
 
 
 def publish_month(root: Path, shipped_root: Path, counts, cumulative, incidents) -> Paths:
@@ -51,8 +25,7 @@ def publish_month(root: Path, shipped_root: Path, counts, cumulative, incidents)
     folder = paths.reports / "figures" / MONTH
     specs = [figures.month_categories(counts, MONTH), figures.groups_stacked(counts, "2024-01", MONTH, MONTH)]
     for spec in specs:
-        export(spec, folder, list(LANGUAGES), {})
-        stand_in_variants(folder, spec.name)
+        export(spec, folder, list(LANGUAGES), {}, chosen=VARIANTS)
     for lang in LANGUAGES:
         text = review_summary(counts, MONTH, lang, cumulative, incidents)
         summary = paths.reports / MONTH / f"summary.{lang}.md"
