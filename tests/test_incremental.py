@@ -71,10 +71,11 @@ RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONT
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory) -> Paths:
     """Published counts of two months and one SYNTHETIC log (`small_project`), reported for 2024-11 in
-    English: four notebook runs, two side by side. A test that changes it puts it back; to go further,
+    English: four notebook runs, two side by side, each with the default figure only (the variants
+    are tested in test_variants.py). A test that changes it puts it back; to go further,
     copy it (`copy_project`)."""
     paths = small_project(tmp_path_factory.mktemp("reported"))
-    first = report.run_report(paths, month=MONTH, langs="en", progress=False, jobs=2)
+    first = report.run_report(paths, month=MONTH, langs="en", progress=False, variants="default", jobs=2)
     assert first.ok and first.cleaned and ids(first.executed) == {f"{name}_{MONTH}" for name in RUNS}
     return paths
 
@@ -84,28 +85,29 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     project = copy_project(reported.root, tmp_path / "project")
     logs_before = set((project.reports / "logs").glob("*.log"))
     # A copy of a reported project is up to date; every month runs only the month not reported yet.
-    first = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    first = report.run_report(project, every=True, langs="en", progress=False, variants="default", jobs=2)
     assert first.ok and not first.cleaned
     assert ids(first.executed) == {"monthly_review_2024-05"}
     recorded = manifest.read_manifest(project)
     assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-11.en",
                                      "trends_2024-11.en", "named_incidents_2024-11.en", "cases_2024-11.en"}
 
-    again = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    again = report.run_report(project, every=True, langs="en", progress=False, variants="default", jobs=2)
     assert again.nothing_to_do and again.executed == [] and not again.cleaned
 
     (project.raw_published / "december.csv").write_text(
         "month,group_as_written,category_as_written,count\n"
         "2024-12,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,9\n",
         encoding="utf-8")
-    after = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    after = report.run_report(project, every=True, langs="en", progress=False, variants="default", jobs=2)
     assert after.cleaned and after.ok
     assert ids(after.executed) == {"monthly_review_2024-12", "trends_2024-12", "named_incidents_2024-12",
                                    "cases_2024-12"}
     assert "monthly_review_2024-05.en: up to date" in after.log.read_text(encoding="utf-8")
 
     # Forced, every step of the month would run again: the plan (the same decision a real run acts on).
-    forced = report.run_report(project, month="2024-11", langs="en", progress=False, force=True, dry_run=True)
+    forced = report.run_report(project, month="2024-11", langs="en", progress=False, variants="default", force=True,
+                               dry_run=True)
     assert forced.planned == {"clean": "forced", RUNS["monthly_review"]: "forced", RUNS["trends"]: "forced",
                               RUNS["named_incidents"]: "forced", RUNS["cases"]: "forced",
                               f"bundles {MONTH}": "forced", "site": "forced"}
@@ -116,7 +118,7 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     # The month's raw file is deleted: its reports, figures, executed notebooks and entries go.
     assert (project.reports / "2024-12" / "summary.en.md").exists()
     (project.raw_published / "december.csv").unlink()
-    gone = report.run_report(project, every=True, langs="en", progress=False, jobs=2)
+    gone = report.run_report(project, every=True, langs="en", progress=False, variants="default", jobs=2)
     assert gone.ok and gone.cleaned and gone.executed == []
     assert not (project.reports / "2024-12").exists()
     assert not (project.reports / "figures" / "2024-12").exists()
@@ -164,7 +166,7 @@ def test_a_deleted_output_reruns_exactly_the_step_that_made_it(reported, tmp_pat
     target = reported.root / output
     shutil.move(target, tmp_path / "kept")
     try:
-        plan = report.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True)
+        plan = report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default", dry_run=True)
     finally:
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()
@@ -179,11 +181,12 @@ def test_a_changed_output_reruns_its_step(reported):
     original = figure.read_bytes()
     figure.write_bytes(original.replace(b"</svg>", b"<!-- edited by hand --></svg>"))
     try:
-        plan = report.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True)
+        plan = report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default", dry_run=True)
     finally:
         figure.write_bytes(original)
     assert plan.planned == {RUNS["monthly_review"]: "reports/figures/2024-11/ytd_comparison.en.svg missing or changed"}
-    assert report.run_report(reported, month=MONTH, langs="en", progress=False, dry_run=True).planned == {}
+    assert report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default",
+                             dry_run=True).planned == {}
 
 
 @pytest.mark.notebooks
@@ -191,11 +194,11 @@ def test_a_deleted_summary_is_made_again_by_its_run_alone(reported):
     summary = reported.reports / "2024-11" / "summary.en.md"
     before = summary.read_bytes()
     summary.unlink()
-    healed = report.run_report(reported, month=MONTH, langs="en", progress=False, jobs=2)
+    healed = report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default", jobs=2)
     assert healed.ok and not healed.cleaned
     assert [r.id for r in healed.executed] == [RUNS["monthly_review"]]
     assert summary.read_bytes() == before
-    assert report.run_report(reported, month=MONTH, langs="en", progress=False).nothing_to_do
+    assert report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default").nothing_to_do
 
 
 @pytest.mark.notebooks
@@ -205,20 +208,20 @@ def test_a_deleted_bundle_or_site_page_is_made_again_without_a_notebook_run(repo
     before = bundle.read_bytes(), page.read_bytes()
     bundle.unlink()
     page.unlink()
-    healed = report.run_report(reported, month=MONTH, langs="en", progress=False)
+    healed = report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default")
     assert healed.ok and healed.executed == [] and not healed.cleaned
     assert healed.published == {
         f"bundles {MONTH}": f"reports/figures/{MONTH}/month_categories.en.zip missing or changed",
         "site": f"reports/site/en/{MONTH}.html missing or changed"}
     assert (bundle.read_bytes(), page.read_bytes()) == before
-    assert report.run_report(reported, month=MONTH, langs="en", progress=False).nothing_to_do
+    assert report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default").nothing_to_do
 
 
 @pytest.mark.notebooks
 def test_a_deleted_processed_table_reruns_the_cleaning_and_no_notebook(reported):
     table = reported.processed / "incidents.parquet"
     table.unlink()
-    healed = report.run_report(reported, month=MONTH, langs="en", progress=False, jobs=2)
+    healed = report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default", jobs=2)
     assert healed.ok and healed.cleaned and healed.executed == []
     assert table.exists()
 
@@ -235,10 +238,11 @@ def test_outputs_are_readable_as_the_umask_allows(reported):
 @pytest.mark.notebooks
 def test_a_one_off_categories_figure_does_not_outlive_the_default_run(reported):
     folder = reported.reports / "figures" / "2024-11"
-    one_off = report.run_report(reported, month=MONTH, langs="en", categories="threat", progress=False)
+    one_off = report.run_report(reported, month=MONTH, langs="en", categories="threat", progress=False,
+                                variants="default")
     assert ids(one_off.executed) == {"trends_2024-11"}
     assert (folder / "trend_threat.en.png").exists() and (folder / "trend_threat.csv").exists()
-    default = report.run_report(reported, month=MONTH, langs="en", progress=False)
+    default = report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default")
     assert ids(default.executed) == {"trends_2024-11"}
     assert not list(folder.glob("trend_threat.*"))
     assert {"reports/figures/2024-11/trend_threat.en.png", "reports/figures/2024-11/trend_threat.csv",

@@ -63,7 +63,8 @@ def test_every_notebook_runs_and_a_failure_is_kept_and_reported(small_project):
     original = broken.read_text(encoding="utf-8")
     broken.write_text(original + '\n# %%\nraise RuntimeError("deliberate failure")\n', encoding="utf-8")
     try:
-        result = run_report(small_project, langs="en", categories="threat", progress=False, timeout=300, jobs=1)
+        result = run_report(small_project, langs="en", categories="threat", progress=False, variants="default",
+                            timeout=300, jobs=1)
     finally:
         broken.write_text(original, encoding="utf-8")
     reports = small_project.reports
