@@ -60,7 +60,7 @@ def test_the_zip_holds_that_languages_images_the_data_and_a_readme_at_a_fixed_ti
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert archive.read("month_categories.csv") == (folder / "month_categories.csv").read_bytes()
         readme = archive.read("README.md").decode("utf-8")
-    assert readme.startswith("# ноябрь 2024: сообщения по категориям\n")
+    assert readme.startswith("# Ноябрь 2024: сообщения по категориям\n")
     # What is counted: the categories the figure's data names, under their groups (November 2024
     # states attacks, threats and interference, and no murder of a journalist).
     assert "- Нарушения прав журналистов, СМИ и ньюсмейкеров: Нападение на журналиста; Угроза; " \
@@ -69,7 +69,7 @@ def test_the_zip_holds_that_languages_images_the_data_and_a_readme_at_a_fixed_ti
     # What is not counted: the categories the reviews state apart from the group totals.
     assert "не входят в итоги групп: Законодательство" in readme
     assert "нижняя граница" in readme  # the caveat on the incident logs
-    assert "Международный фонд защиты свободы слова «Әділ сөз». ноябрь 2024: сообщения по категориям. " \
+    assert "Международный фонд защиты свободы слова «Әділ сөз». Ноябрь 2024: сообщения по категориям. " \
            "Данные на ноябрь 2024. CC BY 4.0. https://adilsoz.kz" in readme
 
 
@@ -92,9 +92,9 @@ def test_the_snippet_offers_the_dark_design_and_the_widths_and_links_only_beside
                      r'\d+w, month_categories\.newsletter\.dark\.kk\.png 640w"', html)
     assert re.search(r'<img src="month_categories\.kk\.png" srcset="month_categories\.kk\.png \d+w, '
                      r'month_categories\.newsletter\.kk\.png 640w"', html)
-    assert 'alt="Бағаналы диаграмма. қараша 2024: санаттар бойынша хабарламалар.' in html
+    assert 'alt="Бағаналы диаграмма. Қараша 2024: санаттар бойынша хабарламалар.' in html
     assert '<a href="month_categories.csv" download>Деректерді жүктеу (CSV)</a>' in html
-    assert "«Әділ сөз» сөз бостандығын қорғау халықаралық қоры. қараша 2024 деректері." in html
+    assert "«Әділ сөз» сөз бостандығын қорғау халықаралық қоры. Деректер: қараша 2024." in html
     local = [link for link in links(html) if not link.startswith("https://")]
     assert len(local) == 6 and all((folder / link).is_file() for link in local)
 

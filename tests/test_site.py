@@ -75,7 +75,7 @@ def test_the_month_page_shows_the_summary_the_alt_text_the_data_and_the_embed_co
     page = (site_folder(published) / "ru" / f"{MONTH}.html").read_text(encoding="utf-8")
     summary = (published.reports / MONTH / "summary.ru.md").read_text(encoding="utf-8")
     assert f"<h1>{summary.splitlines()[0].removeprefix('# ')}</h1>" in page
-    assert 'alt="Столбчатая диаграмма. ноябрь 2024: сообщения по категориям.' in page
+    assert 'alt="Столбчатая диаграмма. Ноябрь 2024: сообщения по категориям.' in page
     assert "<td>refusal_of_information</td><td>7</td>" in page
     # the embed snippet is shown as text to copy, never as markup
     assert "&lt;picture&gt;" in page and "&lt;source media=&#34;(prefers-color-scheme: dark)&#34;" in page

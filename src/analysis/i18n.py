@@ -20,8 +20,10 @@ def _translations() -> pd.DataFrame:
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The text `key` in `lang`, with {placeholders} filled from `values`."""
-    return _translations().loc[key, expect_language(lang)].format(**values)
+    """The text `key` in `lang`, with {placeholders} filled from `values`. A title (`title_*`)
+    opens with a capital: "қараша 2024: ..." is "Қараша 2024: ..." wherever the title is shown."""
+    text = _translations().loc[key, expect_language(lang)].format(**values)
+    return text[:1].upper() + text[1:] if key.startswith("title_") else text
 
 
 def plural(word: str, n: int, lang: str) -> str:
