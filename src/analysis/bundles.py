@@ -19,7 +19,6 @@ file names (`<name>[.<size>][.dark].<lang>.<ext>`), so any variant may be absent
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -27,12 +26,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import variants
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, SOURCE_NAME, SOURCE_URL
 from .domain_data import read_domain
 from .i18n import month_label, t
 from .storage import read_csv, write_atomic
+from .variants import variant_of
 
-SIZES = ("social", "square", "newsletter", "print")  # besides the default size
+SIZES = tuple(size for size in variants.SIZES if size != "default")
 FORMATS = ("png", "svg", "pdf")
 EMBED_SUFFIX = ".embed.html"
 ZIP_SUFFIX = ".zip"
@@ -87,13 +88,6 @@ class Figure:
         return f"{self.name}.{self.lang}{ZIP_SUFFIX}"
 
 
-def _variant(name: str, lang: str, file: str) -> tuple[str, bool, str] | None:
-    """(size, dark, format) of a file named `<name>[.<size>][.dark].<lang>.<ext>`, else None."""
-    match = re.fullmatch(rf"{re.escape(name)}(?:\.({'|'.join(SIZES)}))?(\.dark)?\.{lang}\.({'|'.join(FORMATS)})",
-                         file)
-    return (match.group(1) or "default", bool(match.group(2)), match.group(3)) if match else None
-
-
 def _png_size(path: Path) -> tuple[int, int] | tuple[None, None]:
     from PIL import Image as PILImage
 
@@ -112,7 +106,7 @@ def read_figure(meta_path: Path, lang: str) -> Figure | None:
     files = sorted(set(listed.values())) if isinstance(listed, dict) else [f"{name}.{lang}.{fmt}" for fmt in FORMATS]
     images = []
     for file in files:
-        variant = _variant(name, lang, file)
+        variant = variant_of(name, lang, file)
         if variant is None or not (folder / file).is_file():
             continue
         width, height = _png_size(folder / file) if variant[2] == "png" else (None, None)

@@ -23,7 +23,12 @@ def t(key: str, lang: str, **values: object) -> str:
     """The text `key` in `lang`, with {placeholders} filled from `values`. A title (`title_*`)
     opens with a capital: "қараша 2024: ..." is "Қараша 2024: ..." wherever the title is shown."""
     text = _translations().loc[key, expect_language(lang)].format(**values)
-    return text[:1].upper() + text[1:] if key.startswith("title_") else text
+    return capitalised(text) if key.startswith("title_") else text
+
+
+def capitalised(text: str) -> str:
+    """`text` opening with a capital, the rest as it is: "қараша 2024: ..." -> "Қараша 2024: ..."."""
+    return text[:1].upper() + text[1:]
 
 
 def plural(word: str, n: int, lang: str) -> str:

@@ -29,7 +29,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
-from .i18n import colour, month_tick, number
+from .i18n import capitalised, colour, month_tick, number
 from .variants import current_size, role
 
 STYLE = "analysis.publication"
@@ -128,7 +128,7 @@ def _finish(fig: Figure, ax: Axes, title: str, source: str,
         handles, labels, ncols = legend or ([], [], 1)
         marked = _draw_events(ax, events)
         legend = (handles + marked[0], labels + marked[1], ncols)
-    title = title[:1].upper() + title[1:]  # "қараша 2024: ..." opens a title with a capital
+    title = capitalised(title)
     fig.suptitle(fit_text(fig, title, 9, "bold"), x=MARGIN, ha="left", fontsize=9, fontweight="bold")
     height = fig.get_figheight()
     source_text = fig.text(MARGIN, 0.05 / height, fit_text(fig, source, 6), fontsize=6, color=role("muted"),

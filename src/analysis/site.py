@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .bundles import environment, is_bundle, month_figures, write_bundles
 from .config import DATA_LICENCE, LANGUAGES, MONTH, SOURCE_NAME, Paths
-from .i18n import month_label, t
+from .i18n import capitalised, month_label, t
 from .manifest import (
     changed_outputs,
     file_hashes,
@@ -118,7 +118,7 @@ def _month_entries(stage: Path, months: list[str], lang: str) -> list[dict]:
     entries = []
     for month in reversed(months):
         label = month_label(month, lang)
-        entries.append({"month": month, "label": label[:1].upper() + label[1:], "href": f"{lang}/{month}.html",
+        entries.append({"month": month, "label": capitalised(label), "href": f"{lang}/{month}.html",
                         "figures": sum(1 for _ in (stage / "figures" / month).glob("*.json"))})
     return entries
 

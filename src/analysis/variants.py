@@ -111,6 +111,19 @@ def file_name(name: str, lang: str, size: str, theme: str, fmt: str) -> str:
     return ".".join(parts)
 
 
+def variant_of(name: str, lang: str, file: str) -> tuple[str, bool, str] | None:
+    """(size, dark, format) of a file of figure `name` in `lang` named by `file_name`, else None."""
+    parts = file.split(".")
+    if parts[0] != name or len(parts) < 3 or parts[-2] != lang:
+        return None
+    middle, fmt = parts[1:-2], parts[-1]
+    dark = middle[-1:] == ["dark"]
+    size = (middle[:-1] if dark else middle) or ["default"]
+    if len(size) != 1 or size[0] not in SIZES or fmt not in ("png", "svg", "pdf"):
+        return None
+    return size[0], dark, fmt
+
+
 def file_key(size: str, theme: str, fmt: str) -> str:
     """The key of a file in a figure's JSON `files`: `default.png`, `dark.svg`, `social.dark.png`, `print.pdf`."""
     if size == "default":
