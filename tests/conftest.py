@@ -43,12 +43,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 MODULE_FIXTURE = re.compile(r"^@pytest\.fixture\(scope=\"module\"", re.MULTILINE)
+GROUP = re.compile(r"^pytestmark = .*pytest\.mark\.xdist_group\(\"(\w+)\"\)", re.MULTILINE)
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadgroup` as this suite needs it: the tests of a module that defines a module-scoped
-    fixture (a reported project, a hand-run notebook) go to one worker, so that it is built once;
-    every other test is scheduled on its own, larger groups first.
+    """`--dist loadgroup` as this suite needs it: the tests of modules marked with one
+    `xdist_group` (modules sharing a session fixture that runs notebooks, such as `reported`) go to
+    one worker, and so do the tests of a module that defines a module-scoped fixture (a hand-run
+    notebook, a site in a browser), so that each is built once; every other test is scheduled on
+    its own.
 
     (xdist groups by a suffix it adds to the test ids, which the test ids of pytest 9 no longer
     carry: without this, such a fixture was built on both workers.)"""
@@ -56,13 +59,19 @@ def pytest_xdist_make_scheduler(config, log):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    shared = {path.name for path in Path(__file__).parent.glob("test_*.py")
-              if MODULE_FIXTURE.search(path.read_text(encoding="utf-8"))}
+    scopes: dict[str, str] = {}
+    for path in Path(__file__).parent.glob("test_*.py"):
+        text = path.read_text(encoding="utf-8")
+        group = GROUP.search(text)
+        if group:
+            scopes[path.name] = group.group(1)
+        elif MODULE_FIXTURE.search(text):
+            scopes[path.name] = path.name
 
     class SharedFixtureScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return module if module.rsplit("/", 1)[-1] in shared else nodeid
+            return scopes.get(module.rsplit("/", 1)[-1], nodeid)
 
     return SharedFixtureScheduling(config, log)
 
@@ -126,3 +135,25 @@ def shipped_clean(shipped_run):
 def cleaned_project(shipped_run, tmp_path: Path) -> Paths:
     """A project root in tmp_path with the shipped raw data and what `analysis clean` made of it."""
     return copy_project(shipped_run[0], tmp_path / "cleaned")
+
+
+REPORTED_MONTH = "2024-11"
+MARKUP_ROW = "2024-11,ALL,TOTAL,32,count,<script>alert(1)</script>,\n"  # markup in the data: shown as text
+
+
+@pytest.fixture(scope="session")
+def reported(tmp_path_factory) -> Paths:
+    """A small project (`small_project`, with a row whose source is markup) reported for 2024-11 in
+    English: four notebook runs, two side by side, each with the default figure only (the variants
+    are tested in test_variants.py). Built once per worker, for the modules of the xdist group
+    "reported". A test that changes it puts it back; to go further, copy it (`copy_project`)."""
+    from analysis import report
+
+    paths = small_project(tmp_path_factory.mktemp("reported"))
+    with open(paths.raw_published / "published_counts.csv", "a", encoding="utf-8") as counts:
+        counts.write(MARKUP_ROW)
+    first = report.run_report(paths, month=REPORTED_MONTH, langs="en", progress=False, variants="default", jobs=2)
+    assert first.ok and first.cleaned
+    assert {r.id for r in first.executed} == {f"{name}_{REPORTED_MONTH}.en" for name in
+                                              ("monthly_review", "trends", "named_incidents", "cases")}
+    return paths

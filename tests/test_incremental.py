@@ -7,10 +7,12 @@ import os
 import shutil
 
 import pytest
-from conftest import copy_project, small_project
+from conftest import copy_project
 
 from analysis import execute, manifest, report, runs
 from analysis.config import Paths
+
+pytestmark = pytest.mark.xdist_group("reported")  # one worker builds `reported` for these tests
 
 UMASK = os.umask(0o022)
 os.umask(UMASK)
@@ -61,23 +63,11 @@ def test_synthetic_logs_are_messy_marked_and_never_written_into_raw(tmp_path):
     assert result.report["totals"]["rows_kept"] == 3000 and result.report["unmapped_labels"] == []
 
 
-# --- one project, reported once: each test puts it back or works on a copy ----------------------------
+# --- one project, reported once (`reported` in conftest): each test puts it back or works on a copy ----
 
 MONTH = "2024-11"
 RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONTH}.en",
         "named_incidents": f"named_incidents_{MONTH}.en", "cases": f"cases_{MONTH}.en"}
-
-
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory) -> Paths:
-    """Published counts of two months and one SYNTHETIC log (`small_project`), reported for 2024-11 in
-    English: four notebook runs, two side by side, each with the default figure only (the variants
-    are tested in test_variants.py). A test that changes it puts it back; to go further,
-    copy it (`copy_project`)."""
-    paths = small_project(tmp_path_factory.mktemp("reported"))
-    first = report.run_report(paths, month=MONTH, langs="en", progress=False, variants="default", jobs=2)
-    assert first.ok and first.cleaned and ids(first.executed) == {f"{name}_{MONTH}" for name in RUNS}
-    return paths
 
 
 @pytest.mark.notebooks
@@ -241,7 +231,10 @@ def test_a_one_off_categories_figure_does_not_outlive_the_default_run(reported):
     one_off = report.run_report(reported, month=MONTH, langs="en", categories="threat", progress=False,
                                 variants="default")
     assert ids(one_off.executed) == {"trends_2024-11"}
-    assert (folder / "trend_threat.en.png").exists() and (folder / "trend_threat.csv").exists()
+    for suffix in (".en.png", ".en.svg", ".en.pdf", ".csv", ".json"):
+        assert (folder / f"trend_threat{suffix}").exists(), suffix
+    page = (reported.reports / MONTH / "trends.en.html").read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') == 6  # five figures and the threat trend
     default = report.run_report(reported, month=MONTH, langs="en", progress=False, variants="default")
     assert ids(default.executed) == {"trends_2024-11"}
     assert not list(folder.glob("trend_threat.*"))

@@ -8,12 +8,14 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, copy_project
 
 from analysis.clean import run_clean
 from analysis.config import Paths
 from analysis.errors import ParameterError
 from analysis.report import run_report
+
+pytestmark = pytest.mark.xdist_group("reported")  # one worker builds `reported` for these tests
 
 
 @pytest.fixture(scope="module")
@@ -58,20 +60,9 @@ def test_cli_refuses_a_bad_month_in_one_line(small_project):
 
 
 @pytest.mark.notebooks
-def test_every_notebook_runs_and_a_failure_is_kept_and_reported(small_project):
-    broken = small_project.notebooks / "named_incidents.py"
-    original = broken.read_text(encoding="utf-8")
-    broken.write_text(original + '\n# %%\nraise RuntimeError("deliberate failure")\n', encoding="utf-8")
-    try:
-        result = run_report(small_project, langs="en", categories="threat", progress=False, variants="default",
-                            timeout=300, jobs=1)
-    finally:
-        broken.write_text(original, encoding="utf-8")
-    reports = small_project.reports
-    assert [r.notebook for r in result.failures] == ["named_incidents"]
-    problem = next(iter(result.failures.values()))
-    assert "deliberate failure" in problem and "named_incidents_2024-11.en.ipynb" in problem
-    for name in ("monthly_review", "trends", "named_incidents"):
+def test_every_notebook_of_the_month_publishes_its_figures_and_an_html_copy_for_readers(reported):
+    reports = reported.reports
+    for name in ("monthly_review", "trends", "named_incidents", "cases"):
         assert (reports / "notebooks" / f"{name}_2024-11.en.ipynb").exists()
     for name in ("monthly_review", "trends"):
         html = (reports / "2024-11" / f"{name}.en.html").read_text(encoding="utf-8")
@@ -82,17 +73,38 @@ def test_every_notebook_runs_and_a_failure_is_kept_and_reported(small_project):
     assert "<title>Violations of freedom of speech in Kazakhstan, November 2024</title>" in review
     assert review.count('src="data:image/png;base64,') == 2 and "&lt;Figure size" not in review
     trends_page = (reports / "2024-11" / "trends.en.html").read_text(encoding="utf-8")
-    assert trends_page.count('src="data:image/png;base64,') == 6  # five figures and the threat trend
+    assert trends_page.count('src="data:image/png;base64,') == 5
     summary = (reports / "2024-11" / "summary.en.md").read_text(encoding="utf-8")
     assert "10 reports of violations of the rights of journalists" in summary
     figures = reports / "figures" / "2024-11"
     for name in ("month_categories", "ytd_comparison", "groups_stacked", "false_information_trend",
-                 "trend_refusal_of_information", "trend_threat", "category_heatmap",
-                 "legal_claims_by_type", "incidents_by_region"):
+                 "trend_refusal_of_information", "category_heatmap", "legal_claims_by_type",
+                 "incidents_by_region", "amounts_by_category", "cases_timeline", "cases_outcomes", "cases_active"):
         for suffix in (".en.png", ".en.svg", ".en.pdf", ".csv", ".json"):
             assert (figures / f"{name}{suffix}").exists(), name + suffix
     meta = json.loads((figures / "ytd_comparison.json").read_text(encoding="utf-8"))
     assert "data/raw/published/published_counts.csv" in meta["inputs"]
+
+
+@pytest.mark.notebooks
+def test_a_failed_run_is_kept_and_reported_and_the_runs_after_it_still_run(reported, tmp_path):
+    project = copy_project(reported.root, tmp_path / "project")
+    broken = project.notebooks / "named_incidents.py"
+    parameters, rest = broken.read_text(encoding="utf-8").split("\n# %%\n", 1)
+    broken.write_text(parameters + '\n# %%\nraise RuntimeError("deliberate failure")\n\n# %%\n' + rest,
+                      encoding="utf-8")
+    (project.reports / "figures" / "2024-11" / "cases_active.en.png").unlink()  # cases runs after it
+    result = run_report(project, month="2024-11", langs="en", progress=False, variants="default", timeout=300,
+                        jobs=1)
+    assert [r.id for r in result.executed] == ["named_incidents_2024-11.en", "cases_2024-11.en"]
+    assert [r.notebook for r in result.failures] == ["named_incidents"]
+    problem = next(iter(result.failures.values()))
+    assert "deliberate failure" in problem and "named_incidents_2024-11.en.ipynb" in problem
+    kept = (project.reports / "notebooks" / "named_incidents_2024-11.en.ipynb").read_text(encoding="utf-8")
+    assert "deliberate failure" in kept  # the executed notebook shows where it failed
+    assert (project.reports / "figures" / "2024-11" / "cases_active.en.png").exists()
+    again = run_report(project, month="2024-11", langs="en", progress=False, variants="default", dry_run=True)
+    assert list(again.planned) == ["named_incidents_2024-11.en"]  # the failed run is tried again next time
 
 
 def _counts(rows: list[tuple[str, str]]):
