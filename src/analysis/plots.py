@@ -142,8 +142,7 @@ def _finish(fig: Figure, ax: Axes, title: str, source: str,
                          bbox_to_anchor=(MARGIN, reserved / height))
         reserved += box.get_window_extent(_renderer(fig)).height / fig.dpi + 0.05
     fig.get_layout_engine().set(rect=(0, reserved / height, 1, 1 - reserved / height))
-    for axes in fig.axes:
-        _thin_x_ticks(fig, axes)
+    _thin_x_ticks(fig)
     return fig
 
 
@@ -231,17 +230,23 @@ def layout_problems(fig: Figure) -> list[str]:
     return problems
 
 
-def _thin_x_ticks(fig: Figure, ax: Axes) -> None:
-    """Drop every other x tick label until no two of them overlap (as rendered, after layout)."""
+def _thin_x_ticks(fig: Figure) -> None:
+    """Drop every other x tick label of each axes whose labels overlap (as rendered, after layout),
+    until no two of them do; the figure is laid out once per round for all its axes."""
     renderer = _renderer(fig)
     for _ in range(6):
         fig.draw_without_rendering()
-        labels = [tick.label1 for tick in ax.xaxis._update_ticks() if tick.label1.get_text()]
-        if len(labels) < 2 or not any(_collide(renderer, a, b) for a, b in zip(labels, labels[1:])):
+        crowded = []
+        for ax in fig.axes:
+            labels = [tick.label1 for tick in ax.xaxis._update_ticks() if tick.label1.get_text()]
+            if len(labels) >= 2 and any(_collide(renderer, a, b) for a, b in zip(labels, labels[1:])):
+                crowded.append((ax, labels[0]))
+        if not crowded:
             return
-        ticks, names = ax.get_xticks(), [label.get_text() for label in ax.get_xticklabels()]
-        ax.set_xticks(ticks[::2], names[::2], rotation=labels[0].get_rotation(), ha=labels[0].get_ha(),
-                      rotation_mode=labels[0].get_rotation_mode())
+        for ax, first in crowded:
+            ticks, names = ax.get_xticks(), [label.get_text() for label in ax.get_xticklabels()]
+            ax.set_xticks(ticks[::2], names[::2], rotation=first.get_rotation(), ha=first.get_ha(),
+                          rotation_mode=first.get_rotation_mode())
 
 
 def _month_axis(ax: Axes, months: list[str], lang: str) -> None:
