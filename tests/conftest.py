@@ -157,3 +157,27 @@ def reported(tmp_path_factory) -> Paths:
     assert {r.id for r in first.executed} == {f"{name}_{REPORTED_MONTH}.en" for name in
                                               ("monthly_review", "trends", "named_incidents", "cases")}
     return paths
+
+
+@pytest.fixture(scope="session")
+def exported_month(shipped_run, shipped_clean, tmp_path_factory) -> Paths:
+    """A project whose reports/ hold one month published as `analysis report` publishes it
+    (`publishing.publish_month`: two real figures in three languages, light and dark, two widths;
+    the summaries; the data-quality report), before any bundle or site is made. Built once per
+    worker, for the modules of the xdist group "published"; never changed: copy it."""
+    from publishing import publish_month
+
+    counts, cumulative, incidents = shipped_clean
+    return publish_month(tmp_path_factory.mktemp("exported"), shipped_run[0], counts, cumulative, incidents)
+
+
+@pytest.fixture(scope="session")
+def published(exported_month, tmp_path_factory) -> Paths:
+    """`exported_month` with its bundles and the site made from it; never changed: copy it."""
+    from publishing import MONTH
+
+    from analysis.site import run_site
+
+    paths = copy_project(exported_month.root, tmp_path_factory.mktemp("site") / "project")
+    assert run_site(paths) == {f"bundles {MONTH}": "forced", "site": "forced"}
+    return paths

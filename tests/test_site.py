@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from publishing import MONTH, links, publish_month
+from publishing import MONTH, links
 
 from analysis.config import LANGUAGES, Paths
 from analysis.manifest import file_hashes, read_manifest
@@ -27,15 +27,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-b
 SCREENSHOTS = Paths(ROOT).reports / "site" / "_screenshots"
 PHONE = {"width": 390, "height": 844}
 
-
-@pytest.fixture(scope="module")
-def published(shipped_run, shipped_clean, tmp_path_factory) -> Paths:
-    """A project whose reports/ hold one published month and the site made from it (never changed:
-    copy it)."""
-    counts, cumulative, incidents = shipped_clean
-    paths = publish_month(tmp_path_factory.mktemp("site"), shipped_run[0], counts, cumulative, incidents)
-    assert run_site(paths) == {f"bundles {MONTH}": "forced", "site": "forced"}
-    return paths
+pytestmark = pytest.mark.xdist_group("published")  # one worker builds `published` for these tests
 
 
 @pytest.fixture
