@@ -33,9 +33,9 @@ def _clean_command(paths: Paths, *extra: str) -> list[str]:
 
 
 # A killed run is a child forked from one process that has already imported the package: each kill
-# costs only the work it interrupts. The kill points are where the risk is: just before and just
-# after each rename that changes what a reader of the watched folder sees (found by watching the
-# renames of a whole run), and a few moments spread over the run, while files are being written.
+# costs only the work it interrupts. The kill points are where the risk is: just before each rename
+# that changes what a reader of the watched folder sees and just after the last (found by watching
+# the renames of a whole run), and a few moments spread over the run, while files are being written.
 SERVE = textwrap.dedent("""
     import json
     import os
@@ -125,8 +125,13 @@ class Forks:
 
     def kill_points(self, *args: str, watch: Path, duration: float, renames: int) -> Iterator[str]:
         """Run the work killed at each point where the risk is, one run per point; after each,
-        the caller checks the state (each yield names the point)."""
-        for point in range(1, 2 * renames + 1):
+        the caller checks the state (each yield names the point).
+
+        The points are just before each rename and just after the last: a reader of the watched
+        folder sees it change only at a rename, so the state just after rename k is the state just
+        before rename k + 1 but for what was written into the folder in between, which the kill
+        before rename k + 1 finds too."""
+        for point in [*range(1, 2 * renames, 2), 2 * renames]:
             _, status = self.run(*args, watch=watch, kill_point=point)
             assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"kill point {point} not reached"
             yield f"killed {'before' if point % 2 else 'after'} rename {(point + 1) // 2} of {renames}"
@@ -234,23 +239,38 @@ def test_killed_figure_export_leaves_each_figure_whole(shipped_run, tmp_path):
         forks.close()
 
 
+def _holds_open(pid: int, path: Path) -> bool:
+    """Whether process `pid` has `path` open (it has reached the lock and waits for it)."""
+    try:
+        return any(os.path.realpath(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # it ended, or a descriptor closed while listed
+        return False
+
+
 @pytest.mark.e2e
 def test_a_second_run_is_refused_or_waits(tmp_path):
     paths = small_project(tmp_path / "project", notebooks=False)
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time
+        import sys
         from analysis.config import Paths
         from analysis.lock import project_lock
         with project_lock(Paths({str(paths.root)!r})):
             print("locked", flush=True)
-            time.sleep(4)
-    """)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            sys.stdin.readline()  # held until the test says
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert holder.stdout.readline().strip() == "locked"
     refused = subprocess.run(_clean_command(paths), capture_output=True, text=True, cwd=ROOT)
     assert refused.returncode == 3
     assert refused.stderr.startswith("error: another run is in progress (pid ")
     assert "pass --wait SECONDS" in refused.stderr and "Traceback" not in refused.stderr
-    waited = subprocess.run(_clean_command(paths, "--wait", "60"), capture_output=True, text=True, cwd=ROOT)
-    holder.wait()
-    assert waited.returncode == 0, waited.stderr
+    waiting = subprocess.Popen(_clean_command(paths, "--wait", "60"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    lock = (paths.root / ".analysis.lock").resolve()
+    deadline = time.monotonic() + 60
+    while not _holds_open(waiting.pid, lock) and waiting.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert waiting.poll() is None and not paths.monthly_counts.exists()  # it waits while the lock is held
+    holder.communicate("\n")  # the holder lets go
+    _, stderr = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, stderr
     assert paths.monthly_counts.exists()
