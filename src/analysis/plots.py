@@ -192,6 +192,9 @@ def _collide(renderer, first: Text, second: Text, boxes: tuple[Bbox, Bbox] | Non
     frame, along and across the writing; any other pair by their extents on the canvas (`boxes`,
     when the caller has measured them already).
     """
+    if boxes is not None and (min(boxes[0].x1, boxes[1].x1) < max(boxes[0].x0, boxes[1].x0)
+                              or min(boxes[0].y1, boxes[1].y1) < max(boxes[0].y0, boxes[1].y0)):
+        return False  # apart on the canvas: the texts inside their extents are apart too
     angle = first.get_rotation()
     if angle and angle == second.get_rotation():
         theta = np.deg2rad(angle)
