@@ -238,7 +238,7 @@ def _thin_x_ticks(fig: Figure) -> None:
     until no two of them do; the figure is laid out once per round for all its axes."""
     renderer = _renderer(fig)
     for _ in range(6):
-        fig.draw_without_rendering()
+        fig.get_layout_engine().execute(fig)
         crowded = []
         for ax in fig.axes:
             labels = [tick.label1 for tick in ax.xaxis._update_ticks() if tick.label1.get_text()]
