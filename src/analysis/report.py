@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -290,42 +290,56 @@ def _close(logger: logging.Logger) -> None:
         logger.removeHandler(handler)
 
 
-_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOL: dict[int, ProcessPoolExecutor] = {}  # its number of workers -> the pool; one at most
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    """`jobs` worker processes, started as runs need them and kept for the next report in this
-    process: each imports papermill and nbconvert once. Every run still gets a kernel of its own."""
-    if jobs not in _POOLS:
-        _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
-    return _POOLS[jobs]
+    """At least `jobs` worker processes, started as runs need them and kept for the next report in
+    this process: each imports papermill and nbconvert once. A report asking for more workers than
+    the pool has gets a larger pool; one asking for fewer uses as many of its workers as it asked
+    for. Every run still gets a kernel of its own."""
+    size = max(_POOL, default=0)
+    if size < jobs:
+        if size:
+            _POOL.pop(size).shutdown()
+        _POOL[jobs] = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
+        size = jobs
+    return _POOL[size]
 
 
 def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progress: bool,
                  logger: logging.Logger, done: dict, records: dict, log_path: Path | None = None) -> dict[Run, str]:
-    """Run the notebooks, `jobs` at a time; record each success in `done`. Returns the failures."""
+    """Run the notebooks, `jobs` at a time, in their order; record each success in `done`. Returns
+    the failures."""
     from tqdm import tqdm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     succeeded, failures = [], {}
-    pool = _pool(jobs)
+    pool, waiting, running = _pool(jobs), list(reversed(needed)), {}
+    bar = tqdm(total=len(needed), desc="notebooks", unit="run", disable=not progress or not sys.stderr.isatty())
     try:
-        futures = {pool.submit(execute, run, paths, timeout, log_path): run for run in needed}
-        for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="run",
-                           disable=not progress or not sys.stderr.isatty()):
-            run = futures[future]
-            problem, seconds, attempts = future.result()
-            retried = f" after {attempts} attempts" if attempts > 1 else ""
-            if problem:
-                failures[run] = problem
-                done.pop(run.id, None)
-                logger.info("%s: FAILED in %.2f s%s: %s", run.id, seconds, retried, problem)
-            else:
-                succeeded.append(run)
-                logger.info("%s: %.2f s%s", run.id, seconds, retried)
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                run = waiting.pop()
+                running[pool.submit(execute, run, paths, timeout, log_path)] = run
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                run = running.pop(future)
+                problem, seconds, attempts = future.result()
+                retried = f" after {attempts} attempts" if attempts > 1 else ""
+                if problem:
+                    failures[run] = problem
+                    done.pop(run.id, None)
+                    logger.info("%s: FAILED in %.2f s%s: %s", run.id, seconds, retried, problem)
+                else:
+                    succeeded.append(run)
+                    logger.info("%s: %.2f s%s", run.id, seconds, retried)
+                bar.update()
     except BrokenProcessPool:
-        _POOLS.pop(jobs, None)  # a worker died (killed, out of memory): the next report starts new ones
+        _POOL.clear()  # a worker died (killed, out of memory): the next report starts new ones
         raise
+    finally:
+        bar.close()
     # Hash the outputs once every run has finished: runs side by side may write the same shared
     # file (a figure's CSV and JSON serve its three languages).
     for run in succeeded:
