@@ -96,6 +96,13 @@ def project(tmp_path: Path) -> Paths:
 
 
 @pytest.fixture
+def small_raw(tmp_path: Path) -> Paths:
+    """`small_project` without the notebooks: enough raw data for a test about one label, file or
+    message, which the shipped data would only make slower."""
+    return small_project(tmp_path / "small", notebooks=False)
+
+
+@pytest.fixture
 def empty_project(tmp_path: Path) -> Paths:
     """A project root with empty raw folders."""
     paths = Paths(tmp_path)
