@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CLEAN_OUTPUTS_TODAY = date(2026, 1, 1)  # scripts/clean_outputs.py's TODAY (tests/test_clean_outputs.py checks)
 
 # Lines a test wants shown at the end of the run (the label-variant shares): a test records them
 # with record_property("summary", line), which also reaches the main process from xdist workers.
@@ -114,12 +116,15 @@ def empty_project(tmp_path: Path) -> Paths:
 @pytest.fixture(scope="session")
 def shipped_run(tmp_path_factory):
     """The shipped raw data cleaned once per session (per worker under xdist) in a throw-away root:
-    (the root, the RunResult). Never change either: copy the root with `copy_project`."""
+    (the root, the RunResult). Never change either: copy the root with `copy_project`.
+
+    It is cleaned as of the fixed day of scripts/clean_outputs.py (after every shipped month), so
+    that its outputs are the ones tests/test_clean_outputs.py compares with the baseline."""
     from analysis.clean import run_clean
 
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    return root, run_clean(Paths(root))
+    return root, run_clean(Paths(root), today=CLEAN_OUTPUTS_TODAY)
 
 
 @pytest.fixture(scope="session")
