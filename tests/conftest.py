@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
@@ -82,6 +83,12 @@ def small_project(root: Path, notebooks: bool = True) -> Paths:
     if notebooks:
         shutil.copytree(ROOT / "notebooks", paths.notebooks)
     return paths
+
+
+def source_rows(path: Path) -> list[list[str]]:
+    """The records of a raw CSV, read by the standard library (not by the code under test)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [row for row in list(csv.reader(handle))[1:] if row]
 
 
 def copy_project(source: Path, root: Path) -> Paths:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import subprocess
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, ROOT, small_project
+from conftest import FIXTURES, ROOT, small_project, source_rows
 
 from analysis.storage import read_csv
 
@@ -26,19 +25,13 @@ def digests(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def records(path: Path) -> int:
-    """The records of a good raw CSV, counted by the standard library (not by the code under test)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return sum(1 for row in list(csv.reader(handle))[1:] if row)
-
-
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """The corpus dropped among good files (the published counts of two months and one log) and
     cleaned by the command. The shipped data with the corpus are cleaned in test_clean_outputs.py."""
     root = tmp_path_factory.mktemp("bad")
     paths = small_project(root, notebooks=False)
-    good = {str(path.relative_to(root)): records(path) for path in paths.raw.rglob("*.csv")}
+    good = {str(path.relative_to(root)): len(source_rows(path)) for path in paths.raw.rglob("*.csv")}
     for folder, files in ((paths.raw_incidents, make_bad.incidents()), (paths.raw_published, make_bad.published())):
         for name, data in files.items():
             (folder / name).write_bytes(data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, source_rows
 
 from analysis import load_incidents, load_monthly_counts
 from analysis.clean import run_clean
@@ -105,12 +104,6 @@ def test_quality_report_lists_coverage_and_log_comparison(shipped):
         in markdown.splitlines()
     unmapped = markdown.split("## Unmapped labels\n\n", 1)[1].split("\n", 1)[0]
     assert unmapped == "(none)"
-
-
-def source_rows(path: Path) -> list[list[str]]:
-    """The records of a raw CSV, read by the standard library (not by the code under test)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [row for row in list(csv.reader(handle))[1:] if row]
 
 
 def test_an_ongoing_case_is_counted_once(shipped):
