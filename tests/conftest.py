@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CLEAN_OUTPUTS_TODAY = date(2026, 1, 1)  # scripts/clean_outputs.py's TODAY (tests/test_clean_outputs.py checks)
 
 # Lines a test wants shown at the end of the run (the label-variant shares): a test records them
 # with record_property("summary", line), which also reaches the main process from xdist workers.
@@ -91,6 +94,12 @@ def small_project(root: Path, notebooks: bool = True) -> Paths:
     return paths
 
 
+def source_rows(path: Path) -> list[list[str]]:
+    """The records of a raw CSV, read by the standard library (not by the code under test)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [row for row in list(csv.reader(handle))[1:] if row]
+
+
 def copy_project(source: Path, root: Path) -> Paths:
     """A copy of a project root (raw data, and whatever was made from it) at `root`."""
     shutil.copytree(source, root, symlinks=True)
@@ -105,6 +114,13 @@ def project(tmp_path: Path) -> Paths:
 
 
 @pytest.fixture
+def small_raw(tmp_path: Path) -> Paths:
+    """`small_project` without the notebooks: enough raw data for a test about one label, file or
+    message, which the shipped data would only make slower."""
+    return small_project(tmp_path / "small", notebooks=False)
+
+
+@pytest.fixture
 def empty_project(tmp_path: Path) -> Paths:
     """A project root with empty raw folders."""
     paths = Paths(tmp_path)
@@ -116,12 +132,15 @@ def empty_project(tmp_path: Path) -> Paths:
 @pytest.fixture(scope="session")
 def shipped_run(tmp_path_factory):
     """The shipped raw data cleaned once per session (per worker under xdist) in a throw-away root:
-    (the root, the RunResult). Never change either: copy the root with `copy_project`."""
+    (the root, the RunResult). Never change either: copy the root with `copy_project`.
+
+    It is cleaned as of the fixed day of scripts/clean_outputs.py (after every shipped month), so
+    that its outputs are the ones tests/test_clean_outputs.py compares with the baseline."""
     from analysis.clean import run_clean
 
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    return root, run_clean(Paths(root))
+    return root, run_clean(Paths(root), today=CLEAN_OUTPUTS_TODAY)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, source_rows
 
 from analysis import load_incidents, load_monthly_counts
 from analysis.clean import run_clean
@@ -107,12 +106,6 @@ def test_quality_report_lists_coverage_and_log_comparison(shipped):
     assert unmapped == "(none)"
 
 
-def source_rows(path: Path) -> list[list[str]]:
-    """The records of a raw CSV, read by the standard library (not by the code under test)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [row for row in list(csv.reader(handle))[1:] if row]
-
-
 def test_an_ongoing_case_is_counted_once(shipped):
     _, result, _ = shipped
     inc = result.incidents
@@ -122,8 +115,8 @@ def test_an_ongoing_case_is_counted_once(shipped):
     assert matayev.loc[matayev["counted"], "report_month"].tolist() == ["2016-10"]
 
 
-def test_new_published_file_with_unseen_wordings_maps_without_code_changes(project):
-    (project.raw_published / "counts_2024-12.csv").write_text(
+def test_new_published_file_with_unseen_wordings_maps_without_code_changes(small_raw):
+    (small_raw.raw_published / "counts_2024-12.csv").write_text(
         "month;group_as_written;category_as_written;count;unit;source_url;note\n"
         "2024-12;Нарушения прав журналистов, СМИ и ньюсмейкеров;TOTAL;9;count;https://example.org/ru;\n"
         "2024-12;Нарушения прав журналистов, СМИ и ньюсмейкеров;угрозы журналистам и блогерам;4;count;;\n"
@@ -135,7 +128,7 @@ def test_new_published_file_with_unseen_wordings_maps_without_code_changes(proje
         "2024-12;Досудебные и судебные претензии и иски;уголовные дела > ст. 274 УК РК;2;count;;\n"
         "2024-12;Досудебные и судебные претензии и иски;гражданские иски;4;count;;\n",
         encoding="utf-8-sig")
-    result = run_clean(project)
+    result = run_clean(small_raw)
     assert result.report["unmapped_labels"] == []
     dec = result.counts[result.counts["month"] == "2024-12"].assign(category=lambda f: f["category"].astype(str))
     got = {(r.category, r.parent): r.count for r in dec.itertuples() if r.category != "other_unspecified"}
@@ -148,24 +141,24 @@ def test_new_published_file_with_unseen_wordings_maps_without_code_changes(proje
     assert "2024-12" in result.report["months_covered"]
 
 
-def test_unmapped_label_is_rejected_and_reported_with_file_and_row(project):
-    (project.raw_published / "extra.csv").write_text(
+def test_unmapped_label_is_rejected_and_reported_with_file_and_row(small_raw):
+    (small_raw.raw_published / "extra.csv").write_text(
         "month,group_as_written,category_as_written,count\n2024-12,ALL,TOTAL,5\n"
         "2024-12,other counts (no group heading),visits by aliens,3\n", encoding="utf-8")
-    result = run_clean(project)
+    result = run_clean(small_raw)
     assert result.report["unmapped_labels"] == [
         {"label": "visits by aliens", "file": "data/raw/published/extra.csv", "row": 3}]
     assert not (result.counts["label_as_written"] == "visits by aliens").any()
 
 
-def test_duplicates_and_conflicts_across_logs(project):
-    log = project.raw_incidents / "2024-11.csv"
-    text = log.read_text(encoding="utf-8")
+def test_duplicates_and_conflicts_across_logs(empty_project):
+    text = (ROOT / "data" / "raw" / "incidents" / "2024-11.csv").read_text(encoding="utf-8")  # the shipped log
+    (empty_project.raw_incidents / "2024-11.csv").write_text(text, encoding="utf-8")
     new = "AS-2024-12-001,,2024-12,2024-12-03,day,,threat,,,,Almaty,y,journalist,,state,,,,,en"
-    (project.raw_incidents / "2024-12.csv").write_text(
+    (empty_project.raw_incidents / "2024-12.csv").write_text(
         text.splitlines()[0] + "\nAS-2024-11-001,,2024-12,2024-12-02,day,,threat,,,,,x,journalist,,state,,,,,en\n"
         + new + "\n" + new + "\n", encoding="utf-8")
-    result = run_clean(project)
+    result = run_clean(empty_project)
     files = result.report["files"]
     assert files["data/raw/incidents/2024-12.csv"]["rows_rejected"] == 1
     assert files["data/raw/incidents/2024-12.csv"]["rows_duplicate"] == 1
@@ -176,21 +169,21 @@ def test_duplicates_and_conflicts_across_logs(project):
         assert stats["rows_kept"] + stats["rows_rejected"] + stats["rows_duplicate"] == stats["rows_read"]
 
 
-def test_bad_file_does_not_stop_the_others_and_fails_the_run(project):
-    (project.raw_incidents / "2024-12.csv").write_bytes(b"\x00\x01\x02 not a table")
-    (project.raw_incidents / "notes.csv").write_text("incident_id,event_date,category\n", encoding="utf-8")
-    result = run_clean(project)
+def test_bad_file_does_not_stop_the_others_and_fails_the_run(small_raw):
+    good = sum(len(source_rows(p)) for p in small_raw.raw.rglob("*.csv"))
+    (small_raw.raw_incidents / "2024-12.csv").write_bytes(b"\x00\x01\x02 not a table")
+    (small_raw.raw_incidents / "notes.csv").write_text("incident_id,event_date,category\n", encoding="utf-8")
+    result = run_clean(small_raw)
     assert not result.ok
     messages = {e["file"]: e["message"] for e in result.file_errors}
     assert "not a text file" in messages["data/raw/incidents/2024-12.csv"]
     assert "YYYY-MM.csv" in messages["data/raw/incidents/notes.csv"]
-    shipped = sum(len(source_rows(p)) for p in (ROOT / "data" / "raw").rglob("*.csv"))
-    assert result.report["totals"]["rows_kept"] == shipped  # every shipped row, as without the bad files
+    assert good > 0 and result.report["totals"]["rows_kept"] == good  # every good row, as without the bad files
 
 
-def test_cli_reports_errors_in_one_line_each_without_traceback(project):
-    (project.raw_incidents / "2024-12.csv").write_text("incident_id,category\nA1,threat\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "analysis", "--root", str(project.root), "clean"],
+def test_cli_reports_errors_in_one_line_each_without_traceback(small_raw):
+    (small_raw.raw_incidents / "2024-12.csv").write_text("incident_id,category\nA1,threat\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "analysis", "--root", str(small_raw.root), "clean"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
@@ -219,18 +212,21 @@ def test_loaders_return_ordered_categoricals(shipped):
     assert pd.api.types.is_datetime64_any_dtype(incidents["event_date"])
 
 
-def test_a_published_figure_restated_differently_is_rejected_and_an_equal_one_is_a_duplicate(project):
-    (project.raw_published / "restated.csv").write_text(
+def test_a_published_figure_restated_differently_is_rejected_and_an_equal_one_is_a_duplicate(small_raw):
+    stated = '2024-11,"violations of the rights of journalists, media outlets, and newsmakers",TOTAL,10,'
+    lines = (small_raw.raw_published / "published_counts.csv").read_text(encoding="utf-8").splitlines()
+    (line,) = [number for number, text in enumerate(lines, start=1) if text.startswith(stated)]
+    (small_raw.raw_published / "restated.csv").write_text(
         "month,group_as_written,category_as_written,count\n"
         "2024-11,pre-trial and judicial claims and lawsuits,TOTAL,10\n"
         "2024-11,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,12\n",
         encoding="utf-8")
-    result = run_clean(project)
+    result = run_clean(small_raw)
     stats = result.report["files"]["data/raw/published/restated.csv"]
     assert (stats["rows_kept"], stats["rows_rejected"], stats["rows_duplicate"]) == (0, 1, 1)
     clash = result.rejected[result.rejected["file"] == "data/raw/published/restated.csv"]
     assert clash["reason"].tolist() == [
-        "the same figure is stated as 10 at published_counts.csv line 243"]
+        f"the same figure is stated as 10 at published_counts.csv line {line}"]
 
 
 # --- input in the wrong place or under the wrong name ---------------------------------------------
@@ -272,29 +268,29 @@ def test_a_file_name_with_an_impossible_year_is_one_error(empty_project, name, w
         (f"data/raw/incidents/{name}", words)]
 
 
-def test_every_file_that_is_not_read_is_named_with_what_to_do(project):
-    (project.raw_incidents / "2024-12.pdf").write_bytes(b"%PDF-1.4 a review saved as PDF")
-    (project.raw / "2024-12.csv").write_text("incident_id,event_date\n", encoding="utf-8")
-    (project.raw / "notes.txt").write_text("call the monitor in Shymkent\n", encoding="utf-8")
-    (project.raw_published / "old").mkdir()
-    (project.raw_published / "old" / "counts.csv").write_text("month\n", encoding="utf-8")
-    (project.raw_incidents / ".gitkeep").write_text("", encoding="utf-8")
-    result = run_clean(project)
-    assert result.ok
-    named = {u["file"]: u["message"] for u in result.unread}
+def test_every_file_that_is_not_read_is_named_with_what_to_do(small_raw):
+    (small_raw.raw_incidents / "2024-12.pdf").write_bytes(b"%PDF-1.4 a review saved as PDF")
+    (small_raw.raw / "2024-12.csv").write_text("incident_id,event_date\n", encoding="utf-8")
+    (small_raw.raw / "notes.txt").write_text("call the monitor in Shymkent\n", encoding="utf-8")
+    (small_raw.raw_published / "old").mkdir()
+    (small_raw.raw_published / "old" / "counts.csv").write_text("month\n", encoding="utf-8")
+    (small_raw.raw_incidents / ".gitkeep").write_text("", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "analysis", "--root", str(small_raw.root), "clean"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    unread = json.loads(small_raw.quality_json.read_text(encoding="utf-8"))["unread_files"]
+    named = {u["file"]: u["message"] for u in unread}
     assert set(named) == {"data/raw/incidents/2024-12.pdf", "data/raw/2024-12.csv", "data/raw/notes.txt",
                           "data/raw/published/old/counts.csv"}
     assert named["data/raw/incidents/2024-12.pdf"].startswith("only .csv, .ods, .tsv, .txt, .xls, .xlsm, .xlsx "
                                                               "files are read")
     assert named["data/raw/2024-12.csv"].startswith("files directly in data/raw/ are not read; move")
     assert named["data/raw/published/old/counts.csv"].startswith("files in sub-folders are not read")
-    assert json.loads(project.quality_json.read_text(encoding="utf-8"))["unread_files"] == result.unread
-    markdown = project.quality_md.read_text(encoding="utf-8")
+    markdown = small_raw.quality_md.read_text(encoding="utf-8")
     assert "| data/raw/notes.txt | files directly in data/raw/ are not read;" in markdown
-    done = subprocess.run([sys.executable, "-m", "analysis", "--root", str(project.root), "clean"],
-                          capture_output=True, text=True, cwd=ROOT)
+    # the command names each of them, with the same words as the report
     lines = [line for line in done.stderr.splitlines() if line.startswith("not read: ")]
-    assert sorted(line.split(":")[1].strip() for line in lines) == sorted(named)
+    assert sorted(lines) == sorted(f"not read: {file}: {message}" for file, message in named.items())
 
 
 # --- every row accounted for, from the rows -------------------------------------------------------

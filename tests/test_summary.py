@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -9,17 +10,25 @@ import pytest
 from analysis.summary import review_summary
 
 
-@pytest.fixture
-def counts(shipped_clean):
-    return shipped_clean[0]
+@pytest.fixture(scope="module")
+def summary(shipped_clean):
+    """`review_summary` of the cleaned shipped data, written once per month and language (a pure
+    function of the data: the tests that read the same summary share it)."""
+    counts, cumulative, _ = shipped_clean
+
+    @functools.cache
+    def written(month: str, lang: str, stated: bool = False) -> str:
+        return review_summary(counts, month, lang, cumulative if stated else None)
+
+    return written
 
 
 def _group_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("- ") and "**" not in line]
 
 
-def test_english_summary_for_2024_11_states_exactly_the_published_counts(counts):
-    text = review_summary(counts, "2024-11", "en")
+def test_english_summary_for_2024_11_states_exactly_the_published_counts(summary):
+    text = summary("2024-11", "en")
     lines = _group_lines(text)
     assert lines[0].startswith("- 10 reports of violations of the rights of journalists")
     assert "1 case: attack on a journalist" in lines[0]
@@ -35,8 +44,8 @@ def test_english_summary_for_2024_11_states_exactly_the_published_counts(counts)
     assert stated == [1, 1, 2, 2, 2, 2, 3, 3, 4, 7, 7, 10, 10, 12]
 
 
-def test_russian_plural_forms(counts):
-    text = review_summary(counts, "2024-11", "ru")
+def test_russian_plural_forms(summary):
+    text = summary("2024-11", "ru")
     assert "10 сообщений о нарушениях прав журналистов" in text
     assert "нападение на журналиста — 1 случай" in text
     assert "угроза — 2 случая" in text
@@ -45,14 +54,14 @@ def test_russian_plural_forms(counts):
     assert "За ноябрь 2024 года зафиксировано:" in text
 
 
-def test_kazakh_summary(counts):
-    text = review_summary(counts, "2024-11", "kk")
+def test_kazakh_summary(summary):
+    text = summary("2024-11", "kk")
     assert "2024 жылғы қараша айында мыналар тіркелді:" in text
     assert "құқықтарын бұзу туралы 10 хабарлама" in text
 
 
-def test_year_to_date_comparison_names_its_months_and_is_worded_by_its_interval(counts):
-    text = review_summary(counts, "2024-11", "en")
+def test_year_to_date_comparison_names_its_months_and_is_worded_by_its_interval(summary):
+    text = summary("2024-11", "en")
     # 2023 has group totals for April to June only: 14 + 13 + 15 against 20 + 22 + 15 in 2024
     assert ("April–June 2024 against April–June 2023, the 3 months with data in both years: 57 against 42: "
             "no clear change") in text
@@ -61,28 +70,27 @@ def test_year_to_date_comparison_names_its_months_and_is_worded_by_its_interval(
     assert "January–November" not in text  # three months are compared, not eleven
 
 
-def test_july_2024_uses_the_foundations_own_year_to_date_figure(shipped_clean):
-    counts, cumulative, _ = shipped_clean
-    text = review_summary(counts, "2024-07", "en", cumulative)
+def test_july_2024_uses_the_foundations_own_year_to_date_figure(summary):
+    text = summary("2024-07", "en", stated=True)
     line = next(x for x in text.splitlines() if x.startswith("- **Claims and lawsuits**"))
     assert "January–July 2024 against January–July 2023: 87 against 55, the foundation's own figures" in line
     # the monthly counts read here (February to July: 9 + 6 + 20 + 10 + 13 + 14) are shown beside it,
     # with the difference
     assert "add up to 72 (6 of 7 months with data); difference from the stated figure: +15" in line
-    ru = review_summary(counts, "2024-07", "ru", cumulative)
+    ru = summary("2024-07", "ru", stated=True)
     assert "за январь–июль 2024: 87; за январь–июль 2023: 55 — собственные данные фонда" in ru
-    kk = review_summary(counts, "2024-07", "kk", cumulative)
+    kk = summary("2024-07", "kk", stated=True)
     assert "қаңтар–шілде 2024: 87; қаңтар–шілде 2023: 55 — қордың өз шолуында" in kk
 
 
-def test_the_standing_caveat_appears_once_per_summary(counts):
+def test_the_standing_caveat_appears_once_per_summary(summary):
     for lang, words in (("en", "not all cases"), ("ru", "а не все случаи"), ("kk", "барлық жағдайлар емес")):
-        assert review_summary(counts, "2024-11", lang).count(words) == 1
+        assert summary("2024-11", lang).count(words) == 1
 
 
-def test_a_month_without_data_says_so(counts):
-    assert "has not been read into the data" in review_summary(counts, "2024-01", "en")
+def test_a_month_without_data_says_so(summary):
+    assert "has not been read into the data" in summary("2024-01", "en")
 
 
-def test_no_comparison_when_the_previous_year_has_no_month(counts):
-    assert "No year-to-date comparison" in review_summary(counts, "2023-04", "en")
+def test_no_comparison_when_the_previous_year_has_no_month(summary):
+    assert "No year-to-date comparison" in summary("2023-04", "en")
