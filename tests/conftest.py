@@ -54,7 +54,7 @@ def pytest_xdist_make_scheduler(config, log):
     `xdist_group` (modules sharing a session fixture that runs notebooks, such as `reported`) go to
     one worker, and so do the tests of a module that defines a module-scoped fixture (a hand-run
     notebook, a site in a browser), so that each is built once; every other test is scheduled on
-    its own.
+    its own. The xdist groups go out first.
 
     (xdist groups by a suffix it adds to the test ids, which the test ids of pytest 9 no longer
     carry: without this, such a fixture was built on both workers.)"""
@@ -71,10 +71,18 @@ def pytest_xdist_make_scheduler(config, log):
         elif MODULE_FIXTURE.search(text):
             scopes[path.name] = path.name
 
+    groups = sorted(set(scopes.values()) - set(scopes))  # the xdist groups: the longest work of the suite
+
     class SharedFixtureScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
             return scopes.get(module.rsplit("/", 1)[-1], nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            """The xdist groups are handed out first, so that none of them is left to the end."""
+            for scope in [s for s in self.workqueue if s not in groups]:
+                self.workqueue.move_to_end(scope)
+            super()._assign_work_unit(node)
 
     return SharedFixtureScheduling(config, log)
 
