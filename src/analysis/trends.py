@@ -70,6 +70,18 @@ def category_matrix(counts: pd.DataFrame, categories: list[str] | None = None,
         index="month", columns="category")
 
 
+def family_sums(counts: pd.DataFrame, codes: list[str]) -> dict[str, pd.Series]:
+    """Each category -> month -> its published figure plus those of the categories inside it (NaN
+    where none of them is stated), from one month x category table."""
+    cats = taxonomy.categories()
+    families = {code: [code] + cats.loc[cats["parent"] == code, "code"].tolist() for code in codes}
+    members = list(dict.fromkeys(member for family in families.values() for member in family))
+    if not members:
+        return {}
+    matrix = category_matrix(counts[counts["category"].isin(members)], members)
+    return {code: matrix[family].sum(axis=1, min_count=1) for code, family in families.items()}
+
+
 def false_information_codes() -> list[str]:
     cats = taxonomy.categories()
     return cats.loc[cats["false_information"], "code"].tolist()
@@ -193,24 +205,16 @@ def check_cumulative(counts: pd.DataFrame, cumulative: pd.DataFrame) -> pd.DataF
     A computed sum that falls short of the stated figure is explained when months of the period
     have no data; a sum above it, or short of it with every month present, is not.
     """
-    groups = group_totals(counts)
-    cats = taxonomy.categories()
-    rows = []
     figures = cumulative[(cumulative["unit"] == "count") & cumulative["start_month"].notna()]
-    families: dict[str, pd.Series] = {}  # category -> its monthly sum with the categories inside it
-    for fig in figures.itertuples():
-        target = cumulative_target(fig.metric_as_written)
+    targets = [cumulative_target(metric) for metric in figures["metric_as_written"]]
+    groups = group_totals(counts)
+    families = family_sums(counts, sorted({code for kind, code in filter(None, targets) if kind == "category"}))
+    rows = []
+    for fig, target in zip(figures.itertuples(), targets):
         if target is None:
             continue
         kind, code = target
-        if kind == "group":
-            series = groups[code]
-        else:
-            if code not in families:
-                family = [code] + cats.loc[cats["parent"] == code, "code"].tolist()
-                families[code] = category_matrix(counts[counts["category"].isin(family)], family).sum(
-                    axis=1, min_count=1)
-            series = families[code]
+        series = groups[code] if kind == "group" else families[code]
         for period_start, period_end, stated, role in (
                 (fig.start_month, fig.end_month, fig.value, "stated"),
                 (fig.comparison_start, fig.comparison_end, fig.comparison_value, "comparison")):
