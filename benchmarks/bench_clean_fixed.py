@@ -51,8 +51,9 @@ def _project(kind: str, root: Path):
 def worker(kind: str, warm: int) -> None:
     """In this process: one cold clean and `warm` warm ones of fresh copies; prints JSON."""
     sys.path.insert(0, str(ROOT / "scripts"))
-    import analysis.clean
     from clean_outputs import digests
+
+    import analysis.clean
 
     times = []
     with tempfile.TemporaryDirectory(prefix="bench-fixed-") as tmp:

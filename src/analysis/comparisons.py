@@ -133,7 +133,7 @@ def monthly_all(counts: pd.DataFrame, measures: list[Measure]) -> dict[Measure, 
         tables["category"] = (trends.category_matrix(rows, categories, sources=trends.WITH_DERIVED),
                               trends.category_matrix(rows, categories, sources=("derived",)))
     found = {}
-    for kind, code in measures:
+    for kind, code in dict.fromkeys(measures):
         values, derived = tables["group" if kind == "group" else "category"]
         series = values[code].dropna() if code in values.columns else pd.Series(dtype=float)
         flags = derived[code].notna() if code in derived.columns else pd.Series(False, index=series.index)
@@ -356,17 +356,19 @@ def derive_months(counts: pd.DataFrame, cumulative: pd.DataFrame) -> tuple[pd.Da
     stated = statements(cumulative)
     rows, problems = [], []
     measured = monthly_all(counts, list(stated[["kind", "code"]].itertuples(index=False, name=None)))
-    for (kind, code, start), part in stated.groupby(["kind", "code", "start"], sort=True):
-        by_end = {end: grp for end, grp in part.groupby("end")}
+    periods: dict[tuple[str, str, str], dict[str, list[dict]]] = {}  # (kind, code, start) -> end -> statements
+    for statement in stated.to_dict("records"):
+        key = (statement["kind"], statement["code"], statement["start"])
+        periods.setdefault(key, {}).setdefault(statement["end"], []).append(statement)
+    for (kind, code, start), by_end in sorted(periods.items()):
         published_only, _ = measured[kind, code]  # derived rows are not in `counts` yet
         for end in sorted(by_end):
             earlier = _shift(end, -1)
             if earlier < start or earlier not in by_end:
                 continue
-            later_row, earlier_row = by_end[end], by_end[earlier]
-            if later_row["value"].nunique() != 1 or earlier_row["value"].nunique() != 1:
+            if len({s["value"] for s in by_end[end]}) != 1 or len({s["value"] for s in by_end[earlier]}) != 1:
                 continue  # the reviews disagree on a total: nothing sound to subtract
-            later, before = later_row.iloc[0], earlier_row.iloc[0]
+            later, before = by_end[end][0], by_end[earlier][0]
             value = int(later["value"]) - int(before["value"])
             origin = (f"{start}/{end}: {int(later['value'])} ({later['where']}) minus {start}/{earlier}: "
                       f"{int(before['value'])} ({before['where']})")

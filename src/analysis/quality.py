@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -10,12 +11,18 @@ from . import taxonomy
 from .config import TOTAL
 from .domain_data import read_domain
 
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
 
 def month_span(months: list[str]) -> list[str]:
     """Every month from the first to the last of `months`, inclusive."""
     if not months:
         return []
-    return [str(p) for p in pd.period_range(min(months), max(months), freq="M")]
+    first, last = min(months), max(months)
+    if not (isinstance(first, str) and isinstance(last, str) and MONTH.fullmatch(first) and MONTH.fullmatch(last)):
+        return [str(p) for p in pd.period_range(first, last, freq="M")]  # any other form pandas reads
+    start = int(first[:4]) * 12 + int(first[5:]) - 1
+    return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in range(start, int(last[:4]) * 12 + int(last[5:]))]
 
 
 def coverage(counts: pd.DataFrame, source: str | None = None) -> dict:
