@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 
@@ -163,9 +164,15 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
 
 
+RISKY_START = r"[=+\-@\t\r']"  # what a spreadsheet may take for a formula, and the apostrophe itself
+
+
 def _neutralise_column(values: pd.Series) -> pd.Series:
+    if isinstance(values.array, pd.arrays.ArrowStringArray) and not pc.any(
+            pc.match_substring_regex(pa.array(values.array), "^" + RISKY_START)).as_py():
+        return values  # the common case, found in Arrow without a copy
     text = values.astype("string")
-    risky = text.str.match(r"[=+\-@\t\r']", na=False)
+    risky = text.str.match(RISKY_START, na=False)
     return values.where(~risky, "'" + text) if risky.any() else values
 
 
