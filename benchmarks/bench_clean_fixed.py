@@ -8,9 +8,11 @@ counts and one SYNTHETIC log, `small_project` in tests/conftest.py). Each round 
 side in turn (the first side alternates from round to round), one fresh process per input that
 imports the package from that side's src/ through PYTHONPATH, then cleans a fresh copy of the
 input once ("cold": the first clean in the process, imports done before the clock starts) and
-then `--warm` more times ("warm": the median of those). Both sides use this checkout's virtual
-environment and the same fixed "today". The digests of every output of the last clean of each
-side are compared (as tests/test_clean_outputs.py does): the script stops if they differ.
+then `--warm` more times ("warm": the median of those), each timed on the wall clock and in CPU
+seconds of the process (which the other loads of a shared machine disturb less). Both sides use
+this checkout's virtual environment and the same fixed "today". The digests of every output of
+the last clean of each side are compared (as tests/test_clean_outputs.py does): the script stops
+if they differ.
 
 Prints, per input, the median seconds of each side, cold and warm, and the median of the ratios
 taken within each round (candidate / baseline).
@@ -55,14 +57,16 @@ def worker(kind: str, warm: int) -> None:
 
     import analysis.clean
 
-    times = []
+    wall, cpu = [], []
     with tempfile.TemporaryDirectory(prefix="bench-fixed-") as tmp:
         for run in range(1 + warm):
             paths = _project(kind, Path(tmp) / str(run))
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             analysis.clean.run_clean(paths, today=TODAY)
-            times.append(time.perf_counter() - start)
-        print(json.dumps({"code": analysis.clean.__file__, "cold": times[0], "warm": statistics.median(times[1:]),
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        print(json.dumps({"code": analysis.clean.__file__, "cold": wall[0], "warm": statistics.median(wall[1:]),
+                          "cold CPU": cpu[0], "warm CPU": statistics.median(cpu[1:]),
                           "digests": digests(paths.root)}))
 
 
@@ -99,7 +103,7 @@ def main() -> None:
         if found["baseline"][-1]["digests"] != found["candidate"][-1]["digests"]:
             raise SystemExit(f"{kind}: the outputs differ between the two sides")
         print(f"{kind} ({args.rounds} rounds, {args.warm} warm cleans per process; outputs identical)")
-        for when in ("cold", "warm"):
+        for when in ("cold", "warm", "cold CPU", "warm CPU"):
             base = [r[when] for r in found["baseline"]]
             cand = [r[when] for r in found["candidate"]]
             ratio = statistics.median(c / b for b, c in zip(base, cand))

@@ -1,4 +1,4 @@
-"""Spreadsheet-safe CSV cells: the quick look in Arrow finds what the full check finds."""
+"""Spreadsheet-safe CSV cells: an apostrophe before what a spreadsheet could take for a formula."""
 
 from __future__ import annotations
 
@@ -24,8 +24,13 @@ def test_a_column_with_nothing_risky_is_returned_as_it_is():
 
 
 @given(CELLS)
-def test_arrow_text_is_neutralised_as_python_text_is(cells):
-    expected = [None if pd.isna(v) else v for v in _neutralise_column(pd.Series(cells, dtype=object))]
-    for dtype in ("str", "string[pyarrow]"):
+def test_a_cell_is_protected_exactly_when_it_starts_as_a_formula_would_in_every_text_type(cells):
+    expected = [None if v is None else "'" + v if v[:1] and v[0] in "=+-@\t\r'" else v for v in cells]
+    for dtype in ("str", "string[pyarrow]", object):
         found = [None if pd.isna(v) else v for v in _neutralise_column(pd.Series(cells, dtype=dtype))]
         assert found == expected
+
+
+def test_numbers_in_a_text_column_are_checked_as_their_text():
+    values = pd.Series(["a", -1, 2.5, None], dtype=object)
+    assert _neutralise_column(values).tolist() == ["a", "'-1", 2.5, None]

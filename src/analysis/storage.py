@@ -167,10 +167,21 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
 RISKY_START = r"[=+\-@\t\r']"  # what a spreadsheet may take for a formula, and the apostrophe itself
 
 
+def _as_arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """The column as Arrow strings (missing values null), or None when it holds anything but text."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        return pa.array(values.array)
+    try:
+        text = pa.array(values.to_numpy(dtype=object), from_pandas=True)
+    except (pa.ArrowException, ValueError, TypeError):
+        return None
+    return text if pa.types.is_string(text.type) or pa.types.is_large_string(text.type) else None
+
+
 def _neutralise_column(values: pd.Series) -> pd.Series:
-    if isinstance(values.array, pd.arrays.ArrowStringArray) and not pc.any(
-            pc.match_substring_regex(pa.array(values.array), "^" + RISKY_START)).as_py():
-        return values  # the common case, found in Arrow without a copy
+    text = _as_arrow_text(values)
+    if text is not None and not pc.any(pc.match_substring_regex(text, "^" + RISKY_START)).as_py():
+        return values  # the common case: no cell to protect, found in Arrow
     text = values.astype("string")
     risky = text.str.match(RISKY_START, na=False)
     return values.where(~risky, "'" + text) if risky.any() else values
