@@ -10,9 +10,9 @@ imports the package from that side's src/ through PYTHONPATH, then cleans a fres
 input once ("cold": the first clean in the process, imports done before the clock starts) and
 then `--warm` more times ("warm": the median of those), each timed on the wall clock and in CPU
 seconds of the process (which the other loads of a shared machine disturb less). Both sides use
-this checkout's virtual environment and the same fixed "today". The digests of every output of
-the last clean of each side are compared (as tests/test_clean_outputs.py does): the script stops
-if they differ.
+this checkout's virtual environment and the same fixed "today". The digests of every file the
+last clean of each side wrote (data/processed/ and reports/, the package version left out, as
+tests/test_clean_outputs.py does) are compared: the script stops if any differs.
 
 Prints, per input, the median seconds of each side, cold and warm, and the median of the ratios
 taken within each round (candidate / baseline).
@@ -21,6 +21,7 @@ taken within each round (candidate / baseline).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -53,7 +54,7 @@ def _project(kind: str, root: Path):
 def worker(kind: str, warm: int) -> None:
     """In this process: one cold clean and `warm` warm ones of fresh copies; prints JSON."""
     sys.path.insert(0, str(ROOT / "scripts"))
-    from clean_outputs import digests
+    from clean_outputs import normalised
 
     import analysis.clean
 
@@ -67,7 +68,13 @@ def worker(kind: str, warm: int) -> None:
             cpu.append(time.process_time() - start_cpu)
         print(json.dumps({"code": analysis.clean.__file__, "cold": wall[0], "warm": statistics.median(wall[1:]),
                           "cold CPU": cpu[0], "warm CPU": statistics.median(cpu[1:]),
-                          "digests": digests(paths.root)}))
+                          "digests": digests(paths.root, normalised)}))
+
+
+def digests(root: Path, normalised) -> dict[str, str]:
+    """sha256 of every file the clean wrote (data/processed/, reports/), the package version left out."""
+    written = sorted(p for folder in ("data/processed", "reports") for p in (root / folder).rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): hashlib.sha256(normalised(p)).hexdigest() for p in written}
 
 
 def measure(src: Path, kind: str, warm: int) -> dict:
