@@ -161,7 +161,8 @@ def restore_formula(value: object) -> object:
 
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+    return [c for c, dtype in frame.dtypes.items()
+            if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)]
 
 
 RISKY_START = r"[=+\-@\t\r']"  # what a spreadsheet may take for a formula, and the apostrophe itself
@@ -189,7 +190,9 @@ def _neutralise_column(values: pd.Series) -> pd.Series:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write a CSV atomically (UTF-8, comma), text cells safe to open in a spreadsheet."""
-    safe = frame.assign(**{c: _neutralise_column(frame[c]) for c in _text_columns(frame)})
+    texts = {c: frame[c] for c in _text_columns(frame)}
+    protected = {c: _neutralise_column(values) for c, values in texts.items()}
+    safe = frame.assign(**{c: values for c, values in protected.items() if values is not texts[c]})  # only changed
     for column in safe.columns:
         if isinstance(safe[column].dtype, pd.CategoricalDtype):
             safe[column] = safe[column].astype("string")
