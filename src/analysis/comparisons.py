@@ -115,7 +115,7 @@ def monthly(counts: pd.DataFrame, kind: str, code: str) -> tuple[pd.Series, pd.S
     return monthly_all(counts, [(kind, code)])[kind, code]
 
 
-Measure = tuple[str, str]  # (kind, code): ("group", "legal_claims"), ("category", "threats")
+Measure = tuple[str, str]  # (kind, code): ("group", "legal_claims"), ("category", "threat")
 
 
 def monthly_all(counts: pd.DataFrame, measures: list[Measure]) -> dict[Measure, tuple[pd.Series, pd.Series]]:
