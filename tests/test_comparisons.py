@@ -144,6 +144,33 @@ def test_shipped_derived_months_are_in_monthly_counts(shipped_clean):
     assert (counts["derived_from"] != "").eq(counts["source"] == "derived").all()
 
 
+def test_monthly_all_gives_each_measure_what_monthly_gives_it_alone(shipped_clean):
+    counts, _, _ = shipped_clean
+    measures = [("group", g) for g in ("rights_of_journalists", "access_to_information", "legal_claims", "nowhere")]
+    measures += [("category", c) for c in sorted(set(counts["category"].astype(str))) if c != "total"]
+    together = comparisons.monthly_all(counts, measures + measures[:3])  # a measure asked twice is one
+    assert sorted(together) == sorted(measures)
+    assert sum(len(series) for series, _ in together.values()) > 200
+    for kind, code in measures:
+        alone, flags = comparisons.monthly(counts, kind, code)
+        assert together[kind, code][0].to_dict() == alone.to_dict()
+        assert together[kind, code][1].to_dict() == flags.to_dict()
+
+
+def test_monthly_all_takes_nested_items_and_flags_derived_months():
+    counts = counts_frame([("2024-01", "legal_claims", "total", 8), ("2024-03", "legal_claims", "total", 6),
+                           ("2024-01", "legal_claims", "administrative_proceedings", 5),
+                           ("2024-02", "legal_claims", "criminal_defamation", 2)])
+    counts.loc[1, "source"] = "derived"
+    counts.loc[3, "parent"] = "criminal_proceedings"  # stated only inside the criminal cases
+    found = comparisons.monthly_all(counts, [("group", "legal_claims"), ("category", "criminal_defamation"),
+                                             ("category", "civil_claims")])
+    assert found["group", "legal_claims"][0].to_dict() == {"2024-01": 8, "2024-03": 6}
+    assert found["group", "legal_claims"][1].to_dict() == {"2024-01": False, "2024-03": True}
+    assert found["category", "criminal_defamation"][0].to_dict() == {"2024-02": 2}
+    assert found["category", "civil_claims"][0].empty
+
+
 # --- breaks and events ---------------------------------------------------------------------------
 
 def test_a_comparison_across_a_break_refuses_unless_allowed():

@@ -65,3 +65,15 @@ def test_columnar_reading_is_the_csv_modules_reading(tmp_path, records, delimite
     assert got.to_dict("list") == expected.to_dict("list")
     assert table.bad_records.drop(columns="file").to_dict("records") == bad
     assert table.rows_read == len(expected) + len(bad)
+
+
+def test_the_records_refused_at_reading_name_their_file_and_have_the_same_columns_when_there_are_none(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("incident_id,event_date,category\nA,2024-01-02,threat\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("incident_id,event_date,category\nA,2024-01-02,threat,extra\nB,2024-01-03,threat\n",
+                   encoding="utf-8")
+    none, some = read_table(good, "incidents").bad_records, read_table(bad, "incidents").bad_records
+    assert list(none.columns) == list(some.columns) == ["line", "column", "value", "reason", "file"]
+    assert none.empty and none.dtypes.equals(pd.DataFrame([], columns=list(none.columns[:4])).assign(file="").dtypes)
+    assert some[["line", "file"]].values.tolist() == [[2, str(bad)]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from analysis import trends
@@ -96,3 +97,17 @@ def test_month_on_month_and_year_on_year_changes_with_intervals(cleaned):
     assert yoy.loc["access_to_information", ["current", "previous", "verdict"]].tolist() == [13, 26, "same"]
     assert yoy.loc["access_to_information", "low"] < 1 <= yoy.loc["access_to_information", "high"]
     assert trends.changes(counts, "2024-02", trends.previous_month("2024-02")).empty  # January not read
+
+
+def test_family_sums_add_the_categories_inside_one_only_where_one_is_stated():
+    rows = [("2024-01", "criminal_proceedings", "", 3), ("2024-01", "criminal_defamation", "criminal_proceedings", 2),
+            ("2024-02", "criminal_incitement", "criminal_proceedings", 4), ("2024-04", "criminal_proceedings", "", 1),
+            ("2024-04", "murder", "", 7)]  # SYNTHETIC
+    counts = pd.DataFrame([{"month": m, "group": "legal_claims", "category": c, "parent": p, "unit": "count",
+                            "count": n, "source": "published"} for m, c, p, n in rows])
+    sums = trends.family_sums(counts, ["criminal_proceedings", "court_rulings", "murder"])
+    assert sorted(sums) == ["court_rulings", "criminal_proceedings", "murder"]
+    assert sums["criminal_proceedings"].dropna().to_dict() == {"2024-01": 5, "2024-02": 4, "2024-04": 1}
+    assert sums["court_rulings"].dropna().empty
+    assert sums["murder"].dropna().to_dict() == {"2024-04": 7}
+    assert trends.family_sums(counts, []) == {}

@@ -485,9 +485,10 @@ def _unit_counts(rows: pd.DataFrame, key: str, unit: str) -> pd.DataFrame:
         summed.groupby("month")[key].nunique().rename("count").reset_index().assign(group=ALL_GROUPS,
                                                                                    category=TOTAL),
     ], ignore_index=True)
-    return frame.assign(unit="count", source="incident_log", source_url="", parent="", label_as_written="",
-                        note=f"{unit.replace('_', ' ')} in the case ledger of the incident logs",
-                        unit_of_count=unit)[COUNT_COLUMNS + ["unit_of_count"]]
+    fixed = {"unit": "count", "source": "incident_log", "source_url": "", "parent": "", "label_as_written": "",
+             "note": f"{unit.replace('_', ' ')} in the case ledger of the incident logs", "unit_of_count": unit}
+    return pd.DataFrame({c: fixed[c] if c in fixed else frame[c] for c in COUNT_COLUMNS + ["unit_of_count"]},
+                        index=frame.index)  # in one step: the frame has a few rows, the columns cost
 
 
 # --- the monthly summary ---------------------------------------------------------------------------

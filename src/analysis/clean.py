@@ -154,7 +154,8 @@ class _Reader:
             self.errors.append({"file": str(shown), "message": f"cannot be read ({exc.strerror})"})
             return None, None
         table.path = shown
-        table.bad_records = table.bad_records.assign(file=table.label)
+        if len(table.bad_records):
+            table.bad_records = table.bad_records.assign(file=table.label)
         twin = self.seen.get(table.sha256)
         self.seen.setdefault(table.sha256, str(shown))
         return table, twin

@@ -112,18 +112,33 @@ def stated_value(table: pd.DataFrame, kind: str, code: str, start: str, end: str
 
 def monthly(counts: pd.DataFrame, kind: str, code: str) -> tuple[pd.Series, pd.Series]:
     """(month -> count, month -> derived?) for a group total or a category, published or derived."""
-    # Only this measure's rows: the wide tables below are then one column, not every category.
-    if kind == "group":
-        counts = counts[(counts["group"] == code) & (counts["category"] == TOTAL)]
-        values = trends.group_totals(counts, sources=trends.WITH_DERIVED)
-        derived = trends.group_totals(counts, sources=("derived",))
-    else:
-        counts = counts[counts["category"] == code]
-        values = trends.category_matrix(counts, [code], sources=trends.WITH_DERIVED)
-        derived = trends.category_matrix(counts, [code], sources=("derived",))
-    series = values[code] if code in values.columns else pd.Series(dtype=float)
-    flags = derived[code].notna() if code in derived.columns else pd.Series(False, index=series.index)
-    return series.dropna(), flags.reindex(series.dropna().index, fill_value=False)
+    return monthly_all(counts, [(kind, code)])[kind, code]
+
+
+Measure = tuple[str, str]  # (kind, code): ("group", "legal_claims"), ("category", "threat")
+
+
+def monthly_all(counts: pd.DataFrame, measures: list[Measure]) -> dict[Measure, tuple[pd.Series, pd.Series]]:
+    """`monthly` of each measure, from one wide table of the groups and one of the categories."""
+    # Only these measures' rows: the wide tables below are then their columns, not every category.
+    groups = list(dict.fromkeys(code for kind, code in measures if kind == "group"))
+    categories = list(dict.fromkeys(code for kind, code in measures if kind != "group"))
+    tables = {}
+    if groups:
+        rows = counts[counts["group"].isin(groups) & (counts["category"] == TOTAL)]
+        tables["group"] = (trends.group_totals(rows, sources=trends.WITH_DERIVED),
+                           trends.group_totals(rows, sources=("derived",)))
+    if categories:
+        rows = counts[counts["category"].isin(categories)]
+        tables["category"] = (trends.category_matrix(rows, categories, sources=trends.WITH_DERIVED),
+                              trends.category_matrix(rows, categories, sources=("derived",)))
+    found = {}
+    for kind, code in dict.fromkeys(measures):
+        values, derived = tables["group" if kind == "group" else "category"]
+        series = values[code].dropna() if code in values.columns else pd.Series(dtype=float)
+        flags = derived[code].notna() if code in derived.columns else pd.Series(False, index=series.index)
+        found[kind, code] = (series, flags.reindex(series.index, fill_value=False))
+    return found
 
 
 # --- the evidence for one period -----------------------------------------------------------------------
@@ -340,20 +355,20 @@ def derive_months(counts: pd.DataFrame, cumulative: pd.DataFrame) -> tuple[pd.Da
     """
     stated = statements(cumulative)
     rows, problems = [], []
-    measured: dict[tuple[str, str], tuple[pd.Series, pd.Series]] = {}
-    for (kind, code, start), part in stated.groupby(["kind", "code", "start"], sort=True):
-        by_end = {end: grp for end, grp in part.groupby("end")}
-        if (kind, code) not in measured:
-            measured[kind, code] = monthly(counts, kind, code)
+    measured = monthly_all(counts, list(stated[["kind", "code"]].itertuples(index=False, name=None)))
+    periods: dict[tuple[str, str, str], dict[str, list[dict]]] = {}  # (kind, code, start) -> end -> statements
+    for statement in stated.to_dict("records"):
+        key = (statement["kind"], statement["code"], statement["start"])
+        periods.setdefault(key, {}).setdefault(statement["end"], []).append(statement)
+    for (kind, code, start), by_end in sorted(periods.items()):
         published_only, _ = measured[kind, code]  # derived rows are not in `counts` yet
         for end in sorted(by_end):
             earlier = _shift(end, -1)
             if earlier < start or earlier not in by_end:
                 continue
-            later_row, earlier_row = by_end[end], by_end[earlier]
-            if later_row["value"].nunique() != 1 or earlier_row["value"].nunique() != 1:
+            if len({s["value"] for s in by_end[end]}) != 1 or len({s["value"] for s in by_end[earlier]}) != 1:
                 continue  # the reviews disagree on a total: nothing sound to subtract
-            later, before = later_row.iloc[0], earlier_row.iloc[0]
+            later, before = by_end[end][0], by_end[earlier][0]
             value = int(later["value"]) - int(before["value"])
             origin = (f"{start}/{end}: {int(later['value'])} ({later['where']}) minus {start}/{earlier}: "
                       f"{int(before['value'])} ({before['where']})")

@@ -34,11 +34,12 @@ def incident_log_counts(incidents: pd.DataFrame) -> pd.DataFrame:
     money = _sized(counted.dropna(subset=["amount_kzt"]), ["report_month", "group", "category"],
                    "amount_kzt").assign(unit="kzt")
     frame = pd.concat([by_category, by_group, overall, money], ignore_index=True)
-    return frame.rename(columns={"report_month": "month"}).assign(
-        unit=lambda f: f["unit"].fillna("count") if "unit" in f else "count",
-        source="incident_log", source_url="", parent="", label_as_written="",
-        note="named incidents in the log; a log may list only some of a month's incidents",
-        count=lambda f: f["count"].astype("int64"))[COUNT_COLUMNS]
+    columns = {"month": frame["report_month"], "group": frame["group"], "category": frame["category"],
+               "unit": frame["unit"].fillna("count") if "unit" in frame else "count",
+               "count": frame["count"].astype("int64"), "source": "incident_log", "source_url": "", "parent": "",
+               "label_as_written": "",
+               "note": "named incidents in the log; a log may list only some of a month's incidents"}
+    return pd.DataFrame({c: columns[c] for c in COUNT_COLUMNS}, index=frame.index)  # in one step
 
 
 def compare_sources(counts: pd.DataFrame) -> pd.DataFrame:

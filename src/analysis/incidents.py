@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -87,7 +88,8 @@ def check_file_month(table: RawTable, path: Path, today: date) -> None:
 
 
 def _month_end(month: str) -> date:
-    return (pd.Period(month, freq="M").end_time).date()
+    year, number = int(month[:4]), int(month[5:7])
+    return date(year, number, calendar.monthrange(year, number)[1])
 
 
 class Raw:
@@ -125,14 +127,13 @@ class Text:
     nan_missing: bool
     as_read: bool = False  # the raw file's own array: copied, so that it does not keep the file alive
 
-    def series(self, keep: pa.Array | None) -> pd.Series:
+    def array(self, keep: pa.Array | None) -> pd.arrays.ArrowStringArray:
         if keep is not None:
             values = self.values.filter(keep)
         else:
             values = pa.concat_arrays([self.values]) if self.as_read else self.values
         dtype = pd.StringDtype("pyarrow", na_value=np.nan) if self.nan_missing else pd.StringDtype("pyarrow")
-        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]),
-                                                    dtype=dtype))
+        return pd.arrays.ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]), dtype=dtype)
 
 
 class Check(NamedTuple):
@@ -256,13 +257,13 @@ def _verdicts(raw: pa.Table, file: str, checks: list[Check]) -> Verdicts:
     return verdicts
 
 
-def _kept(raw: Raw, name: str, values: object, keep: np.ndarray | None) -> object:
-    """One column of the kept rows. A text column read from the file is "string[pyarrow]"; one
-    made for a file without it is "str"."""
+def _kept(raw: Raw, name: str, values: object, keep: np.ndarray | None, kept: pa.Array | None) -> object:
+    """One column of the kept rows (`keep` as a mask, `kept` the same in Arrow). A text column read
+    from the file is "string[pyarrow]"; one made for a file without it is "str"."""
     if isinstance(values, pa.Array):
         values = Text(values, name not in raw, as_read=any(values is read for read in raw.columns.values()))
     if isinstance(values, Text):
-        return values.series(None if keep is None else pa.array(keep))
+        return values.array(kept)
     if isinstance(values, str) or keep is None:
         return values
     return values[keep]
@@ -282,7 +283,8 @@ def clean_incident_log(table: RawTable, today: date) -> tuple[pd.DataFrame, pd.D
     checks = identity_checks + date_checks + [check for _, found in steps for check in found]
     verdicts = _verdicts(raw.table, table.label, checks)
     keep = None if verdicts.ok.all() else verdicts.ok
-    frame = pd.DataFrame({name: _kept(raw, name, columns[name], keep) for name in CLEANED_COLUMNS}, copy=False)
+    kept = None if keep is None else pa.array(keep)
+    frame = pd.DataFrame({name: _kept(raw, name, columns[name], keep, kept) for name in CLEANED_COLUMNS}, copy=False)
     return frame, verdicts.rejected, verdicts.warnings
 
 

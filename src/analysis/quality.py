@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
+from functools import cache
 
 import pandas as pd
 
@@ -10,12 +12,18 @@ from . import taxonomy
 from .config import TOTAL
 from .domain_data import read_domain
 
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
 
 def month_span(months: list[str]) -> list[str]:
     """Every month from the first to the last of `months`, inclusive."""
     if not months:
         return []
-    return [str(p) for p in pd.period_range(min(months), max(months), freq="M")]
+    first, last = min(months), max(months)
+    if not (isinstance(first, str) and isinstance(last, str) and MONTH.fullmatch(first) and MONTH.fullmatch(last)):
+        return [str(p) for p in pd.period_range(first, last, freq="M")]  # any other form pandas reads
+    start = int(first[:4]) * 12 + int(first[5:]) - 1
+    return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in range(start, int(last[:4]) * 12 + int(last[5:]))]
 
 
 def coverage(counts: pd.DataFrame, source: str | None = None) -> dict:
@@ -33,22 +41,26 @@ def series_apart(counts: pd.DataFrame) -> dict:
     each its own series with its own code and unit, never part of a group total.
     """
     pub = counts[counts["source"] == "published"]
-    notes = read_domain("group_rules.csv").set_index("group")["note"]
-    legacy = []
-    for row in taxonomy.legacy_groups().itertuples(index=False):
-        rows = pub[pub["group"] == row.code]
-        legacy.append({"group": row.code, "heading": row.label_ru, "label_en": row.label_en,
-                       "months": sorted(set(rows["month"])),
-                       "figures": int(len(rows)), "why": notes.get(row.code, "")})
+    by_group: dict[str, list[str]] = {}  # group -> the month of each of its figures
+    by_category: dict[str, list[str]] = {}
+    for group, category, month in zip(pub["group"].astype(str), pub["category"].astype(str), pub["month"]):
+        by_group.setdefault(group, []).append(month)
+        by_category.setdefault(category, []).append(month)
+    legacy = [{"group": row.code, "heading": row.label_ru, "label_en": row.label_en,
+               "months": sorted(set(by_group.get(row.code, []))), "figures": len(by_group.get(row.code, [])),
+               "why": _group_notes().get(row.code, "")}
+              for row in taxonomy.legacy_groups().itertuples(index=False)]
     cats = taxonomy.categories()
-    apart = cats[~cats["in_group_total"]]
-    separate = []
-    for row in apart.itertuples(index=False):
-        rows = pub[pub["category"] == row.code]
-        if len(rows):
-            separate.append({"category": row.code, "unit": row.unit, "label_en": row.label_en,
-                             "months": sorted(set(rows["month"])), "figures": int(len(rows))})
+    separate = [{"category": row.code, "unit": row.unit, "label_en": row.label_en,
+                 "months": sorted(set(by_category[row.code])), "figures": len(by_category[row.code])}
+                for row in cats[~cats["in_group_total"]].itertuples(index=False) if row.code in by_category]
     return {"legacy_groups": legacy, "separate_series": separate}
+
+
+@cache
+def _group_notes() -> pd.Series:
+    """Why each group is kept as it is (group_rules.csv, by group), read once; never changed."""
+    return read_domain("group_rules.csv").set_index("group")["note"]
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -385,6 +385,17 @@ def _header(text: str, delimiter: str, path: Path) -> list[str]:
         raise InputError(path, f"line 1: no header could be read ({exc})") from None
 
 
+BAD_RECORD_COLUMNS = ["line", "column", "value", "reason"]
+
+
+def _bad_records(bad: list[dict[str, object]], file: str) -> pd.DataFrame:
+    """The records rejected at reading, each naming `file`; most files have none, made in one step."""
+    if not bad:
+        return pd.DataFrame({**{c: np.array([], dtype=object) for c in BAD_RECORD_COLUMNS},
+                             "file": pd.array([], dtype="str")})
+    return pd.DataFrame(bad, columns=BAD_RECORD_COLUMNS).assign(file=file)
+
+
 def read_table(path: Path, kind: str) -> RawTable:
     """Read one CSV export as strings, whatever its encoding, delimiter and header language.
 
@@ -412,10 +423,9 @@ def read_table(path: Path, kind: str) -> RawTable:
     if records is None:
         records = _read_by_rows(text, names, delimiter)
     table = pa.table({**records.columns, LINE: pa.array(records.lines, type=pa.int64())})
-    bad_frame = pd.DataFrame(records.bad, columns=["line", "column", "value", "reason"]).assign(file=str(path))
     return RawTable(path=path, table=table, encoding=encoding, delimiter=delimiter,
                     sha256=hashlib.sha256(data).hexdigest(), rows_read=table.num_rows + len(records.bad),
-                    bad_records=bad_frame, notes=notes + records.notes + header_notes)
+                    bad_records=_bad_records(records.bad, str(path)), notes=notes + records.notes + header_notes)
 
 
 def _read_workbook(path: Path, kind: str) -> RawTable:
@@ -444,10 +454,10 @@ def _read_workbook(path: Path, kind: str) -> RawTable:
             lines.append(line)
     columns = {names[k]: pa.array([row[k] for row in rows], type=pa.large_string()) for k in keep}
     table = pa.table({**columns, LINE: pa.array(lines, type=pa.int64())})
-    bad_frame = pd.DataFrame(bad, columns=["line", "column", "value", "reason"]).assign(file=f"{path}:{sheet.name}")
     return RawTable(path=path, table=table, encoding=path.suffix.lower().lstrip("."), delimiter="",
                     sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows_read=len(sheet.rows),
-                    bad_records=bad_frame, notes=sheet.notes + header_notes, sheet=sheet.name)
+                    bad_records=_bad_records(bad, f"{path}:{sheet.name}"), notes=sheet.notes + header_notes,
+                    sheet=sheet.name)
 
 
 def _utf8(data: bytes, text: str, encoding: str) -> bytes | None:

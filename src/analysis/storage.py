@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 
@@ -160,18 +161,38 @@ def restore_formula(value: object) -> object:
 
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+    return [c for c, dtype in frame.dtypes.items()
+            if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)]
+
+
+RISKY_START = r"[=+\-@\t\r']"  # what a spreadsheet may take for a formula, and the apostrophe itself
+
+
+def _as_arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """The column as Arrow strings (missing values null), or None when it holds anything but text."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        return pa.array(values.array)
+    try:
+        text = pa.array(values.to_numpy(dtype=object), from_pandas=True)
+    except (pa.ArrowException, ValueError, TypeError):
+        return None
+    return text if pa.types.is_string(text.type) or pa.types.is_large_string(text.type) else None
 
 
 def _neutralise_column(values: pd.Series) -> pd.Series:
+    text = _as_arrow_text(values)
+    if text is not None and not pc.any(pc.match_substring_regex(text, "^" + RISKY_START)).as_py():
+        return values  # the common case: no cell to protect, found in Arrow
     text = values.astype("string")
-    risky = text.str.match(r"[=+\-@\t\r']", na=False)
+    risky = text.str.match(RISKY_START, na=False)
     return values.where(~risky, "'" + text) if risky.any() else values
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write a CSV atomically (UTF-8, comma), text cells safe to open in a spreadsheet."""
-    safe = frame.assign(**{c: _neutralise_column(frame[c]) for c in _text_columns(frame)})
+    texts = {c: frame[c] for c in _text_columns(frame)}
+    protected = {c: _neutralise_column(values) for c, values in texts.items()}
+    safe = frame.assign(**{c: values for c, values in protected.items() if values is not texts[c]})  # only changed
     for column in safe.columns:
         if isinstance(safe[column].dtype, pd.CategoricalDtype):
             safe[column] = safe[column].astype("string")

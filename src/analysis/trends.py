@@ -7,6 +7,7 @@ is NaN, never zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,26 @@ def category_matrix(counts: pd.DataFrame, categories: list[str] | None = None,
     codes = categories or [c for c in taxonomy.category_codes() if c in wide.columns]
     return wide.reindex(index=_span(pub, start, end), columns=codes).rename_axis(
         index="month", columns="category")
+
+
+def family_sums(counts: pd.DataFrame, codes: list[str]) -> dict[str, pd.Series]:
+    """Each category -> month -> its published figure plus those of the categories inside it (NaN
+    where none of them is stated), from one month x category table."""
+    inside: dict[str, list[str]] = {}
+    for code, parent in taxonomy.categories()[["code", "parent"]].itertuples(index=False):
+        inside.setdefault(parent, []).append(code)
+    families = {code: [code] + inside.get(code, []) for code in codes}
+    members = list(dict.fromkeys(member for family in families.values() for member in family))
+    if not members:
+        return {}
+    matrix = category_matrix(counts[counts["category"].isin(members)], members)
+    values = matrix.to_numpy(dtype=float)
+    sums = {}
+    for code, family in families.items():
+        part = values[:, matrix.columns.get_indexer(family)]
+        stated = ~np.isnan(part).all(axis=1)
+        sums[code] = pd.Series(np.where(stated, np.nansum(part, axis=1), np.nan), index=matrix.index)
+    return sums
 
 
 def false_information_codes() -> list[str]:
@@ -174,6 +195,7 @@ def same_month_last_year(month: str) -> str:
     return f"{int(month[:4]) - 1}{month[4:]}"
 
 
+@cache
 def cumulative_target(metric: str) -> tuple[str, str] | None:
     """What a cumulative figure counts: a group, or a category (a claim type names a category)."""
     group = taxonomy.match_group(metric)
@@ -193,35 +215,30 @@ def check_cumulative(counts: pd.DataFrame, cumulative: pd.DataFrame) -> pd.DataF
     A computed sum that falls short of the stated figure is explained when months of the period
     have no data; a sum above it, or short of it with every month present, is not.
     """
-    groups = group_totals(counts)
-    cats = taxonomy.categories()
-    rows = []
     figures = cumulative[(cumulative["unit"] == "count") & cumulative["start_month"].notna()]
-    families: dict[str, pd.Series] = {}  # category -> its monthly sum with the categories inside it
-    for fig in figures.itertuples():
-        target = cumulative_target(fig.metric_as_written)
+    targets = [cumulative_target(metric) for metric in figures["metric_as_written"]]
+    groups = group_totals(counts)
+    families = family_sums(counts, sorted({code for kind, code in filter(None, targets) if kind == "category"}))
+    stated_months: dict[tuple[str, str], dict[str, float]] = {}  # (kind, code) -> month -> figure
+    rows = []
+    for fig, target in zip(figures.itertuples(), targets):
         if target is None:
             continue
         kind, code = target
-        if kind == "group":
-            series = groups[code]
-        else:
-            if code not in families:
-                family = [code] + cats.loc[cats["parent"] == code, "code"].tolist()
-                families[code] = category_matrix(counts[counts["category"].isin(family)], family).sum(
-                    axis=1, min_count=1)
-            series = families[code]
+        if target not in stated_months:
+            stated_months[target] = (groups[code] if kind == "group" else families[code]).dropna().to_dict()
+        by_month = stated_months[target]
         for period_start, period_end, stated, role in (
                 (fig.start_month, fig.end_month, fig.value, "stated"),
                 (fig.comparison_start, fig.comparison_end, fig.comparison_value, "comparison")):
             if period_start is None or pd.isna(period_start) or pd.isna(stated):
                 continue
             months = month_span([period_start, period_end])
-            values = series.reindex(months)
-            with_data = int(values.notna().sum())
+            values = [by_month[month] for month in months if month in by_month]
+            with_data = len(values)
             if not with_data:
                 continue  # nothing to compare with
-            computed = float(values.sum())
+            computed = float(sum(values))
             agrees = with_data == len(months) and computed == stated
             explained = bool(not agrees and with_data < len(months) and computed <= stated)
             rows.append({"period": f"{period_start}/{period_end}", "metric_as_written": fig.metric_as_written,
