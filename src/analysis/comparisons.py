@@ -214,15 +214,17 @@ def _shift(month: str, by: int) -> str:
 
 
 def compare(counts: pd.DataFrame, stated: pd.DataFrame, kind: str, code: str, current: tuple[str, str],
-            previous: tuple[str, str], allow_break: bool = False) -> Comparison | None:
+            previous: tuple[str, str], allow_break: bool = False,
+            measured: tuple[pd.Series, pd.Series] | None = None) -> Comparison | None:
     """`current` (first, last month) against `previous`, a period of the same length.
 
     Whole figures (stated or complete) on both sides are compared as they are. Otherwise only the
     months with a monthly count on both sides are summed, and the comparison is partial. None
     when no month has data on both sides. A comparison that crosses a break of comparability
     raises SeriesBreak unless `allow_break`; then it carries the break for a footnote.
+    `measured` is `monthly(counts, kind, code)` when the caller already has it.
     """
-    measured = monthly(counts, kind, code)
+    measured = measured if measured is not None else monthly(counts, kind, code)
     now = period_figure(counts, stated, kind, code, *current, measured)
     then = period_figure(counts, stated, kind, code, *previous, measured)
     offset = (pd.Period(current[0], freq="M") - pd.Period(previous[0], freq="M")).n
@@ -274,10 +276,11 @@ def year_to_date(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: s
     wanted += [("category", c) for c in cats.columns if cats[c].notna().any()]
     wanted += [(k, c) for k, c in stated[(stated["start"] == current[0]) & (stated["end"] == month)]
                [["kind", "code"]].itertuples(index=False) if (k, c) not in wanted]
+    measured = monthly_all(counts, wanted)
     rows = []
     for kind, code in wanted:
         try:
-            comp = compare(counts, stated, kind, code, current, previous, allow_break)
+            comp = compare(counts, stated, kind, code, current, previous, allow_break, measured[kind, code])
         except SeriesBreak as exc:
             rows.append({**_row(kind, code), "refused": "; ".join(exc.breaks["date"])})
             continue

@@ -7,7 +7,7 @@ is NaN, never zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -150,8 +150,10 @@ class RateRatio:
         return "same"
 
 
+@lru_cache(maxsize=4096)
 def rate_ratio(current: int, previous: int, level: float = 0.95) -> RateRatio | None:
-    """Ratio of two Poisson counts over equal periods, with the exact (conditional binomial) interval."""
+    """Ratio of two Poisson counts over equal periods, with the exact (conditional binomial) interval
+    (remembered: each language's text of a month asks for the same ones)."""
     from scipy.stats import binomtest  # imported on first use: it costs every kernel a second
 
     current, previous = int(current), int(previous)
