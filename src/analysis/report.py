@@ -307,6 +307,16 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return _POOL[size]
 
 
+def _outcome(run: Run, problem: str | None, seconds: float, attempts: int, logger: logging.Logger) -> str | None:
+    """Log how one run ended; its problem, or None when it succeeded."""
+    retried = f" after {attempts} attempts" if attempts > 1 else ""
+    if problem:
+        logger.info("%s: FAILED in %.2f s%s: %s", run.id, seconds, retried, problem)
+    else:
+        logger.info("%s: %.2f s%s", run.id, seconds, retried)
+    return problem
+
+
 def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progress: bool,
                  logger: logging.Logger, done: dict, records: dict, log_path: Path | None = None) -> dict[Run, str]:
     """Run the notebooks, `jobs` at a time, in their order; record each success in `done`. Returns
@@ -325,15 +335,12 @@ def _execute_all(needed: list[Run], paths: Paths, timeout: int, jobs: int, progr
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 run = running.pop(future)
-                problem, seconds, attempts = future.result()
-                retried = f" after {attempts} attempts" if attempts > 1 else ""
+                problem = _outcome(run, *future.result(), logger)
                 if problem:
                     failures[run] = problem
                     done.pop(run.id, None)
-                    logger.info("%s: FAILED in %.2f s%s: %s", run.id, seconds, retried, problem)
                 else:
                     succeeded.append(run)
-                    logger.info("%s: %.2f s%s", run.id, seconds, retried)
                 bar.update()
     except BrokenProcessPool:
         _POOL.clear()  # a worker died (killed, out of memory): the next report starts new ones
