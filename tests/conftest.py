@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from analysis import execute  # noqa: F401 (imported first, as `analysis report` imports it: see its rfc3987_syntax)
 from analysis.config import Paths
 
 # CI runs the same property-test examples every time; elsewhere each run tries new ones.

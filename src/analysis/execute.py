@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
 
 
 KERNEL = "python3"
+
+# papermill and nbformat import jsonschema, which checks the "iri" format with `rfc3987_syntax`
+# when that is installed (JupyterLab's jupyter-events brings it): importing it builds an Earley
+# grammar, a second of CPU in every process that runs notebooks. No schema nbformat, papermill or
+# frictionless validates has that format, so these processes go without it. Kernels and a
+# researcher's own session are left as they are.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def _kernel_manager(env: dict[str, str], log: Path | None):
