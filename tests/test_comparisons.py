@@ -252,7 +252,7 @@ def test_no_tick_or_cell_labels_overlap_at_the_default_range(shipped_clean, lang
                  figures.groups_stacked(counts, first, "2024-11", "2024-11", "auto", cumulative),
                  figures.false_information_trend(counts, "2022-06", "2024-11", 3, "2024-11", "auto", cumulative)):
         fig = spec.draw(lang)
-        fig.canvas.draw()
+        fig.draw_without_rendering()  # laid out and measured, not painted
         renderer = fig.canvas.get_renderer()
         ax = fig.axes[0]
         ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
