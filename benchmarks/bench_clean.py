@@ -65,39 +65,66 @@ CLEAN = textwrap.dedent("""
 """)
 
 
-# Where the time of one full run goes: the steps of run_clean timed from inside, with the peak
-# memory when each ends. The steps nest (reading and cleaning each file are part of loading).
+# Where the time of one full run goes: every step of run_clean timed from inside, with the peak
+# memory when each ends. A step's time leaves out the steps inside it (reading a file is not
+# counted again in loading it), so that the steps add up to the whole run; what runs between the
+# steps is "between the steps".
 STEPS = textwrap.dedent("""
     import json, resource, sys, time
-    from analysis import clean, incidents, reading, schemas, storage
-    spent, peaks = {}, {}
-    def timed(module, name, label):
-        inner = getattr(module, name)
+    from analysis import cases, clean, comparisons, incidents, reviews, schemas
+    spent, peaks, inside = {}, {}, []
+    def timed(owner, name, label):
+        inner = getattr(owner, name)
         def step(*args, **kwargs):
+            inside.append(0.0)
             start = time.perf_counter()
             try:
                 return inner(*args, **kwargs)
             finally:
-                spent[label] = spent.get(label, 0) + time.perf_counter() - start
+                seconds = time.perf_counter() - start
+                nested = inside.pop()
+                if inside:
+                    inside[-1] += seconds
+                spent[label] = spent.get(label, 0) + seconds - nested
                 peaks[label] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        setattr(module, name, step)
+        setattr(owner, name, step)
     timed(clean, "read_table", "read each file (decode, find records, pyarrow.csv)")
     timed(incidents, "check_file_month", "check each file's month")
     timed(incidents, "clean_incident_log", "clean each log (parse, map, validate)")
+    for name in ("clean_published", "clean_cumulative"):
+        timed(reviews, name, "clean the published counts")
+    timed(incidents, "stage_coding", "read the stage coding")
     timed(incidents, "combine", "put the logs together")
+    timed(clean, "_release_unused", "give back Arrow's unused memory")
     timed(incidents, "drop_duplicates", "duplicates")
     timed(incidents, "mark_counted", "first mention of each case")
     timed(incidents, "finalise", "types and row order")
+    timed(incidents, "apply_stage_coding", "stage coding")
     timed(clean, "incident_log_counts", "counts from the logs")
+    for owner, name in ((reviews, "drop_duplicates"), (reviews, "add_other_unspecified"),
+                        (reviews, "check_overall_totals"), (reviews, "check_repeated_categories"),
+                        (reviews, "check_nested_items"), (reviews, "check_against_cumulative"),
+                        (comparisons, "derive_months"), (clean, "_finalise_counts")):
+        timed(owner, name, "published counts, checks between sources, derived months")
+    timed(cases, "case_events", "case events")
+    timed(cases, "ledger", "case ledger")
+    timed(cases, "consistency", "case consistency checks")
     timed(clean, "_files", "account for every line")
+    timed(clean, "unread_files", "files not read")
     timed(clean, "_quality_report", "data-quality report")
     timed(schemas.incidents, "validate", "check the incidents table (pandera)")
+    timed(schemas.monthly_counts, "validate", "check the counts table (pandera)")
+    timed(cases, "counts_by_unit", "counts by unit (new, active cases, persons)")
     timed(clean, "write_parquet", "write parquet")
     timed(clean, "write_csv", "write CSV")
+    timed(clean, "write_atomic", "write the data-quality report")
     from analysis.config import Paths
     start = time.perf_counter()
     clean.run_clean(Paths(sys.argv[1]))
-    spent["whole run"] = time.perf_counter() - start
+    whole = time.perf_counter() - start
+    spent["between the steps"] = whole - sum(spent.values())
+    peaks["between the steps"] = max(peaks.values())
+    spent["whole run"] = whole
     peaks["whole run"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({label: [round(seconds, 2), round(peaks[label])] for label, seconds in spent.items()}))
 """)
