@@ -400,7 +400,9 @@ def apply_stage_coding(incidents: pd.DataFrame, coding: pd.DataFrame) -> tuple[p
     parse = parse_enumeration("stage")
     parsed = [parse(text) for text in coding["stage"]]
     codes = pd.Series([p.value for p in parsed], index=coding.index, dtype=object)
-    unknown = ~coding["incident_id"].isin(set(incidents["incident_id"]))
+    ids = _arrow(incidents["incident_id"]).combine_chunks().cast(pa.large_string())
+    named = pa.array(coding["incident_id"].astype(str).tolist(), pa.large_string())
+    unknown = ~pd.Series(pc.is_in(named, value_set=ids).to_numpy(zero_copy_only=False), index=coding.index)
     bad_stage = codes.isna()
     valid = ~unknown & ~bad_stage
     again = valid & coding["incident_id"].where(valid).duplicated()  # a second valid row for one incident
@@ -413,8 +415,12 @@ def apply_stage_coding(incidents: pd.DataFrame, coding: pd.DataFrame) -> tuple[p
                              "column": np.where(bad_stage & ~unknown, "stage", "incident_id"),
                              "value": np.where(bad_stage & ~unknown, coding["stage"], coding["incident_id"]),
                              "reason": reasons})[~ok]
-    coded = dict(zip(coding.loc[ok, "incident_id"], codes[ok]))
+    rejected = rejected.reindex(columns=REJECTED_COLUMNS)
+    if not ok.any():
+        return incidents, coding[ok], rejected
+    # each incident's coded stage, found by hashing in Arrow (the last slot: none coded)
+    coded = pc.index_in(ids, value_set=named.filter(pa.array(ok))).fill_null(int(ok.sum()))
+    mapped = np.array([*codes[ok], np.nan], dtype=object)[coded.to_numpy(zero_copy_only=False)]
     given = incidents["stage"].fillna("")
-    stage = incidents["stage"].where(given.ne(""), incidents["incident_id"].map(coded))
-    return incidents.assign(stage=stage.astype(incidents["stage"].dtype)), coding[ok], \
-        rejected.reindex(columns=REJECTED_COLUMNS)
+    stage = incidents["stage"].where(given.ne(""), pd.Series(mapped, index=incidents.index))
+    return incidents.assign(stage=stage.astype(incidents["stage"].dtype)), coding[ok], rejected
