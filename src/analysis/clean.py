@@ -88,8 +88,9 @@ def _account(read: _Read, kept: np.ndarray, rejected: np.ndarray, duplicate: np.
     table = read.table
     outcomes = [kept, rejected, duplicate]
     lost = np.setdiff1d(read.lines, np.concatenate(outcomes))
-    twice = np.union1d(np.union1d(np.intersect1d(kept, rejected), np.intersect1d(kept, duplicate)),
-                       np.intersect1d(rejected, duplicate))
+    twice = np.union1d(np.union1d(np.intersect1d(kept, rejected, assume_unique=True),  # each of them distinct
+                                  np.intersect1d(kept, duplicate, assume_unique=True)),
+                       np.intersect1d(rejected, duplicate, assume_unique=True))
     if len(lost) or len(twice) or sum(map(len, outcomes)) != table.rows_read:
         shown = ", ".join(map(str, (lost if len(lost) else twice)[:10].tolist())) or "none named"
         raise RowsLost(f"{table.label}: {table.rows_read} records read, {len(kept)} kept, "
