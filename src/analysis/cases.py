@@ -165,8 +165,9 @@ def case_events(incidents: pd.DataFrame) -> pd.DataFrame:
     chosen = np.zeros(len(uniques), dtype=bool)
     chosen[codes[in_ledger.to_numpy()]] = True
     kept = np.flatnonzero(chosen[codes])  # every mention of those cases, whatever its category
-    keys = {"case_id": case_id, "event_date": incidents["event_date"], "report_month": incidents["report_month"],
-            "source_file": _text(incidents, "source_file"), "source_line": incidents["source_line"]}
+    keys = {"case_id": case_id, "event_date": pd.to_datetime(incidents["event_date"]),
+            "report_month": incidents["report_month"].astype(str), "source_file": _text(incidents, "source_file"),
+            "source_line": incidents["source_line"].astype("int64")}  # as the events hold them
     order = pc.sort_indices(pa.table({key: pa.array(values.iloc[kept]) for key, values in keys.items()}),
                             sort_keys=[(key, "ascending") for key in keys])  # stable
     taken = kept[order.to_numpy()]  # in the order the case moved: picked and put in order in one step

@@ -208,7 +208,7 @@ def _neutralise_column(values: pd.Series) -> pd.Series:
 
 
 def _as_csv_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A categorical column as its labels and a date-time column as YYYY-MM-DD, in Arrow."""
+    """A pandas categorical column as its labels and a date-time column as YYYY-MM-DD, in Arrow."""
     if pa.types.is_dictionary(column.type):
         return column.cast(column.type.value_type)
     if pa.types.is_timestamp(column.type) and column.type.tz is None:  # the day, as strftime gives it, faster
@@ -224,7 +224,10 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     protected = {c: _neutralise_column(values) for c, values in texts.items()}
     safe = frame.assign(**{c: values for c, values in protected.items() if values is not texts[c]})  # only changed
     table = pa.Table.from_pandas(safe, preserve_index=False)
-    table = pa.table([_as_csv_text(column) for column in table.columns], names=table.column_names)
+    typed = {c for c, dtype in safe.dtypes.items()
+             if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_datetime64_any_dtype(dtype)}
+    table = pa.table([_as_csv_text(column) if name in typed else column
+                      for name, column in zip(table.column_names, table.columns)], names=table.column_names)
     options = pacsv.WriteOptions(quoting_style="needed")
     write_atomic(path, lambda tmp: pacsv.write_csv(table, str(tmp), options))
 
