@@ -1,6 +1,8 @@
 """Cleaning SYNTHETIC incident logs against a bare pyarrow read of the same files, side by side.
 
     .venv/bin/python benchmarks/bench_clean.py --rows 10000 100000 1000000 --months 120 --pairs 3
+    git worktree add /tmp/cleanbase <commit>    # and the same code before, in the same rounds:
+    .venv/bin/python benchmarks/bench_clean.py --rows 1000000 --pairs 3 --baseline /tmp/cleanbase
 
 For each size it writes the logs (`analysis synth`) into a temporary folder, then runs, in turns
 and each in a fresh process:
@@ -12,13 +14,16 @@ and each in a fresh process:
 
 A pair is one bare read and one full run started one after the other, so that both see the same
 load on a shared machine. The ratio is taken within each pair; the median over the pairs is
-printed, with the wall times and the peak resident memory (ru_maxrss) of each process.
+printed, with the wall times and the peak resident memory (ru_maxrss) of each process. With
+`--baseline`, each round also runs the full run of that checkout (PYTHONPATH=<it>/src), the two
+full runs taking turns to go first; `clean_over_before` is the median of their ratios by round.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -130,12 +135,16 @@ STEPS = textwrap.dedent("""
 """)
 
 
-def run(code: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+def run(code: str, *args: str, src: Path | None = None) -> dict:
+    """`code` in a fresh process; with `src`, the package imported from that checkout's src/."""
+    env = {**os.environ, "PYTHONPATH": str(src / "src")} if src else None
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(rows: int, months: int, pairs: int) -> dict:
+def measure(rows: int, months: int, pairs: int, baseline: Path | None = None) -> dict:
+    """Bare read and full run side by side, `pairs` times; with `baseline` (a checkout of other
+    code), that code's full run too in each round, the two full runs taking turns to go first."""
     from analysis.synth import synthesise
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,16 +152,26 @@ def measure(rows: int, months: int, pairs: int) -> dict:
         (root / "data" / "raw" / "published").mkdir(parents=True)
         synthesise(rows, months, root / "data" / "raw" / "incidents")
         size = sum(p.stat().st_size for p in (root / "data" / "raw" / "incidents").glob("*.csv"))
-        measured = [(run(BASELINE, str(root / "data" / "raw" / "incidents")), run(CLEAN, str(root)))
-                    for _ in range(pairs)]
-    bare = [b["seconds"] for b, _ in measured]
-    clean = [c["seconds"] for _, c in measured]
-    return {"rows": rows, "files": months, "input_mb": round(size / 2**20, 1), "pairs": pairs,
-            "bare_read_s": round(statistics.median(bare), 3), "clean_s": round(statistics.median(clean), 3),
-            "ratio": round(statistics.median(c / b for c, b in zip(clean, bare)), 1),
-            "clean_us_per_row": round(statistics.median(clean) / rows * 1e6, 1),
-            "clean_peak_mb": round(max(c["peak_mb"] for _, c in measured)),
-            "bare_peak_mb": round(max(b["peak_mb"] for b, _ in measured))}
+        measured = []
+        for round_ in range(pairs):
+            bare = run(BASELINE, str(root / "data" / "raw" / "incidents"))
+            sides = [("clean", None), ("before", baseline)] if baseline else [("clean", None)]
+            found = {side: run(CLEAN, str(root), src=src) for side, src in sides[::1 - 2 * (round_ % 2)]}
+            measured.append({"bare": bare, **found})
+    bare = [m["bare"]["seconds"] for m in measured]
+    out = {"rows": rows, "files": months, "input_mb": round(size / 2**20, 1), "pairs": pairs,
+           "bare_read_s": round(statistics.median(bare), 3), "bare_peak_mb": round(max(m["bare"]["peak_mb"]
+                                                                                     for m in measured))}
+    for side in ("before", "clean") if baseline else ("clean",):
+        seconds = [m[side]["seconds"] for m in measured]
+        out |= {f"{side}_s": round(statistics.median(seconds), 3),
+                f"{side}_ratio": round(statistics.median(s / b for s, b in zip(seconds, bare)), 1),
+                f"{side}_peak_mb": round(max(m[side]["peak_mb"] for m in measured))}
+    out["clean_us_per_row"] = round(out["clean_s"] / rows * 1e6, 1)
+    if baseline:
+        out["clean_over_before"] = round(statistics.median(m["clean"]["seconds"] / m["before"]["seconds"]
+                                                           for m in measured), 2)
+    return out
 
 
 def steps(rows: int, months: int) -> dict:
@@ -178,11 +197,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--pairs", type=int, default=3, help="bare read and full run side by side, this many times")
+    parser.add_argument("--baseline", type=Path,
+                        help="a checkout of other code (git worktree): its full run too, in each round")
     parser.add_argument("--steps", action="store_true",
                         help="instead: one full run, the seconds and peak MB at the end of each of its steps")
     args = parser.parse_args()
     for rows in args.rows:
-        print(json.dumps(steps(rows, args.months) if args.steps else measure(rows, args.months, args.pairs)),
+        print(json.dumps(steps(rows, args.months) if args.steps
+                         else measure(rows, args.months, args.pairs, args.baseline)),
               flush=True)
 
 
