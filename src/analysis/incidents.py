@@ -402,7 +402,12 @@ def apply_stage_coding(incidents: pd.DataFrame, coding: pd.DataFrame) -> tuple[p
     codes = pd.Series([p.value for p in parsed], index=coding.index, dtype=object)
     ids = _arrow(incidents["incident_id"]).combine_chunks().cast(pa.large_string())
     named = pa.array(coding["incident_id"].astype(str).tolist(), pa.large_string())
-    unknown = ~pd.Series(pc.is_in(named, value_set=ids).to_numpy(zero_copy_only=False), index=coding.index)
+    distinct_named = pc.unique(named)  # hashed, and the million identifiers looked up in it (the last slot: none)
+    seen = np.zeros(len(distinct_named) + 1, dtype=bool)
+    found = pc.index_in(ids, value_set=distinct_named).fill_null(len(distinct_named))
+    seen[found.to_numpy(zero_copy_only=False)] = True
+    known = seen[pc.index_in(named, value_set=distinct_named).to_numpy(zero_copy_only=False)]
+    unknown = ~pd.Series(known, index=coding.index)
     bad_stage = codes.isna()
     valid = ~unknown & ~bad_stage
     again = valid & coding["incident_id"].where(valid).duplicated()  # a second valid row for one incident
