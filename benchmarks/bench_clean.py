@@ -1,6 +1,8 @@
 """Cleaning SYNTHETIC incident logs against a bare pyarrow read of the same files, side by side.
 
     .venv/bin/python benchmarks/bench_clean.py --rows 10000 100000 1000000 --months 120 --pairs 3
+    git worktree add /tmp/cleanbase <commit>    # and the same code before, in the same rounds:
+    .venv/bin/python benchmarks/bench_clean.py --rows 1000000 --pairs 3 --baseline /tmp/cleanbase
 
 For each size it writes the logs (`analysis synth`) into a temporary folder, then runs, in turns
 and each in a fresh process:
@@ -12,13 +14,16 @@ and each in a fresh process:
 
 A pair is one bare read and one full run started one after the other, so that both see the same
 load on a shared machine. The ratio is taken within each pair; the median over the pairs is
-printed, with the wall times and the peak resident memory (ru_maxrss) of each process.
+printed, with the wall times and the peak resident memory (ru_maxrss) of each process. With
+`--baseline`, each round also runs the full run of that checkout (PYTHONPATH=<it>/src), the two
+full runs taking turns to go first; `clean_over_before` is the median of their ratios by round.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -65,50 +70,81 @@ CLEAN = textwrap.dedent("""
 """)
 
 
-# Where the time of one full run goes: the steps of run_clean timed from inside, with the peak
-# memory when each ends. The steps nest (reading and cleaning each file are part of loading).
+# Where the time of one full run goes: every step of run_clean timed from inside, with the peak
+# memory when each ends. A step's time leaves out the steps inside it (reading a file is not
+# counted again in loading it), so that the steps add up to the whole run; what runs between the
+# steps is "between the steps".
 STEPS = textwrap.dedent("""
     import json, resource, sys, time
-    from analysis import clean, incidents, reading, schemas, storage
-    spent, peaks = {}, {}
-    def timed(module, name, label):
-        inner = getattr(module, name)
+    from analysis import cases, clean, comparisons, incidents, reviews, schemas
+    spent, peaks, inside = {}, {}, []
+    def timed(owner, name, label):
+        inner = getattr(owner, name)
         def step(*args, **kwargs):
+            inside.append(0.0)
             start = time.perf_counter()
             try:
                 return inner(*args, **kwargs)
             finally:
-                spent[label] = spent.get(label, 0) + time.perf_counter() - start
+                seconds = time.perf_counter() - start
+                nested = inside.pop()
+                if inside:
+                    inside[-1] += seconds
+                spent[label] = spent.get(label, 0) + seconds - nested
                 peaks[label] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        setattr(module, name, step)
+        setattr(owner, name, step)
     timed(clean, "read_table", "read each file (decode, find records, pyarrow.csv)")
     timed(incidents, "check_file_month", "check each file's month")
     timed(incidents, "clean_incident_log", "clean each log (parse, map, validate)")
+    for name in ("clean_published", "clean_cumulative"):
+        timed(reviews, name, "clean the published counts")
+    timed(incidents, "stage_coding", "read the stage coding")
     timed(incidents, "combine", "put the logs together")
+    timed(clean, "_release_unused", "give back Arrow's unused memory")
     timed(incidents, "drop_duplicates", "duplicates")
     timed(incidents, "mark_counted", "first mention of each case")
     timed(incidents, "finalise", "types and row order")
+    timed(incidents, "apply_stage_coding", "stage coding")
     timed(clean, "incident_log_counts", "counts from the logs")
+    for owner, name in ((reviews, "drop_duplicates"), (reviews, "add_other_unspecified"),
+                        (reviews, "check_overall_totals"), (reviews, "check_repeated_categories"),
+                        (reviews, "check_nested_items"), (reviews, "check_against_cumulative"),
+                        (comparisons, "derive_months"), (clean, "_finalise_counts")):
+        timed(owner, name, "published counts, checks between sources, derived months")
+    timed(cases, "case_events", "case events")
+    timed(cases, "ledger", "case ledger")
+    timed(cases, "consistency", "case consistency checks")
     timed(clean, "_files", "account for every line")
+    timed(clean, "unread_files", "files not read")
     timed(clean, "_quality_report", "data-quality report")
     timed(schemas.incidents, "validate", "check the incidents table (pandera)")
+    timed(schemas.monthly_counts, "validate", "check the counts table (pandera)")
+    timed(cases, "counts_by_unit", "counts by unit (new, active cases, persons)")
     timed(clean, "write_parquet", "write parquet")
     timed(clean, "write_csv", "write CSV")
+    timed(clean, "write_atomic", "write the data-quality report")
     from analysis.config import Paths
     start = time.perf_counter()
     clean.run_clean(Paths(sys.argv[1]))
-    spent["whole run"] = time.perf_counter() - start
+    whole = time.perf_counter() - start
+    spent["between the steps"] = whole - sum(spent.values())
+    peaks["between the steps"] = max(peaks.values())
+    spent["whole run"] = whole
     peaks["whole run"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({label: [round(seconds, 2), round(peaks[label])] for label, seconds in spent.items()}))
 """)
 
 
-def run(code: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+def run(code: str, *args: str, src: Path | None = None) -> dict:
+    """`code` in a fresh process; with `src`, the package imported from that checkout's src/."""
+    env = {**os.environ, "PYTHONPATH": str(src / "src")} if src else None
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(rows: int, months: int, pairs: int) -> dict:
+def measure(rows: int, months: int, pairs: int, baseline: Path | None = None) -> dict:
+    """Bare read and full run side by side, `pairs` times; with `baseline` (a checkout of other
+    code), that code's full run too in each round, the two full runs taking turns to go first."""
     from analysis.synth import synthesise
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,16 +152,26 @@ def measure(rows: int, months: int, pairs: int) -> dict:
         (root / "data" / "raw" / "published").mkdir(parents=True)
         synthesise(rows, months, root / "data" / "raw" / "incidents")
         size = sum(p.stat().st_size for p in (root / "data" / "raw" / "incidents").glob("*.csv"))
-        measured = [(run(BASELINE, str(root / "data" / "raw" / "incidents")), run(CLEAN, str(root)))
-                    for _ in range(pairs)]
-    bare = [b["seconds"] for b, _ in measured]
-    clean = [c["seconds"] for _, c in measured]
-    return {"rows": rows, "files": months, "input_mb": round(size / 2**20, 1), "pairs": pairs,
-            "bare_read_s": round(statistics.median(bare), 3), "clean_s": round(statistics.median(clean), 3),
-            "ratio": round(statistics.median(c / b for c, b in zip(clean, bare)), 1),
-            "clean_us_per_row": round(statistics.median(clean) / rows * 1e6, 1),
-            "clean_peak_mb": round(max(c["peak_mb"] for _, c in measured)),
-            "bare_peak_mb": round(max(b["peak_mb"] for b, _ in measured))}
+        measured = []
+        for round_ in range(pairs):
+            bare = run(BASELINE, str(root / "data" / "raw" / "incidents"))
+            sides = [("clean", None), ("before", baseline)] if baseline else [("clean", None)]
+            found = {side: run(CLEAN, str(root), src=src) for side, src in sides[::1 - 2 * (round_ % 2)]}
+            measured.append({"bare": bare, **found})
+    bare = [m["bare"]["seconds"] for m in measured]
+    out = {"rows": rows, "files": months, "input_mb": round(size / 2**20, 1), "pairs": pairs,
+           "bare_read_s": round(statistics.median(bare), 3), "bare_peak_mb": round(max(m["bare"]["peak_mb"]
+                                                                                     for m in measured))}
+    for side in ("before", "clean") if baseline else ("clean",):
+        seconds = [m[side]["seconds"] for m in measured]
+        out |= {f"{side}_s": round(statistics.median(seconds), 3),
+                f"{side}_ratio": round(statistics.median(s / b for s, b in zip(seconds, bare)), 1),
+                f"{side}_peak_mb": round(max(m[side]["peak_mb"] for m in measured))}
+    out["clean_us_per_row"] = round(out["clean_s"] / rows * 1e6, 1)
+    if baseline:
+        out["clean_over_before"] = round(statistics.median(m["clean"]["seconds"] / m["before"]["seconds"]
+                                                           for m in measured), 2)
+    return out
 
 
 def steps(rows: int, months: int) -> dict:
@@ -151,11 +197,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--pairs", type=int, default=3, help="bare read and full run side by side, this many times")
+    parser.add_argument("--baseline", type=Path,
+                        help="a checkout of other code (git worktree): its full run too, in each round")
     parser.add_argument("--steps", action="store_true",
                         help="instead: one full run, the seconds and peak MB at the end of each of its steps")
     args = parser.parse_args()
     for rows in args.rows:
-        print(json.dumps(steps(rows, args.months) if args.steps else measure(rows, args.months, args.pairs)),
+        print(json.dumps(steps(rows, args.months) if args.steps
+                         else measure(rows, args.months, args.pairs, args.baseline)),
               flush=True)
 
 

@@ -431,3 +431,21 @@ def test_the_shipped_stages_come_from_their_own_file_not_from_the_logs(shipped_c
     header = (ROOT / "data" / "raw" / "incidents" / "2024-11.csv").read_text(encoding="utf-8").splitlines()[0]
     assert "stage" not in header.split(",")
     assert incidents.set_index("incident_id").loc["AS-2024-11-004", "stage"] == "verdict"
+
+
+def test_case_events_come_by_case_then_date_file_and_line_and_the_ledger_by_case_id():
+    incidents = _incidents([
+        {"case_id": "Б-2", "event_date": "2024-02-05"},
+        {"case_id": "A-1", "event_date": "2024-03-01"},
+        {"case_id": "A-1", "event_date": "2024-01-20"},
+        {"case_id": "Z-9", "event_date": "2024-01-02"},
+        {"case_id": "A-1", "event_date": "2024-03-01"},  # the same day again, at a later line of its log
+    ])
+    events = cases.case_events(incidents)
+    assert [(e.case_id, f"{e.event_date:%Y-%m-%d}", e.source_file, e.source_line) for e in events.itertuples()] == [
+        ("A-1", "2024-01-20", "2024-01.csv", 2), ("A-1", "2024-03-01", "2024-03.csv", 2),
+        ("A-1", "2024-03-01", "2024-03.csv", 3), ("Z-9", "2024-01-02", "2024-01.csv", 3),
+        ("Б-2", "2024-02-05", "2024-02.csv", 2)]
+    ledger = cases.ledger(incidents, events)
+    assert ledger[["case_id", "mentions", "first_month", "last_month"]].values.tolist() == [
+        ["A-1", 3, "2024-01", "2024-03"], ["Z-9", 1, "2024-01", "2024-01"], ["Б-2", 1, "2024-02", "2024-02"]]

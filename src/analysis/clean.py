@@ -88,8 +88,9 @@ def _account(read: _Read, kept: np.ndarray, rejected: np.ndarray, duplicate: np.
     table = read.table
     outcomes = [kept, rejected, duplicate]
     lost = np.setdiff1d(read.lines, np.concatenate(outcomes))
-    twice = np.union1d(np.union1d(np.intersect1d(kept, rejected), np.intersect1d(kept, duplicate)),
-                       np.intersect1d(rejected, duplicate))
+    twice = np.union1d(np.union1d(np.intersect1d(kept, rejected, assume_unique=True),  # each of them distinct
+                                  np.intersect1d(kept, duplicate, assume_unique=True)),
+                       np.intersect1d(rejected, duplicate, assume_unique=True))
     if len(lost) or len(twice) or sum(map(len, outcomes)) != table.rows_read:
         shown = ", ".join(map(str, (lost if len(lost) else twice)[:10].tolist())) or "none named"
         raise RowsLost(f"{table.label}: {table.rows_read} records read, {len(kept)} kept, "
@@ -253,9 +254,12 @@ def _process(loaded: _Loaded, paths: Paths, reader: _Reader) -> tuple[_Tables, d
     """Across files: duplicates, the counts from the logs, the checks between sources, and each
     file's statistics. What was loaded is freed when this returns: only the tables remain."""
     _release_unused()
-    kept_incidents, dup_incidents, clash_incidents = inc.drop_duplicates(loaded.incidents)
+    incidents, loaded.incidents = loaded.incidents, None  # the logs' rows live on in the published table only
+    kept_incidents, dup_incidents, clash_incidents = inc.drop_duplicates(incidents)
+    del incidents
     kept_incidents = inc.finalise(inc.mark_counted(kept_incidents)) if len(kept_incidents) else \
         pd.DataFrame(columns=inc.INCIDENT_COLUMNS)
+    _release_unused()
     kept_incidents, stages_kept, stages_rejected = inc.apply_stage_coding(kept_incidents, loaded.stage_coding)
     all_published = concat(loaded.published, reviews.COUNT_COLUMNS + ["source_file", "source_line"])
     kept_published, dup_published, clash_published = reviews.drop_duplicates(all_published)

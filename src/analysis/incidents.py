@@ -400,7 +400,14 @@ def apply_stage_coding(incidents: pd.DataFrame, coding: pd.DataFrame) -> tuple[p
     parse = parse_enumeration("stage")
     parsed = [parse(text) for text in coding["stage"]]
     codes = pd.Series([p.value for p in parsed], index=coding.index, dtype=object)
-    unknown = ~coding["incident_id"].isin(set(incidents["incident_id"]))
+    ids = _arrow(incidents["incident_id"]).combine_chunks().cast(pa.large_string())
+    named = pa.array(coding["incident_id"].astype(str).tolist(), pa.large_string())
+    distinct_named = pc.unique(named)  # hashed, and the million identifiers looked up in it (the last slot: none)
+    seen = np.zeros(len(distinct_named) + 1, dtype=bool)
+    found = pc.index_in(ids, value_set=distinct_named).fill_null(len(distinct_named))
+    seen[found.to_numpy(zero_copy_only=False)] = True
+    known = seen[pc.index_in(named, value_set=distinct_named).to_numpy(zero_copy_only=False)]
+    unknown = ~pd.Series(known, index=coding.index)
     bad_stage = codes.isna()
     valid = ~unknown & ~bad_stage
     again = valid & coding["incident_id"].where(valid).duplicated()  # a second valid row for one incident
@@ -413,8 +420,12 @@ def apply_stage_coding(incidents: pd.DataFrame, coding: pd.DataFrame) -> tuple[p
                              "column": np.where(bad_stage & ~unknown, "stage", "incident_id"),
                              "value": np.where(bad_stage & ~unknown, coding["stage"], coding["incident_id"]),
                              "reason": reasons})[~ok]
-    coded = dict(zip(coding.loc[ok, "incident_id"], codes[ok]))
+    rejected = rejected.reindex(columns=REJECTED_COLUMNS)
+    if not ok.any():
+        return incidents, coding[ok], rejected
+    # each incident's coded stage, found by hashing in Arrow (the last slot: none coded)
+    coded = pc.index_in(ids, value_set=named.filter(pa.array(ok))).fill_null(int(ok.sum()))
+    mapped = np.array([*codes[ok], np.nan], dtype=object)[coded.to_numpy(zero_copy_only=False)]
     given = incidents["stage"].fillna("")
-    stage = incidents["stage"].where(given.ne(""), incidents["incident_id"].map(coded))
-    return incidents.assign(stage=stage.astype(incidents["stage"].dtype)), coding[ok], \
-        rejected.reindex(columns=REJECTED_COLUMNS)
+    stage = incidents["stage"].where(given.ne(""), pd.Series(mapped, index=incidents.index))
+    return incidents.assign(stage=stage.astype(incidents["stage"].dtype)), coding[ok], rejected

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -179,13 +180,42 @@ def _as_arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
     return text if pa.types.is_string(text.type) or pa.types.is_large_string(text.type) else None
 
 
+RISKY_BYTES = np.frombuffer(b"=+-@\t\r'", dtype=np.uint8)  # RISKY_START, each one byte in UTF-8
+
+
+def _may_be_risky(text: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether some cell may begin with a RISKY_START character, read from the first byte of each
+    cell in Arrow's buffers (a null cell may count: a false alarm only costs the exact check)."""
+    for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+        if not len(chunk):
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        _, offsets, data = chunk.buffers()
+        offsets = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        starts = offsets[:-1][offsets[1:] > offsets[:-1]]
+        if len(starts) and np.isin(np.frombuffer(data, dtype=np.uint8)[starts], RISKY_BYTES).any():
+            return True
+    return False
+
+
 def _neutralise_column(values: pd.Series) -> pd.Series:
     text = _as_arrow_text(values)
-    if text is not None and not pc.any(pc.match_substring_regex(text, "^" + RISKY_START)).as_py():
+    if text is not None and not _may_be_risky(text):
         return values  # the common case: no cell to protect, found in Arrow
     text = values.astype("string")
     risky = text.str.match(RISKY_START, na=False)
     return values.where(~risky, "'" + text) if risky.any() else values
+
+
+def _as_csv_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A pandas categorical column as its labels and a date-time column as YYYY-MM-DD, in Arrow."""
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    if pa.types.is_timestamp(column.type) and column.type.tz is None:  # the day, as strftime gives it, faster
+        return pc.floor_temporal(column, unit="day").cast(pa.date32()).cast(pa.string())
+    if pa.types.is_timestamp(column.type):
+        return pc.strftime(column, format="%Y-%m-%d")
+    return column
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -193,12 +223,11 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     texts = {c: frame[c] for c in _text_columns(frame)}
     protected = {c: _neutralise_column(values) for c, values in texts.items()}
     safe = frame.assign(**{c: values for c, values in protected.items() if values is not texts[c]})  # only changed
-    for column in safe.columns:
-        if isinstance(safe[column].dtype, pd.CategoricalDtype):
-            safe[column] = safe[column].astype("string")
-        elif pd.api.types.is_datetime64_any_dtype(safe[column]):
-            safe[column] = safe[column].dt.strftime("%Y-%m-%d")
     table = pa.Table.from_pandas(safe, preserve_index=False)
+    typed = {c for c, dtype in safe.dtypes.items()
+             if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_datetime64_any_dtype(dtype)}
+    table = pa.table([_as_csv_text(column) if name in typed else column
+                      for name, column in zip(table.column_names, table.columns)], names=table.column_names)
     options = pacsv.WriteOptions(quoting_style="needed")
     write_atomic(path, lambda tmp: pacsv.write_csv(table, str(tmp), options))
 
