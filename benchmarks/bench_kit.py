@@ -32,18 +32,34 @@ def fresh_copy(source: Path, target: Path) -> Path:
     return target
 
 
-def make_report(code: Path, root: Path) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds of the run and its children, files under reports/figures/)."""
-    env = {**os.environ, "PYTHONPATH": str(code / "src")}
+def timed(command: list[str], env: dict[str, str], cwd: Path | None = None
+          ) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(wall seconds, CPU seconds of the command and every process it started, its result)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "analysis", "--root", str(root), "--wait", "3600", "report"],
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done
+
+
+def baseline_checkout(ref: str, target: Path) -> str:
+    """A clone of this repository at `ref` in `target`; its short commit, said on the terminal
+    with the load average."""
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(target)], check=True)
+    subprocess.run(["git", "-C", str(target), "checkout", "-q", ref], check=True)
+    commit = subprocess.run(["git", "-C", str(target), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    print(f"baseline {ref} ({commit}); candidate: this checkout; load average at start {os.getloadavg()[0]:.1f}")
+    return commit
+
+
+def make_report(code: Path, root: Path) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of the run and its children, files under reports/figures/)."""
+    wall, cpu, done = timed([sys.executable, "-m", "analysis", "--root", str(root), "--wait", "3600", "report"],
+                            {**os.environ, "PYTHONPATH": str(code / "src")})
     if done.returncode:
         raise SystemExit(f"report failed ({code}):\n{done.stderr[-3000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, sum(1 for p in (root / "reports" / "figures").rglob("*") if p.is_file())
 
 
@@ -54,12 +70,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-kit-") as tmp:
         base = Path(tmp) / "baseline"
-        subprocess.run(["git", "clone", "-q", str(ROOT), str(base)], check=True)
-        subprocess.run(["git", "-C", str(base), "checkout", "-q", args.baseline], check=True)
-        commit = subprocess.run(["git", "-C", str(base), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True).stdout.strip()
-        print(f"baseline {args.baseline} ({commit}); candidate: this checkout; "
-              f"load average at start {os.getloadavg()[0]:.1f}")
+        baseline_checkout(args.baseline, base)
         print("pair | baseline wall | baseline CPU | files | candidate wall | candidate CPU | files | wall ratio")
         ratios = []
         for pair in range(1, args.pairs + 1):

@@ -16,29 +16,20 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_kit import ROOT, baseline_checkout, timed  # the same baseline clone and timing as `make report`'s
 
 
 def suite(code: Path) -> tuple[float, float, str]:
     """(wall seconds, CPU seconds, pytest's last line) of the suite of the checkout at `code`."""
-    env = {**os.environ, "PYTHONPATH": str(code / "src"), "CI": "1"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=code, env=env,
-                          capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, cpu, done = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                            {**os.environ, "PYTHONPATH": str(code / "src"), "CI": "1"}, cwd=code)
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:]
     if done.returncode:
         raise SystemExit(f"the suite failed ({code}): {last}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, re.sub(r"=+", "", last).strip()
 
 
@@ -49,12 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         base = Path(tmp) / "baseline"
-        subprocess.run(["git", "clone", "-q", str(ROOT), str(base)], check=True)
-        subprocess.run(["git", "-C", str(base), "checkout", "-q", args.baseline], check=True)
-        commit = subprocess.run(["git", "-C", str(base), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True).stdout.strip()
-        print(f"baseline {args.baseline} ({commit}); candidate: this checkout; "
-              f"load average at start {os.getloadavg()[0]:.1f}")
+        baseline_checkout(args.baseline, base)
         print("pair | baseline wall | baseline CPU | candidate wall | candidate CPU | wall ratio | CPU ratio")
         ratios = []
         for pair in range(1, args.pairs + 1):

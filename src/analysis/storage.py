@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -166,7 +167,8 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
             if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)]
 
 
-RISKY_START = r"[=+\-@\t\r']"  # what a spreadsheet may take for a formula, and the apostrophe itself
+RISKY = "=+-@\t\r'"  # what a spreadsheet may take for a formula at a cell's start, and the apostrophe itself
+RISKY_START = "[" + re.escape(RISKY) + "]"
 
 
 def _as_arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
@@ -180,11 +182,11 @@ def _as_arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
     return text if pa.types.is_string(text.type) or pa.types.is_large_string(text.type) else None
 
 
-RISKY_BYTES = np.frombuffer(b"=+-@\t\r'", dtype=np.uint8)  # RISKY_START, each one byte in UTF-8
+RISKY_BYTES = np.frombuffer(RISKY.encode("ascii"), dtype=np.uint8)  # each one byte in UTF-8
 
 
 def _may_be_risky(text: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether some cell may begin with a RISKY_START character, read from the first byte of each
+    """Whether some cell may begin with a RISKY character, read from the first byte of each
     cell in Arrow's buffers (a null cell may count: a false alarm only costs the exact check)."""
     for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
         if not len(chunk):
