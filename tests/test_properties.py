@@ -59,6 +59,9 @@ def render(rows: list[dict], delimiter: str) -> str:
                   {"id": "", "event_date": "", "category": "threat", "place": "Almaty",
                    "amount_kzt": "lots", "victim_type": "journalist", "shape": "long"}], "\t", "cp1251"),
                 ([], ",", "utf-8")] * 2)
+# a row twice in a file that reuses an identifier of an earlier file with other content: both rejected
+@example(files=[([{"id": "A1", "event_date": "2024-11-02", "category": "threat", "place": "Almaty",
+                   "amount_kzt": "", "victim_type": "journalist", "shape": "ok"}] * 2, ",", "utf-8")] * 2)
 def test_rows_add_up_per_file(files):
     root = Path(tempfile.mkdtemp())
     try:

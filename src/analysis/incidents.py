@@ -309,28 +309,31 @@ def _repeated(values: pd.Series) -> np.ndarray:
 def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(kept, exact duplicates, rejected conflicts) across all logs, first occurrence kept.
 
-    A row equal to an earlier one in everything but its file and line is a duplicate. A row that
-    reuses an earlier incident_id with different content is rejected: an identifier names one
-    incident. Only the rows whose incident_id comes more than once are compared column by column.
+    A row equal to an earlier kept one in everything but its file and line is a duplicate. A row
+    that reuses an earlier incident_id with different content is rejected, and so is every copy of
+    it, for the same reason: an identifier names one incident. Only the rows whose incident_id
+    comes more than once are compared column by column.
     """
     content = [c for c in incidents.columns if c not in ("source_file", "source_line")]
     repeated = _repeated(incidents["incident_id"])
     candidates = incidents[repeated]
-    duplicated = candidates.duplicated(subset=content, keep="first")
-    unique = candidates[~duplicated]
-    conflict = unique.duplicated(subset=["incident_id"], keep="first")
-    clashes = unique[conflict]
-    first = unique[~conflict].set_index("incident_id")
+    # rows of the same content share a number (each column factorized: missing values are equal)
+    same, _ = pd.factorize(pd.MultiIndex.from_arrays([pd.factorize(candidates[c])[0] for c in content]))
+    first_copy = ~pd.Series(same).duplicated(keep="first").to_numpy()
+    unique = candidates[first_copy]
+    clashing = np.isin(same, same[first_copy][unique.duplicated(subset=["incident_id"], keep="first").to_numpy()])
+    duplicated = ~first_copy & ~clashing
+    clashes = candidates[clashing]
+    first = unique[~clashing[first_copy]].set_index("incident_id")
     reasons = [f"incident_id already used with different content at {first.loc[i, 'source_file']} "
                f"line {first.loc[i, 'source_line']}" for i in clashes["incident_id"]]
     rejected = pd.DataFrame({"file": clashes["source_file"], "line": clashes["source_line"],
                              "column": "incident_id", "value": clashes["incident_id"],
                              "reason": reasons}, columns=REJECTED_COLUMNS)
     dropped = np.zeros(len(incidents), dtype=bool)
-    conflicting = conflict.reindex(duplicated.index, fill_value=False)
-    dropped[np.flatnonzero(repeated)[(duplicated | conflicting).to_numpy()]] = True
+    dropped[np.flatnonzero(repeated)[duplicated | clashing]] = True
     kept = incidents[~dropped].reset_index(drop=True) if dropped.any() else incidents.reset_index(drop=True)
-    return kept, candidates[duplicated.to_numpy()], rejected
+    return kept, candidates[duplicated], rejected
 
 
 def mark_counted(incidents: pd.DataFrame) -> pd.DataFrame:
