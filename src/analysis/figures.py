@@ -13,12 +13,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -186,11 +188,41 @@ def _save(fig: Figure, path: Path, fmt: str, dpi: float | None, texts: dict[str,
     if fmt == "svg":
         buffer = io.StringIO()
         fig.savefig(buffer, **options)
-        svg = accessibility.label_svg(buffer.getvalue(), ident.replace(".", "-"), texts["title"],
-                                      texts["long_description"])
+        svg = accessibility.label_svg(stable_clip_ids(buffer.getvalue()), ident.replace(".", "-"),
+                                      texts["title"], texts["long_description"])
         path.write_text(svg, encoding="utf-8")
     else:
         fig.savefig(path, **options)
+
+
+CLIP_PATH = re.compile(r'<clipPath id="(?P<id>[^"]+)">(?P<body>.*?)</clipPath>\s*', re.DOTALL)
+
+
+def stable_clip_ids(svg: str) -> str:
+    """The SVG with each clip path named by a hash of what the file writes of it.
+
+    matplotlib names a clip path by a hash of its rectangle at full float precision, whose last
+    bits can differ from one process to the next (the same layout, summed in another order); the
+    file written then differs in those names alone. Named by what the file writes of it (six
+    decimals) and `svg.hashsalt` (the style's, when saving), the same figure gives the same file,
+    and the same clip path the same name in every file of a page. A clip path written twice the
+    same is kept once."""
+    salt = matplotlib.rcParams["svg.hashsalt"] or ""
+    names: dict[str, str] = {}
+    kept: set[str] = set()
+
+    def rename(match: re.Match) -> str:
+        name = "p" + hashlib.sha256((salt + match["body"]).encode("utf-8")).hexdigest()[:10]
+        names[match["id"]] = name
+        if name in kept:
+            return ""
+        kept.add(name)
+        return match[0].replace(f'id="{match["id"]}"', f'id="{name}"', 1)
+
+    svg = CLIP_PATH.sub(rename, svg)
+    if not names:
+        return svg
+    return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{names.get(m[1], m[1])})", svg)
 
 
 def _png_bytes(fig: Figure, dpi: float) -> bytes:
