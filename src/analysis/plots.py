@@ -23,6 +23,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import findfont
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
@@ -77,23 +78,34 @@ def _renderer(fig: Figure):
     return fig.canvas.get_renderer()
 
 
+# The width of a text in pixels depends on the text, its font (the file and the properties), the dpi
+# and these settings only: a word is measured once per process, for every figure and file that
+# writes it (titles and source lines repeat their words across figures, sizes and languages).
+_MEASURED_WITH = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "text.antialiased")
+_WIDTHS: dict[tuple, float] = {}
+
+
 def fit_text(fig: Figure, text: str, fontsize: float, fontweight: str = "normal",
              width: float | None = None) -> str:
     """`text` broken at spaces into as few lines as fit `width` inches (the figure's width less
     its margins by default), measured with the renderer in the figure's font, never cut.
 
-    Each word is measured once; a line whose summed width is within 3% of the limit is measured
-    whole, so the breaks are those of measuring every candidate line."""
+    Each word is measured once per process (`_WIDTHS`); a line whose summed width is within 3% of
+    the limit is measured whole, so the breaks are those of measuring every candidate line."""
     width = (width if width is not None else fig.get_figwidth() * (1 - 2 * MARGIN)) * fig.dpi * RASTER_SLACK
     probe = Text(0, 0, "", fontsize=fontsize, fontweight=fontweight, figure=fig)
     renderer = _renderer(fig)
-    measured: dict[str, float] = {}
+    properties = probe.get_fontproperties().copy()
+    font = (findfont(properties), properties, fig.dpi, *(plt.rcParams[key] for key in _MEASURED_WITH))
 
     def measure(candidate: str) -> float:
-        if candidate not in measured:
+        key = (candidate, font)
+        if key not in _WIDTHS:
+            if len(_WIDTHS) >= 50_000:
+                _WIDTHS.clear()
             probe.set_text(candidate)
-            measured[candidate] = probe.get_window_extent(renderer).width
-        return measured[candidate]
+            _WIDTHS[key] = probe.get_window_extent(renderer).width
+        return _WIDTHS[key]
 
     def fits(words: list[str]) -> bool:
         space = measure("a a") - 2 * measure("a")
