@@ -1,6 +1,7 @@
 """The test suite's wall and CPU time, this checkout against a baseline commit, side by side.
 
     .venv/bin/python benchmarks/bench_suite.py --baseline 66ed3ab --pairs 2
+    .venv/bin/python benchmarks/bench_suite.py --by-process      # where this checkout's CPU goes
 
 Each side runs what `make test` runs after ruff: `python -m pytest -q` with the project's
 settings (two xdist workers), from its own checkout. The baseline is a clone of the named commit
@@ -9,15 +10,25 @@ both use this checkout's virtual environment. `CI=1`, so that hypothesis tries t
 on both sides. The sides alternate, baseline first, so that each pair shares the machine's load;
 the ratio is taken within each pair. CPU time is that of pytest and every process it started
 (workers, kernels, subprocesses), user plus system.
+
+`--by-process` runs this checkout's suite once and says which processes used its CPU: the pytest
+workers, the notebook kernels, the report's workers, the browser, the `analysis` commands, and the
+rest by their script. It reads /proc every 50 ms (Linux), so a process loses at most the last 50 ms
+before it ends; a process left running when the suite ends (a browser's helper) is counted here but
+not in the CPU the system counted for the suite, which it prints first.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import re
+import resource
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench_kit import ROOT, baseline_checkout, timed  # the same baseline clone and timing as `make report`'s
@@ -33,11 +44,88 @@ def suite(code: Path) -> tuple[float, float, str]:
     return wall, cpu, re.sub(r"=+", "", last).strip()
 
 
+KINDS = (("notebook kernels", "ipykernel_launcher"), ("pytest workers", "import sys;exec(eval("),
+         ("pytest workers", "[pytest-xdist"),  # the title a worker gives itself
+         ("report workers", "multiprocessing"), ("browser", "chrom"), ("browser", "playwright"),
+         ("`analysis` commands", "-m analysis"))
+
+
+def _kind(pid: int, suite: int) -> str:
+    """What the process is, from its command line; "" once it has ended (a zombie has none)."""
+    if pid == suite:
+        return "pytest (main process)"
+    command = (Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+    if not command.strip():
+        return ""
+    for kind, mark in KINDS:
+        if mark in command:
+            return kind
+    words = command.split()
+    script = next((Path(w).name for w in words[1:] if w.endswith(".py")), "")
+    return f"other: {Path(words[0]).name if words else '?'} {script}".strip()
+
+
+def _cpu_seconds(pid: int) -> tuple[str, float, int]:
+    """(start time, user + system seconds, parent pid) of a process, from /proc."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rfind(")") + 2:].split()
+    return fields[19], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), int(fields[1])
+
+
+def by_process() -> None:
+    """Run the suite once; print its CPU seconds by kind of process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    output = tempfile.TemporaryFile("w+")
+    suite = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                             env={**os.environ, "CI": "1"}, stdout=output, stderr=subprocess.STDOUT, text=True)
+    seen: dict[tuple[int, str], list] = {}  # (pid, start) -> [kind, CPU seconds]
+    parents: dict[int, int] = {}
+    while suite.poll() is None:
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            pid = int(name)
+            try:
+                started, cpu, parents[pid] = _cpu_seconds(pid)
+                key = (pid, started)
+                if key in seen:  # its command as it runs now (a fork runs its parent's until it execs)
+                    seen[key][1] = cpu
+                    seen[key][0] = _kind(pid, suite.pid) or seen[key][0]
+                    continue
+                ancestor = pid
+                while ancestor not in (suite.pid, 0, 1) and ancestor in parents:
+                    ancestor = parents[ancestor] if parents[ancestor] != ancestor else 0
+                if ancestor == suite.pid:
+                    seen[key] = [_kind(pid, suite.pid) or "other (ended before it was read)", cpu]
+            except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
+                continue  # ended meanwhile
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    counted = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    output.seek(0)
+    last = output.read().strip().splitlines()[-1]
+    totals, processes = collections.Counter(), collections.Counter()
+    for kind, cpu in seen.values():
+        totals[kind] += cpu
+        processes[kind] += 1
+    print(f"{re.sub(r'=+', '', last).strip()}; wall {wall:.1f} s, CPU {counted:.1f} s "
+          f"(load average at the end {os.getloadavg()[0]:.1f})")
+    print("processes | kind | CPU | share")
+    for kind, cpu in totals.most_common():
+        print(f"{processes[kind]} | {kind} | {cpu:.1f} s | {cpu / counted:.0%}")
+    print(f"  | read here, all kinds | {sum(totals.values()):.1f} s |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", default="main", help="the commit or branch to compare with (default main)")
     parser.add_argument("--pairs", type=int, default=2)
+    parser.add_argument("--by-process", action="store_true", help="this checkout's suite once, its CPU by process")
     args = parser.parse_args()
+    if args.by_process:
+        return by_process()
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         base = Path(tmp) / "baseline"
         baseline_checkout(args.baseline, base)
