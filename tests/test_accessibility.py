@@ -131,6 +131,22 @@ def test_an_svg_gets_a_title_and_description_that_screen_readers_announce():
     assert root.find("svg:desc", ns).text == "Сипаттама & 5 < 7"
 
 
+def test_the_html_copy_of_the_same_outputs_is_the_same_page(tmp_path):
+    """A notebook read from its text, and papermill's parameters cell, get random cell ids on
+    every run; the reader's copy does not carry them."""
+    pages = []
+    for run in ("first", "second"):
+        notebook = nbformat.v4.new_notebook(cells=[  # each new cell gets a new random id
+            nbformat.v4.new_code_cell("lang = 'kk'", metadata={"tags": ["injected-parameters"]}),
+            nbformat.v4.new_code_cell("display(out.say('nb_trends_title'))", outputs=[
+                nbformat.v4.new_output("display_data", data={"text/markdown": "**Сынақ**"})])])
+        executed = tmp_path / f"{run}.ipynb"
+        nbformat.write(notebook, executed)
+        write_html(executed, tmp_path / f"{run}.kk.html", "kk", "Сынақ")
+        pages.append((tmp_path / f"{run}.kk.html").read_bytes())
+    assert pages[0] == pages[1]
+
+
 def test_the_html_copy_gives_every_figure_its_alt_text_and_its_data_table(tmp_path):
     data = pd.DataFrame({"month": ["2024-10", "2024-11"], "value": [3, 7], "note": ["<b>x</b>", ""]})
     view = accessibility.FigureView(b"\x89PNG-not-really", 'Бағаналы "диаграмма" <1>',

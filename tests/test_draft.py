@@ -73,7 +73,9 @@ def test_plurals_in_each_language():
     assert headings == {"en": "Threat: 5 cases", "ru": "Угроза — 5 случаев", "kk": "Қорқыту — 5 жағдай"}
 
 
-def test_the_draft_is_written_as_markdown_and_word_with_the_figures_alt_text(cleaned_project):
+def test_the_draft_is_written_as_markdown_and_word_with_the_figures_alt_text(cleaned_project, monkeypatch):
+    import time
+
     from docx import Document
 
     from analysis import figures, load_cumulative, load_monthly_counts
@@ -98,3 +100,10 @@ def test_the_draft_is_written_as_markdown_and_word_with_the_figures_alt_text(cle
     assert "Негізгі оқиғалар" in paragraphs
     described = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
     assert described == [spec.texts("kk")["alt_text"]]
+
+    # written again a day later: the same file (a zip records when each part was written)
+    word = md.with_suffix(".docx").read_bytes()
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 86_400)
+    out.review_draft(summary)
+    assert md.with_suffix(".docx").read_bytes() == word

@@ -19,7 +19,6 @@ file names (`<name>[.<size>][.dark].<lang>.<ext>`), so any variant may be absent
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,14 +29,13 @@ from . import variants
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, SOURCE_NAME, SOURCE_URL
 from .domain_data import read_domain
 from .i18n import month_label, t
-from .storage import read_csv, write_atomic
+from .storage import read_csv, write_atomic, write_zip
 from .variants import variant_of
 
 SIZES = tuple(size for size in variants.SIZES if size != "default")
 FORMATS = ("png", "svg", "pdf")
 EMBED_SUFFIX = ".embed.html"
 ZIP_SUFFIX = ".zip"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: the same bytes on every run
 # The figures in the order an editor reads them (the monthly review first); others follow by name.
 ORDER = ("month_categories", "ytd_comparison", "groups_stacked", "false_information_trend", "trend_",
          "category_heatmap", "legal_claims_by_type", "incidents_by_region", "amounts_by_category",
@@ -227,19 +225,6 @@ def readme(figure: Figure, folder: Path) -> str:
     return environment().get_template("bundle_readme.md.j2").render(
         figure=figure, groups=groups, apart=apart, caveats=CAVEATS, citation=citation(figure),
         source=SOURCE_NAME[figure.lang], files=sorted([i.file for i in figure.images] + [figure.csv, figure.json]))
-
-
-def write_zip(target: Path, members: list[tuple[str, bytes]]) -> None:
-    """A zip whose bytes depend on its members alone: sorted names, fixed times and permissions."""
-    def write(tmp: Path) -> None:
-        with zipfile.ZipFile(tmp, "w") as archive:
-            for name, data in sorted(members):
-                info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 3  # unix, whatever system wrote it
-                archive.writestr(info, data, compresslevel=9)
-    write_atomic(target, write)
 
 
 def write_bundles(folder: Path) -> list[Path]:

@@ -9,8 +9,10 @@ leaves no empty punctuation behind; data is escaped (it is never markup).
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from . import taxonomy
 from .i18n import month_label, number, plural, t
 from .parsing import vocabulary
 from .regions import region_names
+from .storage import zip_bytes
 from .summary import running
 
 DATE_FORMATS = {"en": "d MMMM y", "ru": "long", "kk": "long"}  # 26 February 2009, 26 февраля 2009 г., 2009 ж. 26 ақпан
@@ -191,7 +194,8 @@ def _without_heading(summary: str) -> str:
 
 def write_docx(draft: Draft, target: Path) -> None:
     """The same draft as a Word document: headings, one paragraph per event, the figures with their
-    captions and alt text (what a screen reader says)."""
+    captions and alt text (what a screen reader says). Its parts are zipped with fixed times
+    (`storage.zip_bytes`): the same draft gives the same file whenever it is written."""
     from docx import Document
     from docx.shared import Cm
 
@@ -235,4 +239,7 @@ def write_docx(draft: Draft, target: Path) -> None:
             inline.docPr.set("descr", fig.alt_text)
             inline.docPr.set("title", fig.title)
             document.add_paragraph(fig.caption or fig.title, style="Caption")
-    document.save(str(target))
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as parts:
+        target.write_bytes(zip_bytes([(part.filename, parts.read(part)) for part in parts.infolist()]))

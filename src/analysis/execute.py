@@ -95,7 +95,8 @@ def write_html(executed: Path, target: Path, lang: str, title: str) -> None:
 
     Without code, without the researchers' markdown notes and cells tagged `researcher`: what
     remains is the narration, summary and figures the notebook showed in `lang`. The page is
-    self-contained (images inline, no script fetched) and says its language and title.
+    self-contained (images inline, no script fetched) and says its language and title; the same
+    outputs give the same page.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -103,6 +104,8 @@ def write_html(executed: Path, target: Path, lang: str, title: str) -> None:
 
     notebook = nbformat.read(executed, as_version=4)
     notebook.metadata["title"] = title
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell.id = f"cell-{number}"  # not the random ids cells get when read from text or injected
     exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(READER_TEMPLATE.parent)],
                             template_file=READER_TEMPLATE.name, language_code=lang,
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,

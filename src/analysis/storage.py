@@ -1,15 +1,18 @@
 """Writing the project's outputs: atomically (readers never see half a file, a folder is replaced
-whole) and spreadsheet-safely (formula-like cells neutralised), and reading our own CSVs back."""
+whole), spreadsheet-safely (formula-like cells neutralised) and zipped reproducibly (the same
+members, the same bytes), and reading our own CSVs back."""
 
 from __future__ import annotations
 
 import ctypes
 import fcntl
+import io
 import os
 import re
 import shutil
 import tempfile
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +53,27 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: the same bytes on every run
+
+
+def zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip whose bytes depend on its members alone: sorted names, fixed times and permissions."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, whatever system wrote it
+            archive.writestr(info, data, compresslevel=9)
+    return buffer.getvalue()
+
+
+def write_zip(target: Path, members: list[tuple[str, bytes]]) -> None:
+    """`zip_bytes` of the members, written atomically."""
+    write_atomic(target, lambda tmp: tmp.write_bytes(zip_bytes(members)))
 
 
 # --- whole folders --------------------------------------------------------------------------------
