@@ -1,12 +1,15 @@
-"""Spreadsheet-safe CSV cells: an apostrophe before what a spreadsheet could take for a formula."""
+"""write_csv: an apostrophe before what a spreadsheet could take for a formula, in every text type
+and in any chunk or slice of an Arrow column; categories written as their labels, date-times as
+YYYY-MM-DD."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.storage import _neutralise_column
+from analysis.storage import _neutralise_column, write_csv
 
 CELLS = st.lists(st.one_of(st.none(), st.text(alphabet="=+-@\t\r'a é1;", max_size=4)), max_size=6)
 
@@ -34,3 +37,37 @@ def test_a_cell_is_protected_exactly_when_it_starts_as_a_formula_would_in_every_
 def test_numbers_in_a_text_column_are_checked_as_their_text():
     values = pd.Series(["a", -1, 2.5, None], dtype=object)
     assert _neutralise_column(values).tolist() == ["a", "'-1", 2.5, None]
+
+
+def _chunked(*chunks: list, sliced: int = 0) -> pd.Series:
+    """A text column held as several Arrow chunks, the first sliced (its offset not zero)."""
+    arrays = [pa.array(chunk, pa.large_string()) for chunk in chunks]
+    arrays[0] = arrays[0].slice(sliced)
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(arrays)))
+
+
+def test_a_formula_in_a_later_chunk_is_protected():
+    values = _chunked(["a", "b"], ["c", None, "=1+1"])
+    assert [None if pd.isna(v) else v for v in _neutralise_column(values)] == ["a", "b", "c", None, "'=1+1"]
+
+
+def test_a_formula_sliced_away_is_not_looked_at():
+    values = _chunked(["=gone", "kept"], ["plain"], sliced=1)
+    assert values.tolist() == ["kept", "plain"]
+    assert _neutralise_column(values) is values
+
+
+def test_categories_and_dates_are_written_as_pandas_writes_them(tmp_path):
+    frame = pd.DataFrame({
+        "category": pd.Categorical(["threat", None, "arrest", "detention"]),
+        "day": pd.to_datetime(["2024-11-02", None, "1969-12-31 23:59", "1950-01-01 10:00"], format="ISO8601"),
+        "day_s": pd.to_datetime(["2024-11-02", "2020-02-29", None, "1901-05-06"]).astype("datetime64[s]"),
+    })
+    write_csv(frame, tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines() == [
+        '"category","day","day_s"',
+        '"threat","2024-11-02","2024-11-02"',
+        ',,"2020-02-29"',
+        '"arrest","1969-12-31",',
+        '"detention","1950-01-01","1901-05-06"',
+    ]
