@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -56,6 +57,21 @@ def test_rate_ratio_only_calls_a_change_when_the_interval_excludes_none(current,
 
 def test_rate_ratio_of_nothing_is_undefined():
     assert trends.rate_ratio(0, 0) is None
+
+
+def test_rate_ratio_interval_is_the_exact_binomial_one():
+    """The interval is Clopper-Pearson's, as scipy's exact binomial test gives it (to the accuracy of
+    the root finder scipy uses), for small and large counts, zeros and both levels."""
+    from scipy.stats import binomtest
+
+    pairs = [(c, p) for c in (0, 1, 2, 5, 17, 60, 301) for p in (0, 1, 4, 9, 42, 250) if c + p]
+    for level in (0.95, 0.9):
+        for current, previous in pairs:
+            ci = binomtest(current, current + previous, 0.5).proportion_ci(level, method="exact")
+            rr = trends.rate_ratio(current, previous, level)
+            for got, p in ((rr.low, ci.low), (rr.high, ci.high)):
+                want = np.inf if p >= 1 else p / (1 - p)
+                assert got == pytest.approx(want, rel=1e-9, abs=1e-12), (current, previous, level)
 
 
 def test_the_reviews_cumulative_figures_agree_or_miss_months(cleaned):

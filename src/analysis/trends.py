@@ -153,19 +153,27 @@ class RateRatio:
 @lru_cache(maxsize=4096)
 def rate_ratio(current: int, previous: int, level: float = 0.95) -> RateRatio | None:
     """Ratio of two Poisson counts over equal periods, with the exact (conditional binomial) interval
-    (remembered: each language's text of a month asks for the same ones)."""
-    from scipy.stats import binomtest  # imported on first use: it costs every kernel a second
+    (remembered: each language's text of a month asks for the same ones).
+
+    Given their sum n, `current` is binomial(n, p) with p = ratio / (1 + ratio); the interval of p is
+    Clopper-Pearson's, whose limits are quantiles of the beta distribution, and p / (1 - p) carries
+    it over to the ratio.
+    """
+    from scipy.special import betaincinv  # not scipy.stats: importing that costs every kernel half a second
 
     current, previous = int(current), int(previous)
-    if current + previous == 0:
+    total = current + previous
+    if total == 0:
         return None
-    ci = binomtest(current, current + previous, 0.5).proportion_ci(level, method="exact")
+    tail = (1 - level) / 2
+    p_low = 0.0 if current == 0 else float(betaincinv(current, total - current + 1, tail))
+    p_high = 1.0 if previous == 0 else float(betaincinv(current + 1, total - current, 1 - tail))
 
     def odds(p: float) -> float:
         return np.inf if p >= 1 else p / (1 - p)
 
     ratio = np.inf if previous == 0 else current / previous
-    return RateRatio(ratio, odds(ci.low), odds(ci.high))
+    return RateRatio(ratio, odds(p_low), odds(p_high))
 
 
 def changes(counts: pd.DataFrame, month: str, against: str) -> pd.DataFrame:
