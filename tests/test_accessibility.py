@@ -3,7 +3,9 @@ the data, SVG titles for screen readers, and alt text and data tables in the HTM
 
 from __future__ import annotations
 
+import io
 import itertools
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -15,8 +17,9 @@ from colorspacious import cspace_convert
 from matplotlib.colors import to_rgb
 
 from analysis import accessibility, describe, figures, taxonomy, variants
+from analysis.domain_data import read_domain
 from analysis.execute import write_html
-from analysis.i18n import colours
+from analysis.i18n import colours, t
 
 # Colours a reader tells apart by colour alone, through a legend: the groups (and "other"), the
 # legal types, the stages and outcomes of cases, and the marks of the active-cases chart. Bars of
@@ -150,7 +153,7 @@ def test_the_html_copy_of_the_same_outputs_is_the_same_page(tmp_path):
 def test_the_html_copy_gives_every_figure_its_alt_text_and_its_data_table(tmp_path):
     data = pd.DataFrame({"month": ["2024-10", "2024-11"], "value": [3, 7], "note": ["<b>x</b>", ""]})
     view = accessibility.FigureView(b"\x89PNG-not-really", 'Бағаналы "диаграмма" <1>',
-                                    accessibility.data_table(data, "Осы графиктің деректері"))
+                                    accessibility.data_table(data, "trend_threat", "kk"))
     bundle, metadata = view._repr_mimebundle_()
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("out.figure(spec)", outputs=[
         nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)])])
@@ -166,5 +169,73 @@ def test_the_html_copy_gives_every_figure_its_alt_text_and_its_data_table(tmp_pa
     assert [image["alt"] for image in images] == ['Бағаналы "диаграмма" <1>']
     # inside the page's text styles (JupyterLab's), not in the browser's default serif
     assert '<div class="jp-RenderedHTMLCommon"><details><summary>Осы графиктің деректері</summary>' in html
-    assert "<td>2024-11</td>" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert "<td>қараша 2024</td>" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
     assert html.count("<img") == 1
+
+
+# --- the data table in the reader's language ------------------------------------------------------------
+
+def _every_figure(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[figures.FigureSpec]:
+    """One figure of every kind the notebooks make, from the shipped data."""
+    from analysis import case_figures, cases
+
+    ledger, events = cases.ledger(incidents), cases.case_events(incidents)
+    articles = cases.false_information_articles()
+    return [figures.groups_stacked(counts, "2022-06", "2024-11", "2024-11"),
+            figures.false_information_trend(counts, "2022-06", "2024-11", 3, "2024-11"),
+            figures.category_trend(counts, "refusal_of_information", "2022-06", "2024-11", 3, "2024-11"),
+            figures.category_heatmap(counts, None, "2022-06", "2024-11", "2024-11"),
+            figures.legal_claims_by_type(counts, "2022-06", "2024-11", "2024-11"),
+            figures.ytd_comparison(counts, "2024-11"), figures.month_categories(counts, "2024-11"),
+            figures.incidents_by_region(incidents, "2009-01", "2024-11"),
+            figures.amounts_by_category(incidents, "2009-01", "2024-11"),
+            case_figures.cases_timeline(ledger, events, "2009-01", "2024-11", articles)[0],
+            case_figures.cases_outcomes(ledger, "2009-01", "2024-11", articles),
+            case_figures.cases_active(events, ledger, "2022-06", "2024-11", articles)]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_every_figure_s_data_table_is_in_the_reader_s_words(shipped_clean, lang):
+    counts, _, incidents = shipped_clean
+    codes = set(taxonomy.category_codes()) | set(taxonomy.group_codes())
+    for spec in _every_figure(counts, incidents):
+        table = accessibility.reader_table(spec.data, spec.name, lang)
+        assert len(table) == len(spec.data) and len(table.columns), spec.name
+        for column in spec.data.columns:  # every column has a rule: none is shown under its code name
+            assert accessibility.column_rule(spec.name, column) != ("text", ""), (spec.name, column)
+        assert not set(table.columns) & set(spec.data.columns), spec.name
+        cells = set(table.to_numpy().ravel())
+        assert not cells & codes, spec.name  # categories and groups in words
+        assert not any(re.fullmatch(r"nan|None|True|False", c) for c in cells), spec.name
+        counted = [accessibility.reader_table(spec.data[[c]], spec.name, lang) for c in spec.data.columns
+                   if accessibility.column_rule(spec.name, c)[0] == "count"]
+        assert not any(re.fullmatch(r"\d+[.,]0", c) for part in counted for c in part.to_numpy().ravel()), spec.name
+        assert not any(re.fullmatch(r"\d{4}-\d{2}", c) for c in cells), spec.name  # months named
+    # read back from the CSV the figure is published with, the table is the same
+    spec = figures.legal_claims_by_type(counts, "2022-06", "2024-11", "2024-11")
+    csv = pd.read_csv(io.StringIO(spec.data.to_csv(index=False)), dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(accessibility.reader_table(csv, spec.name, lang),
+                                  accessibility.reader_table(spec.data, spec.name, lang))
+
+
+def test_the_data_table_writes_numbers_months_and_names_as_each_language_does():
+    regions = pd.DataFrame({"iso_code": ["KZ-75", "KZ-61"], "kind": ["city", "region"],
+                            "name_en": ["Almaty", "Turkistan"], "name_ru": ["Алматы", "Туркестанская область"],
+                            "name_kk": ["Алматы", "Түркістан облысы"],
+                            "incidents": [1234.0, np.nan]})
+    assert accessibility.reader_table(regions, "incidents_by_region", "kk").to_dict("list") == {
+        "ISO коды": ["KZ-75", "KZ-61"], "Түрі": ["қала", "облыс"], "Өңір": ["Алматы", "Түркістан облысы"],
+        "Аталған оқиғалар": ["1\xa0234", ""]}
+    english = accessibility.reader_table(regions, "incidents_by_region", "en")
+    assert english["Region"].tolist() == ["Almaty", "Turkistan"]
+    trend = pd.DataFrame({"month": ["2024-10", "2024-11"], "value": [30.0, np.nan], "rolling_mean": [12.3456, 11.0],
+                          "derived": [True, False]})
+    assert accessibility.reader_table(trend, "trend_threat", "ru").to_dict("list") == {
+        "Месяц": ["октябрь 2024", "ноябрь 2024"], "Сообщения": ["30", ""], "Скользящее среднее": ["12,3", "11,0"],
+        "Выведено из нарастающих итогов": ["да", "нет"]}
+    rules = read_domain("data_tables.csv")  # every heading is a text of translations.csv, in every language
+    assert {t(key, lang) for key in set(rules["heading"]) - {"", "@label"} for lang in ("en", "ru", "kk")}
+    assert set(rules["values"]) - set(accessibility.SHOW) <= {"hide", "name", "number:1", "number:2"}
+    wide = pd.DataFrame({"month": ["2024-11"], "legal_claims": [7], "unknown_code": [5]})
+    assert list(accessibility.reader_table(wide, "groups_stacked", "en").columns) == [
+        "Month", taxonomy.category_label("legal_claims", "en"), "unknown_code"]  # a code no table knows: as written

@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT
 from publishing import MONTH, links
 
+from analysis import taxonomy
 from analysis.config import LANGUAGES, Paths
 from analysis.manifest import file_hashes, read_manifest
 from analysis.site import run_site, site_files, site_folder, site_step
@@ -68,7 +69,9 @@ def test_the_month_page_shows_the_summary_the_alt_text_the_data_and_the_embed_co
     summary = (published.reports / MONTH / "summary.ru.md").read_text(encoding="utf-8")
     assert f"<h1>{summary.splitlines()[0].removeprefix('# ')}</h1>" in page
     assert 'alt="Столбчатая диаграмма. Ноябрь 2024: сообщения по категориям.' in page
-    assert "<td>refusal_of_information</td><td>7</td>" in page
+    # the data in the page's language: headings and categories in words, counts as whole numbers
+    assert "<th scope=\"col\">Категория</th>" in page and "refusal_of_information" not in page
+    assert f"<td>{taxonomy.category_label('refusal_of_information', 'ru')}</td><td>7</td>" in page
     # the embed snippet is shown as text to copy, never as markup
     assert "&lt;picture&gt;" in page and "&lt;source media=&#34;(prefers-color-scheme: dark)&#34;" in page
     assert re.search(r'<a href="\.\./figures/2024-11/month_categories\.ru\.zip" download>ZIP</a>', page)

@@ -1,14 +1,28 @@
 """What lets every reader read a figure: its title and long description inside the SVG, its data
-as a table beside the image, and the alt text on every image of the notebooks' HTML copies."""
+as a table beside the image, and the alt text on every image of the notebooks' HTML copies.
+
+The data table is the figure's CSV as a reader of the page's language reads it: headings and codes
+in words, months named, numbers written the language's way, the columns that only draw the figure
+left out. How each column is shown is data: domain/data_tables.csv (the figure and column, which
+may be patterns, how its values are shown, and the key of its heading in translations.csv).
+"""
 
 from __future__ import annotations
 
 import base64
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import cache
 from html import escape
 
 import pandas as pd
+
+from . import cases, describe, events, taxonomy
+from .domain_data import read_domain
+from .i18n import month_label, number, t
 
 SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 
@@ -27,11 +41,108 @@ def label_svg(svg: str, ident: str, title: str, description: str) -> str:
     return svg[:match.start()] + labelled + svg[match.end():]
 
 
-def data_table(frame: pd.DataFrame, summary: str) -> str:
-    """The figure's data as an HTML table in a `<details>` element (closed until opened), every
-    value escaped."""
-    table = frame.to_html(index=False, na_rep="", escape=True, border=0, classes="figure-data")
-    return f"<details><summary>{escape(summary)}</summary>\n{table}\n</details>"
+MONTH = re.compile(r"\d{4}-\d{2}")
+NO_OUTCOME = "none"  # a case without an outcome recorded (case_figures.NO_OUTCOME)
+
+
+@cache
+def _column_rules() -> tuple[tuple[str, str, str, str], ...]:
+    """(figure, column, values, heading) in the order they apply: an exact column before a pattern,
+    and within each, a rule for the figure before a rule for every figure."""
+    rules = read_domain("data_tables.csv")
+    rows = list(rules[["figure", "column", "values", "heading"]].itertuples(index=False, name=None))
+    return tuple(sorted(rows, key=lambda r: ("*" in r[1], r[0] == "*")))
+
+
+def column_rule(figure: str, column: str) -> tuple[str, str]:
+    """(how the values are shown, the heading's key) for `column` of `figure`; a column no rule
+    names is shown as it is, under its own name."""
+    for fig, col, values, heading in _column_rules():
+        if fnmatchcase(figure, fig) and fnmatchcase(column, col):
+            return values, heading
+    return "text", ""
+
+
+def _missing(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def _looked_up(find: Callable[[str], str]) -> Callable[[object, str], str]:
+    """A code in words; a code the tables do not know (an older figure's) is shown as written."""
+    def show(value: object, lang: str) -> str:
+        try:
+            return find(str(value), lang)
+        except KeyError:
+            return str(value)
+    return show
+
+
+def _count(value: object, lang: str) -> str:
+    x = float(value)
+    return number(x, lang) if x.is_integer() else number(x, lang, 1)
+
+
+def _verdict(value: object, lang: str) -> str:
+    return t("change_too_few", lang) if value == "too_few" else t(f"table_verdict_{value}", lang)
+
+
+def _evidence(value: object, lang: str) -> str:
+    return t("table_evidence_partial", lang) if value == "partial" else t(f"evidence_{value}", lang)
+
+
+def _outcome(value: object, lang: str) -> str:
+    return t("no_outcome_recorded", lang) if value == NO_OUTCOME else cases.outcome_label(str(value), lang)
+
+
+SHOW: dict[str, Callable[[object, str], str]] = {
+    "text": lambda v, lang: str(v),
+    "count": _count,
+    "month": lambda v, lang: month_label(str(v), lang) if MONTH.fullmatch(str(v)) else str(v),
+    "months": lambda v, lang: describe.months_label(str(v).split(","), lang),
+    "label": _looked_up(taxonomy.category_label),
+    "yesno": lambda v, lang: t("table_yes" if str(v).lower() == "true" else "table_no", lang),
+    "outcome": _looked_up(_outcome),
+    "stage": _looked_up(cases.stage_label),
+    "region_kind": _looked_up(lambda v, lang: t(f"table_region_kind_{v}", lang)),
+    "evidence": _looked_up(_evidence),
+    "verdict": _looked_up(_verdict),
+    "events": lambda v, lang: events.labelled(str(v), lang),
+}
+
+
+def _shown(values: str, column: str, lang: str) -> Callable[[object, str], str] | None:
+    """How a column's values are shown in `lang`, or None when the column is left out."""
+    if values == "hide" or (values == "name" and column != f"name_{lang}"):
+        return None
+    if values == "name":
+        return SHOW["text"]
+    if values.startswith("number:"):
+        digits = int(values.split(":")[1])
+        return lambda v, lang: number(float(v), lang, digits)
+    return SHOW[values]
+
+
+def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
+    """The data of `figure` as its reader in `lang` reads them: every cell text, a missing value an
+    empty cell, the headings in `lang` (domain/data_tables.csv); the frame as written or as read
+    back from its CSV."""
+    shown = {}
+    for column in frame.columns:
+        values, heading = column_rule(figure, str(column))
+        show = _shown(values, str(column), lang)
+        if show is None:
+            continue
+        title = (SHOW["label"](column, lang) if heading == "@label"
+                 else t(heading, lang) if heading else str(column))
+        shown[title] = [("" if _missing(v) else show(v, lang)) for v in frame[column].tolist()]
+    return pd.DataFrame(shown, index=frame.index, columns=list(shown)).reset_index(drop=True)
+
+
+def data_table(frame: pd.DataFrame, figure: str, lang: str) -> str:
+    """The figure's data as its reader reads them (`reader_table`), as an HTML table in a
+    `<details>` element (closed until opened), every value escaped."""
+    table = reader_table(frame, figure, lang).to_html(index=False, escape=True, border=0, classes="figure-data")
+    return f"<details><summary>{escape(t('figure_data_table', lang))}</summary>\n{table}\n</details>"
 
 
 @dataclass(frozen=True)

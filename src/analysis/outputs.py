@@ -66,7 +66,7 @@ class Publication:
         record_outputs(export(spec, self.figures, [self.lang], self.inputs, self.variants, previews))
         self.figures_made.append(spec)
         return FigureView(previews[self.lang], spec.texts(self.lang)["alt_text"],
-                          data_table(spec.data, t("figure_data_table", self.lang)))
+                          data_table(spec.data, spec.name, self.lang))
 
     def summary(self, counts: pd.DataFrame, cumulative: pd.DataFrame | None = None,
                 incidents: pd.DataFrame | None = None) -> str:

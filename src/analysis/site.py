@@ -19,6 +19,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .accessibility import reader_table
 from .bundles import environment, is_bundle, month_figures, write_bundles
 from .config import DATA_LICENCE, LANGUAGES, MONTH, SOURCE_NAME, Paths
 from .i18n import capitalised, month_label, t
@@ -66,11 +67,13 @@ class Table:
     total: int
 
 
-def data_table(path: Path) -> Table | None:
+def data_table(path: Path, figure: str, lang: str) -> Table | None:
+    """The first TABLE_ROWS rows of a figure's CSV as its reader in `lang` reads them."""
     if not path.is_file():
         return None
     frame = read_csv(path, dtype=str, keep_default_na=False)
-    return Table(list(frame.columns), frame.head(TABLE_ROWS).values.tolist(), len(frame))
+    shown = reader_table(frame.head(TABLE_ROWS), figure, lang)
+    return Table(list(shown.columns), shown.values.tolist(), len(frame))
 
 
 def _variant_label(image, lang: str) -> str:
@@ -103,7 +106,7 @@ def _month_pages(stage: Path, paths: Paths, month: str) -> None:
         shown = []
         for figure in month_figures(figures, lang):
             embed = figures / figure.embed
-            shown.append({"figure": figure, "table": data_table(figures / figure.csv),
+            shown.append({"figure": figure, "table": data_table(figures / figure.csv, figure.name, lang),
                           "downloads": [(i.file, _variant_label(i, lang)) for i in figure.images],
                           "embed": embed.read_text(encoding="utf-8") if embed.is_file() else None,
                           "zip": figure.zip if (figures / figure.zip).is_file() else None})
