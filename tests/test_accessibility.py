@@ -228,6 +228,7 @@ def test_the_data_table_writes_numbers_months_and_names_as_each_language_does():
         "Аталған оқиғалар": ["1\xa0234", ""]}
     english = accessibility.reader_table(regions, "incidents_by_region", "en")
     assert english["Region"].tolist() == ["Almaty", "Turkistan"]
+    assert english.attrs["numeric"] == ["Named incidents"]  # set right-aligned on the site
     trend = pd.DataFrame({"month": ["2024-10", "2024-11"], "value": [30.0, np.nan], "rolling_mean": [12.3456, 11.0],
                           "derived": [True, False]})
     assert accessibility.reader_table(trend, "trend_threat", "ru").to_dict("list") == {

@@ -71,7 +71,7 @@ def test_the_month_page_shows_the_summary_the_alt_text_the_data_and_the_embed_co
     assert 'alt="Столбчатая диаграмма. Ноябрь 2024: сообщения по категориям.' in page
     # the data in the page's language: headings and categories in words, counts as whole numbers
     assert "<th scope=\"col\">Категория</th>" in page and "refusal_of_information" not in page
-    assert f"<td>{taxonomy.category_label('refusal_of_information', 'ru')}</td><td>7</td>" in page
+    assert f"<td>{taxonomy.category_label('refusal_of_information', 'ru')}</td><td class=\"num\">7</td>" in page
     # the embed snippet is shown as text to copy, never as markup
     assert "&lt;picture&gt;" in page and "&lt;source media=&#34;(prefers-color-scheme: dark)&#34;" in page
     assert re.search(r'<a href="\.\./figures/2024-11/month_categories\.ru\.zip" download>ZIP</a>', page)

@@ -126,7 +126,7 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
     """The data of `figure` as its reader in `lang` reads them: every cell text, a missing value an
     empty cell, the headings in `lang` (domain/data_tables.csv); the frame as written or as read
     back from its CSV."""
-    shown = {}
+    shown, numeric = {}, []
     for column in frame.columns:
         values, heading = column_rule(figure, str(column))
         show = _shown(values, str(column), lang)
@@ -135,7 +135,11 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
         title = (SHOW["label"](column, lang) if heading == "@label"
                  else t(heading, lang) if heading else str(column))
         shown[title] = [("" if _missing(v) else show(v, lang)) for v in frame[column].tolist()]
-    return pd.DataFrame(shown, index=frame.index, columns=list(shown)).reset_index(drop=True)
+        if values == "count" or values.startswith("number:"):
+            numeric.append(title)
+    table = pd.DataFrame(shown, index=frame.index, columns=list(shown)).reset_index(drop=True)
+    table.attrs["numeric"] = numeric  # the columns of numbers: set right-aligned
+    return table
 
 
 def data_table(frame: pd.DataFrame, figure: str, lang: str) -> str:

@@ -65,6 +65,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     total: int
+    numeric: list[bool]  # per column: numbers, set right-aligned
 
 
 def data_table(path: Path, figure: str, lang: str) -> Table | None:
@@ -73,7 +74,8 @@ def data_table(path: Path, figure: str, lang: str) -> Table | None:
         return None
     frame = read_csv(path, dtype=str, keep_default_na=False)
     shown = reader_table(frame.head(TABLE_ROWS), figure, lang)
-    return Table(list(shown.columns), shown.values.tolist(), len(frame))
+    return Table(list(shown.columns), shown.values.tolist(), len(frame),
+                 [c in shown.attrs["numeric"] for c in shown.columns])
 
 
 def _variant_label(image, lang: str) -> str:
