@@ -42,7 +42,6 @@ def label_svg(svg: str, ident: str, title: str, description: str) -> str:
 
 
 MONTH = re.compile(r"\d{4}-\d{2}")
-NO_OUTCOME = "none"  # a case without an outcome recorded (case_figures.NO_OUTCOME)
 
 
 @cache
@@ -90,10 +89,6 @@ def _evidence(value: object, lang: str) -> str:
     return t("table_evidence_partial", lang) if value == "partial" else t(f"evidence_{value}", lang)
 
 
-def _outcome(value: object, lang: str) -> str:
-    return t("no_outcome_recorded", lang) if value == NO_OUTCOME else cases.outcome_label(str(value), lang)
-
-
 SHOW: dict[str, Callable[[object, str], str]] = {
     "text": lambda v, lang: str(v),
     "count": _count,
@@ -101,7 +96,7 @@ SHOW: dict[str, Callable[[object, str], str]] = {
     "months": lambda v, lang: describe.months_label(str(v).split(","), lang),
     "label": _looked_up(taxonomy.category_label),
     "yesno": lambda v, lang: t("table_yes" if str(v).lower() == "true" else "table_no", lang),
-    "outcome": _looked_up(_outcome),
+    "outcome": _looked_up(cases.outcome_label),
     "stage": _looked_up(cases.stage_label),
     "region_kind": _looked_up(lambda v, lang: t(f"table_region_kind_{v}", lang)),
     "evidence": _looked_up(_evidence),

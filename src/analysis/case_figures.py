@@ -23,7 +23,6 @@ from .i18n import colour, month_label, month_tick, number, t
 
 LANES_PER_PAGE = 40  # a timeline stays readable up to 40 cases; more go on further pages
 MIN_DAYS = 20  # a segment is drawn at least this wide (or 0.6% of the time shown), so that it shows
-NO_OUTCOME = "none"
 
 
 def article_names(articles: list[str], lang: str) -> str:
@@ -163,23 +162,19 @@ def _timeline_spec(page: pd.DataFrame, segments: pd.DataFrame, start: str, end: 
 
 # --- the outcomes ----------------------------------------------------------------------------------
 
-OUTCOMES = ("convicted", "fined", "claim_satisfied", "acquitted", "dismissed", "settled", NO_OUTCOME)
+OUTCOMES = ("convicted", "fined", "claim_satisfied", "acquitted", "dismissed", "settled", ledger.NO_OUTCOME)
 
 
 def outcomes_by_article_and_year(cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> pd.DataFrame:
     """Cases by article, year of last mention and the outcome last recorded (`none` where none is)."""
     chosen = ledger.seen_between(ledger.with_articles(cases, articles), start, end)
-    rows = [{"article": a, "year": int(case.last_month[:4]), "outcome": case.outcome or NO_OUTCOME}
+    rows = [{"article": a, "year": int(case.last_month[:4]), "outcome": case.outcome or ledger.NO_OUTCOME}
             for case in chosen.itertuples(index=False) for a in case.article.split("; ") if a in articles]
     frame = pd.DataFrame(rows, columns=["article", "year", "outcome"])
     table = frame.groupby(["article", "year", "outcome"]).size().rename("cases").reset_index()
     order = {o: i for i, o in enumerate(OUTCOMES)}
     return table.sort_values(["article", "year", "outcome"], key=lambda s: s.map(order) if s.name == "outcome"
                              else s, kind="stable").reset_index(drop=True)
-
-
-def _outcome_label(code: str, lang: str) -> str:
-    return t("no_outcome_recorded", lang) if code == NO_OUTCOME else ledger.outcome_label(code, lang)
 
 
 def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> FigureSpec:
@@ -189,7 +184,7 @@ def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str
     def texts(lang: str) -> dict[str, str]:
         title = t("title_cases_outcomes", lang, articles=article_names(articles, lang), **_period(start, end, lang))
         totals = table.groupby("outcome")["cases"].sum()
-        labels = [_outcome_label(o, lang) for o in totals.index]
+        labels = [ledger.outcome_label(o, lang) for o in totals.index]
         body = describe.ranking_description(labels, totals.tolist(), lang, word="legal_cases")
         return {"title": title, "caption": t("caption_cases_outcomes", lang),
                 "alt_text": _alt_bars(title, labels, totals.tolist(), lang),
@@ -219,7 +214,8 @@ def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str
                 ax.set_ylabel(t("axis_cases", lang))
             axes[-1].set_xticks(x, [str(y) for y in years], rotation=45, ha="right", rotation_mode="anchor")
             handles = [Patch(color=colour(f"outcome_{o}")) for o in shown]
-            return plots._finish(fig, axes[0], title, source, (handles, [_outcome_label(o, lang) for o in shown], 3))
+            labels = [ledger.outcome_label(o, lang) for o in shown]
+            return plots._finish(fig, axes[0], title, source, (handles, labels, 3))
 
     return FigureSpec("cases_outcomes", table, draw, texts, {"start": start, "end": end, "articles": articles})
 

@@ -82,8 +82,13 @@ def _outcome_labels() -> pd.DataFrame:
     return table[table["outcome"].ne("")].set_index("outcome")
 
 
+NO_OUTCOME = "none"  # a case with no outcome recorded, in the tables of the case figures
+
+
 def outcome_label(code: str, lang: str) -> str:
-    """An outcome in the reader's language (`fined` -> Оштрафован)."""
+    """An outcome in the reader's language (`fined` -> Оштрафован; `none` -> Исход не записан)."""
+    if code == NO_OUTCOME:
+        return t("no_outcome_recorded", lang)
     return str(_outcome_labels().loc[code, f"label_{lang}"])
 
 
