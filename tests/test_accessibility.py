@@ -16,7 +16,7 @@ import pytest
 from colorspacious import cspace_convert
 from matplotlib.colors import to_rgb
 
-from analysis import accessibility, describe, figures, taxonomy, variants
+from analysis import accessibility, cases, describe, figures, taxonomy, variants
 from analysis.domain_data import read_domain
 from analysis.execute import write_html
 from analysis.i18n import colours, t
@@ -206,7 +206,8 @@ def test_every_figure_s_data_table_is_in_the_reader_s_words(shipped_clean, lang)
         assert not set(table.columns) & set(spec.data.columns), spec.name
         cells = set(table.to_numpy().ravel())
         assert not cells & codes, spec.name  # categories and groups in words
-        assert not any(re.fullmatch(r"nan|None|True|False", c) for c in cells), spec.name
+        assert not any(re.fullmatch(r"nan|None|True|False|\d{4}-\d{2}-\d{2}.*", c) for c in cells), spec.name
+        assert not table.duplicated().any(), spec.name  # no row reads as another (the timeline's kind shown)
         counted = [accessibility.reader_table(spec.data[[c]], spec.name, lang) for c in spec.data.columns
                    if accessibility.column_rule(spec.name, c)[0] == "count"]
         assert not any(re.fullmatch(r"\d+[.,]0", c) for part in counted for c in part.to_numpy().ravel()), spec.name
@@ -232,11 +233,24 @@ def test_the_data_table_writes_numbers_months_and_names_as_each_language_does():
     trend = pd.DataFrame({"month": ["2024-10", "2024-11"], "value": [30.0, np.nan], "rolling_mean": [12.3456, 11.0],
                           "derived": [True, False]})
     assert accessibility.reader_table(trend, "trend_threat", "ru").to_dict("list") == {
-        "Месяц": ["октябрь 2024", "ноябрь 2024"], "Сообщения": ["30", ""], "Скользящее среднее": ["12,3", "11,0"],
+        "Месяц": ["октябрь 2024", "ноябрь 2024"], "Сообщения": ["30", ""],
+        "Скользящее среднее (месяцы с данными)": ["12,3", "11,0"],
         "Выведено из нарастающих итогов": ["да", "нет"]}
     rules = read_domain("data_tables.csv")  # every heading is a text of translations.csv, in every language
     assert {t(key, lang) for key in set(rules["heading"]) - {"", "@label"} for lang in ("en", "ru", "kk")}
     assert set(rules["values"]) - set(accessibility.SHOW) <= {"hide", "name", "number:1", "number:2"}
+    ytd = pd.DataFrame({"kind": ["group"], "code": ["legal_claims"], "evidence": ["stated"], "current": [43],
+                        "previous": [73], "verdict": ["fewer"], "percent": [-41.0959], "source": [""], "breaks": [""]})
+    assert accessibility.reader_table(ytd, "ytd_comparison", "ru").to_dict("list") == {  # no empty notes
+        "Категория": [taxonomy.category_label("legal_claims", "ru")], "Основание": ["данные фонда"],
+        "В этом году": ["43"], "Годом ранее": ["73"], "Изменение": ["меньше"], "Изменение, %": ["−41,1"]}
+    timeline = pd.DataFrame({"case_id": ["AS-1", "AS-1"], "lane": [0, 0], "kind": ["stage", "verdict"],
+                             "stage": ["verdict", "verdict"], "start": pd.to_datetime(["2024-11-20"] * 2),
+                             "end": pd.to_datetime(["2024-11-20"] * 2)})
+    assert accessibility.reader_table(timeline, "cases_timeline_2", "kk").to_dict("list") == {
+        "Іс ID": ["AS-1", "AS-1"], "Түрі": ["саты", "үкім немесе шешім"],
+        "Сатысы": [cases.stage_label("verdict", "kk")] * 2, "Басы": ["2024\u202fж. 20 қараша"] * 2,
+        "Соңы": ["2024\u202fж. 20 қараша"] * 2}
     wide = pd.DataFrame({"month": ["2024-11"], "legal_claims": [7], "unknown_code": [5]})
     assert list(accessibility.reader_table(wide, "groups_stacked", "en").columns) == [
         "Month", taxonomy.category_label("legal_claims", "en"), "unknown_code"]  # a code no table knows: as written

@@ -215,6 +215,7 @@ def test_trend_figures_state_their_coverage_inside_the_image_and_in_the_json(shi
         fig = spec.draw(lang)
         assert any(words in text.get_text() for text in fig.texts)
         plt.close(fig)
+        assert spec.texts(lang)["alt_text"].endswith(". " + words[0].upper() + words[1:] + ".")  # a sentence
     # the 456-2 break concerns this series, the law on mass media is context; the change of the
     # groups concerns group totals only
     assert [e["date"] for e in spec.meta["events"]] == ["2023-07-10", "2024-06-19"]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import cases, describe, events, taxonomy
 from .domain_data import read_domain
-from .i18n import month_label, number, t
+from .i18n import day_label, month_label, number, t
 
 SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 
@@ -76,9 +76,14 @@ def _looked_up(find: Callable[[str], str]) -> Callable[[object, str], str]:
     return show
 
 
+def _decimal(x: float, lang: str, digits: int) -> str:
+    """A number written the language's way, a negative one with a minus sign (−41,4)."""
+    return ("−" if x < 0 else "") + number(abs(x), lang, digits)
+
+
 def _count(value: object, lang: str) -> str:
     x = float(value)
-    return number(x, lang) if x.is_integer() else number(x, lang, 1)
+    return _decimal(x, lang, 0 if x.is_integer() else 1)
 
 
 def _verdict(value: object, lang: str) -> str:
@@ -98,7 +103,8 @@ SHOW: dict[str, Callable[[object, str], str]] = {
     "yesno": lambda v, lang: t("table_yes" if str(v).lower() == "true" else "table_no", lang),
     "outcome": _looked_up(cases.outcome_label),
     "stage": _looked_up(cases.stage_label),
-    "region_kind": _looked_up(lambda v, lang: t(f"table_region_kind_{v}", lang)),
+    "date": lambda v, lang: day_label(pd.Timestamp(str(v)).date(), lang),
+    "kind": _looked_up(lambda v, lang: t(f"table_kind_{v}", lang)),
     "evidence": _looked_up(_evidence),
     "verdict": _looked_up(_verdict),
     "events": lambda v, lang: events.labelled(str(v), lang),
@@ -113,14 +119,14 @@ def _shown(values: str, column: str, lang: str) -> Callable[[object, str], str] 
         return SHOW["text"]
     if values.startswith("number:"):
         digits = int(values.split(":")[1])
-        return lambda v, lang: number(float(v), lang, digits)
+        return lambda v, lang: _decimal(float(v), lang, digits)
     return SHOW[values]
 
 
 def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
     """The data of `figure` as its reader in `lang` reads them: every cell text, a missing value an
     empty cell, the headings in `lang` (domain/data_tables.csv); the frame as written or as read
-    back from its CSV."""
+    back from its CSV. A column of notes (text, series changes) left empty in every row is left out."""
     shown, numeric = {}, []
     for column in frame.columns:
         values, heading = column_rule(figure, str(column))
@@ -129,7 +135,10 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
             continue
         title = (SHOW["label"](column, lang) if heading == "@label"
                  else t(heading, lang) if heading else str(column))
-        shown[title] = [("" if _missing(v) else show(v, lang)) for v in frame[column].tolist()]
+        cells = [("" if _missing(v) else show(v, lang)) for v in frame[column].tolist()]
+        if values in ("text", "events") and len(cells) and not any(cells):
+            continue
+        shown[title] = cells
         if values == "count" or values.startswith("number:"):
             numeric.append(title)
     table = pd.DataFrame(shown, index=frame.index, columns=list(shown)).reset_index(drop=True)

@@ -17,16 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from babel.dates import format_date
 
 from . import taxonomy
-from .i18n import month_label, number, plural, t
+from .i18n import day_label, month_label, number, plural, t
 from .parsing import vocabulary
 from .regions import region_names
 from .storage import zip_bytes
 from .summary import running
-
-DATE_FORMATS = {"en": "d MMMM y", "ru": "long", "kk": "long"}  # 26 February 2009, 26 февраля 2009 г., 2009 ж. 26 ақпан
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ def _date(value: pd.Timestamp, precision: str, lang: str) -> str:
         return ""
     if precision == "month":
         return month_label(value.strftime("%Y-%m"), lang)
-    return format_date(value.date(), format=DATE_FORMATS[lang], locale=lang)
+    return day_label(value.date(), lang)
 
 
 def _who(row: dict, lang: str) -> str:

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from . import __version__, accessibility, comparisons, describe, events, plots, taxonomy, trends, variants
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, RESOLUTIONS, SOURCE_NAME
 from .errors import expect_one_of
-from .i18n import collation_key, month_label, number, period_label, t
+from .i18n import capitalised, collation_key, month_label, number, period_label, t
 from .quality import month_span
 from .storage import staged_dir, write_atomic, write_csv
 
@@ -295,6 +295,11 @@ def _coverage_line(coverage: dict, lang: str, years: tuple[int, int] | None = No
                                   lang, years)
 
 
+def _coverage_sentence(coverage: dict, lang: str) -> str:
+    """The coverage as a sentence of its own: "Months with data: 14 of 30."."""
+    return capitalised(_coverage_line(coverage, lang)) + "."
+
+
 def _with_coverage(source: str, coverage: str) -> str:
     """The source line with the coverage: on one line when it fits the figure's width, else two."""
     return f"{source} · {coverage}" if len(source) + len(coverage) < 120 else f"{coverage}\n{source}"
@@ -384,9 +389,9 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         key = "title_groups_stacked_year" if yearly is not None else "title_groups_stacked"
         title = t(key, lang, start=month_label(start, lang), end=month_label(end, lang))
         totals = wide.sum(axis=1, min_count=1).dropna()
-        alt = t("alt_lines", lang, title=title, n=len(totals), value=number(totals.max(), lang),
+        alt = t("alt_lines", lang, title=title, value=number(totals.max(), lang),
                 top=month_label(totals.idxmax(), lang)) if len(totals) else title
-        alt += " " + _coverage_line(coverage, lang) + "."
+        alt += " " + _coverage_sentence(coverage, lang)
         if yearly is not None:
             body = describe.series_description(_by_key(yearly[0].sum(axis=1, min_count=1)), lang)
         else:
@@ -430,9 +435,9 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
     def texts(lang: str) -> dict[str, str]:
         title = title_of(lang)
         stated = series.dropna()
-        alt = t("alt_lines", lang, title=title, n=len(stated), value=number(stated.max(), lang),
+        alt = t("alt_lines", lang, title=title, value=number(stated.max(), lang),
                 top=month_label(stated.idxmax(), lang)) if len(stated) else title
-        alt += " " + _coverage_line(coverage, lang) + "."
+        alt += " " + _coverage_sentence(coverage, lang)
         shown = series if yearly is None else _by_key(yearly[0].iloc[:, 0])
         return {"title": title, "caption": t("caption_category_trend", lang), "alt_text": alt,
                 "long_description": _long(title, describe.series_description(shown, lang), _source(as_of, lang),
@@ -516,7 +521,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
         body = describe.cells_description(shown.set_axis([str(c) for c in shown.columns], axis=1), labels, lang)
         body += " " + describe.missing_sentence(coverage["months_missing"], lang)
         return {"title": title, "caption": t("caption_category_heatmap", lang),
-                "alt_text": alt + " " + _coverage_line(coverage, lang) + ".",
+                "alt_text": alt + " " + _coverage_sentence(coverage, lang),
                 "long_description": _long(title, body, _source(as_of, lang), _coverage_line(coverage, lang))}
 
     def draw(lang: str) -> Figure:

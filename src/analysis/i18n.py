@@ -53,6 +53,14 @@ def month_label(month: str, lang: str) -> str:
     return f"{month_name(month, lang)} {month[:4]}"
 
 
+DAY_FORMATS = {"en": "d MMMM y", "ru": "long", "kk": "long"}  # 26 February 2009, 26 февраля 2009 г., 2009 ж. 26 ақпан
+
+
+def day_label(day: date, lang: str) -> str:
+    """A day as written in running text: 26 February 2009 / 26 февраля 2009 г. / 2009 ж. 26 ақпан."""
+    return format_date(day, format=DAY_FORMATS[expect_language(lang)], locale=lang)
+
+
 def month_tick(month: str, lang: str) -> str:
     """A short axis label: Nov 24 / нояб. 24 / қар. 24."""
     label = format_date(_first_day(month), "LLL yy", locale=expect_language(lang))

@@ -12,6 +12,7 @@ canvas each format names (Agg for PNG, the PDF and SVG backends), whatever backe
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +86,27 @@ _MEASURED_WITH = ("text.hinting", "text.hinting_factor", "text.kerning_factor", 
 _WIDTHS: dict[tuple, float] = {}
 
 
+# a dash or a separator; a number, or an article's number with its ending ("ноябрь 2024", "ст. 274",
+# "274-бап,", "BY 4.0")
+KEPT_WITH_PREVIOUS = re.compile(r"[–—·-]|\d[\d.,]*(-\w+)*\W*")
+KEPT_WITH_NEXT = re.compile(r"CC")  # the licence's "CC BY"
+
+
+def unbreakable(paragraph: str) -> list[str]:
+    """The paragraph's words, with those a line must not break between joined by a space: a dash or
+    a "·" stays at the end of its line, a number with the word before it (a month and its year, an
+    article and its number, the licence's version), "CC" with "BY"."""
+    words: list[str] = []
+    glue = False
+    for word in paragraph.split():
+        if words and (glue or KEPT_WITH_PREVIOUS.fullmatch(word)):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+        glue = bool(KEPT_WITH_NEXT.fullmatch(word))
+    return words
+
+
 def fit_text(fig: Figure, text: str, fontsize: float, fontweight: str = "normal",
              width: float | None = None) -> str:
     """`text` broken at spaces into as few lines as fit `width` inches (the figure's width less
@@ -117,7 +139,7 @@ def fit_text(fig: Figure, text: str, fontsize: float, fontweight: str = "normal"
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line: list[str] = []
-        for word in paragraph.split():
+        for word in unbreakable(paragraph):
             if line and not fits(line + [word]):
                 lines.append(" ".join(line))
                 line = [word]

@@ -66,16 +66,19 @@ class Table:
     rows: list[list[str]]
     total: int
     numeric: list[bool]  # per column: numbers, set right-aligned
+    latest: bool  # the rows shown are the latest months (the table is longer than TABLE_ROWS)
 
 
 def data_table(path: Path, figure: str, lang: str) -> Table | None:
-    """The first TABLE_ROWS rows of a figure's CSV as its reader in `lang` reads them."""
+    """A figure's CSV as its reader in `lang` reads them, at most TABLE_ROWS rows: of a table by
+    month, the latest months; of any other, the first rows."""
     if not path.is_file():
         return None
     frame = read_csv(path, dtype=str, keep_default_na=False)
-    shown = reader_table(frame.head(TABLE_ROWS), figure, lang)
+    latest = "month" in frame.columns and len(frame) > TABLE_ROWS
+    shown = reader_table(frame.tail(TABLE_ROWS) if latest else frame.head(TABLE_ROWS), figure, lang)
     return Table(list(shown.columns), shown.values.tolist(), len(frame),
-                 [c in shown.attrs["numeric"] for c in shown.columns])
+                 [c in shown.attrs["numeric"] for c in shown.columns], latest)
 
 
 def _variant_label(image, lang: str) -> str:
