@@ -171,7 +171,9 @@ MARKUP_ROW = "2024-11,ALL,TOTAL,32,count,<script>alert(1)</script>,\n"  # markup
 
 @pytest.fixture(scope="session")
 def reported(tmp_path_factory) -> Paths:
-    """A small project (`small_project`, with a row whose source is markup) reported for 2024-11 in
+    """A small project (`small_project`, with a row whose source is markup, and incident logs of
+    2024-05 and 2024-08, whose one incident is a later mention of May's case: a month with data that
+    no count covers) reported for 2024-11 in
     English: four notebook runs, two side by side, each with the default figure only (the variants
     are tested in test_variants.py). Built once per worker, for the modules of the xdist group
     "reported". A test that changes it puts it back; to go further, copy it (`copy_project`)."""
@@ -180,6 +182,11 @@ def reported(tmp_path_factory) -> Paths:
     paths = small_project(tmp_path_factory.mktemp("reported"))
     with open(paths.raw_published / "published_counts.csv", "a", encoding="utf-8") as counts:
         counts.write(MARKUP_ROW)
+    header = "incident_id,case_id,event_date,category,place,victim_type,perpetrator_type,amount,summary\n"
+    (paths.raw_incidents / "2024-05.csv").write_text(header + (
+        "SYN-M1,CASE-S,14 May 2024,threat,Almaty,journalist,non-state,,SYNTHETIC test incident\n"), encoding="utf-8")
+    (paths.raw_incidents / "2024-08.csv").write_text(header + (  # a later mention: counted in May, not here
+        "SYN-A1,CASE-S,12 August 2024,threat,Almaty,journalist,non-state,,SYNTHETIC test incident\n"), encoding="utf-8")
     first = report.run_report(paths, month=REPORTED_MONTH, langs="en", progress=False, variants="default", jobs=2)
     assert first.ok and first.cleaned
     assert {r.id for r in first.executed} == {f"{name}_{REPORTED_MONTH}.en" for name in

@@ -74,16 +74,19 @@ RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONT
 def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_depends_on_it(reported, tmp_path):
     project = copy_project(reported.root, tmp_path / "project")
     logs_before = set((project.reports / "logs").glob("*.log"))
-    # A copy of a reported project is up to date; every month runs only the month not reported yet.
+    # A copy of a reported project is up to date; every month runs only the months not reported yet,
+    # 2024-08 among them, a month known only from its incident log (its review is built from the log).
     first = report.run_report(project, every=True, langs="en", progress=False, variants="default", jobs=2)
     assert first.ok and not first.cleaned
-    assert ids(first.executed) == {"monthly_review_2024-05"}
+    assert ids(first.executed) == {"monthly_review_2024-05", "monthly_review_2024-08"}
     recorded = manifest.read_manifest(project)
-    assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-11.en",
-                                     "trends_2024-11.en", "named_incidents_2024-11.en", "cases_2024-11.en"}
+    assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-08.en",
+                                     "monthly_review_2024-11.en", "trends_2024-11.en", "named_incidents_2024-11.en",
+                                     "cases_2024-11.en"}
+    assert (project.reports / "2024-08" / "summary.en.md").exists()
 
     again = report.run_report(project, every=True, langs="en", progress=False, variants="default", jobs=2)
-    assert again.nothing_to_do and again.executed == [] and not again.cleaned
+    assert again.nothing_to_do and again.executed == [] and not again.cleaned and again.removed == []
 
     (project.raw_published / "december.csv").write_text(
         "month,group_as_written,category_as_written,count\n"
@@ -116,8 +119,8 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     assert "reports/2024-12/summary.en.md" in gone.removed
     assert "reports/notebooks/trends_2024-12.en.ipynb" in gone.removed
     assert set(manifest.read_manifest(project)["runs"]) == {
-        "monthly_review_2024-05.en", "monthly_review_2024-11.en", "trends_2024-11.en", "named_incidents_2024-11.en",
-        "cases_2024-11.en"}
+        "monthly_review_2024-05.en", "monthly_review_2024-08.en", "monthly_review_2024-11.en", "trends_2024-11.en",
+        "named_incidents_2024-11.en", "cases_2024-11.en"}
     assert (project.reports / "figures" / "2024-11" / "month_categories.en.png").exists()
 
 

@@ -164,8 +164,10 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
     if not dry_run and not clean.errors:
         result.released, result.release_error = release_step(paths, manifest, logger)
     counts, incidents, cumulative = load_monthly_counts(paths), load_incidents(paths), load_cumulative(paths)
+    # a month has data when a review's counts or an incident log name it (its review is built from the log)
+    with_data = set(counts["month"]) | set(incidents["report_month"])
     if not dry_run:
-        result.removed = remove_stale(paths, manifest, set(counts["month"]))
+        result.removed = remove_stale(paths, manifest, with_data)
         if result.removed:
             write_manifest(paths, manifest)
             logger.info("removed %d outputs of months without data: %s", len(result.removed),
@@ -186,10 +188,10 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
     if todo:
         result.executed = list(todo)
         result.failures, result.removed = run_notebooks(paths, request, result.executed, records, manifest,
-                                                        set(counts["month"]), progress, logger, log_path,
+                                                        with_data, progress, logger, log_path,
                                                         result.removed)
         write_manifest(paths, manifest)
-    forgot = forget_bundles(manifest, set(counts["month"]))
+    forgot = forget_bundles(manifest, with_data)
     result.published = publish_step(paths, manifest, months, request.force)
     for step, why in result.published.items():
         logger.info("%s: made (%s)", step, why)
