@@ -46,6 +46,8 @@ def suite(code: Path) -> tuple[float, float, str]:
 
 KINDS = (("notebook kernels", "ipykernel_launcher"), ("pytest workers", "import sys;exec(eval("),
          ("pytest workers", "[pytest-xdist"),  # the title a worker gives itself
+         # a kernel forked from the kernel server has the server's command line
+         ("notebook kernels (forked) and the servers they are forked from", "multiprocessing.forkserver"),
          ("report workers", "multiprocessing"), ("browser", "chrom"), ("browser", "playwright"),
          ("`analysis` commands", "-m analysis"))
 

@@ -11,13 +11,14 @@ import nbformat
 import pytest
 from conftest import ROOT, small_project
 
-from analysis import figures
+from analysis import execute, figures
 from analysis.clean import run_clean
 from analysis.execute import write_html
 from analysis.figures import export
 from analysis.i18n import t
 from analysis.load import load_monthly_counts
 from analysis.outputs import Publication
+from analysis.runs import Run
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
 
@@ -144,3 +145,53 @@ def test_the_html_copy_is_self_contained_and_in_the_page_language(hand_run, tmp_
     for english in ("Trends across months", "The three groups", "How the published counts", "figures compared",
                     "from analysis import", "Figure size"):
         assert english not in text
+
+
+# --- kernels forked from a server that has imported what the notebooks import ---------------------------
+
+def test_the_kernel_server_imports_every_module_of_the_package_the_notebooks_import():
+    """So that a forked kernel imports none of them again: PRELOAD keeps up with the notebooks."""
+    import importlib.util
+    import re
+    import subprocess
+    import sys
+
+    imported = set()
+    for notebook in (ROOT / "notebooks").glob("*.py"):
+        for module, names in re.findall(r"^from (analysis[\w.]*) import (.+)$", notebook.read_text(encoding="utf-8"),
+                                        re.MULTILINE):
+            imported |= {module} | {f"{module}.{n.strip()}" for n in names.split(",")}
+    script = (f"import sys; {'; '.join(f'import {m}' for m in execute.PRELOAD)}; "
+              f"print(' '.join(sorted(m for m in sys.modules if m.startswith('analysis'))))")
+    loaded = set(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+                 .stdout.split())
+    def is_module(name: str) -> bool:  # not a function such as analysis.load_incidents
+        try:
+            return importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:  # a name imported from a module, not a package
+            return False
+
+    modules = {m for m in imported if is_module(m)}
+    assert {"analysis.figures", "analysis.case_figures", "analysis.outputs", "analysis.release"} <= modules
+    assert modules <= loaded
+
+
+@pytest.mark.notebooks
+def test_a_forked_kernel_writes_what_a_kernel_started_afresh_writes(tmp_path, monkeypatch):
+    import multiprocessing
+
+    run = Run("named_incidents", "2024-11", "en", {"start": "2024-05", "end": "2024-11", "lang": "en"})
+    made, logs = {}, {}
+    for forked in (True, False):
+        paths = small_project(tmp_path / f"forked_{forked}")
+        assert run_clean(paths).ok
+        if not forked:  # a server that cannot be started: the kernel is started afresh, as jupyter does
+            monkeypatch.setattr(multiprocessing, "get_context", lambda method: 1 / 0)
+        log = tmp_path / f"forked_{forked}.log"
+        assert execute.execute(run, paths, 300, log)[::2] == (None, 1)
+        made[forked] = {str(p.relative_to(paths.root)): p.read_bytes()
+                        for p in (paths.reports / "figures").rglob("*") if p.is_file()}
+        logs[forked] = log.read_text(encoding="utf-8") if log.exists() else ""
+    assert "kernel not forked (ZeroDivisionError" in logs[False] and "not forked" not in logs[True]
+    assert "To connect another client" not in logs[True]  # started as a kernel with a parent, not `ipython kernel`
+    assert len(made[True]) >= 8 and made[True] == made[False]  # PNG, SVG, PDF, CSV, JSON: byte for byte
