@@ -163,3 +163,12 @@ def test_a_line_never_breaks_inside_a_date_an_article_or_the_licence():
         assert " ".join(lines) == text, width
         assert all(any(unit in line for line in lines) for unit in kept), (width, lines)
     assert plots.unbreakable("a – b") == ["a –", "b"] and plots.unbreakable("CC BY") == ["CC BY"]
+
+
+def test_a_bar_label_is_wrapped_whole_and_never_inside_a_date():
+    label = "Воспрепятствование законной профессиональной деятельности (июнь 2024; месяцев с данными за оба года: 1)"
+    for width in (12, 20, 30, 38, 45):
+        lines = plots._wrap([label], width)[0].split("\n")
+        assert " ".join(lines) == label
+        assert any("(июнь 2024;" in line for line in lines) and any("года: 1)" in line for line in lines)
+        assert all(len(line) <= width or line in plots.unbreakable(label) for line in lines)  # else one unit

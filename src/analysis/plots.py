@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -189,7 +188,18 @@ def _notice(fig: Figure, ax: Axes, text: str, title: str, source: str) -> Figure
 
 
 def _wrap(labels: list[str], width: int = 38) -> list[str]:
-    return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]
+    """Each label broken at spaces into lines of at most `width` characters, never inside what
+    `unbreakable` keeps together ("июнь 2024;") and never inside a word (a longer one has its line)."""
+    wrapped = []
+    for label in labels:
+        lines: list[str] = []
+        for word in unbreakable(label):
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        wrapped.append("\n".join(lines) or label)
+    return wrapped
 
 
 def _texts(fig: Figure) -> list[tuple[str, Text]]:
