@@ -153,7 +153,7 @@ def test_the_html_copy_of_the_same_outputs_is_the_same_page(tmp_path):
 def test_the_html_copy_gives_every_figure_its_alt_text_and_its_data_table(tmp_path):
     data = pd.DataFrame({"month": ["2024-10", "2024-11"], "value": [3, 7], "note": ["<b>x</b>", ""]})
     view = accessibility.FigureView(b"\x89PNG-not-really", 'Бағаналы "диаграмма" <1>',
-                                    accessibility.data_table(data, "trend_threat", "kk"))
+                                    accessibility.data_table_html(data, "trend_threat", "kk"))
     bundle, metadata = view._repr_mimebundle_()
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("out.figure(spec)", outputs=[
         nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)])])

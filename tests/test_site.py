@@ -22,7 +22,7 @@ from analysis import taxonomy
 from analysis.config import LANGUAGES, Paths
 from analysis.i18n import month_label
 from analysis.manifest import file_hashes, read_manifest
-from analysis.site import TABLE_ROWS, data_table, run_site, site_files, site_folder, site_step
+from analysis.site import TABLE_ROWS, run_site, site_files, site_folder, site_step, site_table
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -258,9 +258,9 @@ def test_a_long_table_by_month_shows_its_latest_months(tmp_path):
     months = [str(m) for m in pd.period_range("2009-01", periods=TABLE_ROWS + 40, freq="M")]
     csv = tmp_path / "cases_active.csv"
     pd.DataFrame({"month": months, "active": range(len(months)), "new": 0, "ended": 0}).to_csv(csv, index=False)
-    table = data_table(csv, "cases_active", "ru")
+    table = site_table(csv, "cases_active", "ru")
     assert table.latest and table.total == TABLE_ROWS + 40 and len(table.rows) == TABLE_ROWS
     assert table.rows[-1][:2] == [month_label(months[-1], "ru"), str(TABLE_ROWS + 39)]
     pd.DataFrame({"category": ["threat"] * (TABLE_ROWS + 1), "count": 1}).to_csv(csv, index=False)
-    table = data_table(csv, "month_categories", "ru")  # not by month: its first rows
+    table = site_table(csv, "month_categories", "ru")  # not by month: its first rows
     assert not table.latest and len(table.rows) == TABLE_ROWS

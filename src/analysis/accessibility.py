@@ -146,7 +146,7 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
     return table
 
 
-def data_table(frame: pd.DataFrame, figure: str, lang: str) -> str:
+def data_table_html(frame: pd.DataFrame, figure: str, lang: str) -> str:
     """The figure's data as its reader reads them (`reader_table`), as an HTML table in a
     `<details>` element (closed until opened), every value escaped."""
     table = reader_table(frame, figure, lang).to_html(index=False, escape=True, border=0, classes="figure-data")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .accessibility import FigureView, data_table
+from .accessibility import FigureView, data_table_html
 from .config import Paths
 from .errors import expect_language, expect_month
 from .figures import FigureSpec, export, input_hashes
@@ -66,7 +66,7 @@ class Publication:
         record_outputs(export(spec, self.figures, [self.lang], self.inputs, self.variants, previews))
         self.figures_made.append(spec)
         return FigureView(previews[self.lang], spec.texts(self.lang)["alt_text"],
-                          data_table(spec.data, spec.name, self.lang))
+                          data_table_html(spec.data, spec.name, self.lang))
 
     def summary(self, counts: pd.DataFrame, cumulative: pd.DataFrame | None = None,
                 incidents: pd.DataFrame | None = None) -> str:

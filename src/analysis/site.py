@@ -69,7 +69,7 @@ class Table:
     latest: bool  # the rows shown are the latest months (the table is longer than TABLE_ROWS)
 
 
-def data_table(path: Path, figure: str, lang: str) -> Table | None:
+def site_table(path: Path, figure: str, lang: str) -> Table | None:
     """A figure's CSV as its reader in `lang` reads them, at most TABLE_ROWS rows: of a table by
     month, the latest months; of any other, the first rows."""
     if not path.is_file():
@@ -111,7 +111,7 @@ def _month_pages(stage: Path, paths: Paths, month: str) -> None:
         shown = []
         for figure in month_figures(figures, lang):
             embed = figures / figure.embed
-            shown.append({"figure": figure, "table": data_table(figures / figure.csv, figure.name, lang),
+            shown.append({"figure": figure, "table": site_table(figures / figure.csv, figure.name, lang),
                           "downloads": [(i.file, _variant_label(i, lang)) for i in figure.images],
                           "embed": embed.read_text(encoding="utf-8") if embed.is_file() else None,
                           "zip": figure.zip if (figures / figure.zip).is_file() else None})
