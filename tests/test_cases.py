@@ -350,6 +350,19 @@ def test_the_outcomes_and_active_figures_count_each_case_once(three_logs):
             assert plots.layout_problems(spec.draw(lang)) == []
 
 
+
+def test_a_case_whose_end_is_not_recorded_is_not_shown_as_ended(three_logs):
+    incidents = load_incidents(three_logs)
+    ledger = cases.ledger(incidents[incidents["event_date"] < "2024-11-01"])  # the case before its verdict
+    outcomes = case_figures.cases_outcomes(ledger, "2024-09", "2024-10", ["274"])
+    assert outcomes.data.to_dict("records") == [{"article": "274", "year": 2024, "outcome": "open", "cases": 1}]
+    ended = case_figures.cases_outcomes(ledger.assign(ended=True), "2024-09", "2024-10", ["274"])
+    assert ended.data["outcome"].tolist() == ["none"]  # ended, with no outcome stated
+    assert [cases.outcome_label(o, "ru") for o in ("open", "none")] == ["Окончание не записано", "Исход не записан"]
+    for lang in ("en", "ru", "kk"):
+        assert cases.outcome_label("open", lang) in outcomes.texts(lang)["alt_text"]
+        assert plots.layout_problems(outcomes.draw(lang)) == []
+
 # --- loading, and the notebook ----------------------------------------------------------------------
 
 def test_load_cases_says_how_to_build_the_ledger_when_it_is_missing(tmp_path):

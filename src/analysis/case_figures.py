@@ -162,19 +162,29 @@ def _timeline_spec(page: pd.DataFrame, segments: pd.DataFrame, start: str, end: 
 
 # --- the outcomes ----------------------------------------------------------------------------------
 
-OUTCOMES = ("convicted", "fined", "claim_satisfied", "acquitted", "dismissed", "settled", ledger.NO_OUTCOME)
+OUTCOMES = ("convicted", "fined", "claim_satisfied", "acquitted", "dismissed", "settled", ledger.NO_OUTCOME,
+            ledger.NOT_ENDED)
 
 
 def outcomes_by_article_and_year(cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> pd.DataFrame:
-    """Cases by article, year of last mention and the outcome last recorded (`none` where none is)."""
+    """Cases by article, year of last mention and the outcome last recorded: `none` for a case that
+    ended with none recorded, `open` for a case whose end is not recorded."""
     chosen = ledger.seen_between(ledger.with_articles(cases, articles), start, end)
-    rows = [{"article": a, "year": int(case.last_month[:4]), "outcome": case.outcome or ledger.NO_OUTCOME}
+    rows = [{"article": a, "year": int(case.last_month[:4]),
+             "outcome": case.outcome or (ledger.NO_OUTCOME if case.ended else ledger.NOT_ENDED)}
             for case in chosen.itertuples(index=False) for a in case.article.split("; ") if a in articles]
     frame = pd.DataFrame(rows, columns=["article", "year", "outcome"])
     table = frame.groupby(["article", "year", "outcome"]).size().rename("cases").reset_index()
     order = {o: i for i, o in enumerate(OUTCOMES)}
     return table.sort_values(["article", "year", "outcome"], key=lambda s: s.map(order) if s.name == "outcome"
                              else s, kind="stable").reset_index(drop=True)
+
+
+def _outcome_style(outcome: str) -> dict:
+    """A bar of an outcome in its colour; a case whose end is not recorded is a hollow bar."""
+    if outcome == ledger.NOT_ENDED:
+        return {"facecolor": plots.role("background"), "edgecolor": plots.role("neutral"), "linewidth": 0.8}
+    return {"color": colour(f"outcome_{outcome}")}
 
 
 def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> FigureSpec:
@@ -206,14 +216,16 @@ def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str
                 bottom = np.zeros(len(years))
                 for outcome in shown:
                     values = part[outcome].to_numpy(dtype=float) if outcome in part else np.zeros(len(years))
-                    ax.bar(x, values, bottom=bottom, color=colour(f"outcome_{outcome}"), width=0.7)
+                    drawn = values > 0  # no empty bar: a hollow one would leave its edge on the axis
+                    ax.bar(x[drawn], values[drawn], bottom=bottom[drawn], width=0.7, **_outcome_style(outcome))
                     bottom += values
                 ax.set_title(article_names([article], lang), fontsize=8, loc="left")
+                ax.set_xlim(-0.6, len(years) - 0.4)
                 ax.set_ylim(0, max(bottom.max(), 1) * 1.15)
                 ax.yaxis.set_major_locator(MaxNLocator(integer=True))
                 ax.set_ylabel(t("axis_cases", lang))
             axes[-1].set_xticks(x, [str(y) for y in years], rotation=45, ha="right", rotation_mode="anchor")
-            handles = [Patch(color=colour(f"outcome_{o}")) for o in shown]
+            handles = [Patch(**_outcome_style(o)) for o in shown]
             labels = [ledger.outcome_label(o, lang) for o in shown]
             return plots._finish(fig, axes[0], title, source, (handles, labels, 3))
 

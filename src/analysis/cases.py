@@ -82,13 +82,17 @@ def _outcome_labels() -> pd.DataFrame:
     return table[table["outcome"].ne("")].set_index("outcome")
 
 
-NO_OUTCOME = "none"  # a case with no outcome recorded, in the tables of the case figures
+NO_OUTCOME = "none"  # in the tables of the case figures: a case that ended with no outcome recorded
+NOT_ENDED = "open"  # ... and a case whose end the logs never record
 
 
 def outcome_label(code: str, lang: str) -> str:
-    """An outcome in the reader's language (`fined` -> Оштрафован; `none` -> Исход не записан)."""
+    """An outcome in the reader's language (`fined` -> Оштрафован; `none` -> Исход не записан;
+    `open` -> Окончание не записано)."""
     if code == NO_OUTCOME:
         return t("no_outcome_recorded", lang)
+    if code == NOT_ENDED:
+        return t("no_end_recorded", lang)
     return str(_outcome_labels().loc[code, f"label_{lang}"])
 
 
