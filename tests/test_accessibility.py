@@ -225,7 +225,7 @@ def test_the_data_table_writes_numbers_months_and_names_as_each_language_does():
                             "name_kk": ["Алматы", "Түркістан облысы"],
                             "incidents": [1234.0, np.nan]})
     assert accessibility.reader_table(regions, "incidents_by_region", "kk").to_dict("list") == {
-        "ISO коды": ["KZ-75", "KZ-61"], "Түрі": ["қала", "облыс"], "Өңір": ["Алматы", "Түркістан облысы"],
+        "ISO коды": ["KZ-75", "KZ-61"], "Түрі": ["Қала", "Облыс"], "Өңір": ["Алматы", "Түркістан облысы"],
         "Аталған оқиғалар": ["1\xa0234", ""]}
     english = accessibility.reader_table(regions, "incidents_by_region", "en")
     assert english["Region"].tolist() == ["Almaty", "Turkistan"]
@@ -244,13 +244,16 @@ def test_the_data_table_writes_numbers_months_and_names_as_each_language_does():
     assert accessibility.reader_table(ytd, "ytd_comparison", "ru").to_dict("list") == {  # no empty notes
         "Категория": [taxonomy.category_label("legal_claims", "ru")], "Основание": ["данные фонда"],
         "В этом году": ["43"], "Годом ранее": ["73"], "Изменение": ["меньше"], "Изменение, %": ["−41,1"]}
-    timeline = pd.DataFrame({"case_id": ["AS-1", "AS-1"], "lane": [0, 0], "kind": ["stage", "verdict"],
-                             "stage": ["verdict", "verdict"], "start": pd.to_datetime(["2024-11-20"] * 2),
-                             "end": pd.to_datetime(["2024-11-20"] * 2)})
+    timeline = pd.DataFrame({"case_id": ["AS-1", "AS-1", "AS-1"], "lane": [0, 0, 0],
+                             "kind": ["stage", "stage", "verdict"], "stage": ["pre_trial", "verdict", "verdict"],
+                             "start": pd.to_datetime(["2024-04-01", "2024-11-20", "2024-11-20"]),
+                             "end": pd.to_datetime(["2024-11-20"] * 3), "start_precision": ["month", "day", "day"],
+                             "end_precision": ["day"] * 3})
     assert accessibility.reader_table(timeline, "cases_timeline_2", "kk").to_dict("list") == {
-        "Іс ID": ["AS-1", "AS-1"], "Түрі": ["саты", "үкім немесе шешім"],
-        "Сатысы": [cases.stage_label("verdict", "kk")] * 2, "Басы": ["2024\u202fж. 20 қараша"] * 2,
-        "Соңы": ["2024\u202fж. 20 қараша"] * 2}
+        "Іс ID": ["AS-1"] * 3, "Түрі": ["Саты", "Саты", "Үкім немесе шешім"],
+        "Сатысы": [cases.stage_label(s, "kk") for s in ("pre_trial", "verdict", "verdict")],
+        "Басы": ["сәуір 2024", "2024\u202fж. 20 қараша", "2024\u202fж. 20 қараша"],  # a month alone: no 1 April
+        "Соңы": ["2024\u202fж. 20 қараша"] * 3}
     wide = pd.DataFrame({"month": ["2024-11"], "legal_claims": [7], "unknown_code": [5]})
     assert list(accessibility.reader_table(wide, "groups_stacked", "en").columns) == [
         "Month", taxonomy.category_label("legal_claims", "en"), "unknown_code"]  # a code no table knows: as written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import warnings
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import figures, plots, taxonomy
+from analysis import accessibility, figures, plots, regions, taxonomy
 from analysis.i18n import colour, colours, t
 
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]
@@ -228,17 +229,21 @@ def test_regions_are_listed_in_the_alphabetical_order_of_the_reader_language():
     incidents = pd.DataFrame({"report_month": pd.Series([], dtype=str), "region_iso": pd.Series([], dtype=str),
                               "counted": pd.Series([], dtype=bool)})
     spec = figures.incidents_by_region(incidents, "2024-01", "2024-12")
-    kk = figures._reading_order(spec.data, "kk")["name_kk"].tolist()
+    kk = regions.reading_order(spec.data, "kk")["name_kk"].tolist()
     assert kk[:3] == ["Астана", "Алматы", "Шымкент"]  # the three cities first
-    regions = kk[3:]
+    listed = kk[3:]
     # Kazakh alphabet: а ә б в г ғ д е ж з и й к қ л м н ң о ө п р с т у ұ ү ф х һ ц ч ш щ ы і
-    assert regions.index("Ақмола облысы") < regions.index("Алматы облысы")  # қ before л
-    assert regions.index("Қарағанды облысы") > regions.index("Жетісу облысы")
-    assert regions.index("Түркістан облысы") < regions.index("Ұлытау облысы") < regions.index("Шығыс Қазақстан облысы")
-    ru = figures._reading_order(spec.data, "ru")["name_ru"].tolist()[3:]
+    assert listed.index("Ақмола облысы") < listed.index("Алматы облысы")  # қ before л
+    assert listed.index("Қарағанды облысы") > listed.index("Жетісу облысы")
+    assert listed.index("Түркістан облысы") < listed.index("Ұлытау облысы") < listed.index("Шығыс Қазақстан облысы")
+    ru = regions.reading_order(spec.data, "ru")["name_ru"].tolist()[3:]
     assert ru == sorted(ru, key=lambda s: s.lower().replace("ё", "е"))
-    en = figures._reading_order(spec.data, "en")["name_en"].tolist()[3:]
+    en = regions.reading_order(spec.data, "en")["name_en"].tolist()[3:]
     assert en.index("West Kazakhstan Region") == len(en) - 1
+    for lang in ("en", "ru", "kk"):  # the data table beside the figure lists them in the same order, from its CSV
+        csv = pd.read_csv(io.StringIO(spec.data.to_csv(index=False)), dtype=str, keep_default_na=False)
+        table = accessibility.reader_table(csv, spec.name, lang)
+        assert table.iloc[:, 2].tolist() == regions.reading_order(spec.data, lang)[f"name_{lang}"].tolist()
 
 
 def test_a_heat_map_of_a_period_without_counts_says_so():

@@ -20,7 +20,7 @@ from html import escape
 
 import pandas as pd
 
-from . import cases, describe, events, taxonomy
+from . import cases, describe, events, regions, taxonomy
 from .domain_data import read_domain
 from .i18n import day_label, month_label, number, t
 
@@ -111,6 +111,12 @@ SHOW: dict[str, Callable[[object, str], str]] = {
 }
 
 
+def _dated(value: object, precision: object, lang: str) -> str:
+    """A date as precisely as its source gives it: the day, or the month alone."""
+    day = pd.Timestamp(str(value))
+    return month_label(f"{day:%Y-%m}", lang) if precision == "month" else day_label(day.date(), lang)
+
+
 def _shown(values: str, column: str, lang: str) -> Callable[[object, str], str] | None:
     """How a column's values are shown in `lang`, or None when the column is left out."""
     if values == "hide" or (values == "name" and column != f"name_{lang}"):
@@ -128,6 +134,8 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
     empty cell, the headings in `lang` (domain/data_tables.csv); the frame as written or as read
     back from its CSV. A column of notes (text, series changes) left empty in every row is left out."""
     shown, numeric = {}, []
+    if {"kind", f"name_{lang}"} <= set(frame.columns):  # regions and cities: in the order the figure shows them
+        frame = regions.reading_order(frame, lang)
     for column in frame.columns:
         values, heading = column_rule(figure, str(column))
         show = _shown(values, str(column), lang)
@@ -135,7 +143,11 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
             continue
         title = (SHOW["label"](column, lang) if heading == "@label"
                  else t(heading, lang) if heading else str(column))
-        cells = [("" if _missing(v) else show(v, lang)) for v in frame[column].tolist()]
+        if values == "date" and f"{column}_precision" in frame.columns:  # a day, or only its month
+            cells = [("" if _missing(v) else _dated(v, precision, lang))
+                     for v, precision in zip(frame[column].tolist(), frame[f"{column}_precision"].tolist())]
+        else:
+            cells = [("" if _missing(v) else show(v, lang)) for v in frame[column].tolist()]
         if values in ("text", "events") and len(cells) and not any(cells):
             continue
         shown[title] = cells

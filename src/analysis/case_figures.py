@@ -44,22 +44,27 @@ def timeline_segments(cases: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame
 
     A segment runs from a mention to the next mention that records another stage, coloured by
     the stage recorded last (`unknown` before any). `kind` is `stage`, or `verdict` for a mark.
+    `start_precision` and `end_precision` say whether the log dates that mention to the day or
+    only to the month (drawn at its first day).
     """
     rows = []
     for lane, case in enumerate(cases.itertuples(index=False)):
         part = events[events["case_id"] == case.case_id].sort_values("event_date", kind="stable")
-        dates = list(part["event_date"])
+        dates = list(zip(part["event_date"], part["date_precision"]))
         stages = part["stage"].replace(ledger.UNKNOWN, np.nan).ffill().fillna(ledger.UNKNOWN).tolist()
         for i, (date, stage) in enumerate(zip(dates, stages)):
             if i and stage == stages[i - 1]:
                 continue
             following = next((d for d, s in zip(dates[i + 1:], stages[i + 1:]) if s != stage), dates[-1])
             rows.append({"case_id": case.case_id, "lane": lane, "kind": "stage", "stage": stage,
-                         "start": date, "end": following})
-        for date in part.loc[part["stage"].eq("verdict"), "event_date"]:
+                         "start": date[0], "end": following[0], "start_precision": date[1],
+                         "end_precision": following[1]})
+        for date, precision in part.loc[part["stage"].eq("verdict"), ["event_date", "date_precision"]].itertuples(
+                index=False):
             rows.append({"case_id": case.case_id, "lane": lane, "kind": "verdict", "stage": "verdict",
-                         "start": date, "end": date})
-    return pd.DataFrame(rows, columns=["case_id", "lane", "kind", "stage", "start", "end"])
+                         "start": date, "end": date, "start_precision": precision, "end_precision": precision})
+    return pd.DataFrame(rows, columns=["case_id", "lane", "kind", "stage", "start", "end", "start_precision",
+                                       "end_precision"])
 
 
 def lane_label(case: pd.Series | tuple, width: int = 30) -> str:

@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import __version__, accessibility, comparisons, describe, events, plots, taxonomy, trends, variants
+from . import __version__, accessibility, comparisons, describe, events, plots, regions, taxonomy, trends, variants
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, RESOLUTIONS, SOURCE_NAME
 from .errors import expect_one_of
-from .i18n import capitalised, collation_key, month_label, number, period_label, t
+from .i18n import capitalised, month_label, number, period_label, t
 from .quality import month_span
 from .storage import staged_dir, write_atomic, write_csv
 
@@ -652,13 +652,6 @@ def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:
 
 # --- named incidents ------------------------------------------------------------------------------------
 
-def _reading_order(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The 3 cities first in their usual order, then the regions in the language's alphabetical order."""
-    names = table[f"name_{lang}"].map(collation_key(lang))
-    cities = table[table["kind"] == "city"]
-    return pd.concat([cities, table.loc[names.drop(cities.index).sort_values().index]])
-
-
 def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> FigureSpec:
     table = trends.incidents_by_region(incidents, start, end)
 
@@ -671,7 +664,7 @@ def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> Figure
                                           _source(end, lang, incidents=True))}
 
     def draw(lang: str) -> Figure:
-        shown = _reading_order(table, lang)
+        shown = regions.reading_order(table, lang)
         keys = ["rights_of_journalists" if k == "city" else "access_to_information" for k in shown["kind"]]
         return plots.horizontal_bars(shown["incidents"], labels=shown[f"name_{lang}"].tolist(), keys=keys,
                                      title=texts(lang)["title"], xlabel=t("axis_incidents", lang),

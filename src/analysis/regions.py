@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .domain_data import read_domain
+from .i18n import collation_key
 from .parsing import distinct
 from .text import normalise_text
 
@@ -103,6 +104,14 @@ def locate(places: pa.Array, days: np.ndarray) -> tuple[list[tuple[str | None, s
         positions[rows] = len(found) + day_at
         found += [match_region(uniques[i], day.item()) for day in days_found]
     return found, positions
+
+
+def reading_order(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Rows of regions and cities (`kind`, `name_<lang>`) as a reader in `lang` looks them up: the
+    cities first in their usual order, then the regions in the language's alphabetical order."""
+    names = table[f"name_{lang}"].map(collation_key(lang))
+    cities = table[table["kind"] == "city"]
+    return pd.concat([cities, table.loc[names.drop(cities.index).sort_values().index]])
 
 
 @cache
