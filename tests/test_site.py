@@ -19,6 +19,7 @@ from conftest import ROOT
 from publishing import MONTH, links
 
 from analysis import taxonomy
+from analysis.bundles import environment
 from analysis.config import LANGUAGES, Paths
 from analysis.i18n import month_label
 from analysis.manifest import file_hashes, read_manifest
@@ -264,3 +265,8 @@ def test_a_long_table_by_month_shows_its_latest_months(tmp_path):
     pd.DataFrame({"category": ["threat"] * (TABLE_ROWS + 1), "count": 1}).to_csv(csv, index=False)
     table = site_table(csv, "month_categories", "ru")  # not by month: its first rows
     assert not table.latest and len(table.rows) == TABLE_ROWS
+    said = environment().from_string('{{ t("site_rows_shown_last", "ru", shown=100, total=n, '
+                                     'rows=plural("rows_of", n, "ru")) }}')
+    assert [said.render(n=n) for n in (191, 140, 105)] == [  # after «из», the genitive: 191 строки, 140 строк
+        "Последние 100 из 191 строки; в CSV — все.", "Последние 100 из 140 строк; в CSV — все.",
+        "Последние 100 из 105 строк; в CSV — все."]

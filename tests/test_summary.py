@@ -94,3 +94,23 @@ def test_a_month_without_data_says_so(summary):
 
 def test_no_comparison_when_the_previous_year_has_no_month(summary):
     assert "No year-to-date comparison" in summary("2023-04", "en")
+
+
+def test_an_interval_that_excludes_no_change_never_reads_as_if_it_included_it(shipped_clean):
+    from matplotlib.text import Text
+
+    from analysis import accessibility, figures
+    from analysis.i18n import bound, t
+
+    assert [bound(x, "en") for x in (0.9953, 1.0047, 0.94, 1.0, 2.25, float("inf"))] == [
+        "0.995", "1.005", "0.9", "1.0", "2.2", "∞"]
+    assert bound(0.99953, "ru", 2) == "0,9995"
+    counts, cumulative, _ = shipped_clean
+    spec = figures.ytd_comparison(counts, "2024-11", cumulative)
+    refusal = spec.data[spec.data["code"] == "refusal_of_information"].iloc[0]
+    assert refusal["verdict"] == "fewer" and 0.99 < refusal["high"] < 1  # the shipped case: 21 against 37
+    for lang, high in (("en", "0.995"), ("ru", "0,995"), ("kk", "0,995")):
+        table = accessibility.reader_table(spec.data, spec.name, lang)
+        assert high in table[t("table_high", lang)].tolist(), lang
+        drawn = [text.get_text() for text in spec.draw(lang).findobj(Text)]
+        assert any(f"–{high})" in text for text in drawn), lang

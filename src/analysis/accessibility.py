@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import cases, describe, events, regions, taxonomy
 from .domain_data import read_domain
-from .i18n import day_label, month_label, number, t
+from .i18n import bound, day_label, month_label, number, t
 
 SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 
@@ -104,6 +104,7 @@ SHOW: dict[str, Callable[[object, str], str]] = {
     "outcome": _looked_up(cases.outcome_label),
     "stage": _looked_up(cases.stage_label),
     "date": lambda v, lang: day_label(pd.Timestamp(str(v)).date(), lang),
+    "bound": lambda v, lang: bound(float(v), lang, 2),
     "kind": _looked_up(lambda v, lang: t(f"table_kind_{v}", lang)),
     "evidence": _looked_up(_evidence),
     "verdict": _looked_up(_verdict),
@@ -151,7 +152,7 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
         if values in ("text", "events") and len(cells) and not any(cells):
             continue
         shown[title] = cells
-        if values == "count" or values.startswith("number:"):
+        if values in ("count", "bound") or values.startswith("number:"):
             numeric.append(title)
     table = pd.DataFrame(shown, index=frame.index, columns=list(shown)).reset_index(drop=True)
     table.attrs["numeric"] = numeric  # the columns of numbers: set right-aligned

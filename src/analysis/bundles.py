@@ -28,7 +28,7 @@ import pandas as pd
 from . import variants
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, SOURCE_NAME, SOURCE_URL
 from .domain_data import read_domain
-from .i18n import month_label, t
+from .i18n import month_label, plural, t
 from .storage import read_csv, write_atomic, write_zip
 from .variants import variant_of
 
@@ -210,7 +210,7 @@ def environment():
     env = Environment(loader=PackageLoader("analysis", "templates"),
                       autoescape=lambda name: not (name or "").endswith(".md.j2"),  # Markdown is text
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals.update(t=t, month_label=month_label, source_line=source_line, licence=DATA_LICENCE,
+    env.globals.update(t=t, plural=plural, month_label=month_label, source_line=source_line, licence=DATA_LICENCE,
                        licence_url=DATA_LICENCE_URL)
     return env
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .comparisons import MIN_PERCENT_BASE, PARTIAL, STATED
-from .i18n import month_label, month_name, number, period_label, plural, t
+from .i18n import bound, month_label, month_name, number, period_label, plural, t
 
 
 def _runs(months: list[str]) -> list[list[str]]:
@@ -46,16 +46,14 @@ def verdict(row: pd.Series | dict, lang: str) -> str:
         return t("change_too_few", lang)
     low, high = row["low"], row["high"]
     if kind == "same":
-        return t("verdict_same", lang, low=number(low, lang, 1),
-                 high=number(high, lang, 1) if np.isfinite(high) else "∞")
+        return t("verdict_same", lang, low=bound(low, lang), high=bound(high, lang))
     fewer = kind == "fewer"
     show_low, show_high = (1 / high, 1 / low if low > 0 else np.inf) if fewer else (low, high)
-    bounds = {"low": number(show_low, lang, 1),
-              "high": number(show_high, lang, 1) if np.isfinite(show_high) else "∞"}
+    bounds = {"low": bound(show_low, lang), "high": bound(show_high, lang)}
     percent = row["percent"]
     if percent is None or (isinstance(percent, float) and np.isnan(percent)):
         return t("change_fewer" if fewer else "change_more", lang, base=MIN_PERCENT_BASE,
-                 low=number(low, lang, 1), high=number(high, lang, 1) if np.isfinite(high) else "∞")
+                 low=bound(low, lang), high=bound(high, lang))
     ratio = row["previous"] / row["current"] if fewer and row["current"] else np.inf if fewer else row["ratio"]
     return t("change_fewer_pct" if fewer else "change_more_pct", lang,
              ratio=number(ratio, lang, 1) if np.isfinite(ratio) else "∞",

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from . import __version__, accessibility, comparisons, describe, events, plots, regions, taxonomy, trends, variants
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, RESOLUTIONS, SOURCE_NAME
 from .errors import expect_one_of
-from .i18n import capitalised, month_label, number, period_label, t
+from .i18n import bound, capitalised, month_label, number, period_label, t
 from .quality import month_span
 from .storage import staged_dir, write_atomic, write_csv
 
@@ -245,11 +245,22 @@ def _source(as_of: str, lang: str, incidents: bool = False) -> str:
             + " · " + t("figure_licence", lang, licence=DATA_LICENCE))
 
 
-def _alt_bars(title: str, labels: list[str], values: list[float], lang: str) -> str:
+def _alt_bars(title: str, labels: list[str], values: list[float], lang: str, unit: str = "") -> str:
+    """"Bar chart. <title>. Largest: <label> (<value>)", the value in `unit` (a key of
+    translations.csv with a {value}) when it has one."""
     if not values or max(values) <= 0:
         return title
     i = int(np.argmax(values))
-    return t("alt_bars", lang, title=title, top=labels[i], value=number(values[i], lang))
+    value = number(values[i], lang, 0 if float(values[i]).is_integer() else 1)
+    return t("alt_bars", lang, title=title, top=labels[i], value=t(unit, lang, value=value) if unit else value)
+
+
+def _alt_paired(title: str, labels: list[str], values: list[float], year: int, lang: str) -> str:
+    """The alt text of bars of two years, whose largest is named for the year `values` are of."""
+    if not values or max(values) <= 0:
+        return title
+    i = int(np.argmax(values))
+    return t("alt_paired", lang, title=title, top=labels[i], value=number(values[i], lang), year=year)
 
 
 def _long(title: str, body: str, source: str, coverage: str = "") -> str:
@@ -389,7 +400,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         key = "title_groups_stacked_year" if yearly is not None else "title_groups_stacked"
         title = t(key, lang, start=month_label(start, lang), end=month_label(end, lang))
         totals = wide.sum(axis=1, min_count=1).dropna()
-        alt = t("alt_lines", lang, title=title, value=number(totals.max(), lang),
+        alt = t("alt_stacked", lang, title=title, value=number(totals.max(), lang),
                 top=month_label(totals.idxmax(), lang)) if len(totals) else title
         alt += " " + _coverage_sentence(coverage, lang)
         if yearly is not None:
@@ -454,7 +465,8 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
                               source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang)), lang=lang,
                               derived=derived.reindex(series.index, fill_value=False).to_numpy(),
                               derived_label=t("derived_value", lang), events=_events(marks, lang, resolution),
-                              revised=series.index.isin(revised or []), revised_label=t("revised_value", lang))
+                              revised=series.index.isin(revised or []), revised_label=t("revised_value", lang),
+                              no_data=t("no_data", lang))
         return fig
 
     return FigureSpec(name, data if yearly is None else yearly[3], draw, texts, {**params, "rolling": rolling},
@@ -584,10 +596,10 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
             return t("change_too_few", lang)
         if not np.isfinite(row["ratio"]):
             return t("ratio_undefined", lang)
-        high = number(row["high"], lang, 1) if np.isfinite(row["high"]) else "∞"
+        low, high = bound(row["low"], lang), bound(row["high"], lang)
         if row["previous"] < comparisons.MIN_PERCENT_BASE:  # no relative change from a small base: the interval only
-            return f"({number(row['low'], lang, 1)}–{high})"
-        return t("ratio_label", lang, ratio=number(row["ratio"], lang, 1), low=number(row["low"], lang, 1), high=high)
+            return f"({low}–{high})"
+        return t("ratio_label", lang, ratio=number(row["ratio"], lang, 1), low=low, high=high)
 
     def labels(lang: str) -> list[str]:
         return [f"{taxonomy.category_label(r['code'], lang)} ({describe.evidence_label(r, lang)})"
@@ -604,7 +616,7 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
             " " + t("ytd_break_footnote", lang, events=events.labelled("; ".join(notes), lang)) if notes else "")
         names = {code: taxonomy.category_label(code, lang) for code in table["code"]}
         return {"title": title, "caption": caption,
-                "alt_text": _alt_bars(title, labels(lang), table["current"].tolist(), lang),
+                "alt_text": _alt_paired(title, list(names.values()), table["current"].tolist(), year, lang),
                 "long_description": _long(title, describe.ytd_description(table, names, month, lang),
                                           _source(month, lang))}
 
@@ -682,7 +694,7 @@ def amounts_by_category(incidents: pd.DataFrame, start: str, end: str) -> Figure
         names = [taxonomy.category_label(c, lang) for c in table["category"]]
         body = t("axis_amount", lang) + ". " + describe.ranking_description(names, millions.tolist(), lang, digits=1)
         return {"title": title, "caption": t("caption_amounts_by_category", lang),
-                "alt_text": _alt_bars(title, names, millions.tolist(), lang),
+                "alt_text": _alt_bars(title, names, millions.tolist(), lang, unit="value_million_tenge"),
                 "long_description": _long(title, body, _source(end, lang, incidents=True))}
 
     def draw(lang: str) -> Figure:

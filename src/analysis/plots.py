@@ -382,12 +382,13 @@ def _has_segment(values: np.ndarray) -> bool:
 def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel: str,
           value_label: str, smooth_label: str, source: str, lang: str, derived: np.ndarray | None = None,
           derived_label: str = "", events: list[Event] | None = None, revised: np.ndarray | None = None,
-          revised_label: str = "") -> Figure:
+          revised_label: str = "", no_data: str = "") -> Figure:
     """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps).
 
     The rolling mean is drawn, and named in the legend, only where it forms a line. Months derived
     from two cumulative statements (`derived`) are drawn as diamonds; months a data release revised
-    (`revised`) get a small mark above their point.
+    (`revised`) get a small mark above their point. Months without data are shaded, and named
+    `no_data` in the legend.
     """
     with style():
         fig, ax = _figure()
@@ -407,6 +408,9 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         top = np.nanmax(series.to_numpy(dtype=float)) if series.notna().any() else 1
         ax.set_ylim(0, max(top, 1) * 1.25)
         handles, names = ax.get_legend_handles_labels()
+        if no_data and series.isna().any():
+            handles.append(Patch(color=colour("no_data")))
+            names.append(no_data)
         return _finish(fig, ax, title, source, (handles, names, 2), events)
 
 
