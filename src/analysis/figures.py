@@ -245,22 +245,15 @@ def _source(as_of: str, lang: str, incidents: bool = False) -> str:
             + " · " + t("figure_licence", lang, licence=DATA_LICENCE))
 
 
-def _alt_bars(title: str, labels: list[str], values: list[float], lang: str, unit: str = "") -> str:
-    """"Bar chart. <title>. Largest: <label> (<value>)", the value in `unit` (a key of
-    translations.csv with a {value}) when it has one."""
+def _alt_bars(title: str, labels: list[str], values: list[float], lang: str, unit: str = "", key: str = "alt_bars",
+              **words) -> str:
+    """"Bar chart. <title>. Largest: <label> (<value>)" (`key`, with `words`), the value in `unit`
+    (a key of translations.csv with a {value}) when it has one."""
     if not values or max(values) <= 0:
         return title
     i = int(np.argmax(values))
     value = number(values[i], lang, 0 if float(values[i]).is_integer() else 1)
-    return t("alt_bars", lang, title=title, top=labels[i], value=t(unit, lang, value=value) if unit else value)
-
-
-def _alt_paired(title: str, labels: list[str], values: list[float], year: int, lang: str) -> str:
-    """The alt text of bars of two years, whose largest is named for the year `values` are of."""
-    if not values or max(values) <= 0:
-        return title
-    i = int(np.argmax(values))
-    return t("alt_paired", lang, title=title, top=labels[i], value=number(values[i], lang), year=year)
+    return t(key, lang, title=title, top=labels[i], value=t(unit, lang, value=value) if unit else value, **words)
 
 
 def _long(title: str, body: str, source: str, coverage: str = "") -> str:
@@ -616,7 +609,8 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
             " " + t("ytd_break_footnote", lang, events=events.labelled("; ".join(notes), lang)) if notes else "")
         names = {code: taxonomy.category_label(code, lang) for code in table["code"]}
         return {"title": title, "caption": caption,
-                "alt_text": _alt_paired(title, list(names.values()), table["current"].tolist(), year, lang),
+                "alt_text": _alt_bars(title, list(names.values()), table["current"].tolist(), lang, key="alt_paired",
+                                      year=year),
                 "long_description": _long(title, describe.ytd_description(table, names, month, lang),
                                           _source(month, lang))}
 
