@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import cases as ledger
 from . import describe, plots, taxonomy
-from .figures import FigureSpec, _alt_bars, _long, _source
+from .figures import FigureSpec, _alt_bars, _long, _period, _source
 from .i18n import colour, month_label, month_tick, number, t
 
 LANES_PER_PAGE = 40  # a timeline stays readable up to 40 cases; more go on further pages
@@ -31,10 +31,6 @@ def article_names(articles: list[str], lang: str) -> str:
     names = [t("article_name", lang, code=t(f"code_{table[a]}", lang), article=a) if a in table.index else a
              for a in articles]
     return ", ".join(names)
-
-
-def _period(start: str, end: str, lang: str) -> dict[str, str]:
-    return {"start": month_label(start, lang), "end": month_label(end, lang)}
 
 
 # --- the timeline ----------------------------------------------------------------------------------

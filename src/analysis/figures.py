@@ -256,6 +256,11 @@ def _alt_bars(title: str, labels: list[str], values: list[float], lang: str, uni
     return t(key, lang, title=title, top=labels[i], value=t(unit, lang, value=value) if unit else value, **words)
 
 
+def _period(start: str, end: str, lang: str) -> dict[str, str]:
+    """The first and last month of a figure, as its title names them."""
+    return {"start": month_label(start, lang), "end": month_label(end, lang)}
+
+
 def _long(title: str, body: str, source: str, coverage: str = "") -> str:
     return describe.long_description(title, body, coverage, source)
 
@@ -391,7 +396,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
 
     def texts(lang: str) -> dict[str, str]:
         key = "title_groups_stacked_year" if yearly is not None else "title_groups_stacked"
-        title = t(key, lang, start=month_label(start, lang), end=month_label(end, lang))
+        title = t(key, lang, **_period(start, end, lang))
         totals = wide.sum(axis=1, min_count=1).dropna()
         alt = t("alt_stacked", lang, title=title, value=number(totals.max(), lang),
                 top=month_label(totals.idxmax(), lang)) if len(totals) else title
@@ -476,7 +481,8 @@ def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rollin
     derived = trends.category_matrix(counts, [code], start, end, ("derived",))[code].notna()
     yearly = _yearly_wide(counts, cumulative, "category", [code], start, end) if resolution == "year" else None
     return _trend_spec(f"trend_{code}", series, derived, rolling, code, [code],
-                       lambda lang: t("title_category_trend", lang, category=taxonomy.category_label(code, lang)),
+                       lambda lang: t("title_category_trend", lang, category=taxonomy.category_label(code, lang),
+                                      **_period(start, end, lang)),
                        as_of, {"category": code, "start": start, "end": end}, resolution, yearly, revised)
 
 
@@ -489,7 +495,8 @@ def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling:
     yearly = (_yearly_wide(counts, cumulative, "category", ["false_information"], start, end)
               if resolution == "year" else None)
     return _trend_spec("false_information_trend", series, derived, rolling, "administrative_false_information",
-                       trends.false_information_codes(), lambda lang: t("title_false_information_trend", lang),
+                       trends.false_information_codes(),
+                       lambda lang: t("title_false_information_trend", lang, **_period(start, end, lang)),
                        as_of, {"start": start, "end": end}, resolution, yearly, revised)
 
 
@@ -512,7 +519,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
     shown = matrix.T  # categories as rows
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_category_heatmap_year" if table is not None else "title_category_heatmap", lang)
+        title = t("title_category_heatmap_year" if table is not None else "title_category_heatmap", lang,
+                  **_period(start, end, lang))
         stacked = shown.stack()
         if stacked.empty:
             alt = title
@@ -550,7 +558,7 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
     coverage = _coverage_meta(list(wide.index), wide.notna().any(axis=1), pd.Series(dtype=bool))
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_legal_claims_by_type", lang)
+        title = t("title_legal_claims_by_type", lang, **_period(start, end, lang))
         sums = wide.sum()
         names = [t(f"legal_{k}", lang) for k in sums.index]
         body = (describe.ranking_description(names, sums.tolist(), lang, word="legal_cases") + " "
@@ -662,7 +670,7 @@ def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> Figure
     table = trends.incidents_by_region(incidents, start, end)
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_incidents_by_region", lang, start=month_label(start, lang), end=month_label(end, lang))
+        title = t("title_incidents_by_region", lang, **_period(start, end, lang))
         names, values = table[f"name_{lang}"].tolist(), table["incidents"].tolist()
         return {"title": title, "caption": t("caption_incidents_by_region", lang),
                 "alt_text": _alt_bars(title, names, values, lang),
@@ -684,7 +692,7 @@ def amounts_by_category(incidents: pd.DataFrame, start: str, end: str) -> Figure
     millions = table["amount_kzt"] / 1e6
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_amounts_by_category", lang, start=month_label(start, lang), end=month_label(end, lang))
+        title = t("title_amounts_by_category", lang, **_period(start, end, lang))
         names = [taxonomy.category_label(c, lang) for c in table["category"]]
         body = t("axis_amount", lang) + ". " + describe.ranking_description(names, millions.tolist(), lang, digits=1)
         return {"title": title, "caption": t("caption_amounts_by_category", lang),
