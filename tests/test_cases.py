@@ -462,3 +462,18 @@ def test_case_events_come_by_case_then_date_file_and_line_and_the_ledger_by_case
     ledger = cases.ledger(incidents, events)
     assert ledger[["case_id", "mentions", "first_month", "last_month"]].values.tolist() == [
         ["A-1", 3, "2024-01", "2024-03"], ["Z-9", 1, "2024-01", "2024-01"], ["Б-2", 1, "2024-02", "2024-02"]]
+
+
+def test_a_month_with_as_many_new_cases_as_ended_ones_shows_both_marks(shipped_clean):
+    from matplotlib.collections import PathCollection
+
+    incidents = shipped_clean[2]
+    ledger, events = cases.ledger(incidents), cases.case_events(incidents)
+    spec = case_figures.cases_active(events, ledger, "2024-01", "2024-11", ["274", "456-2"])
+    last = spec.data.iloc[-1]
+    assert last["new"] == last["ended"] == 1  # the shipped November 2024: one case begins, one ends
+    fig = spec.draw("en")
+    fig.canvas.draw()
+    new, ended = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
+    where = [c.get_offset_transform().transform(c.get_offsets())[-1] for c in (new, ended)]
+    assert where[0][1] == where[1][1] and where[1][0] - where[0][0] >= 3 * fig.dpi / 72  # apart by 4 points

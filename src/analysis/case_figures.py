@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from . import cases as ledger
 from . import describe, plots, taxonomy
@@ -270,8 +271,12 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
             x = np.arange(len(months))
             ax.bar(x, table["active"], color=colour("cases_active"), width=0.75)
             new, ended = table["new"].to_numpy(), table["ended"].to_numpy()
-            ax.scatter(x[new > 0], new[new > 0], marker="^", s=16, color=colour("cases_new"), zorder=3)
-            ax.scatter(x[ended > 0], ended[ended > 0], marker="x", s=16, color=colour("cases_ended"), zorder=3)
+            # a new case's mark 4 points left of its month, so that a month with as many new cases as
+            # ended ones shows both
+            ax.scatter(x[new > 0], new[new > 0], marker="^", s=16, color=colour("cases_new"), zorder=3,
+                       transform=offset_copy(ax.transData, fig, x=-4, units="points"), clip_on=False)
+            ax.scatter(x[ended > 0], ended[ended > 0], marker="x", s=16, color=colour("cases_ended"), zorder=3,
+                       clip_on=False)
             plots._month_axis(ax, months, lang)
             ax.set_ylim(0, max(int(table["active"].max()), 1) * 1.15)
             ax.set_ylabel(t("axis_cases", lang))
