@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import offset_copy
 
 from . import cases as ledger
 from . import describe, plots, taxonomy
@@ -271,18 +270,17 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
             x = np.arange(len(months))
             ax.bar(x, table["active"], color=colour("cases_active"), width=0.75)
             new, ended = table["new"].to_numpy(), table["ended"].to_numpy()
-            # a new case's mark 4 points left of its month, so that a month with as many new cases as
-            # ended ones shows both
-            ax.scatter(x[new > 0], new[new > 0], marker="^", s=16, color=colour("cases_new"), zorder=3,
-                       transform=offset_copy(ax.transData, fig, x=-4, units="points"), clip_on=False)
-            ax.scatter(x[ended > 0], ended[ended > 0], marker="x", s=16, color=colour("cases_ended"), zorder=3,
-                       clip_on=False)
+            # in its own month, each: an ended case is a ring, so that a month with as many new cases
+            # as ended ones shows the new one's triangle inside it
+            ax.scatter(x[new > 0], new[new > 0], marker="^", s=14, color=colour("cases_new"), zorder=3, clip_on=False)
+            ax.scatter(x[ended > 0], ended[ended > 0], marker="o", s=48, facecolors="none",
+                       edgecolors=colour("cases_ended"), linewidths=1.0, zorder=4, clip_on=False)
             plots._month_axis(ax, months, lang)
             ax.set_ylim(0, max(int(table["active"].max()), 1) * 1.15)
             ax.set_ylabel(t("axis_cases", lang))
             handles = [Patch(color=colour("cases_active")),
                        Line2D([], [], marker="^", color=colour("cases_new"), lw=0, markersize=4),
-                       Line2D([], [], marker="x", color=colour("cases_ended"), lw=0, markersize=4)]
+                       Line2D([], [], marker="o", color=colour("cases_ended"), mfc="none", lw=0, markersize=6)]
             names = [t(k, lang) for k in ("legend_active_cases", "legend_new_cases", "legend_ended_cases")]
             return plots._finish(fig, ax, texts(lang)["title"], _source(end, lang, incidents=True),
                                  (handles, names, 3))
