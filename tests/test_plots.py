@@ -208,6 +208,17 @@ def test_a_partly_stated_month_is_hatched_and_its_missing_part_never_drawn_as_ze
     assert "no data" not in [t.get_text() for t in fig.legends[0].get_texts()]  # every month has data
 
 
+
+def test_a_month_hatched_in_the_figure_is_named_so_in_its_description_not_as_without_data(shipped_clean):
+    counts = shipped_clean[0]
+    spec = figures.groups_stacked(counts, "2023-10", "2024-02", "2024-02")
+    assert spec.data.set_index("month").loc["2023-12"].isna().all()  # its review states categories, no group total
+    text = spec.texts("en")["long_description"]
+    assert "Not all stated in the review (hatched): December 2023." in text
+    assert "Months without data (shaded, not zero): October–November 2023, January 2024." in text
+    hatched = [p for p in spec.draw("en").axes[0].patches if p.get_hatch()]
+    assert len(hatched) == 1  # December 2023, the one month the description says is hatched
+
 def test_a_rolling_mean_that_forms_no_line_is_neither_drawn_nor_in_the_legend():
     series = pd.Series([3.0, np.nan, 5.0, np.nan, 4.0], index=MONTHS[:5])
     smooth = series.rolling(3, min_periods=3).mean().where(series.notna())  # all NaN

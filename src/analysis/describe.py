@@ -125,7 +125,8 @@ def _amount(value: float, word: str | None, lang: str, digits: int = 0) -> str:
 def series_description(series: pd.Series, lang: str, word: str | None = "reports",
                        partial: list[str] | None = None) -> str:
     """A series over months (or years), NaN where nothing is stated: the latest value, the highest
-    and the lowest, the months without data and those stated in part."""
+    and the lowest, the months without data and those whose review does not state every part
+    (`partial`, named apart from the months without data)."""
     stated = series.dropna()
     if stated.empty:
         return t("long_nothing_stated", lang)
@@ -135,7 +136,8 @@ def series_description(series: pd.Series, lang: str, word: str | None = "reports
         high, low = stated.idxmax(), stated.idxmin()
         parts.append(t("long_high_low", lang, high=_amount(stated[high], word, lang), high_when=_when(high, lang),
                        low=_amount(stated[low], word, lang), low_when=_when(low, lang)))
-    parts.append(missing_sentence([str(m) for m in series.index[series.isna()]], lang))
+    apart = {str(m) for m in partial or []}
+    parts.append(missing_sentence([str(m) for m in series.index[series.isna()] if str(m) not in apart], lang))
     if partial:
         parts.append(t("long_partial", lang, months=_named(partial, lang)))
     return " ".join(p for p in parts if p)

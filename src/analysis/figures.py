@@ -275,6 +275,12 @@ def _months_with_data(counts: pd.DataFrame) -> list[str]:
     return sorted(set(trends.published(counts)["month"]))
 
 
+def _not_all_stated(wide: pd.DataFrame, counts: pd.DataFrame) -> list[str]:
+    """The months whose review was read but does not state every column of `wide` (none of them,
+    or some): hatched in a figure of stacked bars, never drawn as zero."""
+    return list(wide.index[wide.isna().any(axis=1) & wide.index.isin(_months_with_data(counts))])
+
+
 def _wide_csv(wide: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
@@ -404,9 +410,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         if yearly is not None:
             body = describe.series_description(_by_key(yearly[0].sum(axis=1, min_count=1)), lang)
         else:
-            stated_in_part = wide.isna().any(axis=1) & wide.notna().any(axis=1)
-            body = describe.series_description(totals.reindex(wide.index), lang,
-                                               partial=list(wide.index[stated_in_part]))
+            body = describe.series_description(totals.reindex(wide.index), lang, partial=_not_all_stated(wide, counts))
         return {"title": title, "caption": t("caption_groups_stacked", lang), "alt_text": alt,
                 "long_description": _long(title, body, _source(as_of, lang), _coverage_line(coverage, lang))}
 
@@ -562,7 +566,8 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
         sums = wide.sum()
         names = [t(f"legal_{k}", lang) for k in sums.index]
         body = (describe.ranking_description(names, sums.tolist(), lang, word="legal_cases") + " "
-                + describe.series_description(wide.sum(axis=1, min_count=1), lang, "legal_cases"))
+                + describe.series_description(wide.sum(axis=1, min_count=1), lang, "legal_cases",
+                                              partial=_not_all_stated(wide, counts)))
         return {"title": title, "caption": t("caption_legal_claims_by_type", lang),
                 "alt_text": _alt_bars(title, names, sums.tolist(), lang),
                 "long_description": _long(title, body, _source(as_of, lang), _coverage_line(coverage, lang))}
