@@ -228,6 +228,16 @@ def test_a_rolling_mean_that_forms_no_line_is_neither_drawn_nor_in_the_legend():
     assert len(fig.axes[0].lines) == 1
 
 
+
+def test_a_rolling_mean_at_months_with_no_neighbour_is_a_dash_at_each_and_named_once():
+    series = pd.Series([2.0, np.nan, 3.0, np.nan, np.nan, 2.0], index=MONTHS[:6])
+    smooth = series.rolling(3, min_periods=1).mean().where(series.notna())  # 2.0, 2.5, 2.0: no two side by side
+    fig = plots.trend(series, smooth, key="threat", title="T", ylabel="y", value_label="monthly",
+                      smooth_label="rolling mean", source="s", lang="en")
+    dashes = [line for line in fig.axes[0].lines if line.get_marker() == "_"]
+    assert len(dashes) == 1 and dashes[0].get_ydata().tolist() == [2.0, 2.5, 2.0]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["rolling mean", "monthly"]
+
 def test_a_missing_value_in_horizontal_bars_gets_no_bar_and_no_number():
     fig = plots.horizontal_bars(pd.Series([4.0, np.nan, 0.0]), labels=["a", "b", "c"], keys=["a", "b", "c"],
                                 title="T", xlabel="x", source="s", lang="en")

@@ -373,6 +373,14 @@ def stacked_bars_by_month(wide: pd.DataFrame, *, labels: dict[str, str], title: 
         return _finish(fig, ax, title, source, (handles, names, ncols), events)
 
 
+def _alone(values: np.ndarray) -> np.ndarray:
+    """The finite values whose neighbours on both sides are not: a line through them draws nothing."""
+    finite = np.isfinite(values)
+    before = np.concatenate([[False], finite[:-1]])
+    after = np.concatenate([finite[1:], [False]])
+    return finite & ~before & ~after
+
+
 def _has_segment(values: np.ndarray) -> bool:
     """Whether a line through `values` draws anything: two neighbouring finite values."""
     finite = np.isfinite(values)
@@ -385,7 +393,8 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
           revised_label: str = "", no_data: str = "") -> Figure:
     """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps).
 
-    The rolling mean is drawn, and named in the legend, only where it forms a line. Months derived
+    The rolling mean is a line where neighbouring months have it, and a short dash at a month that
+    has it alone; it is named in the legend only when it is drawn. Months derived
     from two cumulative statements (`derived`) are drawn as diamonds; months a data release revised
     (`revised`) get a small mark above their point. Months without data are shaded, and named
     `no_data` in the legend.
@@ -395,8 +404,13 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         months = list(series.index)
         x = np.arange(len(months))
         _shade_missing(ax, series.isna().to_numpy())
-        if _has_segment(smooth.to_numpy(dtype=float)):
-            ax.plot(x, smooth.to_numpy(dtype=float), color=colour(key), lw=1.6, label=smooth_label)
+        mean = smooth.to_numpy(dtype=float)
+        if _has_segment(mean):
+            ax.plot(x, mean, color=colour(key), lw=1.6, label=smooth_label)
+        alone = _alone(mean)
+        if alone.any():  # a mean with no neighbour to join: a short dash of the line at its month
+            ax.plot(x[alone], mean[alone], "_", color=colour(key), ms=9, mew=1.6,
+                    label=None if _has_segment(mean) else smooth_label)
         values = series.to_numpy(dtype=float)
         shown = values if derived is None else np.where(derived, np.nan, values)
         ax.plot(x, shown, "o", color=colour(key), ms=4, mfc=role("background"), mew=1.2, label=value_label)
