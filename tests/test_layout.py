@@ -157,12 +157,14 @@ def test_a_long_title_is_wrapped_whole_never_cut(lang):
 def test_a_line_never_breaks_inside_a_date_an_article_or_the_licence():
     fig, _ = plots._figure((4, 3))
     text = "Санаттар бойынша істер (ҚК 274-бап, ӘҚБтК 456-2-бап), қаңтар 2009 – қараша 2024 · Лицензия: CC BY 4.0"
-    kept = ["(ҚК 274-бап,", "ӘҚБтК 456-2-бап),", "қаңтар 2009 –", "қараша 2024 ·", "CC BY 4.0"]
+    kept = ["(ҚК 274-бап,", "ӘҚБтК 456-2-бап),", "қаңтар 2009 –", "қараша 2024 ·", "Лицензия: CC BY 4.0"]
     for width in (0.6, 0.9, 1.2, 1.6, 2.0, 2.5, 3.0, 4.0):  # inches: every break the text can take
         lines = plots.fit_text(fig, text, 9, "bold", width=width).split("\n")
         assert " ".join(lines) == text, width
         assert all(any(unit in line for line in lines) for unit in kept), (width, lines)
     assert plots.unbreakable("a – b") == ["a –", "b"] and plots.unbreakable("CC BY") == ["CC BY"]
+    assert plots.unbreakable("Дереккөз: «Әділ сөз» · Лицензия: CC BY 4.0") == [
+        "Дереккөз: «Әділ", "сөз» ·", "Лицензия: CC BY 4.0"]
 
 
 def test_a_bar_label_is_wrapped_whole_and_never_inside_a_date():

@@ -316,7 +316,9 @@ def _coverage_sentence(coverage: dict, lang: str) -> str:
 
 
 def _with_coverage(source: str, coverage: str) -> str:
-    """The source line with the coverage: on one line when it fits the figure's width, else two."""
+    """The source line with the coverage (capitalised, as each part of the line is): on one line
+    when it fits the figure's width, else two."""
+    coverage = capitalised(coverage)
     return f"{source} · {coverage}" if len(source) + len(coverage) < 120 else f"{coverage}\n{source}"
 
 

@@ -88,13 +88,14 @@ _WIDTHS: dict[tuple, float] = {}
 # a dash or a separator; a number, or an article's number with its ending ("ноябрь 2024", "ст. 274",
 # "274-бап,", "BY 4.0")
 KEPT_WITH_PREVIOUS = re.compile(r"[–—·-]|\d[\d.,]*(-\w+)*\W*")
-KEPT_WITH_NEXT = re.compile(r"CC")  # the licence's "CC BY"
+KEPT_WITH_NEXT = re.compile(r"CC|\w+:")  # the licence's "CC BY"; a label and what it names ("Licence: CC")
 
 
 def unbreakable(paragraph: str) -> list[str]:
     """The paragraph's words, with those a line must not break between joined by a space: a dash or
     a "·" stays at the end of its line, a number with the word before it (a month and its year, an
-    article and its number, the licence's version), "CC" with "BY"."""
+    article and its number, the licence's version), "CC" with "BY", a label ending in a colon with
+    the word after it ("Licence: CC BY 4.0")."""
     words: list[str] = []
     glue = False
     for word in paragraph.split():
