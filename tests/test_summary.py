@@ -69,6 +69,8 @@ def test_year_to_date_comparison_names_its_months_and_is_worded_by_its_interval(
     # access to information: 12 + 13 + 16 against 25 + 26 + 19; 70 is a base of 20 or more: a percentage
     assert "41 against 70: 1.7 times fewer, −41%" in text
     assert "January–November" not in text  # three months are compared, not eleven
+    # a list of their own, under a line of their own: not read as more of November's counts
+    assert "\n\nAgainst the same months of 2023:\n\n- **" in text
 
 
 def test_july_2024_uses_the_foundations_own_year_to_date_figure(summary):

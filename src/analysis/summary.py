@@ -36,15 +36,15 @@ def _items(rows: pd.DataFrame, nested: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _ytd_lines(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: str, lang: str) -> list[str]:
-    """One line per group: the comparison of the year to date, with the months and evidence it
-    rests on, then the standing caveat once."""
+    """A line that says what is compared, then one line per group: the comparison of the year to
+    date, with the months and evidence it rests on, then the standing caveat once."""
     year, previous = int(month[:4]), int(month[:4]) - 1
     table = comparisons.year_to_date(counts, cumulative, month)
     table = table[table["kind"] == "group"]
     if table.empty:
         period = period_label(f"{year}-01", month, lang)
         return [t("summary_ytd_none", lang, period=period, year=year, prev_year=previous)]
-    lines = []
+    lines = [t("summary_ytd_intro", lang, prev_year=previous), ""]  # a list of its own, not the month's
     for row in table.to_dict(orient="records"):
         label = taxonomy.group_short_label(row["code"], lang).capitalize()
         if row["refused"]:
