@@ -210,12 +210,12 @@ def test_trend_figures_state_their_coverage_inside_the_image_and_in_the_json(shi
     assert len(spec.meta["coverage"]["months"]) == 30
     assert spec.meta["coverage"]["months_with_data"] == ["2024-02", "2024-04", "2024-09", "2024-11"]
     assert len(spec.meta["coverage"]["months_missing"]) == 26
-    for lang, words in (("en", "months with data: 4 of 30"), ("ru", "месяцев с данными: 4 из 30"),
-                        ("kk", "деректері бар айлар: 30 айдың 4")):
+    for lang, words in (("en", "Months with data: 4 of 30"), ("ru", "Месяцев с данными: 4 из 30"),
+                        ("kk", "Деректері бар айлар: 30 айдың 4")):
         fig = spec.draw(lang)
-        assert any(words in text.get_text() for text in fig.texts)
+        assert any(f"· {words}" in text.get_text() for text in fig.texts)  # capitalised as each part of the footer
         plt.close(fig)
-        assert spec.texts(lang)["alt_text"].endswith(". " + words[0].upper() + words[1:] + ".")  # a sentence
+        assert spec.texts(lang)["alt_text"].endswith(f". {words}.")  # a sentence
     # the 456-2 break concerns this series, the law on mass media is context; the change of the
     # groups concerns group totals only
     assert [e["date"] for e in spec.meta["events"]] == ["2023-07-10", "2024-06-19"]
