@@ -169,7 +169,9 @@ def test_the_html_copy_gives_every_figure_its_alt_text_and_its_data_table(tmp_pa
     assert [image["alt"] for image in images] == ['Бағаналы "диаграмма" <1>']
     # inside the page's text styles (JupyterLab's), not in the browser's default serif
     assert '<div class="jp-RenderedHTMLCommon"><details><summary>Осы графиктің деректері</summary>' in html
-    assert "<td>қараша 2024</td>" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert '<td style="text-align:left">қараша 2024</td>' in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert '<td style="text-align:right">7</td>' in html  # numbers set right, words left, in any page style
+    assert "<b>x</b>" not in html
     assert html.count("<img") == 1
 
 

@@ -161,9 +161,21 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
 
 def data_table_html(frame: pd.DataFrame, figure: str, lang: str) -> str:
     """The figure's data as its reader reads them (`reader_table`), as an HTML table in a
-    `<details>` element (closed until opened), every value escaped."""
-    table = reader_table(frame, figure, lang).to_html(index=False, escape=True, border=0, classes="figure-data")
-    return f"<details><summary>{escape(t('figure_data_table', lang))}</summary>\n{table}\n</details>"
+    `<details>` element (closed until opened), every value escaped; numbers set right, words left,
+    whatever the page's style sets for tables."""
+    table = reader_table(frame, figure, lang)
+    numeric = set(table.attrs["numeric"])
+
+    def cell(tag: str, value: object, column: str) -> str:
+        scope = ' scope="col"' if tag == "th" else ""
+        align = "right" if column in numeric else "left"
+        return f'<{tag}{scope} style="text-align:{align}">{escape(str(value))}</{tag}>'
+
+    head = "".join(cell("th", column, column) for column in table.columns)
+    rows = "\n".join("<tr>" + "".join(cell("td", value, column) for column, value in zip(table.columns, row)) + "</tr>"
+                     for row in table.itertuples(index=False))
+    html = f'<table class="figure-data">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>'
+    return f"<details><summary>{escape(t('figure_data_table', lang))}</summary>\n{html}\n</details>"
 
 
 @dataclass(frozen=True)
