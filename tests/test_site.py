@@ -104,9 +104,10 @@ def test_the_report_remakes_only_the_month_whose_page_is_gone_or_whose_summary_c
     assert site_step(project, manifest) == {}
     site = site_folder(project)
 
-    def inodes() -> dict[str, int]:
-        return {f"{lang}/{month}": (site / lang / f"{month}.html").stat().st_ino
-                for lang in LANGUAGES for month in ("2024-10", MONTH)}
+    def inodes() -> dict[str, tuple[int, int]]:
+        """Each page's file: its inode and time of writing (a deleted page's inode may be reused)."""
+        return {f"{lang}/{month}": (stat.st_ino, stat.st_mtime_ns) for lang in LANGUAGES
+                for month in ("2024-10", MONTH) for stat in [(site / lang / f"{month}.html").stat()]}
 
     before = inodes()
     (site / "ru" / f"{MONTH}.html").unlink()
