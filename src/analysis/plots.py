@@ -406,12 +406,11 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         x = np.arange(len(months))
         _shade_missing(ax, series.isna().to_numpy())
         mean = smooth.to_numpy(dtype=float)
-        if _has_segment(mean):
+        line, alone = _has_segment(mean), _alone(mean)
+        if line:
             ax.plot(x, mean, color=colour(key), lw=1.6, label=smooth_label)
-        alone = _alone(mean)
         if alone.any():  # a mean with no neighbour to join: a short dash of the line at its month
-            ax.plot(x[alone], mean[alone], "_", color=colour(key), ms=9, mew=1.6,
-                    label=None if _has_segment(mean) else smooth_label)
+            ax.plot(x[alone], mean[alone], "_", color=colour(key), ms=9, mew=1.6, label=None if line else smooth_label)
         values = series.to_numpy(dtype=float)
         shown = values if derived is None else np.where(derived, np.nan, values)
         ax.plot(x, shown, "o", color=colour(key), ms=4, mfc=role("background"), mew=1.2, label=value_label)
