@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import cases, describe, events, regions, taxonomy
 from .domain_data import read_domain
-from .i18n import bound, day_label, month_label, number, t
+from .i18n import bound, dated, day_label, month_label, number, t
 
 SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 
@@ -112,12 +112,6 @@ SHOW: dict[str, Callable[[object, str], str]] = {
 }
 
 
-def _dated(value: object, precision: object, lang: str) -> str:
-    """A date as precisely as its source gives it: the day, or the month alone."""
-    day = pd.Timestamp(str(value))
-    return month_label(f"{day:%Y-%m}", lang) if precision == "month" else day_label(day.date(), lang)
-
-
 def _shown(values: str, column: str, lang: str) -> Callable[[object, str], str] | None:
     """How a column's values are shown in `lang`, or None when the column is left out."""
     if values == "hide" or (values == "name" and column != f"name_{lang}"):
@@ -145,7 +139,7 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
         title = (SHOW["label"](column, lang) if heading == "@label"
                  else t(heading, lang) if heading else str(column))
         if values == "date" and f"{column}_precision" in frame.columns:  # a day, or only its month
-            cells = [("" if _missing(v) else _dated(v, precision, lang))
+            cells = [("" if _missing(v) else dated(v, precision, lang))
                      for v, precision in zip(frame[column].tolist(), frame[f"{column}_precision"].tolist())]
         else:
             cells = [("" if _missing(v) else show(v, lang)) for v in frame[column].tolist()]

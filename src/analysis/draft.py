@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import taxonomy
-from .i18n import day_label, month_label, number, plural, t
+from .i18n import dated, month_label, number, plural, t
 from .parsing import vocabulary
 from .regions import region_names
 from .storage import zip_bytes
@@ -70,11 +70,7 @@ def _text(value: object) -> str:
 
 
 def _date(value: pd.Timestamp, precision: str, lang: str) -> str:
-    if pd.isna(value):
-        return ""
-    if precision == "month":
-        return month_label(value.strftime("%Y-%m"), lang)
-    return day_label(value.date(), lang)
+    return "" if pd.isna(value) else dated(value, precision, lang)
 
 
 def _who(row: dict, lang: str) -> str:

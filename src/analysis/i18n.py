@@ -61,6 +61,13 @@ def day_label(day: date, lang: str) -> str:
     return format_date(day, format=DAY_FORMATS[expect_language(lang)], locale=lang)
 
 
+def dated(value: object, precision: str, lang: str) -> str:
+    """A date as precisely as its source gives it: the day (26 February 2009), or, when the source
+    dates it to the month only, the month alone (February 2009)."""
+    day = pd.Timestamp(value)
+    return month_label(f"{day:%Y-%m}", lang) if precision == "month" else day_label(day.date(), lang)
+
+
 def month_tick(month: str, lang: str) -> str:
     """A short axis label: Nov 24 / нояб. 24 / қар. 24."""
     label = format_date(_first_day(month), "LLL yy", locale=expect_language(lang))
