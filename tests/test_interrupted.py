@@ -230,11 +230,18 @@ def test_killed_figure_export_leaves_each_figure_whole(shipped_run, tmp_path):
         old, new = _figure_states(target), _figure_states(expected_new)
         assert old != new and all(old.values()) and all(new.values())
         assert renames(trace) >= 2  # at least one per figure
+        left: set[str] = set()
         for point in forks.kill_points(new_counts, str(target), watch=target, duration=duration,
                                        renames=renames(trace)):
             state = _figure_states(target)
             for name in state:
                 assert state[name] in (old[name], new[name]), f"{name}: a mix, {point}"
+            left |= {p.name.split("-")[-2] for p in tmp_path.glob(".figures.staging-*")}
+        # The images are drawn beside the folder, not in the system's temporary folder: what a killed
+        # export leaves there, the next export removes.
+        assert "scratch" in left
+        forks.whole(new_counts, str(target), watch=target)
+        assert list(tmp_path.glob(".figures.staging-*")) == [] and _figure_states(target) == new
     finally:
         forks.close()
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,7 @@ from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, RESOLUTIONS, SOUR
 from .errors import expect_one_of
 from .i18n import bound, capitalised, month_label, number, period_label, t
 from .quality import month_span
-from .storage import staged_dir, write_atomic, write_csv
+from .storage import scratch_dir, staged_dir, write_atomic, write_csv
 
 SAVE_METADATA = {
     "png": {"Software": None},
@@ -61,23 +61,23 @@ def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, s
     CSV and JSON; return the paths written. `previews`, when given, receives the default figure of
     each language as a PNG 640 px wide, the newsletter's (what a notebook shows).
 
-    The images are drawn first, outside the folder; then all files of the figure land in the
-    folder together: they are written into a staged copy of the folder, which then replaces it in
-    one step. Runs of other languages export into the same folder: the JSON's `files` keeps their
-    entries whose files are there.
+    The images are drawn first, into a scratch folder beside the folder (a killed run's is removed
+    by the next export there); then all files of the figure land in the folder together: they are
+    written into a staged copy of the folder, which then replaces it in one step. Runs of other
+    languages export into the same folder: the JSON's `files` keeps their entries whose files are
+    there.
     """
     texts = {lang: spec.texts(lang) for lang in LANGUAGES}
     names: list[str] = []
     files: dict[str, dict[str, str]] = {}
     pixels: dict[str, dict[str, list[int]]] = {}
-    with tempfile.TemporaryDirectory(prefix="adilsoz-figure-") as drawn:
+    with scratch_dir(folder) as drawn:
         for lang in langs:
-            files[lang], pixels[lang] = _render(spec, lang, texts[lang], variants.plan(list(chosen)), Path(drawn),
-                                                previews)
+            files[lang], pixels[lang] = _render(spec, lang, texts[lang], variants.plan(list(chosen)), drawn, previews)
         with staged_dir(folder) as staging:
             for lang in langs:
                 for name in files[lang].values():
-                    write_atomic(staging / name, lambda tmp, name=name: shutil.copyfile(Path(drawn) / name, tmp))
+                    os.replace(drawn / name, staging / name)
                     names.append(name)
             write_csv(spec.data, staging / f"{spec.name}.csv")
             earlier = _earlier_files(staging / f"{spec.name}.json", staging)

@@ -153,10 +153,29 @@ def _folder_lock(target: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _staging_name(target: Path, kind: str = "") -> Path:
+    """A hidden folder beside `target`, named for this process: `remove_stale_staging` removes it
+    once the process is gone."""
+    return target.parent / f".{target.name}.staging-{os.getpid()}-{kind}{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def scratch_dir(target: Path) -> Iterator[Path]:
+    """A working folder beside `target` (on its file system, so files move from it by renaming),
+    removed on exit; if the process is killed, the next write of a folder beside it removes it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = _staging_name(target, "scratch-")
+    scratch.mkdir()
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def _staged(target: Path) -> Iterator[Path]:
     recover_dir(target)
     remove_stale_staging(target.parent)
-    staging = target.parent / f".{target.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging = _staging_name(target)
     if target.exists():
         shutil.copytree(target, staging, copy_function=os.link)
     else:
