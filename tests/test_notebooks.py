@@ -176,6 +176,44 @@ def test_the_kernel_server_imports_every_module_of_the_package_the_notebooks_imp
     assert modules <= loaded
 
 
+# Functions of the server's modules that the kernels never call, and the libraries only they import:
+# the report's own machinery (in the process that starts the kernels), the cleaning's parsers and
+# workbook reader, and the release command.
+KERNELS_NEVER_CALL = ("analysis.execute.", "analysis.parsing.", "analysis.workbooks.", "analysis.datapackage.validate",
+                      "analysis.release.run_release", "analysis.release.code_version")
+
+
+def test_the_kernel_server_imports_what_its_modules_import_on_first_use():
+    """A library the package imports inside a function (so that `analysis --help` stays quick) is
+    imported by the server too, or every kernel that draws or writes with it imports it again
+    (seaborn alone is 0.7 s of CPU a kernel)."""
+    import ast
+    import subprocess
+    import sys
+
+    script = (f"import sys; {'; '.join(f'import {m}' for m in execute.PRELOAD)}; "
+              f"print(' '.join(sorted(m for m in sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+                 .stdout.split())
+    missing = []
+    for module in sorted(m for m in loaded if m.startswith("analysis.")):
+        source = ROOT / "src" / Path(*module.split(".")).with_suffix(".py")
+        for function in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    names = ([node.module] if node.level == 0 else
+                             [f"analysis.{node.module}" if node.module else f"analysis.{a.name}" for a in node.names])
+                else:
+                    continue
+                if not f"{module}.{function.name}".startswith(KERNELS_NEVER_CALL):
+                    missing += [f"{module}.{function.name}: {name}" for name in names if name not in loaded]
+    assert missing == [], missing
+
+
 @pytest.mark.notebooks
 def test_a_forked_kernel_writes_what_a_kernel_started_afresh_writes(tmp_path, monkeypatch):
     import multiprocessing

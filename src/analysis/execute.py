@@ -80,8 +80,14 @@ def _kernel_manager(env: dict[str, str], log: Path | None):
 # lives as long as the process that asked for it. ANALYSIS_FORK_KERNELS=0 starts every kernel
 # afresh, as `jupyter` does; a kernel that cannot be forked is started afresh too.
 FORK_KERNELS = os.environ.get("ANALYSIS_FORK_KERNELS", "1") != "0"
+# The package imports some libraries where they are first used (so that `analysis --help` stays
+# quick); the kernels use them, so the server imports them too: seaborn (0.7 s of CPU, for the heat
+# map), scipy.special (intervals), the review draft and python-docx, PyICU (sorting names),
+# colorspacious (the dark colours), and what savefig and read_parquet import on first use.
 PRELOAD = ["ipykernel.kernelapp", "matplotlib_inline.backend_inline", "analysis.case_figures",
-           "analysis.figures", "analysis.load", "analysis.outputs", "analysis.release", "analysis.revisions"]
+           "analysis.figures", "analysis.load", "analysis.outputs", "analysis.release", "analysis.revisions",
+           "analysis.draft", "seaborn", "scipy.special", "docx", "icu", "colorspacious",
+           "matplotlib.backends.backend_pdf", "pyarrow.parquet", "pyarrow.dataset"]
 
 
 def _launcher_argv(kernel_cmd: list[str]) -> list[str] | None:
