@@ -7,6 +7,7 @@ the taxonomy. A processed column that the domain tables do not describe stops th
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -219,13 +220,24 @@ def validate(folder: Path, shown: int = 10) -> list[str]:
     if report.valid:
         return []
     problems = [f"datapackage.json: {error.message}" for error in report.errors]
+    fields = {res["name"]: [f["name"] for f in res["schema"]["fields"]] for res in
+              json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
     for task in report.tasks:
         for error in task.errors:
             row = getattr(error, "row_number", None)
             field = getattr(error, "field_name", None)
             where = f"{task.name}.csv" + (f": line {row}" if row else "") + (f": column {field}" if field else "")
-            problems.append(f"{where}: {error.note or error.message}")
+            problems.append(f"{where}: {error.note or error.message}{_origin(error, fields.get(task.name, []))}")
     return problems[:shown] + ([f"... and {len(problems) - shown} more"] if len(problems) > shown else [])
+
+
+def _origin(error, names: list[str]) -> str:
+    """Where a row of a table that records it was read from: " (read from <file>, line <n>)"."""
+    cells = getattr(error, "cells", None) or []
+    if "source_file" not in names or "source_line" not in names:
+        return ""
+    at = {name: cells[i] for i, name in enumerate(names) if i < len(cells)}
+    return f" (read from {at['source_file']}, line {at['source_line']})" if at.get("source_file") else ""
 
 
 # --- the README -----------------------------------------------------------------------------------
