@@ -70,6 +70,27 @@ def test_the_report_line_says_what_happened(executed, failed, cleaned, removed, 
     assert cli.report_line(_result(executed, failed, cleaned, removed)) == line
 
 
+def test_the_scheduled_run_names_each_rejected_row_and_a_release_held_back(monkeypatch, tmp_path, capsys):
+    """What `make report` prints when the cleaning rejected rows: each row, as `analysis clean` prints
+    it, the count in the summary line, and why no release was made."""
+    import pandas as pd
+
+    from analysis import report
+
+    rejected = pd.DataFrame({"file": ["data/raw/incidents/2024-12.xlsx"], "line": [3], "column": ["category"],
+                             "value": ["Угорза"], "reason": ["no category matches this label"]})
+    held = "1 row rejected that release 1.1.0 did not reject (...)"
+    result = _result(0, 0, True)
+    result.rejected, result.release_held = rejected, held
+    monkeypatch.setattr(report, "run_report", lambda *args, **kwargs: result)
+    assert cli.main(["--root", str(tmp_path), "report"]) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        "rejected: data/raw/incidents/2024-12.xlsx:3: column category: no category matches this label (found 'Угорза')",
+        f"warning: no release made: {held}"]
+    assert out.startswith("report: cleaned the raw data (1 row rejected: data/processed/rejected.csv); ")
+
+
 def test_clean_prints_a_summary_for_each_file(empty_project):
     for name in ("2024-11.csv", "2024-10.csv"):
         source = FIXTURES / "messy" / "utf8_iso_dates" / "2024-11.csv"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from analysis.config import Paths
 from analysis.datapackage import ReleaseError
 from analysis.load import load_revisions
 from analysis.release import changes_since_release, make_release, releases, run_release
-from analysis.report import release_step
+from analysis.report import ReleaseStep, release_step
 from analysis.revisions import read_release
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,6 +161,20 @@ def test_an_invalid_package_is_refused_and_nothing_is_written(series, tmp_path):
     assert str((folder / "latest").readlink()) == "1.1.1"
 
 
+def test_a_row_that_does_not_validate_is_named_by_the_raw_file_and_line_it_was_read_from(series, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    folder = tmp_path / "releases"
+    shutil.copytree(series["folder"], folder, symlinks=True)
+    incidents = pd.read_parquet(root / "data/processed/incidents.parquet")
+    incidents.loc[0, "amount_kzt"] = -5  # below the schema's minimum
+    incidents.to_parquet(root / "data/processed/incidents.parquet", index=False)
+    file, line = incidents.loc[0, "source_file"], incidents.loc[0, "source_line"]
+    with pytest.raises(ReleaseError, match=r"incidents\.csv: line \d+: column amount_kzt: .*"
+                                           rf"\(read from {re.escape(file)}, line {line}\)"):
+        make_release(Paths(root), folder)
+
+
 def test_an_existing_release_is_never_touched(series, tmp_path):
     root = tmp_path / "project"
     shutil.copytree(series["root"] / "data", root / "data")
@@ -224,10 +239,10 @@ def test_the_scheduled_run_releases_only_when_the_data_changed(series, tmp_path)
     shutil.copytree(series["root"] / "data", root / "data")
     paths = Paths(root)
     logger = logging.getLogger("test_release")
-    assert release_step(paths, {}, logger) == (None, None)  # no release yet: the first is made by hand
+    assert release_step(paths, {}, logger) == ReleaseStep()  # no release yet: the first is made by hand
     shutil.copytree(series["folder"], paths.releases, symlinks=True)
     manifest: dict = {"clean": {"key": "k1"}}
-    assert release_step(paths, manifest, logger) == (None, None)  # unchanged since 1.1.1
+    assert release_step(paths, manifest, logger) == ReleaseStep()  # unchanged since 1.1.1
     assert manifest["release"] == {"clean": "k1", "latest": "1.1.1"}
     assert changes_since_release(paths).empty
     _published(root, ("2024-09", "2024-10", "2024-11"))  # the correction undone
@@ -236,7 +251,7 @@ def test_the_scheduled_run_releases_only_when_the_data_changed(series, tmp_path)
     assert pending[["table", "change", "field", "old_value", "new_value"]].values.tolist() == [
         ["monthly_counts", "revised", "count", "2", "1"], ["monthly_counts", "revised", "note", REASON, ""]]
     manifest["clean"]["key"] = "k2"
-    assert release_step(paths, manifest, logger) == ("1.1.2", None)
+    assert release_step(paths, manifest, logger) == ReleaseStep(version="1.1.2")
     assert releases(paths.releases)[-1] == "1.1.2"
 
 
@@ -293,3 +308,72 @@ def test_the_committed_release_validates():
     assert latest.is_symlink() and not Path(str(latest.readlink())).is_absolute()
     report = Package(str(latest / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_a_month_filled_in_from_the_template_with_only_its_required_cells_is_released(series, tmp_path):
+    """What the cleaning keeps, a release accepts: a log may leave out the source, the description and
+    the source's language (the template asks only for the identifier, the date and the category)."""
+    from openpyxl import load_workbook
+
+    from analysis.clean import run_clean
+    from analysis.template import template_columns, write_template
+
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    shutil.copytree(series["folder"], root / "releases", symlinks=True)
+    paths = Paths(root)
+    path = write_template(paths, "2024-12", "ru")
+    book = load_workbook(path)
+    columns = template_columns()["column"].tolist()
+    rows = (("SYN-1", "Угроза"), ("SYN-2", "Отказ или ограничение в предоставлении общественно значимой информации"),
+            ("SYN-3", "Административное дело о ложной информации"))  # a case: in the cases table too
+    for row, (incident, category) in enumerate(rows, start=2):
+        for column, value in (("incident_id", incident), ("event_date", "03.12.2024"), ("category", category)):
+            book["2024-12"].cell(row=row, column=columns.index(column) + 1, value=value)
+    book.save(path)
+    cleaned = run_clean(paths)
+    assert cleaned.ok and cleaned.rejected.empty
+    assert set(cleaned.incidents["incident_id"]) >= {"SYN-1", "SYN-2", "SYN-3"}
+    made = make_release(paths)
+    assert made.version == "1.2.0"
+    incidents = pd.read_csv(made.folder / "data" / "incidents.csv", dtype=str, keep_default_na=False)
+    logged = incidents.set_index("incident_id").loc["SYN-1"]
+    assert logged[["source_url", "summary", "source_lang"]].tolist() == ["", "", ""]
+    cases = pd.read_csv(made.folder / "data" / "cases.csv", dtype=str, keep_default_na=False)
+    assert cases.loc[cases["case_id"] == "SYN-3", "source_urls"].tolist() == [""]
+
+
+def test_the_scheduled_run_holds_a_release_back_while_the_cleaning_rejects_new_rows(series, tmp_path):
+    """A release is never changed: a mistake in a new month's file would stay in it. The scheduled run
+    waits until the rows are fixed; `analysis release` releases them as they are, and a rejection
+    already released does not hold the next release back."""
+    from analysis.clean import run_clean
+
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    shutil.copytree(series["folder"], root / "releases", symlinks=True)
+    paths = Paths(root)
+    logger = logging.getLogger("test_release")
+    log = paths.raw_incidents / "2024-12.csv"
+    header = "incident_id,event_date,category,summary\n"
+    log.write_text(header + "SYN-1,3 December 2024,threat,SYNTHETIC\nSYN-2,4 December 2024,thraet,SYNTHETIC\n",
+                   encoding="utf-8")
+    run_clean(paths)
+    step = release_step(paths, {"clean": {"key": "k1"}}, logger)
+    assert step.version is None and step.error is None
+    assert step.held.startswith("1 row rejected that release 1.1.1 did not reject (the first: "
+                                "data/raw/incidents/2024-12.csv:3: column category: ")
+    assert releases(paths.releases) == ["1.0.0", "1.1.0", "1.1.1"]
+
+    log.write_text(header + "SYN-1,3 December 2024,threat,SYNTHETIC\nSYN-2,4 December 2024,threat,SYNTHETIC\n",
+                   encoding="utf-8")  # fixed
+    run_clean(paths)
+    assert release_step(paths, {"clean": {"key": "k2"}}, logger).version == "1.2.0"
+
+    log.write_text(header + "SYN-1,3 December 2024,threat,SYNTHETIC\nSYN-2,4 December 2024,thraet,SYNTHETIC\n",
+                   encoding="utf-8")  # the mistake again, released by hand this time
+    assert run_release(paths).version == "1.2.1"
+    log.write_text(header + "SYN-0,2 December 2024,threat,SYNTHETIC\n"  # a row above it: its line moves
+                   "SYN-1,3 December 2024,threat,SYNTHETIC\nSYN-2,4 December 2024,thraet,SYNTHETIC\n", encoding="utf-8")
+    run_clean(paths)
+    assert release_step(paths, {"clean": {"key": "k3"}}, logger).version == "1.2.2"

@@ -18,6 +18,16 @@ def print_unread(unread: list[dict]) -> None:
         print(f"not read: {item['file']}: {item['message']}", file=sys.stderr)
 
 
+def print_rejected(rejected) -> None:
+    """The rows the cleaning rejected, each with its file, line, column, reason and the value found."""
+    for row in rejected.head(MAX_SHOWN).itertuples():
+        where = f"{row.file}:{row.line}" + (f": column {row.column}" if row.column else "")
+        print(f"rejected: {where}: {row.reason} (found {str(row.value)[:60]!r})", file=sys.stderr)
+    if len(rejected) > MAX_SHOWN:
+        print(f"rejected: ... and {len(rejected) - MAX_SHOWN} more rows; all are in "
+              "data/processed/rejected.csv", file=sys.stderr)
+
+
 def _clean(args: argparse.Namespace) -> int:
     from .clean import run_clean
     from .verdicts import RowsLost
@@ -31,12 +41,7 @@ def _clean(args: argparse.Namespace) -> int:
     for error in result.file_errors:
         print(f"error: {error['file']}: {error['message']}", file=sys.stderr)
     print_unread(result.unread)
-    for row in result.rejected.head(MAX_SHOWN).itertuples():
-        where = f"{row.file}:{row.line}" + (f": column {row.column}" if row.column else "")
-        print(f"rejected: {where}: {row.reason} (found {str(row.value)[:60]!r})", file=sys.stderr)
-    if len(result.rejected) > MAX_SHOWN:
-        print(f"rejected: ... and {len(result.rejected) - MAX_SHOWN} more rows; all are in "
-              "data/processed/rejected.csv", file=sys.stderr)
+    print_rejected(result.rejected)
     width = max((len(name) for name in report["files"]), default=0)
     for name, stats in report["files"].items():
         print(f"  {name:<{width}}  {stats['rows_read']:>6} read  {stats['rows_kept']:>6} kept  "
@@ -77,6 +82,8 @@ def _report(args: argparse.Namespace) -> int:
     for error in result.clean_errors:
         print(f"error: {error['file']}: {error['message']}", file=sys.stderr)
     print_unread(result.unread)
+    if result.rejected is not None:
+        print_rejected(result.rejected)
     for run, problem in result.failures.items():
         print(f"error: notebooks/{run.notebook}.py for {run.month} ({run.lang}) failed: {problem}",
               file=sys.stderr)
@@ -84,6 +91,8 @@ def _report(args: argparse.Namespace) -> int:
         print(f"error: {result.release_error}", file=sys.stderr)
     if result.released:
         print(f"report: released the changed data as {result.released} ({paths.releases / result.released})")
+    if result.release_held:
+        print(f"warning: no release made: {result.release_held}", file=sys.stderr)
     log = result.log.relative_to(paths.root) if result.log else "-"
     if args.dry_run:
         for step, why in result.planned.items():
@@ -98,7 +107,10 @@ def _report(args: argparse.Namespace) -> int:
 
 def report_line(result) -> str:
     """What a run did, in words: what was cleaned, run, failed, left as it was and removed."""
-    done: list[str] = ["cleaned the raw data"] if result.cleaned else []
+    rejected = 0 if result.rejected is None else len(result.rejected)
+    rows = f"{rejected} row{'s' * (rejected != 1)}"
+    done: list[str] = ([f"cleaned the raw data ({rows} rejected: data/processed/rejected.csv)" if rejected
+                        else "cleaned the raw data"] if result.cleaned else [])
     months = ", ".join(sorted({r.month for r in result.runs}))
     up_to_date = len(result.runs) - len(result.executed)
     if result.executed:

@@ -56,6 +56,22 @@ def latest_release(folder: Path) -> Release | None:
     return read_release(folder / versions[-1]) if versions else None
 
 
+REJECTION = ["file", "column", "value", "reason"]  # a rejected row, wherever its line has moved
+
+
+def new_rejections(paths: Paths, folder: Path | None = None) -> pd.DataFrame:
+    """The rows the cleaning rejects now that the latest release in `folder` (default
+    `paths.releases`) did not reject: compared on the file, column, value and reason, not the line,
+    which moves when rows are added above it. Empty when there is no release yet."""
+    versions = releases(Path(folder) if folder else paths.releases)
+    now = read_text(paths.rejected) if paths.rejected.exists() else pd.DataFrame(columns=["line", *REJECTION])
+    if not versions or now.empty:
+        return now.iloc[0:0]
+    released = read_text((Path(folder) if folder else paths.releases) / versions[-1] / "data" / "rejected.csv")
+    times = now.join(released.groupby(REJECTION).size().rename("released"), on=REJECTION)["released"]
+    return now[now.groupby(REJECTION).cumcount() >= times.fillna(0)]  # the n-th of a kind past those released
+
+
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """The table as the cells of the CSV the project writes for it (spreadsheet-safe), all text."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,8 +1,9 @@
 """`analysis report`: bring every output up to date, in named steps.
 
 1. clean the raw data when it or the code changed (`analysis clean`);
-2. release the data when they changed since `releases/latest` (`analysis release`), and remove
-   the outputs of months that no longer have data;
+2. release the data when they changed since `releases/latest` (`analysis release`), unless the
+   cleaning rejects rows that release did not (held back until they are fixed), and remove the
+   outputs of months that no longer have data;
 3. run the notebooks (listed in `runs.NOTEBOOKS`) whose inputs changed or whose outputs are gone
    or changed, with papermill, a few at a time.
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import LANGUAGES, RESOLUTIONS, Paths
@@ -48,6 +50,9 @@ from .runs import Run, choose_months, parse_categories, parse_languages, plan, r
 from .site import forget_bundles, publish_step
 from .variants import parse_variants
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 @dataclass
 class ReportResult:
@@ -62,6 +67,8 @@ class ReportResult:
     planned: dict[str, str] = field(default_factory=dict)  # dry run: step ("clean" or a run) -> why
     released: str | None = None  # the version of the data release this run made
     release_error: str | None = None
+    release_held: str | None = None  # why no release was made although the data changed
+    rejected: pd.DataFrame | None = None  # the rows the cleaning rejected, when it ran in this report
     published: dict[str, str] = field(default_factory=dict)  # bundles and site made: step -> why
 
     @property
@@ -151,7 +158,8 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
     began = time.monotonic()
     manifest = read_manifest(paths)
     clean = clean_step(paths, manifest.get("clean", {}), request.force, dry_run, logger)
-    result = ReportResult([], {}, log=log_path, cleaned=clean.ran, clean_errors=clean.errors, unread=clean.unread)
+    result = ReportResult([], {}, log=log_path, cleaned=clean.ran, clean_errors=clean.errors, unread=clean.unread,
+                          rejected=clean.rejected)
     if clean.entry is not None:
         manifest["clean"] = clean.entry
         write_manifest(paths, manifest)
@@ -162,7 +170,8 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
             return result  # the runs can be planned only from cleaned data
 
     if not dry_run and not clean.errors:
-        result.released, result.release_error = release_step(paths, manifest, logger)
+        release = release_step(paths, manifest, logger)
+        result.released, result.release_error, result.release_held = release.version, release.error, release.held
     counts, incidents, cumulative = load_monthly_counts(paths), load_incidents(paths), load_cumulative(paths)
     # a month has data when a review's counts or an incident log name it (its review is built from the log)
     with_data = set(counts["month"]) | set(incidents["report_month"])
@@ -209,6 +218,7 @@ class CleanStep:
     errors: list[dict]  # files that could not be read
     unread: list[dict]  # files under data/raw/ the cleaning does not read
     entry: dict | None  # the manifest's new record of the cleaning, when it ran
+    rejected: pd.DataFrame | None = None  # the rows it rejected, when it ran
 
 
 def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger: logging.Logger) -> CleanStep:
@@ -228,33 +238,54 @@ def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger:
     entry = with_outputs({"key": key, "raw_sha256": raw, "package_version": __version__,
                           "package_sha256": package_hash(), "file_errors": cleaned.file_errors,
                           "unread": cleaned.unread}, clean_outputs(paths), paths)
-    logger.info("clean (%s): %.2f s, %d files could not be read", why, time.monotonic() - began,
-                len(cleaned.file_errors))
-    return CleanStep(why, True, cleaned.file_errors, cleaned.unread, entry)
+    logger.info("clean (%s): %.2f s, %d files could not be read, %d rows rejected", why, time.monotonic() - began,
+                len(cleaned.file_errors), len(cleaned.rejected))
+    for row in cleaned.rejected.itertuples():
+        logger.info("rejected: %s:%s: column %s: %s (found %r)", row.file, row.line, row.column, row.reason,
+                    str(row.value)[:60])
+    return CleanStep(why, True, cleaned.file_errors, cleaned.unread, entry, cleaned.rejected)
 
 
-def release_step(paths: Paths, manifest: dict, logger: logging.Logger) -> tuple[str | None, str | None]:
-    """Release the data when they changed since `releases/latest` (the version made, or the reason none
-    could be). With no release yet, none is made: the first is `analysis release`'s. The check is
-    skipped when neither the cleaning nor the latest release changed since it was last made."""
+@dataclass(frozen=True)
+class ReleaseStep:
+    version: str | None = None  # the release made
+    error: str | None = None  # why the release could not be made
+    held: str | None = None  # why none is made yet: rows newly rejected
+
+
+def release_step(paths: Paths, manifest: dict, logger: logging.Logger) -> ReleaseStep:
+    """Release the data when they changed since `releases/latest`. With no release yet, none is
+    made: the first is `analysis release`'s. None is made either while the cleaning rejects rows the
+    latest release did not reject (a release is never changed: a mistake in a new month's file would
+    stay in it); `analysis release` releases them as they are. The check is skipped when neither the
+    cleaning nor the latest release changed since it was last made."""
     from .datapackage import ReleaseError
-    from .release import make_release, releases
+    from .release import make_release, new_rejections, releases
 
     versions = releases(paths.releases)
     if not versions:
-        return None, None
+        return ReleaseStep()
     checked = {"clean": manifest.get("clean", {}).get("key"), "latest": versions[-1]}
     if manifest.get("release") == checked:
-        return None, None
+        return ReleaseStep()
+    rejected = new_rejections(paths)
+    if not rejected.empty:
+        first = rejected.iloc[0]
+        held = (f"{len(rejected)} row{'s' * (len(rejected) != 1)} rejected that release {versions[-1]} did not "
+                f"reject (the first: "
+                f"{first['file']}:{first['line']}: column {first['column']}: {first['reason']}); fix them in "
+                "the raw files, or release the data as they are with `analysis release`")
+        logger.info("release: held back: %s", held)
+        return ReleaseStep(held=held)
     try:
         made = make_release(paths)
     except ReleaseError as exc:
         logger.info("release: FAILED: %s", exc)
-        return None, str(exc)
+        return ReleaseStep(error=str(exc))
     manifest["release"] = {**checked, "latest": made.version or versions[-1]}
     write_manifest(paths, manifest)
     logger.info("release: %s", f"made {made.version}" if made.version else f"no change since {versions[-1]}")
-    return made.version, None
+    return ReleaseStep(version=made.version)
 
 
 def plan_runs(paths: Paths, request: Request, counts, incidents, cumulative) -> tuple[list[Run], dict[Run, dict]]:
