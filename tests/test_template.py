@@ -75,6 +75,16 @@ def test_every_value_a_list_offers_reads_back_as_its_code(lang):
         assert [parse(label).value for label in choices(field, lang)] == vocabulary["code"].tolist()
 
 
+def test_the_workbook_gets_the_permissions_the_umask_gives_a_new_file(root):
+    """The scheduled run may read it as another account (deploy/ runs as `adilsoz`)."""
+    import os
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    path = write_template(root, "2025-01", "ru")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
 def test_an_existing_file_is_never_overwritten(root):
     path = write_template(root, "2025-01", "ru")
     before = path.read_bytes()

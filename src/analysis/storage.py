@@ -38,6 +38,11 @@ def _umask() -> int:
     return mask
 
 
+def new_file_mode() -> int:
+    """The permissions the umask gives a new file: what a file written through mkstemp (0600) gets."""
+    return 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Write through a temporary file beside `path`, then rename: readers never see half a file.
 
@@ -48,7 +53,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     os.close(handle)
     try:
         write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -19,6 +19,7 @@ from .config import Paths
 from .domain_data import read_domain
 from .errors import ParameterError, expect_language, expect_month
 from .i18n import month_label, t
+from .storage import new_file_mode
 
 FIRST_ROW, LAST_ROW = 2, 5001  # the rows the formats and drop-down lists cover
 DATE_FORMAT = {"en": "yyyy-mm-dd", "ru": "dd.mm.yyyy", "kk": "dd.mm.yyyy"}
@@ -134,6 +135,7 @@ def _save_new(book, target: Path, paths: Paths) -> Path:
     os.close(handle)
     try:
         book.save(tmp)
+        os.chmod(tmp, new_file_mode())  # readable by the scheduled run's account as any file the umask allows
         os.link(tmp, target)
     except FileExistsError:
         raise ParameterError(f"{target.relative_to(paths.root)} exists already; it is never overwritten") from None
