@@ -113,7 +113,7 @@ ROWS = [  # file, kept, rejected, duplicate, (line, column, words) of each rejec
     (INC + "1992-01.csv", 1, 1, 0, [(3, "event_date", "no such day: 1992-13-01")]),
     (PUB + "p_items_exceed_total.csv", 3, 0, 0, []),
     (PUB + "p_unknown_label.csv", 0, 1, 0, [(2, "category_as_written", "no category rule matches this label")]),
-    (PUB + "p_bad_count.csv", 0, 2, 0, [(2, "count", "expected an amount"), (3, "count", "a negative amount")]),
+    (PUB + "p_bad_count.csv", 0, 2, 0, [(2, "count", "expected a whole number"), (3, "count", "a negative number")]),
     (PUB + "p_bad_month.csv", 0, 1, 0, [(2, "month", "expected the month covered as YYYY-MM")]),
     (PUB + "p_total_without_group.csv", 0, 1, 0, [(2, "group_as_written", "a TOTAL needs a group heading")]),
     (PUB + "p_formula.csv", 0, 1, 0, [(2, "category_as_written", "no category rule matches this label")]),

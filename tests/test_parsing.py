@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from analysis import parsing
-from analysis.parsing import parse_amount, parse_date, parse_distinct, parse_enumeration, parse_unique
+from analysis.parsing import parse_amount, parse_count, parse_date, parse_distinct, parse_enumeration, parse_unique
 
 
 def numbered(value: object) -> str | None:
@@ -72,6 +72,18 @@ def test_amounts(text, expected):
 def test_bad_amounts_are_errors(text, reason):
     parsed = parse_amount(text)
     assert parsed.value is None and parsed.error.startswith(reason)
+
+
+WHOLE = "expected a whole number of 0 or more, such as 12"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("12", (12, None, None)), (" 0 ", (0, None, None)), ("", (None, None, None)),
+    ("-3", (None, None, "a negative number")), ("два", (None, None, WHOLE)),
+    ("2.5", (None, None, WHOLE)), ("1,5", (None, None, WHOLE)),  # not 2 or 15: a count is whole
+], ids=numbered)
+def test_counts_are_whole_numbers(text, expected):
+    assert parse_count(text) == expected
 
 
 @pytest.mark.parametrize("field, text, expected", [

@@ -208,6 +208,21 @@ def parse_amount(raw: str) -> Parsed:
     return Parsed(int(amount * multiplier))
 
 
+_WHOLE = re.compile(r"\d+")
+
+
+def parse_count(raw: str) -> Parsed:
+    """A count as written (a whole number of 0 or more, digits only) -> Parsed(int, None, error)."""
+    text = normalise_text(raw)
+    if not text:
+        return Parsed(None)
+    if text.startswith("-") and _WHOLE.fullmatch(text[1:]):
+        return Parsed(None, error="a negative number")
+    if not _WHOLE.fullmatch(text):
+        return Parsed(None, error="expected a whole number of 0 or more, such as 12")
+    return Parsed(int(text))
+
+
 # --- enumerations ----------------------------------------------------------------------------
 
 @cache

@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import taxonomy
 from .config import ALL_GROUPS, MAX_AMOUNT_KZT, MAX_MONTHLY_COUNT, OTHER_UNSPECIFIED, TOTAL
-from .parsing import parse_amount, parse_date, parse_fields, parse_unique
+from .parsing import parse_amount, parse_count, parse_date, parse_fields, parse_unique
 from .reading import LINE, RawTable
 from .text import normalise_text
 from .verdicts import REJECTED_COLUMNS, Verdicts, column, stripped
@@ -36,7 +36,8 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     unit = column(raw, "unit").str.lower().replace("", "count")
     reject(~unit.isin(UNITS), "unit", f"expected one of {', '.join(UNITS)}")
 
-    counts = parse_fields(column(raw, "count"), parse_amount)
+    amounts = parse_fields(column(raw, "count"), parse_amount)  # the column holds tenge where the unit is kzt
+    counts = parse_fields(column(raw, "count"), parse_count).where(unit.ne("kzt"), amounts, axis=0)
     error = counts["error"].where(counts["value"].notna() | counts["error"].notna(), "empty; expected a whole number")
     reject(error.notna(), "count", error)
     bound = unit.map({"kzt": MAX_AMOUNT_KZT}).fillna(MAX_MONTHLY_COUNT)
