@@ -282,7 +282,8 @@ class Classification:
     reason: str | None = None
 
 
-NO_RULE = "no category rule matches this label (see src/analysis/domain/label_rules.csv)"
+NO_RULE = ("no category rule matches this label: write the category as the template's list does "
+           "(`analysis template`), or add this wording to src/analysis/domain/label_rules.csv")
 
 
 def _matches(text: str, group: str | None) -> list[Rule]:
