@@ -157,9 +157,10 @@ def _header_lookup(kind: str) -> dict[str, str]:
 
 
 @cache
-def _required(kind: str) -> tuple[str, ...]:
+def _required(kind: str, how: str = "true") -> tuple[str, ...]:
+    """The columns a header must have ("true"), or of which it must have one at least ("either")."""
     spec = column_spec(kind)
-    return tuple(spec.loc[spec["required"] == "true", "column"])
+    return tuple(spec.loc[spec["required"] == how, "column"])
 
 
 def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[str | None], list[str]]:
@@ -174,14 +175,18 @@ def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[st
             raise InputError(path, f"line 1: columns {seen[name]} and {position} both hold "
                                    f"'{name}'; expected each column once")
         seen[name] = position
-    required = _required(kind)
-    missing = [c for c in required if c not in seen]
+    required, either = _required(kind), _required(kind, "either")
+    missing = [c for c in required if c not in seen] + ([" or ".join(either)] if either and
+                                                          not any(c in seen for c in either) else [])
+    unknown = [(i, h) for i, (h, n) in enumerate(zip(header, names), start=1) if n is None and h.strip()]
     if missing:
+        expected = [*required, *([" or ".join(either)] if either else [])]
         raise InputError(path, f"line 1: required column(s) missing: {', '.join(missing)}; "
-                               f"expected a header with {', '.join(required)} (found: "
-                               f"{', '.join(h for h in header if h) or 'nothing'})")
-    notes = [f"column {i} '{h}' is not one this project reads; it was ignored"
-             for i, (h, n) in enumerate(zip(header, names), start=1) if n is None and h.strip()]
+                               f"expected a header with {', '.join(expected)} (found: "
+                               f"{', '.join(h for h in header if h) or 'nothing'})"
+                               + "".join(f"; column {i} '{h}' is not a heading this project reads"
+                                         for i, h in unknown))
+    notes = [f"column {i} '{h}' is not one this project reads; it was ignored" for i, h in unknown]
     return names, notes
 
 
