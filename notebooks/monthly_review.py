@@ -13,12 +13,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # Monthly review
-#
-# The counts one month's review states, the opening text of the review written from them, and the
-# comparison with the same months of the previous year.
-
 # %% tags=["parameters"]
 month = "2024-11"  # the month of the review, YYYY-MM
 lang = "en"  # language of the texts and figures: en, ru or kk
@@ -35,6 +29,7 @@ from analysis.release import changes_since_release
 counts = load_monthly_counts()
 cumulative = load_cumulative()
 out = Publication(month, lang, publish=publish, variants=variants)
+display(out.say("nb_review_title"), out.say("nb_review_intro"))
 
 # %% [markdown]
 # The opening of the review, written from the counts (also saved as `reports/<month>/summary.<lang>.md`).

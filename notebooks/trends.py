@@ -53,7 +53,7 @@ out.figure(figures.category_trend(counts, "refusal_of_information", start, end, 
                                   cumulative, revised_months(revisions, ["refusal_of_information"])))
 
 # %%
-display(out.say("nb_category_heatmap"))
+display(out.say("nb_category_heatmap" if chosen is None else "nb_category_heatmap_chosen"))
 out.figure(figures.category_heatmap(counts, chosen, start, end, end, resolution, cumulative))
 
 # %%

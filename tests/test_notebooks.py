@@ -147,6 +147,18 @@ def test_the_html_copy_is_self_contained_and_in_the_page_language(hand_run, tmp_
         assert english not in text
 
 
+def test_every_narration_a_notebook_says_is_written_in_the_three_languages():
+    import re
+
+    from analysis.domain_data import read_domain
+
+    table = read_domain("translations.csv").set_index("key")
+    said = {key for notebook in NOTEBOOKS for key in re.findall(r'"(nb_\w+)"', notebook.read_text(encoding="utf-8"))}
+    assert "nb_category_heatmap_chosen" in said
+    missing = sorted(key for key in said if key not in table.index or (table.loc[key, ["en", "ru", "kk"]] == "").any())
+    assert missing == []
+
+
 # --- kernels forked from a server that has imported what the notebooks import ---------------------------
 
 def test_the_kernel_server_imports_every_module_of_the_package_the_notebooks_import():
