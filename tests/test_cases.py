@@ -478,3 +478,14 @@ def test_a_month_with_as_many_new_cases_as_ended_ones_shows_both_marks_in_that_m
     assert new.get_offsets()[-1].tolist() == ended.get_offsets()[-1].tolist() == [len(spec.data) - 1, 1]
     # the ring around is larger than the triangle inside it, and hollow: both are seen
     assert ended.get_sizes()[0] >= 3 * new.get_sizes()[0] and ended.get_facecolors().size == 0
+
+
+def test_the_timeline_runs_to_the_end_of_its_period_so_the_time_since_the_last_mention_shows(shipped_clean):
+    import matplotlib.dates as mdates
+
+    incidents = shipped_clean[2]
+    ledger, events = cases.ledger(incidents), cases.case_events(incidents)
+    spec = case_figures.cases_timeline(ledger, events, "2018-01", "2024-11", ["274"])[0]
+    assert spec.data["end"].max() < pd.Timestamp("2022-01-01")  # the shipped 274 cases: last mentioned in 2021
+    left, right = spec.draw("ru").axes[0].get_xlim()
+    assert left <= mdates.date2num(spec.data["start"].min()) and right >= mdates.date2num(pd.Timestamp("2024-11-30"))

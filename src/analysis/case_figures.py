@@ -86,11 +86,15 @@ def _date_ticks(ax, first: pd.Timestamp, last: pd.Timestamp, lang: str) -> None:
                       [month_tick(str(m), lang) for m in months], rotation=45, ha="right", rotation_mode="anchor")
 
 
-def _timeline_figure(page: pd.DataFrame, segments: pd.DataFrame, title: str, source: str, lang: str) -> Figure:
+def _timeline_figure(page: pd.DataFrame, segments: pd.DataFrame, title: str, source: str, lang: str,
+                     end: str) -> Figure:
+    """The axis runs from the first mention to the end of the period (`end`, the month the logs were
+    last read), so that the time since a case's last mention shows."""
     with plots.style():
         fig, ax = plots._figure((6.3, 1.9 + 0.3 * max(len(page), 4)))
         lanes = len(page)
-        first, last = segments["start"].min(), segments["end"].max()
+        first = segments["start"].min()
+        last = max(segments["end"].max(), pd.Period(end, "M").end_time.normalize())
         shortest = max(MIN_DAYS, (last - first).days * 0.006)  # a single mention still shows
         for row in segments[segments["kind"] == "stage"].itertuples(index=False):
             start, end = mdates.date2num(row.start), mdates.date2num(row.end)
@@ -155,7 +159,7 @@ def _timeline_spec(page: pd.DataFrame, segments: pd.DataFrame, start: str, end: 
             with plots.style():
                 fig, ax = plots._figure((6.3, 2.4))
                 return plots._notice(fig, ax, t("cases_none", lang), texts(lang)["title"], source)
-        return _timeline_figure(page, segments, texts(lang)["title"], source, lang)
+        return _timeline_figure(page, segments, texts(lang)["title"], source, lang, end)
 
     return FigureSpec(name, data, draw, texts, {"start": start, "end": end, "articles": articles,
                                                 "page": page_number, "pages": pages})
