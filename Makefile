@@ -17,7 +17,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the pinned dependencies
+# JupyterLab's settings for this project (jupyter/overrides.json): no autosave, so that a parameter
+# changed to try something reaches notebooks/<name>.py only when saved on purpose
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_SETTINGS): jupyter/overrides.json $(STAMP)
+	mkdir -p $(dir $@) && cp jupyter/overrides.json $@
+
+install: $(STAMP) $(LAB_SETTINGS) ## Create .venv and install the pinned dependencies
 
 report: $(STAMP) ## Bring data/processed/ and reports/ up to date (newest month, three languages); redoes only what changed
 	$(BIN)/analysis --wait 3600 report
@@ -28,7 +34,7 @@ release: $(STAMP) ## Release the data as releases/<version>/ (validated, never o
 site: $(STAMP) ## Make the embed snippets, download bundles and reports/site/ again from what reports/ holds
 	$(BIN)/analysis --wait 3600 site
 
-lab: $(STAMP) ## Open JupyterLab on the project (as root too, as in a container)
+lab: $(STAMP) $(LAB_SETTINGS) ## Open JupyterLab on the project (as root too, as in a container)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP) ## Lint with ruff, then run the test suite (the end-to-end tests alone: pytest -m e2e)
