@@ -160,7 +160,8 @@ def event_markdown(event: Event, lang: str) -> str:
 def to_markdown(draft: Draft, image_base: Path) -> str:
     lines = [f"# {escape(draft.title)}", "", _without_heading(draft.summary), ""]
     if draft.sections:
-        lines += [f"## {t('draft_key_events', draft.lang)}", ""]
+        lines += [f"## {t('draft_key_events', draft.lang)}", "", f"_{escape(t('draft_key_events_note', draft.lang))}_",
+                  ""]
         group = None
         for section in draft.sections:
             if section.group != group:
@@ -204,6 +205,7 @@ def write_docx(draft: Draft, target: Path) -> None:
             document.add_paragraph(text)
     if draft.sections:
         document.add_heading(t("draft_key_events", draft.lang), level=1)
+        document.add_paragraph(t("draft_key_events_note", draft.lang)).runs[0].italic = True
         group = None
         for section in draft.sections:
             if section.group != group:
