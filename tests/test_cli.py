@@ -91,6 +91,21 @@ def test_the_scheduled_run_names_each_rejected_row_and_a_release_held_back(monke
     assert out.startswith("report: cleaned the raw data (1 row rejected: data/processed/rejected.csv); ")
 
 
+def test_a_dry_run_before_a_cleaning_says_the_runs_it_lists_come_from_the_data_as_last_cleaned(
+        monkeypatch, tmp_path, capsys):
+    from analysis import report
+
+    result = _result(0, 0, False)
+    result.planned = {"clean": "its inputs changed: data/raw/incidents/2024-12.xlsx"}
+    monkeypatch.setattr(report, "run_report", lambda *args, **kwargs: result)
+    assert cli.main(["--root", str(tmp_path), "report", "--dry-run"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "would run clean: its inputs changed: data/raw/incidents/2024-12.xlsx"
+    assert lines[1].startswith("then the release, the runs and the site as the cleaned data call for: a dry run "
+                               "plans them from the data as they were last cleaned")
+    assert lines[2].startswith("report: dry run: 1 step would run, nothing was changed")
+
+
 def test_clean_prints_a_summary_for_each_file(empty_project):
     for name in ("2024-11.csv", "2024-10.csv"):
         source = FIXTURES / "messy" / "utf8_iso_dates" / "2024-11.csv"

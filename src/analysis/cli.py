@@ -97,7 +97,11 @@ def _report(args: argparse.Namespace) -> int:
     if args.dry_run:
         for step, why in result.planned.items():
             print(f"would run {step}: {why}")
-        print(f"report: dry run: {len(result.planned)} steps would run, nothing was changed (log: {log})")
+        if "clean" in result.planned:  # the runs are planned from the data as they were last cleaned
+            print("then the release, the runs and the site as the cleaned data call for: a dry run plans them from "
+                  "the data as they were last cleaned, so a new month's runs are not listed")
+        steps = len(result.planned)
+        print(f"report: dry run: {steps} step{'s' * (steps != 1)} would run, nothing was changed (log: {log})")
     elif result.nothing_to_do:
         print(f"report: nothing to do: every output is up to date (log: {log})")
     else:
