@@ -63,11 +63,12 @@ def new_rejections(paths: Paths, folder: Path | None = None) -> pd.DataFrame:
     """The rows the cleaning rejects now that the latest release in `folder` (default
     `paths.releases`) did not reject: compared on the file, column, value and reason, not the line,
     which moves when rows are added above it. Empty when there is no release yet."""
-    versions = releases(Path(folder) if folder else paths.releases)
+    folder = Path(folder) if folder else paths.releases
+    versions = releases(folder)
     now = read_text(paths.rejected) if paths.rejected.exists() else pd.DataFrame(columns=["line", *REJECTION])
     if not versions or now.empty:
         return now.iloc[0:0]
-    released = read_text((Path(folder) if folder else paths.releases) / versions[-1] / "data" / "rejected.csv")
+    released = read_text(folder / versions[-1] / "data" / "rejected.csv")
     times = now.join(released.groupby(REJECTION).size().rename("released"), on=REJECTION)["released"]
     return now[now.groupby(REJECTION).cumcount() >= times.fillna(0)]  # the n-th of a kind past those released
 

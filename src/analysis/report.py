@@ -221,6 +221,9 @@ class CleanStep:
     rejected: pd.DataFrame | None = None  # the rows it rejected, when it ran
 
 
+LOGGED_REJECTIONS = 200  # rejected rows written to the run's log; all are in data/processed/rejected.csv
+
+
 def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger: logging.Logger) -> CleanStep:
     """Step 1: clean the raw data when it or the code changed, or one of its outputs is gone or changed."""
     began = time.monotonic()
@@ -240,9 +243,12 @@ def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger:
                           "unread": cleaned.unread}, clean_outputs(paths), paths)
     logger.info("clean (%s): %.2f s, %d files could not be read, %d rows rejected", why, time.monotonic() - began,
                 len(cleaned.file_errors), len(cleaned.rejected))
-    for row in cleaned.rejected.itertuples():
+    for row in cleaned.rejected.head(LOGGED_REJECTIONS).itertuples():
         logger.info("rejected: %s:%s: column %s: %s (found %r)", row.file, row.line, row.column, row.reason,
                     str(row.value)[:60])
+    if len(cleaned.rejected) > LOGGED_REJECTIONS:
+        logger.info("rejected: ... and %d more rows, all in %s", len(cleaned.rejected) - LOGGED_REJECTIONS,
+                    paths.rejected.relative_to(paths.root))
     return CleanStep(why, True, cleaned.file_errors, cleaned.unread, entry, cleaned.rejected)
 
 
@@ -272,9 +278,8 @@ def release_step(paths: Paths, manifest: dict, logger: logging.Logger) -> Releas
     if not rejected.empty:
         first = rejected.iloc[0]
         held = (f"{len(rejected)} row{'s' * (len(rejected) != 1)} rejected that release {versions[-1]} did not "
-                f"reject (the first: "
-                f"{first['file']}:{first['line']}: column {first['column']}: {first['reason']}); fix them in "
-                "the raw files, or release the data as they are with `analysis release`")
+                f"reject (the first: {first['file']}:{first['line']}: column {first['column']}: {first['reason']}); "
+                "fix them in the raw files, or release the data as they are with `analysis release`")
         logger.info("release: held back: %s", held)
         return ReleaseStep(held=held)
     try:
