@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -363,3 +364,32 @@ def test_absurd_numbers_and_years_are_rejected_rows_not_tracebacks(empty_project
     }
     assert result.incidents["amount_kzt"].tolist() == [5000]
     assert result.counts.loc[result.counts["source"] == "published", "count"].tolist() == [7]
+
+
+def test_a_month_with_rejected_rows_says_so_under_its_summarys_heading_and_its_runs_know_it(small_raw):
+    """A rejected row is left out of the month's counts: its summary, the review draft and the site
+    say how many, so that no one takes the month's figures for the whole month."""
+    from analysis.load import load_cumulative, load_rejected_by_month
+    from analysis.manifest import DataHashes
+    from analysis.outputs import Publication
+    from analysis.runs import Run, run_record
+
+    (small_raw.raw_incidents / "2024-12.csv").write_text(
+        "incident_id,event_date,category,summary\nDEC-1,3 December 2024,threat,SYNTHETIC\n"
+        "DEC-2,4 December 2024,thraet,SYNTHETIC\nDEC-3,5 December 2024,threat,SYNTHETIC\n", encoding="utf-8")
+    result = run_clean(small_raw)
+    assert result.report["rejected_by_month"] == {"2024-12": 1} == load_rejected_by_month(small_raw)
+    assert "| 2024-12 | 1 |" in small_raw.quality_md.read_text(encoding="utf-8")
+    counts = load_monthly_counts(small_raw, unit_of_count=None)
+    for lang, words in (("en", "**Incomplete:** rows of this month's files the cleaning rejected: 1."),
+                        ("ru", "**Неполные данные:** строк из файлов этого месяца, отклонённых при очистке: 1.")):
+        text = Publication("2024-12", lang, paths=small_raw).summary(counts, load_cumulative(small_raw))
+        assert text.splitlines()[1:3] == ["", words + text.splitlines()[2][len(words):]]
+    assert words not in Publication("2024-11", "ru", paths=small_raw).summary(counts, load_cumulative(small_raw))
+
+    shutil.copytree(ROOT / "notebooks", small_raw.notebooks)  # a run's record names its notebook's hash
+    run = Run("monthly_review", "2024-12", "en", {"month": "2024-12"})
+    incidents = load_incidents(small_raw)
+    keys = [run_record(run, small_raw, DataHashes(counts, incidents, load_cumulative(small_raw), rejected))["key"]
+            for rejected in ({"2024-12": 1}, {"2024-12": 2}, {"2024-12": 1, "2022-01": 3})]
+    assert keys[0] != keys[1] and keys[0] == keys[2]  # a second rejected row reruns the review; another month's not

@@ -24,3 +24,19 @@ def test_the_span_is_the_period_range(months):
     texts = [f"{year:04d}-{month:02d}" for year, month in months]
     expected = [str(p) for p in pd.period_range(min(texts), max(texts), freq="M")]
     assert month_span(texts) == expected
+
+
+def test_a_rejected_row_belongs_to_the_month_its_file_is_named_after_or_the_one_month_its_kept_rows_name():
+    from analysis.quality import rejected_by_month
+
+    rejected = pd.DataFrame({"file": ["data/raw/incidents/2024-12.csv", "data/raw/incidents/2024-12.xlsx:2024-12",
+                                      "data/raw/published/2024-10_review.csv", "data/raw/published/december.csv",
+                                      "data/raw/published/published_counts.csv", "data/raw/case_stages/stages.csv"],
+                             "line": [2, 3, 4, 5, 6, 7]})
+    published = pd.DataFrame({"source_file": ["data/raw/published/december.csv", "data/raw/published/december.csv",
+                                              "data/raw/published/published_counts.csv",
+                                              "data/raw/published/published_counts.csv"],
+                              "month": ["2024-12", "2024-12", "2024-10", "2024-11"]})
+    # a file of several months, and the stage coding, name no month: their rows are in rejected.csv alone
+    assert rejected_by_month(rejected, published) == {"2024-10": 1, "2024-12": 3}
+    assert rejected_by_month(rejected.iloc[0:0], published) == {}

@@ -313,6 +313,7 @@ def _quality_report(files: dict[str, dict], tables: _Tables, file_errors: list[d
         warnings=tables.warnings, counts=tables.counts, inconsistencies=tables.inconsistencies,
         comparison=compare_sources(tables.counts))
     report["stated_vs_computed"] = comparisons.disagreements(tables.counts, tables.cumulative)
+    report["rejected_by_month"] = quality.rejected_by_month(tables.rejected, tables.published)
     report["unread_files"] = unread
     report["cases_by_article_and_stage"] = cases.by_article_and_stage(tables.cases).reset_index().to_dict("records")
     return report

@@ -64,3 +64,15 @@ def load_revisions(paths: Paths | None = None, release: str = "latest") -> pd.Da
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `analysis release` to make a release")
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def load_rejected_by_month(paths: Paths | None = None) -> dict[str, int]:
+    """How many rows the cleaning rejected from each month's files (`reports/data_quality.json`):
+    the rows a month's counts and summary leave out. Empty when nothing was rejected or the data
+    have not been cleaned yet."""
+    import json
+
+    path = (paths or Paths()).quality_json
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("rejected_by_month", {})

@@ -52,10 +52,12 @@ class DataHashes:
     """Hashes of the cleaned data, month by month, made once per `analysis report`: each run then
     sums the months it reads, so checking a hundred runs costs no more than checking one."""
 
-    def __init__(self, counts: pd.DataFrame, incidents: pd.DataFrame, cumulative: pd.DataFrame) -> None:
+    def __init__(self, counts: pd.DataFrame, incidents: pd.DataFrame, cumulative: pd.DataFrame,
+                 rejected: dict[str, int] | None = None) -> None:
         self.counts = self._by_month(counts, "month")
         self.incidents = self._by_month(incidents, "report_month")
         self.cumulative = _frame_hash(cumulative)
+        self.rejected = {month: str(n) for month, n in (rejected or {}).items()}  # rows rejected a month
 
     @staticmethod
     def _by_month(frame: pd.DataFrame, column: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from .config import Paths
 from .errors import expect_language, expect_month
 from .figures import FigureSpec, export, input_hashes
 from .i18n import t
-from .load import load_incidents
+from .load import load_incidents, load_rejected_by_month
 from .log_review import log_review
 from .storage import write_atomic
 from .summary import review_summary
@@ -81,6 +81,7 @@ class Publication:
             text = review_summary(counts, self.month, self.lang, cumulative, logged)
         else:
             text = log_review(counts, logged, self.month, self.lang)
+        text = with_rejections(text, load_rejected_by_month(self.paths).get(self.month, 0), self.lang)
         path = self.texts / f"summary.{self.lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -114,6 +115,15 @@ class Publication:
         from IPython.display import Markdown
 
         return Markdown(t(key, self.lang, **values))
+
+def with_rejections(summary: str, rejected: int, lang: str) -> str:
+    """The summary with a line under its heading when rows of the month's files were rejected:
+    its counts leave them out, and a reader must not take them for the whole month."""
+    if not rejected:
+        return summary
+    heading, _, rest = summary.partition("\n")
+    return f"{heading}\n\n{t('summary_rejected', lang, n=rejected)}\n{rest}"
+
 
 def record_outputs(files: list[Path]) -> None:
     """List files written in the record `analysis report` gives a notebook run (none elsewhere):

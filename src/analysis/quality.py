@@ -95,6 +95,22 @@ def build_report(*, version: str, files: dict, file_errors: list[dict], rejected
     }
 
 
+# a month at the start of a file's name ("2024-12.csv", "2024-12.xlsx:2024-12", "2024-12_review.csv")
+MONTH_OF_FILE = re.compile(r"(?:^|/)(\d{4}-(?:0[1-9]|1[0-2]))(?=[._\-:][^/]*$|$)")
+
+
+def rejected_by_month(rejected: pd.DataFrame, published: pd.DataFrame) -> dict[str, int]:
+    """How many rows were rejected from each month's files: the month an incident log or a file
+    of published counts is named after, or else the one month every kept row of the file names.
+    A row of a file that holds several months is of none of them (it is in rejected.csv)."""
+    if rejected.empty:
+        return {}
+    named = rejected["file"].astype(str).str.extract(MONTH_OF_FILE, expand=False)
+    months = published.groupby("source_file")["month"].agg(lambda m: m.iloc[0] if m.nunique() == 1 else None)
+    month = named.fillna(rejected["file"].map(months))
+    return {str(m): int(n) for m, n in month.dropna().value_counts().sort_index().items()}
+
+
 def _table(rows: list[dict], columns: list[str]) -> list[str]:
     if not rows:
         return ["(none)", ""]
@@ -122,6 +138,11 @@ def render_markdown(report: dict) -> str:
               "Every rejected row is in `data/processed/rejected.csv` with its file, line and column.", ""]
     lines += _table([{"reason": k, "rows": v} for k, v in report["rejected_by_reason"].items()],
                     ["reason", "rows"])
+    lines += ["### Rejected rows by month", "",
+              "The month of the file a row was read from (its name, or the one month all its kept rows "
+              "name); the month's summary says how many of its rows are not counted.", ""]
+    lines += _table([{"month": k, "rows": v} for k, v in report.get("rejected_by_month", {}).items()],
+                    ["month", "rows"])
     lines += ["## Months", "",
               f"Covered: {len(report['months_covered'])} months from "
               f"{report['months_covered'][0] if report['months_covered'] else '-'} to "

@@ -31,7 +31,7 @@ from . import __version__
 from .config import LANGUAGES, RESOLUTIONS, Paths
 from .errors import ParameterError, expect_between, expect_month, expect_one_of
 from .execute import check_parameters, execute
-from .load import load_cumulative, load_incidents, load_monthly_counts
+from .load import load_cumulative, load_incidents, load_monthly_counts, load_rejected_by_month
 from .manifest import (
     DataHashes,
     clean_outputs,
@@ -300,7 +300,7 @@ def plan_runs(paths: Paths, request: Request, counts, incidents, cumulative) -> 
         raise ParameterError(f"--start: expected a month no later than {months[-1]}; found {request.start!r}")
     runs = plan(counts, months, request.langs, request.categories, request.rolling, request.start,
                 request.resolution, request.variants)
-    hashes = DataHashes(counts, incidents, cumulative)
+    hashes = DataHashes(counts, incidents, cumulative, load_rejected_by_month(paths))
     return runs, {run: run_record(run, paths, hashes) for run in runs}
 
 

@@ -42,7 +42,9 @@ class Choices:
 class Notebook:
     name: str
     months: str  # "each": one run per chosen month; "newest": one run, for the newest chosen month
-    reads: tuple[str, ...]  # "counts" (monthly counts and the cumulative figures), "incidents" (the incident log)
+    # "counts" (monthly counts and the cumulative figures), "incidents" (the incident log), "rejected"
+    # (how many rows of each month's files the cleaning rejected)
+    reads: tuple[str, ...]
     parameters: Callable[[str, Choices], dict]  # (month, choices) -> its parameters besides `lang`
     window: Callable[[dict], tuple[str, str]]  # parameters -> the first and last month the run reads
 
@@ -53,7 +55,7 @@ def _year_before(month: str) -> str:
 
 NOTEBOOKS = [
     # the month, its year to date and the year before
-    Notebook("monthly_review", "each", ("counts", "incidents"), lambda month, c: {"month": month},
+    Notebook("monthly_review", "each", ("counts", "incidents", "rejected"), lambda month, c: {"month": month},
              lambda p: (_year_before(p["month"]), p["month"])),
     Notebook("trends", "newest", ("counts",),
              lambda month, c: {"start": c.trend_start, "end": month, "categories": c.categories,
@@ -166,5 +168,7 @@ def run_record(run: Run, paths: Paths, data: DataHashes) -> dict:
         read += data.between(data.counts, start, end) + data.cumulative
     if "incidents" in notebook.reads:
         read += "incidents:" + data.between(data.incidents, start, end)
+    if "rejected" in notebook.reads:  # the month's summary says how many of its rows were rejected
+        read += "rejected:" + data.between(data.rejected, start, end)
     keyed = {name: value for name, value in run.parameters.items() if name not in run.unkeyed}
     return run_inputs(replace(run, parameters=keyed), paths, read)
