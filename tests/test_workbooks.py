@@ -60,6 +60,26 @@ def test_a_workbook_that_cannot_be_read_is_one_clear_error(corpus, name, message
     assert "Traceback" not in errors[name]
 
 
+def test_a_misspelled_heading_is_named_with_the_columns_missing_not_only_the_first_row(tmp_path):
+    from openpyxl import Workbook
+
+    paths = Paths(tmp_path)
+    paths.raw_incidents.mkdir(parents=True)
+    paths.raw_published.mkdir(parents=True)
+    book = Workbook()
+    book.active.title = "2024-12"
+    for row in (["Журнал за декабрь"], ["Идентификатор", "Дата", "Категоря", "Описание"],
+                ["DEC-1", "03.12.2024", "Угроза", "SYNTHETIC"]):
+        book.active.append(row)
+    book.save(paths.raw_incidents / "2024-12.xlsx")
+    result = run_clean(paths, today=TODAY)
+    assert [e["message"] for e in result.file_errors] == [
+        "sheet '2024-12': no header row with the required columns among its first 10 rows; row 2: required "
+        "column(s) missing: category or category_as_written; expected a header with incident_id, event_date, "
+        "category or category_as_written (found: Идентификатор, Дата, Категоря, Описание); column 3 'Категоря' "
+        "is not a heading this project reads"]
+
+
 def test_the_same_month_twice_is_an_error_naming_both_files_not_a_double_count(corpus):
     paths, result, _, _ = corpus
     twice = [e for e in result.file_errors if "1993-08" in e["file"]]

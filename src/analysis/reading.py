@@ -439,15 +439,16 @@ def _read_workbook(path: Path, kind: str) -> RawTable:
 
     lookup = _header_lookup(kind)
 
-    def accepts(header: list[str]) -> bool:
+    def refuses(header: list[str]) -> str | None:
+        """Why the row cannot be the header (as a CSV's first line would be refused), or None."""
         try:
             canonical_columns(header, kind, path)
-        except InputError:
-            return False
-        return True
+        except InputError as exc:
+            return exc.message.removeprefix("line 1: ")
+        return None
 
     month = path.stem if re.fullmatch(r"\d{4}-\d{2}", path.stem) else None
-    sheet = read_sheet(path, month, accepts, lambda heading: bool(heading) and _header_key(heading) in lookup)
+    sheet = read_sheet(path, month, refuses, lambda heading: bool(heading) and _header_key(heading) in lookup)
     names, header_notes = canonical_columns(sheet.header, kind, path)
     keep = [i for i, n in enumerate(names) if n is not None]
     rows, lines, bad = [], [], []

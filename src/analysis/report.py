@@ -172,6 +172,10 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
     if not dry_run and not clean.errors:
         release = release_step(paths, manifest, logger)
         result.released, result.release_error, result.release_held = release.version, release.error, release.held
+    elif clean.ran and clean.errors:
+        result.release_held = (f"{len(clean.errors)} file{'s' * (len(clean.errors) != 1)} could not be read (above); "
+                               "the data are released once every file is read")
+        logger.info("release: held back: %s", result.release_held)
     counts, incidents, cumulative = load_monthly_counts(paths), load_incidents(paths), load_cumulative(paths)
     # a month has data when a review's counts or an incident log name it (its review is built from the log)
     with_data = set(counts["month"]) | set(incidents["report_month"])

@@ -110,11 +110,11 @@ def _header(grid: list[list[str]], row: int, merged, two_rows: bool, known: Call
     return header
 
 
-def read_sheet(path: Path, month: str | None, accepts: Callable[[list[str]], bool],
+def read_sheet(path: Path, month: str | None, refuses: Callable[[list[str]], str | None],
                known: Callable[[str], bool]) -> Sheet:
     """Read the month's sheet of a workbook as text.
 
-    `accepts(header)` says whether a row is the header (it names the required columns);
+    `refuses(header)` says why a row cannot be the header (None: it names the required columns);
     `known(heading)` whether one heading names a column this project reads.
     """
     book = _open(path)
@@ -139,7 +139,7 @@ def read_sheet(path: Path, month: str | None, accepts: Callable[[list[str]], boo
         candidates = [(_header(grid, row, merged, False, known), 1)]
         if _sub_headings(grid, row, merged) and any(known(h) for h in grid[row] if h):
             candidates.append((_header(grid, row, merged, True, known), 2))  # not under a mere title
-        accepted = [(sum(map(known, h)), -depth, h, depth) for h, depth in candidates if accepts(h)]
+        accepted = [(sum(map(known, h)), -depth, h, depth) for h, depth in candidates if refuses(h) is None]
         if accepted:
             _, _, header, depth = max(accepted, key=lambda a: a[:2])
             first = row + depth
@@ -147,7 +147,10 @@ def read_sheet(path: Path, month: str | None, accepts: Callable[[list[str]], boo
                 if row else []
             records = [(i + 1, r) for i, r in enumerate(grid[first:], start=first) if any(r)]
             return Sheet(name, header, [r for _, r in records], [line for line, _ in records], notes)
+    rows = [row for row in range(min(HEADER_SEARCH_ROWS, len(grid))) if any(grid[row])]
+    likeliest = max(rows, key=lambda row: sum(map(known, grid[row])), default=None)  # the first of the most known
     shown = next((r for r in grid if any(r)), [])
+    why = f"; row {likeliest + 1}: {refuses(grid[likeliest])}" if likeliest is not None and any(
+        map(known, grid[likeliest])) else f" (the first row holds: {', '.join(h for h in shown if h) or 'nothing'})"
     raise InputError(path, f"sheet '{name}': no header row with the required columns among its first "
-                           f"{HEADER_SEARCH_ROWS} rows (the first row holds: "
-                           f"{', '.join(h for h in shown if h) or 'nothing'})")
+                           f"{HEADER_SEARCH_ROWS} rows{why}")
