@@ -172,7 +172,7 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
     if not dry_run and not clean.errors:
         release = release_step(paths, manifest, logger)
         result.released, result.release_error, result.release_held = release.version, release.error, release.held
-    elif clean.ran and clean.errors:
+    elif clean.ran and clean.errors and paths.releases.is_dir() and any(paths.releases.iterdir()):
         result.release_held = (f"{len(clean.errors)} file{'s' * (len(clean.errors) != 1)} could not be read (above); "
                                "the data are released once every file is read")
         logger.info("release: held back: %s", result.release_held)
