@@ -143,3 +143,16 @@ def test_a_month_known_only_from_its_log_gets_a_review_labelled_a_lower_bound(tm
     assert "не менее 2" in text
     assert (tmp_path / "reports" / "scratch" / "2024-12" / "summary.ru.md").read_text(encoding="utf-8") == text
     assert not (tmp_path / "reports" / "2024-12").exists()  # a hand run publishes nothing
+
+
+def test_a_file_that_cannot_be_read_holds_the_release_back_and_says_so(reported, tmp_path):
+    from analysis.release import releases, run_release
+
+    project = copy_project(reported.root, tmp_path / "project")
+    assert run_release(project).version == "1.0.0"
+    (project.raw_incidents / "2024-12.csv").write_text("incident_id,category\nDEC-1,threat\n", encoding="utf-8")
+    result = run_report(project, month="2024-11", langs="en", progress=False, variants="default")
+    assert result.clean_errors and not result.ok and result.executed == []  # nothing read changed the data
+    assert result.release_held == ("1 file could not be read (above); the data are released once every file is "
+                                   "read")
+    assert releases(project.releases) == ["1.0.0"]
