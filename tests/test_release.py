@@ -377,3 +377,21 @@ def test_the_scheduled_run_holds_a_release_back_while_the_cleaning_rejects_new_r
                    "SYN-1,3 December 2024,threat,SYNTHETIC\nSYN-2,4 December 2024,thraet,SYNTHETIC\n", encoding="utf-8")
     run_clean(paths)
     assert release_step(paths, {"clean": {"key": "k3"}}, logger).version == "1.2.2"
+
+
+def test_the_notes_of_a_release_that_drops_a_month_name_the_month(series, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    shutil.copytree(series["folder"], root / "releases", symlinks=True)
+    paths = Paths(root)
+    log = paths.raw_incidents / "2024-12.csv"
+    log.write_text("incident_id,event_date,category,summary\nDEC-1,3 December 2024,threat,SYNTHETIC\n",
+                   encoding="utf-8")
+    assert run_release(paths).version == "1.2.0"
+    log.unlink()
+    made = run_release(paths)
+    assert made.version == "1.2.1"
+    for lang, words in (("en", "**Months removed** (the raw files that gave them are gone; "),
+                        ("ru", "**Удалённые месяцы**"), ("kk", "**Алынып тасталған айлар**")):
+        notes = (made.folder / f"NOTES.{lang}.md").read_text(encoding="utf-8")
+        assert words in notes and {"en": "December 2024", "ru": "декабрь 2024", "kk": "желтоқсан 2024"}[lang] in notes

@@ -96,6 +96,9 @@ def notes(lang: str, version: str, previous: str | None, day: str, coverage: tup
                        months=plural("months", len(logged), lang), first=logged[0], last=logged[-1]))
     if not months and changes is not None:
         lines.append(t("notes_none", lang))
+    if changes is not None and changes.removed_months:
+        lines += ["", t("notes_removed_months", lang, months=", ".join(month_label(m, lang) for m in
+                                                                         changes.removed_months))]
 
     figures = rows[rows["change"].eq("revised") & rows["table"].map(VALUE_FIELDS).eq(rows["field"])]
     stated = figures[~figures["table"].eq("monthly_counts") | ~figures["key"].str.contains("|incident_log|",

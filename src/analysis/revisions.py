@@ -60,6 +60,7 @@ class Changes:
     rows: pd.DataFrame  # the revisions (without release and previous_release)
     new_months: list[str] = field(default_factory=list)
     schema: list[str] = field(default_factory=list)  # what changed in the tables' schemas
+    removed_months: list[str] = field(default_factory=list)  # months the previous release had, no longer in the data
 
     @property
     def codes_changed(self) -> bool:
@@ -206,8 +207,8 @@ def compare(old: Release, new_tables: dict[str, pd.DataFrame], new_descriptor: d
     rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=COLUMNS)
     rows = rows.reindex(columns=COLUMNS).astype(object).fillna("")
-    months = sorted(set(new_tables["monthly_counts"]["month"]) - set(old.tables["monthly_counts"]["month"]))
-    return Changes(rows, months, schema_changes(old.descriptor, new_descriptor))
+    before, after = set(old.tables["monthly_counts"]["month"]), set(new_tables["monthly_counts"]["month"])
+    return Changes(rows, sorted(after - before), schema_changes(old.descriptor, new_descriptor), sorted(before - after))
 
 
 def stamp(tables: dict[str, pd.DataFrame], old: Release | None, changes: Changes | None,
