@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from analysis import parsing, taxonomy
 from analysis.config import Paths
 from analysis.errors import ParameterError
+from analysis.i18n import collation_key
 from analysis.reading import canonical_columns
 from analysis.regions import match_region
 from analysis.template import choices, template_columns, write_template
@@ -55,6 +56,11 @@ def test_each_list_column_offers_the_taxonomy_in_the_language(root, lang):
         column = next(c for c, letter in letters.items() if f"{letter}2:{letter}5001" in str(check.sqref))
         offered[column] = values
     assert offered == {column: choices(kind, lang) for column, kind in LIST_COLUMNS.items()}
+    # regions as the figures list them: the three cities, then the regions in the language's alphabet
+    regions = offered["region"]
+    assert regions[:3] == {"en": ["Astana", "Almaty", "Shymkent"], "ru": ["Астана", "Алматы", "Шымкент"],
+                           "kk": ["Астана", "Алматы", "Шымкент"]}[lang]
+    assert regions[3:] == sorted(regions[3:], key=collation_key(lang))
     dates = [c for c in log.data_validations.dataValidation if c.type == "date"]
     assert [str(c.sqref) for c in dates] == [f"{letters['event_date']}2:{letters['event_date']}5001"]
     assert log[f"{letters['event_date']}2"].is_date

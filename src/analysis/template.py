@@ -33,7 +33,7 @@ def template_columns() -> pd.DataFrame:
 def choices(kind: str, lang: str) -> list[str]:
     """The values a drop-down list offers, in `lang`, in the order the reviews use."""
     from . import parsing, taxonomy
-    from .regions import regions
+    from .regions import reading_order, regions
 
     if kind == "groups":
         return taxonomy.groups()[f"label_{lang}"].tolist()
@@ -44,8 +44,8 @@ def choices(kind: str, lang: str) -> list[str]:
                          & table["unit"].eq("count")]
         incident = incident.assign(g=incident["group"].map(group_order), o=incident["order"].astype(int))
         return incident.sort_values(["g", "o"])[f"label_{lang}"].tolist()
-    if kind == "regions":
-        return regions()[f"name_{lang}"].tolist()
+    if kind == "regions":  # as the figures and tables list them: the cities, then the regions alphabetically
+        return reading_order(regions(), lang)[f"name_{lang}"].tolist()
     return parsing.vocabulary(kind)[f"label_{lang}"].tolist()
 
 
