@@ -107,7 +107,7 @@ def rejected_by_month(rejected: pd.DataFrame, published: pd.DataFrame) -> dict[s
         return {}
     named = rejected["file"].astype(str).str.extract(MONTH_OF_FILE, expand=False)
     months = published.groupby("source_file")["month"].agg(lambda m: m.iloc[0] if m.nunique() == 1 else None)
-    month = named.fillna(rejected["file"].map(months))
+    month = named.astype(object).where(named.notna(), rejected["file"].map(months).astype(object))
     return {str(m): int(n) for m, n in month.dropna().value_counts().sort_index().items()}
 
 
