@@ -193,7 +193,11 @@ def _every_figure(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[figures
             figures.amounts_by_category(incidents, "2009-01", "2024-11"),
             case_figures.cases_timeline(ledger, events, "2009-01", "2024-11", articles)[0],
             case_figures.cases_outcomes(ledger, "2009-01", "2024-11", articles),
-            case_figures.cases_active(events, ledger, "2022-06", "2024-11", articles)]
+            case_figures.cases_active(events, ledger, "2022-06", "2024-11", articles),
+            # by year (the trends notebook beyond 36 months, or resolution "year")
+            figures.groups_stacked(counts, "2015-01", "2024-11", "2024-11", "year"),
+            figures.category_trend(counts, "refusal_of_information", "2015-01", "2024-11", 3, "2024-11", "year"),
+            figures.category_heatmap(counts, None, "2015-01", "2024-11", "2024-11", "year")]
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk", "en"])

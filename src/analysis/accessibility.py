@@ -107,6 +107,7 @@ SHOW: dict[str, Callable[[object, str], str]] = {
     "bound": lambda v, lang: bound(float(v), lang, 2),
     "kind": _looked_up(lambda v, lang: t(f"table_kind_{v}", lang)),
     "evidence": _looked_up(_evidence),
+    "year_evidence": _looked_up(lambda v, lang: t(f"table_year_evidence_{v}", lang)),  # a year of a yearly chart
     "verdict": _looked_up(_verdict),
     "events": lambda v, lang: events.labelled(str(v), lang),
 }
@@ -143,7 +144,7 @@ def reader_table(frame: pd.DataFrame, figure: str, lang: str) -> pd.DataFrame:
                      for v, precision in zip(frame[column].tolist(), frame[f"{column}_precision"].tolist())]
         else:
             cells = [("" if _missing(v) else show(v, lang)) for v in frame[column].tolist()]
-        if values in ("text", "events") and len(cells) and not any(cells):
+        if values in ("text", "events", "months") and len(cells) and not any(cells):
             continue
         shown[title] = cells
         if values in ("count", "bound") or values.startswith("number:"):
