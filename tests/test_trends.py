@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import trends
+from analysis import figures, trends
 
 
 @pytest.fixture
@@ -93,6 +93,12 @@ def test_incidents_by_region_lists_all_twenty_units(cleaned):
     table = trends.incidents_by_region(incidents, "2009-01", "2024-11")
     assert len(table) == 20 and (table["incidents"] == 0).any()
     assert table.set_index("iso_code").loc["KZ-75", "incidents"] == 25
+    # every counted incident of the period is in a bar or among those the caption counts apart
+    counted = int((incidents["counted"] & incidents["report_month"].between("2009-01", "2024-11")).sum())
+    unplaced = trends.incidents_without_region(incidents, "2009-01", "2024-11")
+    assert unplaced > 0 and table["incidents"].sum() + unplaced == counted
+    spec = figures.incidents_by_region(incidents, "2009-01", "2024-11")
+    assert spec.texts("ru")["caption"].endswith(f"Инциденты без указания региона (на диаграмме их нет): {unplaced}.")
 
 
 def test_amounts_by_category(cleaned):

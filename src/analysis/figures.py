@@ -675,11 +675,15 @@ def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:
 
 def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> FigureSpec:
     table = trends.incidents_by_region(incidents, start, end)
+    unplaced = trends.incidents_without_region(incidents, start, end)
 
     def texts(lang: str) -> dict[str, str]:
         title = t("title_incidents_by_region", lang, **_period(start, end, lang))
         names, values = table[f"name_{lang}"].tolist(), table["incidents"].tolist()
-        return {"title": title, "caption": t("caption_incidents_by_region", lang),
+        caption = t("caption_incidents_by_region", lang)
+        if unplaced:  # not in the bars: the reader must not take their sum for every incident
+            caption += " " + t("caption_incidents_without_region", lang, n=number(unplaced, lang))
+        return {"title": title, "caption": caption,
                 "alt_text": _alt_bars(title, names, values, lang),
                 "long_description": _long(title, describe.ranking_description(names, values, lang),
                                           _source(end, lang, incidents=True))}

@@ -281,6 +281,12 @@ def incidents_by_region(incidents: pd.DataFrame, start: str | None = None, end: 
     return table.assign(incidents=table["iso_code"].map(counts).fillna(0).astype(int)).reset_index(drop=True)
 
 
+def incidents_without_region(incidents: pd.DataFrame, start: str | None = None, end: str | None = None) -> int:
+    """The counted named incidents of the period whose place names no region (`incidents_by_region`
+    leaves them out)."""
+    return int(_between(incidents, start, end)["region_iso"].isna().sum())
+
+
 def amounts_by_category(incidents: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
     """Sum and number of the amounts in tenge named with incidents, by category."""
     chosen = _between(incidents, start, end).dropna(subset=["amount_kzt"])
