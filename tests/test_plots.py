@@ -76,6 +76,24 @@ def test_horizontal_bars_show_zeros():
                                  xlabel="Оқиғалар", source="Дереккөз: тест", lang="kk")
 
 
+@pytest.mark.parametrize(("lang", "point"), [("en", "."), ("ru", ","), ("kk", ",")])
+def test_an_axis_of_amounts_is_written_as_its_labels_and_ends_near_the_largest(lang, point):
+    """Amounts of 0.5 and 0.2 million: the axis reads 0,1 0,2 … in Russian and Kazakh as the bars' own
+    labels do, and runs to a little past 0.5, not to 1.12; an axis of counts has whole numbers only."""
+    with plots.style():
+        fig = plots.horizontal_bars(pd.Series([0.5, 0.18]), labels=["a", "b"], keys=["civil_defamation", "x"],
+                                    title="T", xlabel="x", source="s", lang=lang, digits=1)
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        ticks = [label.get_text() for label in ax.get_xticklabels() if label.get_text()]
+        assert ax.get_xlim()[1] == pytest.approx(0.56)
+        assert f"0{point}5" in ticks and all(point in tick for tick in ticks)
+        counts = plots.horizontal_bars(pd.Series([3, 7]), labels=["a", "b"], keys=["x", "y"], title="T",
+                                       xlabel="x", source="s", lang=lang)
+        counts.canvas.draw()
+    assert all(float(v).is_integer() for v in counts.axes[0].get_xticks())
+
+
 def test_kazakh_and_cyrillic_render_without_missing_glyphs(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")

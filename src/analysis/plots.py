@@ -27,7 +27,7 @@ from matplotlib.font_manager import findfont
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
 from .i18n import capitalised, colour, month_tick, number
@@ -507,11 +507,15 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
         data = values.to_numpy(dtype=float)
         stated = ~np.isnan(data)  # a missing value gets no bar and no number, never a zero
         ax.barh(y[stated], data[stated], color=[colour(k) for k, s in zip(keys, stated) if s], height=0.7)
-        top = max(float(np.nanmax(data)) if stated.any() else 0.0, 1.0)
+        largest = float(np.nanmax(data)) if stated.any() else 0.0
+        top = largest if largest > 0 else 1.0  # all zeros: an axis to show them on
         for yi, v in zip(y[stated], data[stated]):
             ax.text(v + top * 0.01, yi, number(v, lang, digits), va="center", fontsize=6)
         ax.set_yticks(y, _wrap(labels, 45))
         ax.set_xlim(0, top * 1.12)
+        if digits == 0:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 2.5 incidents
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang, digits)))  # 0,5 in ru and kk
         ax.set_xlabel(xlabel)
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
