@@ -30,12 +30,13 @@ from IPython.display import display
 from analysis import figures, load_cumulative, load_monthly_counts, load_revisions, trends
 from analysis.outputs import Publication
 from analysis.revisions import revised_months
+from analysis.runs import chosen_categories
 
 counts = load_monthly_counts()
 cumulative = load_cumulative()
 revisions = load_revisions() if show_revisions else None
 out = Publication(end, lang, publish=publish, variants=variants)
-chosen = None if categories == "all" else list(categories)
+chosen = chosen_categories(categories)
 display(out.say("nb_trends_title"), out.say("nb_trends_intro"))
 
 # %%

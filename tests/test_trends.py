@@ -133,3 +133,15 @@ def test_family_sums_add_the_categories_inside_one_only_where_one_is_stated():
     assert sums["court_rulings"].dropna().empty
     assert sums["murder"].dropna().to_dict() == {"2024-04": 7}
     assert trends.family_sums(counts, []) == {}
+
+
+def test_the_trends_notebooks_categories_are_all_a_list_or_codes_separated_by_commas():
+    from analysis.errors import ParameterError
+    from analysis.runs import chosen_categories
+
+    assert chosen_categories("all") is None
+    assert chosen_categories(["threat", "attack"]) == ["threat", "attack"]
+    assert chosen_categories("threat") == ["threat"]  # one code as text, not its letters
+    assert chosen_categories("threat, blocking") == ["threat", "blocking"]
+    with pytest.raises(ParameterError, match=r"^categories: unknown category code\(s\) thraet; expected 'all'"):
+        chosen_categories(["threat", "thraet"])

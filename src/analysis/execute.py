@@ -86,7 +86,7 @@ FORK_KERNELS = os.environ.get("ANALYSIS_FORK_KERNELS", "1") != "0"
 # colorspacious (the dark colours), and what savefig and read_parquet import on first use.
 PRELOAD = ["ipykernel.kernelapp", "matplotlib_inline.backend_inline", "analysis.case_figures",
            "analysis.figures", "analysis.load", "analysis.outputs", "analysis.release", "analysis.revisions",
-           "analysis.draft", "seaborn", "scipy.special", "docx", "icu", "colorspacious",
+           "analysis.draft", "analysis.runs", "seaborn", "scipy.special", "docx", "icu", "colorspacious",
            "matplotlib.backends.backend_pdf", "pyarrow.parquet", "pyarrow.dataset"]
 
 

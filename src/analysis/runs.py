@@ -100,17 +100,25 @@ def parse_languages(text: str) -> list[str]:
     return list(dict.fromkeys(langs))
 
 
-def parse_categories(text: str) -> str | list[str]:
+def parse_categories(text: str, name: str = "--categories") -> str | list[str]:
     if text == "all":
         return "all"
     codes = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [c for c in codes if c not in category_codes()]
     if not codes or unknown:
         named = ", ".join(unknown) or repr(text)
-        raise ParameterError(f"--categories: unknown category code(s) {named}; "
+        raise ParameterError(f"{name}: unknown category code(s) {named}; "
                              f"expected 'all' or codes from src/analysis/domain/categories.csv "
                              f"such as refusal_of_information, threat")
     return codes
+
+
+def chosen_categories(categories: str | list[str]) -> list[str] | None:
+    """The trends notebook's `categories`: "all" (None), or codes as a list or separated by commas;
+    an unknown code is a ParameterError naming it."""
+    text = categories if isinstance(categories, str) else ",".join(map(str, categories))
+    parsed = parse_categories(text, "categories")
+    return None if parsed == "all" else parsed
 
 
 def choose_months(counts: pd.DataFrame, month: str | None, every: bool, logged: set[str] = frozenset()) -> list[str]:
