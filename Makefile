@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 .DEFAULT_GOAL := help
 .PHONY: help install report site release test mutation lab lock distclean
@@ -15,17 +16,18 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	mkdir -p $(dir $(LAB_SETTINGS)) && cp jupyter/overrides.json $(LAB_SETTINGS)
 	touch $(STAMP)
 
 # JupyterLab's settings for this project (jupyter/overrides.json): no autosave, so that a parameter
-# changed to try something reaches notebooks/<name>.py only when saved on purpose
-LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
-$(LAB_SETTINGS): jupyter/overrides.json $(STAMP)
+# changed to try something reaches notebooks/<name>.py only when saved on purpose. Written with the
+# environment (any JupyterLab started from .venv reads them) and again when they change.
+$(LAB_SETTINGS): jupyter/overrides.json | $(STAMP)
 	mkdir -p $(dir $@) && cp jupyter/overrides.json $@
 
 install: $(STAMP) $(LAB_SETTINGS) ## Create .venv and install the pinned dependencies
 
-report: $(STAMP) ## Bring data/processed/ and reports/ up to date (newest month, three languages); redoes only what changed
+report: $(STAMP) $(LAB_SETTINGS) ## Bring data/processed/ and reports/ up to date (newest month, three languages); redoes only what changed
 	$(BIN)/analysis --wait 3600 report
 
 release: $(STAMP) ## Release the data as releases/<version>/ (validated, never overwritten) when they changed since releases/latest
