@@ -87,7 +87,11 @@ def test_an_axis_of_amounts_is_written_as_its_labels_and_ends_near_the_largest(l
         ax = fig.axes[0]
         ticks = [label.get_text() for label in ax.get_xticklabels() if label.get_text()]
         assert ax.get_xlim()[1] == pytest.approx(0.56)
-        assert f"0{point}5" in ticks and all(point in tick for tick in ticks)
+        assert f"0{point}5" in ticks and all(point in tick for tick in ticks if tick != "0")
+        big = plots.horizontal_bars(pd.Series([490.0, 0.4]), labels=["a", "b"], keys=["x", "y"], title="T",
+                                    xlabel="x", source="s", lang=lang, digits=1)
+        big.canvas.draw()
+        assert "100" in [label.get_text() for label in big.axes[0].get_xticklabels()]  # not 100,0
         counts = plots.horizontal_bars(pd.Series([3, 7]), labels=["a", "b"], keys=["x", "y"], title="T",
                                        xlabel="x", source="s", lang=lang)
         counts.canvas.draw()

@@ -515,7 +515,8 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
         ax.set_xlim(0, top * 1.12)
         if digits == 0:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 2.5 incidents
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang, digits)))  # 0,5 in ru and kk
+        # 0,5 in ru and kk, as the bars' labels; a whole tick without decimals (100, not 100,0)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang, 0 if v == int(v) else digits)))
         ax.set_xlabel(xlabel)
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
