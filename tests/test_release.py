@@ -53,6 +53,15 @@ def _release(root: Path, folder: Path) -> str | None:
     return run_release(Paths(root), folder).version
 
 
+def _copy(series, tmp_path: Path, releases: Path | None = None) -> tuple[Path, Path]:
+    """The series' data in a project of its own, its releases copied to `releases` (default: the project's)."""
+    root = tmp_path / "project"
+    shutil.copytree(series["root"] / "data", root / "data")
+    folder = releases or root / "releases"
+    shutil.copytree(series["folder"], folder, symlinks=True)
+    return root, folder
+
+
 @pytest.fixture(scope="module")
 def series(tmp_path_factory):
     """Three releases of one project: first, a month added, a figure corrected."""
@@ -146,10 +155,7 @@ def test_each_release_validates_and_is_self_contained(series):
 
 
 def test_an_invalid_package_is_refused_and_nothing_is_written(series, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(series["root"] / "data", root / "data")
-    folder = tmp_path / "releases"
-    shutil.copytree(series["folder"], folder, symlinks=True)
+    root, folder = _copy(series, tmp_path, tmp_path / "releases")
     counts = pd.read_parquet(root / "data/processed/monthly_counts.parquet")
     counts.loc[0, "count"] = -3  # a count below zero breaks the schema's minimum
     counts.to_parquet(root / "data/processed/monthly_counts.parquet", index=False)
@@ -162,10 +168,7 @@ def test_an_invalid_package_is_refused_and_nothing_is_written(series, tmp_path):
 
 
 def test_a_row_that_does_not_validate_is_named_by_the_raw_file_and_line_it_was_read_from(series, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(series["root"] / "data", root / "data")
-    folder = tmp_path / "releases"
-    shutil.copytree(series["folder"], folder, symlinks=True)
+    root, folder = _copy(series, tmp_path, tmp_path / "releases")
     incidents = pd.read_parquet(root / "data/processed/incidents.parquet")
     incidents.loc[0, "amount_kzt"] = -5  # below the schema's minimum
     incidents.to_parquet(root / "data/processed/incidents.parquet", index=False)
@@ -176,10 +179,7 @@ def test_a_row_that_does_not_validate_is_named_by_the_raw_file_and_line_it_was_r
 
 
 def test_an_existing_release_is_never_touched(series, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(series["root"] / "data", root / "data")
-    folder = tmp_path / "releases"
-    shutil.copytree(series["folder"], folder, symlinks=True)
+    root, folder = _copy(series, tmp_path, tmp_path / "releases")
     _published(root, ("2024-09", "2024-10", "2024-11"))  # the correction undone: a patch, 1.1.2
     (folder / "1.1.2").mkdir()
     (folder / "1.1.2/kept.txt").write_text("someone else's", encoding="utf-8")
@@ -207,10 +207,7 @@ def test_a_renamed_category_code_is_a_major_version(series, tmp_path, monkeypatc
     """The taxonomy renames `criminal_proceedings` (its labels unchanged): the data and the codes change."""
     import analysis.datapackage as datapackage
 
-    root = tmp_path / "project"
-    shutil.copytree(series["root"] / "data", root / "data")
-    folder = tmp_path / "releases"
-    shutil.copytree(series["folder"], folder, symlinks=True)
+    root, folder = _copy(series, tmp_path, tmp_path / "releases")
     old, new = "criminal_proceedings", "criminal_case"
     renamed = [new if code == old else code for code in datapackage.category_codes()]
     monkeypatch.setattr(datapackage, "category_codes", lambda: renamed)
@@ -264,9 +261,7 @@ def run_release_clean_only(paths: Paths) -> None:
 def test_the_command_says_what_it_released_or_why_not(series, tmp_path, capsys):
     from analysis.cli import main
 
-    root = tmp_path / "project"
-    shutil.copytree(series["root"] / "data", root / "data")
-    shutil.copytree(series["folder"], root / "releases", symlinks=True)
+    root, _ = _copy(series, tmp_path)
     assert main(["--root", str(root), "release"]) == 0
     assert capsys.readouterr().out.strip() == "release: nothing to release: the data have not changed since 1.1.1"
     elsewhere = tmp_path / "elsewhere"
@@ -318,9 +313,7 @@ def test_a_month_filled_in_from_the_template_with_only_its_required_cells_is_rel
     from analysis.clean import run_clean
     from analysis.template import template_columns, write_template
 
-    root = tmp_path / "project"
-    shutil.copytree(series["root"] / "data", root / "data")
-    shutil.copytree(series["folder"], root / "releases", symlinks=True)
+    root, _ = _copy(series, tmp_path)
     paths = Paths(root)
     path = write_template(paths, "2024-12", "ru")
     book = load_workbook(path)
@@ -349,9 +342,7 @@ def test_the_scheduled_run_holds_a_release_back_while_the_cleaning_rejects_new_r
     already released does not hold the next release back."""
     from analysis.clean import run_clean
 
-    root = tmp_path / "project"
-    shutil.copytree(series["root"] / "data", root / "data")
-    shutil.copytree(series["folder"], root / "releases", symlinks=True)
+    root, _ = _copy(series, tmp_path)
     paths = Paths(root)
     logger = logging.getLogger("test_release")
     log = paths.raw_incidents / "2024-12.csv"
@@ -380,9 +371,7 @@ def test_the_scheduled_run_holds_a_release_back_while_the_cleaning_rejects_new_r
 
 
 def test_the_notes_of_a_release_that_drops_a_month_name_the_month(series, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(series["root"] / "data", root / "data")
-    shutil.copytree(series["folder"], root / "releases", symlinks=True)
+    root, _ = _copy(series, tmp_path)
     paths = Paths(root)
     log = paths.raw_incidents / "2024-12.csv"
     log.write_text("incident_id,event_date,category,summary\nDEC-1,3 December 2024,threat,SYNTHETIC\n",

@@ -112,7 +112,9 @@ def _report(args: argparse.Namespace) -> int:
 def report_line(result) -> str:
     """What a run did, in words: what was cleaned, run, failed, left as it was and removed."""
     rejected = 0 if result.rejected is None else len(result.rejected)
-    rows = f"{rejected} row{'s' * (rejected != 1)}"
+    from .i18n import plural
+
+    rows = f"{rejected} {plural('rows', rejected, 'en')}"
     done: list[str] = ([f"cleaned the raw data ({rows} rejected: data/processed/rejected.csv)" if rejected
                         else "cleaned the raw data"] if result.cleaned else [])
     months = ", ".join(sorted({r.month for r in result.runs}))

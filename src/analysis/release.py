@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import tempfile
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +27,7 @@ from .config import LANGUAGES, Paths
 from .datapackage import ReleaseError, descriptor, processed_tables, readme, stamped_tables, validate
 from .release_notes import notes
 from .revisions import COLUMNS, Changes, Release, compare, history, next_version, read_release, read_text, stamp
-from .storage import remove_stale_staging, write_csv
+from .storage import remove_stale_staging, staging_path, write_csv
 
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 LATEST = "latest"
@@ -148,7 +147,7 @@ def make_release(paths: Paths, folder: Path | None = None, now: datetime | None 
     if target.exists() or target.is_symlink():
         raise ReleaseError(f"{target} exists already: a release is never overwritten")
     created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    staging = folder / f".{version}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging = staging_path(folder / version)
     staging.mkdir()
     try:
         _write(staging, found, version, created)

@@ -31,6 +31,7 @@ from . import __version__
 from .config import LANGUAGES, RESOLUTIONS, Paths
 from .errors import ParameterError, expect_between, expect_month, expect_one_of
 from .execute import check_parameters, execute
+from .i18n import plural
 from .load import load_cumulative, load_incidents, load_monthly_counts, load_rejected_by_month
 from .manifest import (
     DataHashes,
@@ -172,7 +173,7 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
     if not dry_run and not clean.errors:
         release = release_step(paths, manifest, logger)
         result.released, result.release_error, result.release_held = release.version, release.error, release.held
-    elif clean.ran and clean.errors and paths.releases.is_dir() and any(paths.releases.iterdir()):
+    elif clean.ran and clean.errors and release_made(paths):
         result.release_held = (f"{len(clean.errors)} file{'s' * (len(clean.errors) != 1)} could not be read (above); "
                                "the data are released once every file is read")
         logger.info("release: held back: %s", result.release_held)
@@ -256,6 +257,13 @@ def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger:
     return CleanStep(why, True, cleaned.file_errors, cleaned.unread, entry, cleaned.rejected)
 
 
+def release_made(paths: Paths) -> bool:
+    """Whether the project has a data release (the scheduled run makes the next ones)."""
+    from .release import releases
+
+    return bool(releases(paths.releases))
+
+
 @dataclass(frozen=True)
 class ReleaseStep:
     version: str | None = None  # the release made
@@ -281,7 +289,7 @@ def release_step(paths: Paths, manifest: dict, logger: logging.Logger) -> Releas
     rejected = new_rejections(paths)
     if not rejected.empty:
         first = rejected.iloc[0]
-        held = (f"{len(rejected)} row{'s' * (len(rejected) != 1)} rejected that release {versions[-1]} did not "
+        held = (f"{len(rejected)} {plural('rows', len(rejected), 'en')} rejected that release {versions[-1]} did not "
                 f"reject (the first: {first['file']}:{first['line']}: column {first['column']}: {first['reason']}); "
                 "fix them in the raw files, or release the data as they are with `analysis release`")
         logger.info("release: held back: %s", held)

@@ -158,7 +158,7 @@ def _folder_lock(target: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _staging_name(target: Path, kind: str = "") -> Path:
+def staging_path(target: Path, kind: str = "") -> Path:
     """A hidden folder beside `target`, named for this process: `remove_stale_staging` removes it
     once the process is gone."""
     return target.parent / f".{target.name}.staging-{os.getpid()}-{kind}{uuid.uuid4().hex[:8]}"
@@ -169,7 +169,7 @@ def scratch_dir(target: Path) -> Iterator[Path]:
     """A working folder beside `target` (on its file system, so files move from it by renaming),
     removed on exit; if the process is killed, the next write of a folder beside it removes it."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = _staging_name(target, "scratch-")
+    scratch = staging_path(target, "scratch-")
     scratch.mkdir()
     try:
         yield scratch
@@ -180,7 +180,7 @@ def scratch_dir(target: Path) -> Iterator[Path]:
 def _staged(target: Path) -> Iterator[Path]:
     recover_dir(target)
     remove_stale_staging(target.parent)
-    staging = _staging_name(target)
+    staging = staging_path(target)
     if target.exists():
         shutil.copytree(target, staging, copy_function=os.link)
     else:
