@@ -105,6 +105,8 @@ def statements(cumulative: pd.DataFrame) -> pd.DataFrame:
 def stated_value(table: pd.DataFrame, kind: str, code: str, start: str, end: str) -> pd.Series | None:
     """The statement for exactly this measure and period; None when there is none, or when the
     reviews state two different figures for it (that disagreement is reported, not resolved)."""
+    if table.empty:
+        return None
     rows = table[(table["kind"] == kind) & (table["code"] == code) & (table["start"] == start)
                  & (table["end"] == end)]
     return rows.iloc[0] if rows["value"].nunique() == 1 else None
@@ -318,30 +320,38 @@ def yearly(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: str, cod
     """Each calendar year from `start` to `end` (clipped to them) and each code: its figure and the
     evidence it rests on. A year with missing months is `partial` and says how many it has."""
     stated = statements(cumulative) if cumulative is not None else pd.DataFrame(columns=STATEMENT_COLUMNS)
-    measured = {code: monthly(counts, kind, code) for code in codes if code != "false_information"}
+    # Each code's series is picked once, and the statements once for all (a heat map of 40
+    # categories over 16 years asks for 640 figures): a year's figure looks only at the statements
+    # of its code and period.
+    measured = monthly_all(counts, [(kind, code) for code in codes if code != "false_information"])
+    own = dict(list(stated[stated["kind"] == kind].groupby(["code", "start", "end"])))
+    none = stated.iloc[:0]
+    summed = (trends.false_information(counts, start, end, trends.WITH_DERIVED).dropna(),
+              trends.false_information(counts, start, end, ("derived",)).notna())
     rows = []
     for year in range(int(start[:4]), int(end[:4]) + 1):
         first, last = max(start, f"{year}-01"), min(end, f"{year}-12")
         for code in codes:
             if code == "false_information":
-                fig = _sum_of(counts, stated, trends.false_information_codes(), first, last)
+                fig = _sum_of(summed, first, last)
             else:
-                fig = period_figure(counts, stated, kind, code, first, last, measured[code])
+                fig = period_figure(counts, own.get((code, first, last), none), kind, code, first, last,
+                                    measured[kind, code])
             rows.append({"year": str(year), "code": code, "value": fig.value, "evidence": fig.evidence,
                          "months_with_data": len(fig.months), "months_in_period": len(fig.period),
                          "derived_months": ",".join(fig.derived), "start": first, "end": last})
     return pd.DataFrame(rows, columns=YEARLY_COLUMNS)
 
 
-def _sum_of(counts: pd.DataFrame, stated: pd.DataFrame, codes: list[str], first: str, last: str) -> PeriodFigure:
-    """A series that adds categories (false information): complete only where every month has a
-    figure for at least one of them, as the monthly series does."""
-    series = trends.false_information(counts, first, last, trends.WITH_DERIVED).dropna()
-    flags = trends.false_information(counts, first, last, ("derived",)).notna()
+def _sum_of(summed: tuple[pd.Series, pd.Series], first: str, last: str) -> PeriodFigure:
+    """The figure for `first`..`last` of the series that adds categories (false information), from
+    `summed` (month -> the sum where a month has one, month -> derived?): complete only where every
+    month has a figure for at least one of them, as the monthly series does."""
+    series, flags = summed
     period = month_span([first, last])
     present = [m for m in period if m in series.index]
     evidence = COMPLETE if len(present) == len(period) else PARTIAL if present else NONE
-    value = int(series.sum()) if present else None
+    value = int(series.reindex(present).sum()) if present else None
     return PeriodFigure("category", "false_information", first, last, evidence, value, tuple(present),
                         tuple(m for m in present if flags.get(m, False)), value)
 
