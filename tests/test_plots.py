@@ -6,6 +6,7 @@ import io
 import json
 import re
 import warnings
+import zlib
 from xml.etree import ElementTree
 
 import matplotlib.pyplot as plt
@@ -156,6 +157,48 @@ def test_an_svg_does_not_depend_on_the_last_bits_of_its_layout(tmp_path, spec):
             elsewhere = elsewhere.replace(name, f"p{i:010d}")
         assert elsewhere != svg and figures.stable_clip_ids(elsewhere) == svg
     ElementTree.fromstring(svg.encode("utf-8"))
+
+
+def _pdf_streams(pdf: bytes) -> list[tuple[bool, bytes]]:
+    """Each stream of a PDF matplotlib wrote, inflated: (whether it is an embedded font program, its bytes)."""
+    found = []
+    for obj in re.split(rb"\n\d+ 0 obj\n", pdf)[1:]:
+        if b"stream\n" in obj:
+            head, body = obj.split(b"stream\n", 1)
+            body = body[:body.index(b"endstream")]
+            found.append((b"/Length1" in head, zlib.decompressobj().decompress(body) if b"/FlateDecode" in head
+                          else body))
+    return found
+
+
+def test_a_pdf_embeds_its_fonts_without_the_layout_tables_and_shows_the_same_glyphs(tmp_path, shipped_clean):
+    """The PDF as written (fonts without GSUB, GPOS, GDEF) against the same drawing saved with
+    matplotlib's own subsetting: every stream but the fonts' the same bytes (the glyphs placed, their
+    codes, the text a reader copies out), and every glyph embedded the same outline and width."""
+    from fontTools.ttLib import TTFont
+
+    spec = figures.month_categories(shipped_clean[0], "2024-11")
+    texts = spec.texts("kk")
+    fig = spec.draw("kk")
+    with plots.style():
+        figures._save(fig, tmp_path / "written.pdf", "pdf", None, texts, "month_categories-kk", "kk")
+        fig.savefig(tmp_path / "stock.pdf", format="pdf", metadata=figures.SAVE_METADATA["pdf"] | {
+            "Title": texts["title"], "Subject": texts["long_description"], "Author": figures.SOURCE_NAME["kk"],
+            "Keywords": f"{figures.SOURCE_NAME['kk']}; {figures.DATA_LICENCE}; {figures.DATA_LICENCE_URL}"})
+    written, stock = (_pdf_streams((tmp_path / f"{n}.pdf").read_bytes()) for n in ("written", "stock"))
+    assert [font for font, _ in written] == [font for font, _ in stock] and sum(f for f, _ in written) == 2
+    assert [s for font, s in written if not font] == [s for font, s in stock if not font]
+    for (_, lean), (_, full) in ((w, s) for w, s in zip(written, stock) if w[0]):
+        lean, full = TTFont(io.BytesIO(lean)), TTFont(io.BytesIO(full))
+        assert set(figures.LAYOUT_TABLES) <= set(full.reader.keys())
+        assert set(lean.reader.keys()) == set(full.reader.keys()) - set(figures.LAYOUT_TABLES)
+        names = lean.getGlyphOrder()
+        assert len(names) > 20 and set(names) <= set(full.getGlyphOrder())
+        for name in names:
+            assert lean["glyf"][name].getCoordinates(lean["glyf"])[0] == \
+                full["glyf"][name].getCoordinates(full["glyf"])[0], name
+            assert lean["hmtx"][name] == full["hmtx"][name], name
+    assert (tmp_path / "written.pdf").stat().st_size < (tmp_path / "stock.pdf").stat().st_size
 
 
 def test_export_writes_data_and_metadata_in_three_languages(tmp_path, spec):
