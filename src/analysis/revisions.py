@@ -88,7 +88,11 @@ def next_version(previous: str | None, changes: Changes | None) -> str | None:
 
 
 def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    return frame[columns].agg(KEY_SEPARATOR.join, axis=1) if len(frame) else pd.Series([], dtype=str)
+    """Each row's key: its values of `columns` joined by KEY_SEPARATOR (column by column, not row by row)."""
+    if not len(frame):
+        return pd.Series([], dtype=str)
+    texts = [frame[c].astype(str) for c in columns]
+    return texts[0].str.cat(texts[1:], sep=KEY_SEPARATOR).rename(None)
 
 
 def _context(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -106,12 +110,11 @@ def _context(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 def _table_changes(table: str, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     old = old.drop(columns=[c for c in RELEASE_COLUMNS if c in old])
     key_columns = primary_key(table) or [c for c in new.columns if c in old.columns]
-    for frame, which in ((new, "this release"), (old, "the previous release")):
-        keys = _keys(frame, key_columns)
+    old_keys, new_keys = _keys(old, key_columns), _keys(new, key_columns)
+    for keys, which in ((new_keys, "this release"), (old_keys, "the previous release")):
         if primary_key(table) and keys.duplicated().any():
             raise ReleaseError(f"{table}: the primary key ({', '.join(key_columns)}) is not unique in {which}: "
                                f"{keys[keys.duplicated()].iloc[0]!r}; the release is not written")
-    old_keys, new_keys = _keys(old, key_columns), _keys(new, key_columns)
     parts = []
     added = new[~new_keys.isin(set(old_keys))]
     removed = old[~old_keys.isin(set(new_keys))]
