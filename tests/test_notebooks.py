@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -125,6 +126,13 @@ def test_a_hand_run_shows_its_figures_inline_and_leaves_every_published_file_ide
     assert len(images) == 5  # groups, false information, refusals, heat map, legal types
     assert not any("<Figure size" in str(o.get("data", {}).get("text/plain", ""))
                    and "image/png" not in o.get("data", {}) for o in outputs)
+    # under each image, its caption (how to read it) in the run's language, as the figure's JSON gives it
+    under = [after for before, after in zip(outputs, outputs[1:]) if "image/png" in before.get("data", {})]
+    captions = {json.loads(f.read_text(encoding="utf-8"))["caption"]["kk"]
+                for f in (paths.reports / "scratch" / "figures" / "2024-11").glob("*.json")}
+    assert len(under) == 5 and all(set(o["data"]) == {"text/markdown", "text/plain"} for o in under)
+    assert {o["data"]["text/plain"] for o in under} <= captions
+    assert "Бос айлар — шолуы оқылмаған айлар" in under[0]["data"]["text/plain"]
 
 
 @pytest.mark.notebooks
@@ -142,6 +150,10 @@ def test_the_html_copy_is_self_contained_and_in_the_page_language(hand_run, tmp_
     assert len(parser.images) == 5 and all(src.startswith("data:image/png;base64,") for src in parser.images)
     text = " ".join(parser.text)
     assert "Айлар бойынша үрдістер" in text and "Үш топ, ай сайын." in text
+    outputs = [o for c in notebook.cells for o in c.get("outputs", [])]
+    captions = [after["data"]["text/plain"] for before, after in zip(outputs, outputs[1:])
+                if "image/png" in before.get("data", {})]
+    assert len(captions) == 5 and all(caption in text for caption in captions)  # as written, no markup left
     for english in ("Trends across months", "The three groups", "How the published counts", "figures compared",
                     "from analysis import", "Figure size"):
         assert english not in text

@@ -24,6 +24,7 @@ from .parsing import vocabulary
 from .regions import region_names
 from .storage import zip_bytes
 from .summary import running
+from .text import markdown_literal as escape
 
 
 @dataclass(frozen=True)
@@ -126,14 +127,6 @@ def sections(incidents: pd.DataFrame, month: str, lang: str) -> list[Section]:
 
 
 # --- Markdown -------------------------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~<&])")
-
-
-def escape(text: str) -> str:
-    """Data as literal Markdown text: no markup, no HTML, no link of its own."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
-
 
 def _clause(parts: list[str]) -> str:
     """Non-empty parts joined with commas, closed with a full stop; "" when every part is empty."""

@@ -61,12 +61,13 @@ class Publication:
 
     def figure(self, spec: FigureSpec) -> FigureView:
         """Export `spec` in this run's language and variants (with its CSV and JSON) and return it
-        for display: the image, its alt text, and its data as a table for the HTML copy."""
+        for display: the image, its alt text, its data as a table for the HTML copy, and its caption."""
         previews: dict[str, bytes] = {}
         record_outputs(export(spec, self.figures, [self.lang], self.inputs, self.variants, previews))
         self.figures_made.append(spec)
-        return FigureView(previews[self.lang], spec.texts(self.lang)["alt_text"],
-                          data_table_html(spec.data, spec.name, self.lang))
+        texts = spec.texts(self.lang)
+        return FigureView(previews[self.lang], texts["alt_text"], data_table_html(spec.data, spec.name, self.lang),
+                          texts["caption"])
 
     def summary(self, counts: pd.DataFrame, cumulative: pd.DataFrame | None = None,
                 incidents: pd.DataFrame | None = None) -> str:
