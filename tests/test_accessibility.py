@@ -150,13 +150,16 @@ def test_the_html_copy_of_the_same_outputs_is_the_same_page(tmp_path):
     assert pages[0] == pages[1]
 
 
-def test_the_html_copy_gives_every_figure_its_alt_text_and_its_data_table(tmp_path):
+CAPTION = "Сұр ұяшықтар — <i>көрсетілмеген</i> *айлар* [1](x)"  # read as text, never as markup
+
+
+@pytest.mark.parametrize("caption", [CAPTION, ""])
+def test_the_html_copy_gives_every_figure_its_alt_text_its_caption_and_its_data_table(tmp_path, caption):
     data = pd.DataFrame({"month": ["2024-10", "2024-11"], "value": [3, 7], "note": ["<b>x</b>", ""]})
     view = accessibility.FigureView(b"\x89PNG-not-really", 'Бағаналы "диаграмма" <1>',
-                                    accessibility.data_table_html(data, "trend_threat", "kk"))
-    bundle, metadata = view._repr_mimebundle_()
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("out.figure(spec)", outputs=[
-        nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)])])
+                                    accessibility.data_table_html(data, "trend_threat", "kk"), caption)
+    outputs = [nbformat.v4.new_output("display_data", data=data, metadata=meta) for data, meta in view.bundles()]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("out.figure(spec)", outputs=outputs)])
     executed = tmp_path / "nb.ipynb"
     nbformat.write(notebook, executed)
     page = tmp_path / "nb.kk.html"
@@ -173,6 +176,12 @@ def test_the_html_copy_gives_every_figure_its_alt_text_and_its_data_table(tmp_pa
     assert '<td style="text-align:right">7</td>' in html  # numbers set right, words left, in any page style
     assert "<b>x</b>" not in html
     assert html.count("<img") == 1
+    table = html.index("<details><summary>")
+    if caption:  # under the image, then the table; every character as written
+        shown = html.index("Сұр ұяшықтар")
+        assert html.index("<img") < shown < table
+        assert "<em>Сұр ұяшықтар — &lt;i&gt;көрсетілмеген&lt;/i&gt; *айлар* [1](x)</em>" in html
+    assert html.count("<details><summary>") == 1 and html.index("<img") < table
 
 
 # --- the data table in the reader's language ------------------------------------------------------------

@@ -176,24 +176,26 @@ def data_table_html(frame: pd.DataFrame, figure: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class FigureView:
-    """A figure as a notebook shows it: the PNG, with its alt text and its data table in the
-    output's metadata (the HTML copy for readers writes them beside the image); then its caption,
-    which says how to read it (what an empty month or a grey cell means, what the chart leaves out),
-    as text under the image, as the site and the review draft show it."""
+    """A figure as a notebook shows it: the PNG, with its alt text in the output's metadata; then its
+    caption, which says how to read it (what an empty month or a grey cell means, what the chart
+    leaves out), as the site and the review draft show it. The data table rides in the metadata of
+    the last of them: the HTML copy for readers writes it there, under the caption."""
 
     png: bytes
     alt: str
     table: str
     caption: str = ""
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
-        return data, {"image/png": {"alt": self.alt, "data_table": self.table}}
+    def bundles(self) -> list[tuple[dict, dict]]:
+        """The outputs shown, in order, as (data, metadata)."""
+        image = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+        if not self.caption:
+            return [(image, {"image/png": {"alt": self.alt, "data_table": self.table}})]
+        caption = {"text/markdown": f"_{markdown_literal(self.caption)}_", "text/plain": self.caption}
+        return [(image, {"image/png": {"alt": self.alt}}), (caption, {"text/markdown": {"data_table": self.table}})]
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        data, metadata = self._repr_mimebundle_()
-        display(data, metadata=metadata, raw=True)
-        if self.caption:
-            display({"text/markdown": f"_{markdown_literal(self.caption)}_", "text/plain": self.caption}, raw=True)
+        for data, metadata in self.bundles():
+            display(data, metadata=metadata, raw=True)
