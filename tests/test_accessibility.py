@@ -165,13 +165,22 @@ def test_the_html_copy_gives_every_figure_its_alt_text_its_caption_and_its_data_
     page = tmp_path / "nb.kk.html"
     write_html(executed, page, "kk", "Сынақ")
     html = page.read_text(encoding="utf-8")
-    images = []
+    images, divs, around_table = [], [], []
+
+    def start(tag, attrs):
+        images.extend([dict(attrs)] if tag == "img" else [])
+        divs.extend([dict(attrs).get("class", "")] if tag == "div" else [])
+        around_table.extend(divs if tag == "details" else [])
+
     parser = HTMLParser()
-    parser.handle_starttag = lambda tag, attrs: images.append(dict(attrs)) if tag == "img" else None
+    parser.handle_starttag = start
+    parser.handle_endtag = lambda tag: divs.pop() if tag == "div" else None
     parser.feed(html)
     assert [image["alt"] for image in images] == ['Бағаналы "диаграмма" <1>']
-    # inside the page's text styles (JupyterLab's), not in the browser's default serif
-    assert '<div class="jp-RenderedHTMLCommon"><details><summary>Осы графиктің деректері</summary>' in html
+    # inside the output's own box (an output area lays its children side by side) and the page's text
+    # styles (JupyterLab's), not beside the output or in the browser's default serif
+    assert "jp-OutputArea-output" in " ".join(around_table) and "jp-RenderedHTMLCommon" in around_table[-1]
+    assert '<details><summary>Осы графиктің деректері</summary>' in html
     assert '<td style="text-align:left">қараша 2024</td>' in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert '<td style="text-align:right">7</td>' in html  # numbers set right, words left, in any page style
     assert "<b>x</b>" not in html
