@@ -123,6 +123,31 @@ def test_clean_prints_a_summary_for_each_file(empty_project):
     assert lines[2] == "clean: 2 files, 11 rows read, 10 kept, 1 rejected, 0 duplicates"
 
 
+def test_a_rejected_row_names_its_column_by_the_heading_its_file_gives_it(empty_project, capsys):
+    """A monitor finds the column by the heading in the file ('Дата', 'Күні'), not by the name the
+    project gives it; a heading that is the project's own name is said once."""
+    from openpyxl import Workbook
+
+    raw = empty_project.raw_incidents
+    (raw / "2024-09.csv").write_text("Идентификатор;Дата;Категория;Место\nSYN-R1;31.09.2024;Угроза;Алматы\n",
+                                     encoding="utf-8")
+    (raw / "2024-10.csv").write_text("incident_id,event_date,category,place\nSYN-E1,2024-10-32,threat,Almaty\n",
+                                     encoding="utf-8")
+    book = Workbook()
+    book.active.title = "2024-11"
+    for row in (["Оқиға нөмірі", "Күні", "Санат", "Орны"], ["SYN-K1", "31.11.2024", "Қорқыту", "Алматы"]):
+        book.active.append(row)
+    book.save(raw / "2024-11.xlsx")
+    assert cli.main(["--root", str(empty_project.root), "clean"]) == 0
+    rejected = [line for line in capsys.readouterr().err.splitlines() if line.startswith("rejected: ")]
+    assert rejected == [
+        "rejected: data/raw/incidents/2024-09.csv:2: column 'Дата' (event_date): no such day: 2024-09-31 "
+        "(found '31.09.2024')",
+        "rejected: data/raw/incidents/2024-10.csv:2: column event_date: no such day: 2024-10-32 (found '2024-10-32')",
+        "rejected: data/raw/incidents/2024-11.xlsx:2024-11:2: column 'Күні' (event_date): no such day: 2024-11-31 "
+        "(found '31.11.2024')"]
+
+
 def test_the_crontab_line_works_on_a_fresh_checkout(tmp_path):
     """The line in deploy/crontab, run by sh as cron runs it, in a checkout with no reports/logs/."""
     line = next(line for line in (ROOT / "deploy" / "crontab").read_text(encoding="utf-8").splitlines()

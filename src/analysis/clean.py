@@ -34,6 +34,7 @@ class CleanResult:
     report: dict
     file_errors: list[dict] = field(default_factory=list)
     unread: list[dict] = field(default_factory=list)
+    headings: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> column -> heading as written
 
     @property
     def ok(self) -> bool:
@@ -132,6 +133,7 @@ class _Reader:
         self.today = today
         self.errors: list[dict] = []
         self.seen: dict[str, str] = {}
+        self.headings: dict[str, dict[str, str]] = {}  # as rejections name a file -> column -> its heading
 
     def display(self, path: Path) -> Path:
         try:
@@ -155,6 +157,7 @@ class _Reader:
             self.errors.append({"file": str(shown), "message": f"cannot be read ({exc.strerror})"})
             return None, None
         table.path = shown
+        self.headings[table.label] = table.headings
         if len(table.bad_records):
             table.bad_records = table.bad_records.assign(file=table.label)
         twin = self.seen.get(table.sha256)
@@ -354,7 +357,7 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
     report = _quality_report(files, tables, reader.errors, unread)
     _save(paths, tables, report)
     return CleanResult(tables.incidents, tables.counts, tables.cumulative, tables.rejected, report,
-                       reader.errors, unread)
+                       reader.errors, unread, reader.headings)
 
 
 def _with_folder(frame: pd.DataFrame, folder: Path, reader: _Reader) -> pd.DataFrame:

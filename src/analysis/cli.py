@@ -18,11 +18,13 @@ def print_unread(unread: list[dict]) -> None:
         print(f"not read: {item['file']}: {item['message']}", file=sys.stderr)
 
 
-def print_rejected(rejected) -> None:
-    """The rows the cleaning rejected, each with its file, line, column, reason and the value found."""
+def print_rejected(rejected, headings: dict[str, dict[str, str]]) -> None:
+    """The rows the cleaning rejected, each with its file, line, column (by its heading in the
+    file), reason and the value found."""
+    from .verdicts import rejection_line
+
     for row in rejected.head(MAX_SHOWN).itertuples():
-        where = f"{row.file}:{row.line}" + (f": column {row.column}" if row.column else "")
-        print(f"rejected: {where}: {row.reason} (found {str(row.value)[:60]!r})", file=sys.stderr)
+        print(f"rejected: {rejection_line(row, headings)}", file=sys.stderr)
     if len(rejected) > MAX_SHOWN:
         print(f"rejected: ... and {len(rejected) - MAX_SHOWN} more rows; all are in "
               "data/processed/rejected.csv", file=sys.stderr)
@@ -41,7 +43,7 @@ def _clean(args: argparse.Namespace) -> int:
     for error in result.file_errors:
         print(f"error: {error['file']}: {error['message']}", file=sys.stderr)
     print_unread(result.unread)
-    print_rejected(result.rejected)
+    print_rejected(result.rejected, result.headings)
     width = max((len(name) for name in report["files"]), default=0)
     for name, stats in report["files"].items():
         print(f"  {name:<{width}}  {stats['rows_read']:>6} read  {stats['rows_kept']:>6} kept  "
@@ -83,7 +85,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"error: {error['file']}: {error['message']}", file=sys.stderr)
     print_unread(result.unread)
     if result.rejected is not None:
-        print_rejected(result.rejected)
+        print_rejected(result.rejected, result.headings)
     for run, problem in result.failures.items():
         print(f"error: notebooks/{run.notebook}.py for {run.month} ({run.lang}) failed: {problem}",
               file=sys.stderr)

@@ -42,6 +42,7 @@ class RawTable:
     bad_records: pd.DataFrame  # rejected at reading: file, line, column, value, reason
     notes: list[str] = field(default_factory=list)  # per-file warnings (unknown columns, encodings)
     sheet: str | None = None  # the sheet read, for a workbook
+    headings: dict[str, str] = field(default_factory=dict)  # canonical column -> its heading as the file writes it
 
     @property
     def name(self) -> str:
@@ -430,7 +431,8 @@ def read_table(path: Path, kind: str) -> RawTable:
     table = pa.table({**records.columns, LINE: pa.array(records.lines, type=pa.int64())})
     return RawTable(path=path, table=table, encoding=encoding, delimiter=delimiter,
                     sha256=hashlib.sha256(data).hexdigest(), rows_read=table.num_rows + len(records.bad),
-                    bad_records=_bad_records(records.bad, str(path)), notes=notes + records.notes + header_notes)
+                    bad_records=_bad_records(records.bad, str(path)), notes=notes + records.notes + header_notes,
+                    headings=_headings(header, names))
 
 
 def _read_workbook(path: Path, kind: str) -> RawTable:
@@ -463,7 +465,12 @@ def _read_workbook(path: Path, kind: str) -> RawTable:
     return RawTable(path=path, table=table, encoding=path.suffix.lower().lstrip("."), delimiter="",
                     sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows_read=len(sheet.rows),
                     bad_records=_bad_records(bad, f"{path}:{sheet.name}"), notes=sheet.notes + header_notes,
-                    sheet=sheet.name)
+                    sheet=sheet.name, headings=_headings(sheet.header, names))
+
+
+def _headings(header: list[str], names: list[str | None]) -> dict[str, str]:
+    """Each canonical column read -> its heading as the file writes it."""
+    return {name: " ".join(str(heading).split()) for heading, name in zip(header, names) if name is not None}
 
 
 def _utf8(data: bytes, text: str, encoding: str) -> bytes | None:

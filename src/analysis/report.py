@@ -70,6 +70,7 @@ class ReportResult:
     release_error: str | None = None
     release_held: str | None = None  # why no release was made although the data changed
     rejected: pd.DataFrame | None = None  # the rows the cleaning rejected, when it ran in this report
+    headings: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> column -> heading as written
     published: dict[str, str] = field(default_factory=dict)  # bundles and site made: step -> why
 
     @property
@@ -160,7 +161,7 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
     manifest = read_manifest(paths)
     clean = clean_step(paths, manifest.get("clean", {}), request.force, dry_run, logger)
     result = ReportResult([], {}, log=log_path, cleaned=clean.ran, clean_errors=clean.errors, unread=clean.unread,
-                          rejected=clean.rejected)
+                          rejected=clean.rejected, headings=clean.headings)
     if clean.entry is not None:
         manifest["clean"] = clean.entry
         write_manifest(paths, manifest)
@@ -224,6 +225,7 @@ class CleanStep:
     unread: list[dict]  # files under data/raw/ the cleaning does not read
     entry: dict | None  # the manifest's new record of the cleaning, when it ran
     rejected: pd.DataFrame | None = None  # the rows it rejected, when it ran
+    headings: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> column -> heading as written
 
 
 LOGGED_REJECTIONS = 200  # rejected rows written to the run's log; all are in data/processed/rejected.csv
@@ -241,6 +243,7 @@ def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger:
         return CleanStep(why, False, recorded.get("file_errors", []) if why is None else [],
                          recorded.get("unread", []) if why is None else [], None)
     from .clean import run_clean
+    from .verdicts import rejection_line
 
     cleaned = run_clean(paths)
     entry = with_outputs({"key": key, "raw_sha256": raw, "package_version": __version__,
@@ -249,12 +252,11 @@ def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger:
     logger.info("clean (%s): %.2f s, %d files could not be read, %d rows rejected", why, time.monotonic() - began,
                 len(cleaned.file_errors), len(cleaned.rejected))
     for row in cleaned.rejected.head(LOGGED_REJECTIONS).itertuples():
-        logger.info("rejected: %s:%s: column %s: %s (found %r)", row.file, row.line, row.column, row.reason,
-                    str(row.value)[:60])
+        logger.info("rejected: %s", rejection_line(row, cleaned.headings))
     if len(cleaned.rejected) > LOGGED_REJECTIONS:
         logger.info("rejected: ... and %d more rows, all in %s", len(cleaned.rejected) - LOGGED_REJECTIONS,
                     paths.rejected.relative_to(paths.root))
-    return CleanStep(why, True, cleaned.file_errors, cleaned.unread, entry, cleaned.rejected)
+    return CleanStep(why, True, cleaned.file_errors, cleaned.unread, entry, cleaned.rejected, cleaned.headings)
 
 
 def release_made(paths: Paths) -> bool:

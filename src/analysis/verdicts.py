@@ -12,6 +12,18 @@ from .reading import LINE
 REJECTED_COLUMNS = ["file", "line", "column", "value", "reason"]
 
 
+def rejection_line(row, headings: dict[str, dict[str, str]] | None = None) -> str:
+    """A rejected row as the command and the report's log say it: file, line, the column (by the
+    heading the file gives it, when that is not the column's own name), the reason and the value
+    found."""
+    column = str(row.column or "")
+    heading = (headings or {}).get(str(row.file), {}).get(column, column)
+    if heading.casefold() != column.casefold():
+        column = f"'{heading}' ({column})"
+    where = f"{row.file}:{row.line}" + (f": column {column}" if column else "")
+    return f"{where}: {row.reason} (found {str(row.value)[:60]!r})"
+
+
 class RowsLost(RuntimeError):
     """Rows read from a file came out neither kept, rejected nor duplicate: the run must not publish."""
 
