@@ -71,7 +71,7 @@ FILE_ERRORS = [
     (INC + "1990-01.csv", "the file is empty; expected a header line and rows"),
     (INC + "1990-03.csv", "is not a text file"),
     (INC + "1990-09.csv", "line 1: columns 2 and 4 both hold 'event_date'; expected each column once"),
-    (INC + "1990-10.csv", "line 1: required column(s) missing: event_date; expected a header with"),
+    (INC + "1990-10.csv", "line 1: required column(s) missing: event_date ('Date' in the template); expected"),
     (INC + "notes.csv", "the file name must be the month it covers, YYYY-MM.csv"),
     (PUB + "p_empty.csv", "the file is empty"),
     (PUB + "p_binary.csv", "is not a text file"),

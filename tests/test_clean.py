@@ -189,7 +189,8 @@ def test_cli_reports_errors_in_one_line_each_without_traceback(small_raw):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
-    assert errors == ["error: data/raw/incidents/2024-12.csv: line 1: required column(s) missing: event_date; "
+    assert errors == ["error: data/raw/incidents/2024-12.csv: line 1: required column(s) missing: event_date "
+                      "('Date' in the template); "
                       "expected a header with incident_id, event_date, category or category_as_written "
                       "(found: incident_id, category)"]
     assert "rows read" in done.stdout
@@ -200,9 +201,9 @@ def test_a_misspelled_category_heading_is_one_error_naming_it_not_every_row_empt
         "Идентификатор,Дата,Категоря\nSYN-1,03.12.2024,Угроза\nSYN-2,04.12.2024,Угроза\n", encoding="utf-8")
     result = run_clean(small_raw)
     assert [e["message"] for e in result.file_errors if e["file"].endswith("2024-12.csv")] == [
-        "line 1: required column(s) missing: category or category_as_written; expected a header with incident_id, "
-        "event_date, category or category_as_written (found: Идентификатор, Дата, Категоря); column 3 'Категоря' "
-        "is not a heading this project reads"]
+        "line 1: required column(s) missing: category or category_as_written ('Категория' in the template); "
+        "expected a header with incident_id, event_date, category or category_as_written (found: Идентификатор, "
+        "Дата, Категоря); column 3 'Категоря' is not a heading this project reads"]
     assert not result.rejected["file"].str.endswith("2024-12.csv").any()
 
 

@@ -177,18 +177,35 @@ def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[st
                                    f"'{name}'; expected each column once")
         seen[name] = position
     required, either = _required(kind), _required(kind, "either")
-    missing = [c for c in required if c not in seen] + ([" or ".join(either)] if either and
-                                                          not any(c in seen for c in either) else [])
+    missing = [(c,) for c in required if c not in seen] + ([either] if either and
+                                                           not any(c in seen for c in either) else [])
     unknown = [(i, h) for i, (h, n) in enumerate(zip(header, names), start=1) if n is None and h.strip()]
     if missing:
         expected = [*required, *([" or ".join(either)] if either else [])]
-        raise InputError(path, f"line 1: required column(s) missing: {', '.join(missing)}; "
+        headed = _template_headings(header) if kind == "incidents" else {}
+        named = [" or ".join(group) + (f" ({headed[group[0]]} in the template)" if group[0] in headed else "")
+                 for group in missing]
+        raise InputError(path, f"line 1: required column(s) missing: {', '.join(named)}; "
                                f"expected a header with {', '.join(expected)} (found: "
                                f"{', '.join(h for h in header if h) or 'nothing'})"
                                + "".join(f"; column {i} '{h}' is not a heading this project reads"
                                          for i, h in unknown))
     notes = [f"column {i} '{h}' is not one this project reads; it was ignored" for i, h in unknown]
     return names, notes
+
+
+def _template_headings(header: list[str]) -> dict[str, str]:
+    """Each column of the log template -> how the template heads it ('Дата'), in the language of the
+    header's headings that are the template's own, else in the three languages ("'Date', 'Дата' or
+    'Күні'")."""
+    template = read_domain("template.csv").set_index("column")
+    found = {_header_key(h) for h in header}
+    languages = [lang for lang in ("en", "ru", "kk") if found & {_header_key(h) for h in template[f"header_{lang}"]}]
+    headed = {}
+    for column, row in template.iterrows():
+        words = list(dict.fromkeys(f"'{row[f'header_{lang}']}'" for lang in languages or ("en", "ru", "kk")))
+        headed[column] = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return headed
 
 
 # --- reading ------------------------------------------------------------------------------------
