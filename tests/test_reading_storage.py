@@ -86,7 +86,11 @@ def write(tmp_path: Path, content: bytes | str, name: str = "2024-11.csv") -> Pa
     (b"", "empty"),
     (b"   \n\n", "empty"),
     (bytes(range(256)) * 20, "not a text file"),
-    ("incident_id,category\nA1,threat\n", "required column(s) missing: event_date"),
+    ("incident_id,category\nA1,threat\n", "required column(s) missing: event_date ('Date' in the template)"),
+    # the template's heading in the language of the file's own (Kazakh), else in the three
+    ("Оқиға ID;Санат\nA1;Қорқыту\n", "required column(s) missing: event_date ('Күні' in the template)"),
+    ("№;Когда;Что\n1;2024;?\n", "missing: event_date ('Date', 'Дата' or 'Күні' in the template), category or "
+                                 "category_as_written ('Category', 'Категория' or 'Санат' in the template)"),
     ("id,date,category,Дата\nA1,2024-11-02,threat,2024-11-02\n", "both hold 'event_date'"),
 ])
 def test_unreadable_files_raise_one_clear_error(tmp_path, content, words):

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
+from .config import LANGUAGES
 from .domain_data import read_domain
 from .errors import InputError
 from .text import normalise_text
@@ -200,10 +201,10 @@ def _template_headings(header: list[str]) -> dict[str, str]:
     'Күні'")."""
     template = read_domain("template.csv").set_index("column")
     found = {_header_key(h) for h in header}
-    languages = [lang for lang in ("en", "ru", "kk") if found & {_header_key(h) for h in template[f"header_{lang}"]}]
+    languages = [lang for lang in LANGUAGES if found & {_header_key(h) for h in template[f"header_{lang}"]}]
     headed = {}
     for column, row in template.iterrows():
-        words = list(dict.fromkeys(f"'{row[f'header_{lang}']}'" for lang in languages or ("en", "ru", "kk")))
+        words = list(dict.fromkeys(f"'{row[f'header_{lang}']}'" for lang in languages or LANGUAGES))
         headed[column] = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
     return headed
 
