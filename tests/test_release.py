@@ -346,14 +346,14 @@ def test_the_scheduled_run_holds_a_release_back_while_the_cleaning_rejects_new_r
     paths = Paths(root)
     logger = logging.getLogger("test_release")
     log = paths.raw_incidents / "2024-12.csv"
-    header = "incident_id,event_date,category,summary\n"
+    header = "Идентификатор,Дата,Категория,Описание\n"
     log.write_text(header + "SYN-1,3 December 2024,threat,SYNTHETIC\nSYN-2,4 December 2024,thraet,SYNTHETIC\n",
                    encoding="utf-8")
-    run_clean(paths)
-    step = release_step(paths, {"clean": {"key": "k1"}}, logger)
+    step = release_step(paths, {"clean": {"key": "k1"}}, logger, run_clean(paths).headings)
     assert step.version is None and step.error is None
     assert step.held.startswith("1 row rejected that release 1.1.1 did not reject (the first: "
-                                "data/raw/incidents/2024-12.csv:3: column category: ")
+                                "data/raw/incidents/2024-12.csv:3: column 'Категория' (category): ")
+    assert "(found 'thraet')); fix them in the raw files" in step.held
     assert releases(paths.releases) == ["1.0.0", "1.1.0", "1.1.1"]
 
     log.write_text(header + "SYN-1,3 December 2024,threat,SYNTHETIC\nSYN-2,4 December 2024,threat,SYNTHETIC\n",

@@ -172,7 +172,7 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
             return result  # the runs can be planned only from cleaned data
 
     if not dry_run and not clean.errors:
-        release = release_step(paths, manifest, logger)
+        release = release_step(paths, manifest, logger, clean.headings)
         result.released, result.release_error, result.release_held = release.version, release.error, release.held
     elif clean.ran and clean.errors and release_made(paths):
         result.release_held = (f"{len(clean.errors)} file{'s' * (len(clean.errors) != 1)} could not be read (above); "
@@ -273,14 +273,17 @@ class ReleaseStep:
     held: str | None = None  # why none is made yet: rows newly rejected
 
 
-def release_step(paths: Paths, manifest: dict, logger: logging.Logger) -> ReleaseStep:
+def release_step(paths: Paths, manifest: dict, logger: logging.Logger,
+                 headings: dict[str, dict[str, str]] | None = None) -> ReleaseStep:
     """Release the data when they changed since `releases/latest`. With no release yet, none is
     made: the first is `analysis release`'s. None is made either while the cleaning rejects rows the
     latest release did not reject (a release is never changed: a mistake in a new month's file would
     stay in it); `analysis release` releases them as they are. The check is skipped when neither the
-    cleaning nor the latest release changed since it was last made."""
+    cleaning nor the latest release changed since it was last made. `headings`: the columns'
+    headings as the files write them, to name the first row held back by (`CleanResult.headings`)."""
     from .datapackage import ReleaseError
     from .release import make_release, new_rejections, releases
+    from .verdicts import rejection_line
 
     versions = releases(paths.releases)
     if not versions:
@@ -290,9 +293,9 @@ def release_step(paths: Paths, manifest: dict, logger: logging.Logger) -> Releas
         return ReleaseStep()
     rejected = new_rejections(paths)
     if not rejected.empty:
-        first = rejected.iloc[0]
+        first = next(rejected.itertuples())
         held = (f"{len(rejected)} {plural('rows', len(rejected), 'en')} rejected that release {versions[-1]} did not "
-                f"reject (the first: {first['file']}:{first['line']}: column {first['column']}: {first['reason']}); "
+                f"reject (the first: {rejection_line(first, headings)}); "
                 "fix them in the raw files, or release the data as they are with `analysis release`")
         logger.info("release: held back: %s", held)
         return ReleaseStep(held=held)
