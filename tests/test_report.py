@@ -125,6 +125,29 @@ def test_the_newest_month_is_the_newest_with_published_counts_not_a_log_only_mon
         choose_months(counts, "2019-09", False, logged={"2019-08"})
 
 
+def test_a_newer_month_known_only_from_its_log_is_named_with_how_to_run_it(small_project, tmp_path, capsys):
+    """The scheduled run reports the newest month with counts; a newer month whose log landed before
+    the review's counts is not run, and the command says so and how to run it."""
+    from analysis import cli
+    from analysis.runs import logged_only_after
+
+    counts = _counts([("2024-10", "published"), ("2024-11", "published"), ("2024-12", "incident_log")])
+    assert logged_only_after(counts, {"2024-09", "2024-11", "2024-12"}, "2024-11") == ["2024-12"]
+    assert logged_only_after(counts, {"2024-11"}, "2024-11") == []
+
+    project = copy_project(small_project.root, tmp_path / "project")
+    december = (project.raw_incidents / "2024-11.csv").read_text(encoding="utf-8").replace("2024-11-", "2024-12-")
+    (project.raw_incidents / "2024-12.csv").write_text(december.replace("SYN-", "DEC-"), encoding="utf-8")
+    assert run_clean(project).ok
+    assert cli.main(["--root", str(project.root), "report", "--dry-run", "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    assert "would run monthly_review_2024-11.en" in out and "2024-12.en" not in out
+    assert ("note: 2024-12 has an incident log but no published counts yet, so the newest month with counts was "
+            "reported; its review, built from the log, runs with `analysis report --month 2024-12`") in err
+    assert cli.main(["--root", str(project.root), "report", "--dry-run", "--lang", "en", "--month", "2024-11"]) == 0
+    assert "note: " not in capsys.readouterr().err  # a month asked for by name: nothing to say
+
+
 def test_a_month_known_only_from_its_log_gets_a_review_labelled_a_lower_bound(tmp_path):
     import pandas as pd
 

@@ -95,6 +95,10 @@ def _report(args: argparse.Namespace) -> int:
         print(f"report: released the changed data as {result.released} ({paths.releases / result.released})")
     if result.release_held:
         print(f"warning: no release made: {result.release_held}", file=sys.stderr)
+    for month in result.logged_only:
+        print(f"note: {month} has an incident log but no published counts yet, so the newest month with counts "
+              f"was reported; its review, built from the log, runs with `analysis report --month {month}`",
+              file=sys.stderr)
     log = result.log.relative_to(paths.root) if result.log else "-"
     if args.dry_run:
         for step, why in result.planned.items():

@@ -47,7 +47,7 @@ from .manifest import (
     with_outputs,
     write_manifest,
 )
-from .runs import Run, choose_months, parse_categories, parse_languages, plan, run_record
+from .runs import Run, choose_months, logged_only_after, parse_categories, parse_languages, plan, run_record
 from .site import forget_bundles, publish_step
 from .variants import parse_variants
 
@@ -72,6 +72,7 @@ class ReportResult:
     rejected: pd.DataFrame | None = None  # the rows the cleaning rejected, when it ran in this report
     headings: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> column -> heading as written
     published: dict[str, str] = field(default_factory=dict)  # bundles and site made: step -> why
+    logged_only: list[str] = field(default_factory=list)  # newer months known only from a log, not run
 
     @property
     def ok(self) -> bool:
@@ -189,6 +190,10 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
                         ", ".join(result.removed))
 
     result.runs, records = plan_runs(paths, request, counts, incidents, cumulative)
+    if request.month is None and not request.every:
+        result.logged_only = logged_only_after(counts, set(incidents["report_month"]), result.runs[-1].month)
+        for month in result.logged_only:
+            logger.info("%s: known only from its incident log; not run (run it with --month %s)", month, month)
     todo = needed(result.runs, {run: record["key"] for run, record in records.items()}, manifest, paths,
                   request.force)
     for run in result.runs:

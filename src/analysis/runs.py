@@ -143,6 +143,13 @@ def choose_months(counts: pd.DataFrame, month: str | None, every: bool, logged: 
     return [month]
 
 
+def logged_only_after(counts: pd.DataFrame, logged: set[str], month: str) -> list[str]:
+    """The months after `month` known only from an incident log (no published counts yet): the
+    newest month with counts is the default, so these run only when named."""
+    stated = set(counts.loc[counts["source"] == "published", "month"])
+    return sorted(m for m in logged if m > month and m not in stated)
+
+
 def default_trend_start(counts: pd.DataFrame) -> str:
     """The first month with a published group total: the reviews' three-group counts start there.
 
