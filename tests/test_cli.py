@@ -148,6 +148,20 @@ def test_a_rejected_row_names_its_column_by_the_heading_its_file_gives_it(empty_
         "(found '31.11.2024')"]
 
 
+def test_a_command_run_from_another_folder_says_which_project_it_works_on(tmp_path):
+    """A copied checkout whose .venv still holds the original's package cleans the original: the
+    command says so, unless it was told which project (--root, $ANALYSIS_ROOT) or runs inside it."""
+    checkout, copy = tmp_path / "checkout", tmp_path / "copy"
+    (checkout / "notebooks").mkdir(parents=True)
+    copy.mkdir()
+    note = cli.elsewhere(checkout, copy, chosen=False)
+    assert note == (f"note: working on the project at {checkout} (where this command's package is), not on the "
+                    f"current folder {copy}; pass --root to choose the project")
+    assert cli.elsewhere(checkout, copy, chosen=True) is None
+    assert cli.elsewhere(checkout, checkout, chosen=False) is None
+    assert cli.elsewhere(checkout, checkout / "notebooks", chosen=False) is None  # inside it
+
+
 def test_the_crontab_line_works_on_a_fresh_checkout(tmp_path):
     """The line in deploy/crontab, run by sh as cron runs it, in a checkout with no reports/logs/."""
     line = next(line for line in (ROOT / "deploy" / "crontab").read_text(encoding="utf-8").splitlines()

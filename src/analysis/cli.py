@@ -284,10 +284,24 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def elsewhere(root: Path, cwd: Path, chosen: bool) -> str | None:
+    """A note when the command works on a project other than the folder it is run from, without
+    being told to (no --root, no $ANALYSIS_ROOT): a copied checkout whose .venv still holds the
+    package of the one it was copied from works on that one."""
+    root, cwd = root.resolve(), cwd.resolve()
+    if chosen or cwd == root or root in cwd.parents:
+        return None
+    return (f"note: working on the project at {root} (where this command's package is), not on the current "
+            f"folder {cwd}; pass --root to choose the project")
+
+
 def main(argv: list[str] | None = None) -> int:
     from .lock import Busy, project_lock
 
     args = build_parser().parse_args(argv)
+    note = elsewhere(Paths(args.root).root, Path.cwd(), args.root is not None or "ANALYSIS_ROOT" in os.environ)
+    if note:
+        print(note, file=sys.stderr)
     try:
         with project_lock(Paths(args.root), wait=args.wait):
             return args.func(args)
