@@ -126,3 +126,18 @@ def test_csv_output_neutralises_formulas_and_reads_back(tmp_path):
     raw = pd.read_csv(path, dtype=str)
     assert not raw["text"].str.match(r"^[=+\-@]").any()
     pd.testing.assert_frame_equal(read_csv(path), frame)
+
+
+def test_a_kazakh_or_russian_word_typed_with_latin_lookalikes_is_read_as_written_in_cyrillic(tmp_path):
+    """The Latin "i" for the Kazakh "і" (or a Latin "a", "o", "c" in a Russian word) looks the same
+    to a monitor: a heading or a place so typed is read as the word it looks like; a word in Latin
+    letters alone stays as it is."""
+    from analysis.regions import match_region
+    from analysis.text import normalise_text
+
+    assert normalise_text("Оқиға нөмiрі") == normalise_text("Оқиға нөмірі")  # Latin i
+    assert normalise_text("г. Aлматы") == "г. алматы"  # Latin A
+    assert normalise_text("Ratel.kz Қазақстан") == "ratel.kz қазақстан"  # each word in its own script
+    path = write(tmp_path, "Оқиға нөмiрі;Күні;Санат\nA1;2024-11-02;Қорқыту\n")
+    assert list(read_table(path, "incidents").frame.columns[:3]) == ["incident_id", "event_date", "category"]
+    assert match_region("Aлматы") == match_region("Алматы") is not None

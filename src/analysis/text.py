@@ -12,10 +12,28 @@ _SPACES = re.compile(r"\s+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~<&])")
 
 
+# Latin letters that look like Cyrillic ones (after casefolding): typed by mistake inside a Russian
+# or Kazakh word, most often the Latin "i" for the Kazakh "і".
+_LOOKALIKES = str.maketrans({"a": "а", "c": "с", "e": "е", "i": "і", "k": "к", "o": "о", "p": "р", "x": "х",
+                             "y": "у"})
+_WORD = re.compile(r"\w+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-z]")
+
+
+def _one_script(word: re.Match) -> str:
+    """A word that mixes Cyrillic letters with Latin lookalikes, in Cyrillic letters alone."""
+    text = word[0]
+    if _CYRILLIC.search(text) and _LATIN.search(text):
+        return text.translate(_LOOKALIKES)
+    return text
+
+
 def normalise_text(value: str) -> str:
-    """Casefold, unify quotes, dashes and ё, collapse white space: the form rules are written for."""
+    """Casefold, unify quotes, dashes and ё, collapse white space, and write a Cyrillic word typed
+    with Latin lookalikes ("нөмiрі") in Cyrillic: the form rules are written for."""
     text = unicodedata.normalize("NFC", str(value)).casefold().translate(_QUOTES)
-    return _SPACES.sub(" ", text).strip()
+    return _WORD.sub(_one_script, _SPACES.sub(" ", text).strip())
 
 
 def markdown_literal(text: str) -> str:
