@@ -203,7 +203,8 @@ def test_a_misspelled_category_heading_is_one_error_naming_it_not_every_row_empt
     assert [e["message"] for e in result.file_errors if e["file"].endswith("2024-12.csv")] == [
         "line 1: required column(s) missing: category or category_as_written ('Категория' in the template); "
         "expected a header with incident_id, event_date, category or category_as_written (found: Идентификатор, "
-        "Дата, Категоря); column 3 'Категоря' is not a heading this project reads"]
+        "Дата, Категоря); column 3 'Категоря' is not a heading this project reads (did you mean 'категория', "
+        "category?)"]
     assert not result.rejected["file"].str.endswith("2024-12.csv").any()
 
 

@@ -141,3 +141,12 @@ def test_a_kazakh_or_russian_word_typed_with_latin_lookalikes_is_read_as_written
     path = write(tmp_path, "Оқиға нөмiрі;Күні;Санат\nA1;2024-11-02;Қорқыту\n")
     assert list(read_table(path, "incidents").frame.columns[:3]) == ["incident_id", "event_date", "category"]
     assert match_region("Aлматы") == match_region("Алматы") is not None
+
+
+def test_a_heading_a_letter_or_two_away_from_one_the_project_reads_is_named_with_it(tmp_path):
+    path = write(tmp_path, "Оқиға ID;Күні;Санат;Оқиға кұні;Сомасi\nA1;2024-11-02;Қорқыту;x;5\n")
+    notes = read_table(path, "incidents").notes
+    assert "column 5 'Сомасi' is not one this project reads; it was ignored (did you mean 'сомасы', amount_kzt?)" \
+        in notes
+    # a column the header holds already is not suggested again
+    assert "column 4 'Оқиға кұні' is not one this project reads; it was ignored" in notes

@@ -77,7 +77,7 @@ def test_a_misspelled_heading_is_named_with_the_columns_missing_not_only_the_fir
         "sheet '2024-12': no header row with the required columns among its first 10 rows; row 2: required "
         "column(s) missing: category or category_as_written ('Категория' in the template); expected a header with "
         "incident_id, event_date, category or category_as_written (found: Идентификатор, Дата, Категоря, Описание); "
-        "column 3 'Категоря' is not a heading this project reads"]
+        "column 3 'Категоря' is not a heading this project reads (did you mean 'категория', category?)"]
 
 
 def test_the_same_month_twice_is_an_error_naming_both_files_not_a_double_count(corpus):

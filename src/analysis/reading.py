@@ -190,9 +190,20 @@ def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[st
                                f"expected a header with {', '.join(expected)} (found: "
                                f"{', '.join(h for h in header if h) or 'nothing'})"
                                + "".join(f"; column {i} '{h}' is not a heading this project reads"
-                                         for i, h in unknown))
-    notes = [f"column {i} '{h}' is not one this project reads; it was ignored" for i, h in unknown]
+                                         + _did_you_mean(h, kind, seen) for i, h in unknown))
+    notes = [f"column {i} '{h}' is not one this project reads; it was ignored" + _did_you_mean(h, kind, seen)
+             for i, h in unknown]
     return names, notes
+
+
+def _did_you_mean(heading: str, kind: str, seen: dict[str, int]) -> str:
+    """" (did you mean 'оқиға күні', event_date?)" for a heading one or two letters away from one this
+    project reads, for a column the header does not hold already; else ""."""
+    from difflib import get_close_matches
+
+    lookup = _header_lookup(kind)
+    near = get_close_matches(_header_key(heading), [k for k, c in lookup.items() if c not in seen], n=1, cutoff=0.8)
+    return f" (did you mean '{near[0]}', {lookup[near[0]]}?)" if near else ""
 
 
 def _template_headings(header: list[str]) -> dict[str, str]:
