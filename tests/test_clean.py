@@ -194,6 +194,8 @@ def test_cli_reports_errors_in_one_line_each_without_traceback(small_raw):
                       "expected a header with incident_id, event_date, category or category_as_written "
                       "(found: incident_id, category)"]
     assert "rows read" in done.stdout
+    summary = next(line for line in done.stdout.splitlines() if line.startswith("clean: "))
+    assert " files read (1 more could not be read: see the error lines above), " in summary
 
 
 def test_a_misspelled_category_heading_is_one_error_naming_it_not_every_row_empty(small_raw):

@@ -120,7 +120,7 @@ def test_clean_prints_a_summary_for_each_file(empty_project):
         "  data/raw/incidents/2024-10.csv       6 read       5 kept      1 rejected      0 duplicates",
         "  data/raw/incidents/2024-11.csv       5 read       5 kept      0 rejected      0 duplicates",
     ]
-    assert lines[2] == "clean: 2 files, 11 rows read, 10 kept, 1 rejected, 0 duplicates"
+    assert lines[2] == "clean: 2 files read, 11 rows read, 10 kept, 1 rejected, 0 duplicates"
 
 
 def test_a_rejected_row_names_its_column_by_the_heading_its_file_gives_it(empty_project, capsys):

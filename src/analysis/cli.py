@@ -49,7 +49,9 @@ def _clean(args: argparse.Namespace) -> int:
         print(f"  {name:<{width}}  {stats['rows_read']:>6} read  {stats['rows_kept']:>6} kept  "
               f"{stats['rows_rejected']:>5} rejected  {stats['rows_duplicate']:>5} duplicates")
     t = report["totals"]
-    print(f"clean: {len(report['files'])} files, {t['rows_read']} rows read, {t['rows_kept']} kept, "
+    unread = (f" ({len(result.file_errors)} more could not be read: see the error lines above)"
+              if result.file_errors else "")
+    print(f"clean: {len(report['files'])} files read{unread}, {t['rows_read']} rows read, {t['rows_kept']} kept, "
           f"{t['rows_rejected']} rejected, {t['rows_duplicate']} duplicates")
     print(f"  {len(report['unmapped_labels'])} unmapped labels, {len(report['inconsistencies'])} "
           f"inconsistencies in the sources, {len(report['warnings'])} warnings")
