@@ -59,6 +59,7 @@ class _Page(HTMLParser):
         super().__init__()
         self.external, self.images, self.lang, self.title, self._in_title = [], [], None, "", False
         self.text: list[str] = []
+        self.icon: str | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -67,6 +68,8 @@ class _Page(HTMLParser):
         self._in_title = tag == "title"
         if tag == "img":
             self.images.append(attrs.get("src", ""))
+        if tag == "link" and attrs.get("rel") == "icon":
+            self.icon = attrs.get("href")
         for name in ("src", "href", "data"):
             value = attrs.get(name) or ""
             if tag != "a" and value and not value.startswith(("data:", "#")):
@@ -145,6 +148,7 @@ def test_the_html_copy_is_self_contained_and_in_the_page_language(hand_run, tmp_
     parser = _Page()
     parser.feed(page.read_text(encoding="utf-8"))
     assert parser.external == []  # nothing fetched: no require.js, MathJax or stylesheet from a CDN
+    assert parser.icon == "data:,"  # nor the server's /favicon.ico, which a browser asks for otherwise
     assert parser.lang == "kk"
     assert parser.title == "Айлар бойынша үрдістер: қараша 2024 деректері"
     assert len(parser.images) == 5 and all(src.startswith("data:image/png;base64,") for src in parser.images)
