@@ -164,6 +164,11 @@ def test_a_month_known_only_from_its_log_gets_a_review_labelled_a_lower_bound(tm
     assert "Обзор за декабрь 2024 не внесён в данные" in text and "нижняя граница" in text
     assert "Журнал называет за месяц инцидентов: 3; новых — 2, продолжений ранее названных дел — 1." in text
     assert "не менее 2" in text
+    english = Publication("2024-12", "en", paths=Paths(tmp_path))
+    assert "The log names 3 incidents this month: 2 counted as new, 1 follow-up of cases named earlier." in \
+        english.summary(counts, incidents=incidents)
+    assert "The log names 1 incident this month: 1 counted as new, 0 follow-ups of cases named earlier." in \
+        english.summary(counts, incidents=incidents.head(1))
     assert (tmp_path / "reports" / "scratch" / "2024-12" / "summary.ru.md").read_text(encoding="utf-8") == text
     assert not (tmp_path / "reports" / "2024-12").exists()  # a hand run publishes nothing
 

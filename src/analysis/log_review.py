@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import taxonomy
 from .config import ALL_GROUPS, TOTAL
-from .i18n import month_label, t
+from .i18n import month_label, plural, t
 
 
 def log_review(counts: pd.DataFrame, incidents: pd.DataFrame, month: str, lang: str) -> str:
@@ -19,7 +19,9 @@ def log_review(counts: pd.DataFrame, incidents: pd.DataFrame, month: str, lang: 
     new = int(named["counted"].sum())
     lines = [t("summary_heading", lang, month=month_label(month, lang)), "",
              _sentence(t("log_summary_intro", lang, month=month_label(month, lang))), "",
-             t("log_summary_named", lang, n=len(named), new=new, followups=len(named) - new), ""]
+             t("log_summary_named", lang, n=len(named), new=new, followups=len(named) - new,
+               incidents=plural("incidents", len(named), lang),
+               followup_words=plural("followups", len(named) - new, lang)), ""]
     logged = counts[(counts["month"] == month) & (counts["source"] == "incident_log")
                     & (counts["unit"] == "count") & (counts["group"] != ALL_GROUPS)]
     if logged.empty:
