@@ -162,16 +162,20 @@ def data_table_html(frame: pd.DataFrame, figure: str, lang: str) -> str:
     table = reader_table(frame, figure, lang)
     numeric = set(table.attrs["numeric"])
 
-    def cell(tag: str, value: object, column: str) -> str:
-        scope = ' scope="col"' if tag == "th" else ""
+    def cell(tag: str, value: object, column: str, scope: str = "") -> str:
         align = "right" if column in numeric else "left"
-        return f'<{tag}{scope} style="text-align:{align}">{escape(str(value))}</{tag}>'
+        weight = ";font-weight:normal" if scope == "row" else ""  # a row's heading (its month): announced, not bold
+        attributes = (f' scope="{scope}"' if scope else "") + f' style="text-align:{align}{weight}"'
+        return f"<{tag}{attributes}>{escape(str(value))}</{tag}>"
 
-    head = "".join(cell("th", column, column) for column in table.columns)
-    rows = "\n".join("<tr>" + "".join(cell("td", value, column) for column, value in zip(table.columns, row)) + "</tr>"
+    head = "".join(cell("th", column, column, "col") for column in table.columns)
+    rows = "\n".join("<tr>" + "".join(cell("th", value, column, "row") if i == 0 else cell("td", value, column)
+                                     for i, (column, value) in enumerate(zip(table.columns, row))) + "</tr>"
                      for row in table.itertuples(index=False))
     html = f'<table class="figure-data">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>'
-    return f"<details><summary>{escape(t('figure_data_table', lang))}</summary>\n{html}\n</details>"
+    # a box of its own that scrolls sideways, whatever the page lays the output out as (a narrow window)
+    box = '<div class="figure-data-scroll" style="overflow-x:auto;max-width:100%">'
+    return f"<details><summary>{escape(t('figure_data_table', lang))}</summary>\n{box}{html}</div>\n</details>"
 
 
 @dataclass(frozen=True)
