@@ -128,6 +128,15 @@ def test_labels_that_say_too_little_stay_unmapped(label):
     assert taxonomy.match_category(label) is None
 
 
+@pytest.mark.parametrize("label", ["weather report", "штраф за ложную информацию"])
+def test_an_unmapped_label_is_told_what_to_do_whether_no_rule_or_only_part_of_one_matches(label):
+    reason = taxonomy.classify(label).reason
+    assert reason.endswith(": write the category as the template's list does (`analysis template`), or add this "
+                           "wording to src/analysis/domain/label_rules.csv")
+    if "ложную" in label:  # the rules it half matches are named
+        assert "it only partly matches administrative_false_information (legal_claims) and " in reason
+
+
 @pytest.mark.parametrize("heading, expected", [
     ("violations of the rights of journalists, media outlets, and newsmakers", "rights_of_journalists"),
     ("Нарушения прав журналистов и СМИ", "rights_of_journalists"),

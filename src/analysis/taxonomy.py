@@ -282,8 +282,9 @@ class Classification:
     reason: str | None = None
 
 
-NO_RULE = ("no category rule matches this label: write the category as the template's list does "
-           "(`analysis template`), or add this wording to src/analysis/domain/label_rules.csv")
+WHAT_TO_DO = ("write the category as the template's list does (`analysis template`), or add this wording to "
+              "src/analysis/domain/label_rules.csv")
+NO_RULE = f"no category rule matches this label: {WHAT_TO_DO}"
 
 
 def _matches(text: str, group: str | None) -> list[Rule]:
@@ -375,7 +376,8 @@ def classify(label: str, group: str | None = None) -> Classification:
     partial = list(dict.fromkeys((r.category, r.group) for t in texts for r in _partial(t)))
     if partial:
         return Classification(None, "no category rule matches this label fully: it only partly "
-                                    f"matches {_named(partial)} (their context words are missing)")
+                                    f"matches {_named(partial)} (the words those rules also ask for are "
+                                    f"missing): {WHAT_TO_DO}")
     return Classification(None, NO_RULE)
 
 
