@@ -32,8 +32,10 @@ def _one_script(word: re.Match) -> str:
 def normalise_text(value: str) -> str:
     """Casefold, unify quotes, dashes and ё, collapse white space, and write a Cyrillic word typed
     with Latin lookalikes ("нөмiрі") in Cyrillic: the form rules are written for."""
-    text = unicodedata.normalize("NFC", str(value)).casefold().translate(_QUOTES)
-    return _WORD.sub(_one_script, _SPACES.sub(" ", text).strip())
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", str(value)).casefold().translate(_QUOTES)).strip()
+    if _LATIN.search(text) and _CYRILLIC.search(text):  # both scripts: a word may mix them
+        return _WORD.sub(_one_script, text)
+    return text
 
 
 def markdown_literal(text: str) -> str:
