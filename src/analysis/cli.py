@@ -119,9 +119,9 @@ def _report(args: argparse.Namespace) -> int:
 
 def report_line(result) -> str:
     """What a run did, in words: what was cleaned, run, failed, left as it was and removed."""
-    rejected = 0 if result.rejected is None else len(result.rejected)
     from .i18n import plural
 
+    rejected = 0 if result.rejected is None else len(result.rejected)
     rows = f"{rejected} {plural('rows', rejected, 'en')}"
     done: list[str] = ([f"cleaned the raw data ({rows} rejected: data/processed/rejected.csv)" if rejected
                         else "cleaned the raw data"] if result.cleaned else [])
@@ -301,11 +301,12 @@ def main(argv: list[str] | None = None) -> int:
     from .lock import Busy, project_lock
 
     args = build_parser().parse_args(argv)
-    note = elsewhere(Paths(args.root).root, Path.cwd(), args.root is not None or "ANALYSIS_ROOT" in os.environ)
+    paths = Paths(args.root)
+    note = elsewhere(paths.root, Path.cwd(), args.root is not None or "ANALYSIS_ROOT" in os.environ)
     if note:
         print(note, file=sys.stderr)
     try:
-        with project_lock(Paths(args.root), wait=args.wait):
+        with project_lock(paths, wait=args.wait):
             return args.func(args)
     except Busy as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -117,6 +117,7 @@ class Publication:
 
         return Markdown(t(key, self.lang, **values))
 
+
 def with_rejections(summary: str, rejected: int, lang: str) -> str:
     """The summary with a line under its heading when rows of the month's files were rejected:
     its counts leave them out, and a reader must not take them for the whole month."""

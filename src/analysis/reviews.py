@@ -36,8 +36,9 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     unit = column(raw, "unit").str.lower().replace("", "count")
     reject(~unit.isin(UNITS), "unit", f"expected one of {', '.join(UNITS)}")
 
-    amounts = parse_fields(column(raw, "count"), parse_amount)  # the column holds tenge where the unit is kzt
-    counts = parse_fields(column(raw, "count"), parse_count).where(unit.ne("kzt"), amounts, axis=0)
+    written, kzt = column(raw, "count"), unit.eq("kzt")  # the column holds tenge where the unit is kzt
+    counts = parse_fields(written.where(~kzt, ""), parse_count).where(
+        ~kzt, parse_fields(written.where(kzt, ""), parse_amount), axis=0)  # each cell read by its unit's parser
     error = counts["error"].where(counts["value"].notna() | counts["error"].notna(), "empty; expected a whole number")
     reject(error.notna(), "count", error)
     bound = unit.map({"kzt": MAX_AMOUNT_KZT}).fillna(MAX_MONTHLY_COUNT)
