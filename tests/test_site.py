@@ -163,20 +163,39 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-class Visit:
-    """A page opened in a fresh context, with every console error and failed request it caused."""
+DESKTOP = {"width": 1280, "height": 720}  # a new context's viewport
 
-    def __init__(self, browser, url: str, **context) -> None:
-        self.context = browser.new_context(**context)
-        self.page = self.context.new_page()
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab for the module's visits, with the browser's cache off: each visit fetches every file
+    of its page from the server again. (A context of its own per visit cost three times the CPU.)"""
+    context = browser.new_context()
+    page = context.new_page()
+    context.new_cdp_session(page).send("Network.setCacheDisabled", {"cacheDisabled": True})
+    yield page
+    context.close()
+
+
+class Visit:
+    """A page opened in the module's tab, seen at `viewport` in `color_scheme`, with every console
+    error and failed request it caused. The site has no script and stores nothing: a page opened
+    after another is the page a fresh browser opens."""
+
+    def __init__(self, tab, url: str, viewport: dict | None = None, color_scheme: str = "light") -> None:
+        self.page = tab
         self.errors: list[str] = []
         self.failed: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
-        self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        self.page.goto(url, wait_until="load")
-        self.page.evaluate("Promise.all([...document.images].map(i => i.decode()))")  # painted, not only loaded
+        self.listeners = {"console": lambda m: self.errors.append(m.text) if m.type == "error" else None,
+                          "pageerror": lambda e: self.errors.append(str(e)),
+                          "requestfailed": lambda r: self.failed.append(r.url),
+                          "response": lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None}
+        for event, listener in self.listeners.items():
+            tab.on(event, listener)
+        tab.set_viewport_size(viewport or DESKTOP)
+        tab.emulate_media(color_scheme=color_scheme)
+        tab.goto(url, wait_until="load")
+        tab.evaluate("Promise.all([...document.images].map(i => i.decode()))")  # painted, not only loaded
 
     def images(self) -> list[dict]:
         return self.page.eval_on_selector_all(
@@ -186,13 +205,14 @@ class Visit:
         self.page.eval_on_selector_all("details", "ds => ds.forEach(d => d.open = true)")
 
     def close(self) -> None:
-        self.context.close()
+        for event, listener in self.listeners.items():
+            self.page.remove_listener(event, listener)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_index_and_the_month_load_whole_in_each_language(browser, served, lang):
+def test_the_index_and_the_month_load_whole_in_each_language(tab, served, lang):
     for path in (f"{lang}/index.html", f"{lang}/{MONTH}.html", f"{lang}/quality.html", "index.html"):
-        visit = Visit(browser, f"{served}/{path}")
+        visit = Visit(tab, f"{served}/{path}")
         try:
             images = visit.images()
             assert visit.page.evaluate("document.documentElement.lang") == (lang if "/" in path else "kk")
@@ -203,23 +223,21 @@ def test_the_index_and_the_month_load_whole_in_each_language(browser, served, la
             visit.close()
 
 
-def test_dark_mode_switches_the_images_to_the_dark_design(browser, served):
-    light = Visit(browser, f"{served}/kk/{MONTH}.html", color_scheme="light")
-    dark = Visit(browser, f"{served}/kk/{MONTH}.html", color_scheme="dark")
-    try:
-        assert [Path(i["src"]).name for i in light.images()] == ["month_categories.kk.png", "groups_stacked.kk.png"]
-        assert [Path(i["src"]).name for i in dark.images()] == ["month_categories.dark.kk.png",
-                                                                 "groups_stacked.dark.kk.png"]
-        background = "getComputedStyle(document.body).backgroundColor"
-        assert light.page.evaluate(background) == "rgb(255, 255, 255)"
-        assert dark.page.evaluate(background) == "rgb(20, 20, 20)"
-    finally:
-        light.close()
-        dark.close()
+def test_dark_mode_switches_the_images_to_the_dark_design(tab, served):
+    seen = {}
+    for scheme in ("light", "dark"):
+        visit = Visit(tab, f"{served}/kk/{MONTH}.html", color_scheme=scheme)
+        try:
+            seen[scheme] = ([Path(i["src"]).name for i in visit.images()],
+                            visit.page.evaluate("getComputedStyle(document.body).backgroundColor"))
+        finally:
+            visit.close()
+    assert seen == {"light": (["month_categories.kk.png", "groups_stacked.kk.png"], "rgb(255, 255, 255)"),
+                    "dark": (["month_categories.dark.kk.png", "groups_stacked.dark.kk.png"], "rgb(20, 20, 20)")}
 
 
-def test_a_phone_gets_the_newsletter_width_and_the_page_fits_the_screen(browser, served):
-    visit = Visit(browser, f"{served}/ru/{MONTH}.html", viewport=PHONE, color_scheme="dark")
+def test_a_phone_gets_the_newsletter_width_and_the_page_fits_the_screen(tab, served):
+    visit = Visit(tab, f"{served}/ru/{MONTH}.html", viewport=PHONE, color_scheme="dark")
     try:
         assert {Path(i["src"]).name.split(".", 1)[1] for i in visit.images()} == {"newsletter.dark.ru.png"}
         assert visit.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -228,10 +246,10 @@ def test_a_phone_gets_the_newsletter_width_and_the_page_fits_the_screen(browser,
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_month_page_has_no_serious_accessibility_violation(browser, served, scheme):
+def test_the_month_page_has_no_serious_accessibility_violation(tab, served, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
-    visit = Visit(browser, f"{served}/kk/{MONTH}.html", color_scheme=scheme)
+    visit = Visit(tab, f"{served}/kk/{MONTH}.html", color_scheme=scheme)
     try:
         visit.open_details()  # the tables, downloads and embed code are checked too
         results = Axe().run(visit.page)
@@ -242,13 +260,13 @@ def test_the_month_page_has_no_serious_accessibility_violation(browser, served, 
         visit.close()
 
 
-def test_screenshots_to_look_at(browser, served):
+def test_screenshots_to_look_at(tab, served):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shots = [("index.kk.png", "kk/index.html", {"viewport": {"width": 1280, "height": 800}}),
              ("month.dark.phone.kk.png", f"kk/{MONTH}.html", {"viewport": PHONE, "color_scheme": "dark"}),
              ("month.ru.desktop.png", f"ru/{MONTH}.html", {"viewport": {"width": 1280, "height": 900}})]
     for name, path, context in shots:
-        visit = Visit(browser, f"{served}/{path}", **context)
+        visit = Visit(tab, f"{served}/{path}", **context)
         try:
             visit.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
         finally:
