@@ -177,22 +177,29 @@ def test_every_narration_a_notebook_says_is_written_in_the_three_languages():
 
 # --- kernels forked from a server that has imported what the notebooks import ---------------------------
 
-def test_the_kernel_server_imports_every_module_of_the_package_the_notebooks_import():
+@pytest.fixture(scope="module")
+def server_modules() -> set[str]:
+    """Every module a process has imported once it has imported what the kernel server imports."""
+    import subprocess
+    import sys
+
+    script = f"import sys; {'; '.join(f'import {m}' for m in execute.PRELOAD)}; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+def test_the_kernel_server_imports_every_module_of_the_package_the_notebooks_import(server_modules):
     """So that a forked kernel imports none of them again: PRELOAD keeps up with the notebooks."""
     import importlib.util
     import re
-    import subprocess
-    import sys
 
     imported = set()
     for notebook in (ROOT / "notebooks").glob("*.py"):
         for module, names in re.findall(r"^from (analysis[\w.]*) import (.+)$", notebook.read_text(encoding="utf-8"),
                                         re.MULTILINE):
             imported |= {module} | {f"{module}.{n.strip()}" for n in names.split(",")}
-    script = (f"import sys; {'; '.join(f'import {m}' for m in execute.PRELOAD)}; "
-              f"print(' '.join(sorted(m for m in sys.modules if m.startswith('analysis'))))")
-    loaded = set(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-                 .stdout.split())
+    loaded = {m for m in server_modules if m.startswith("analysis")}
+
     def is_module(name: str) -> bool:  # not a function such as analysis.load_incidents
         try:
             return importlib.util.find_spec(name) is not None
@@ -211,18 +218,13 @@ KERNELS_NEVER_CALL = ("analysis.execute.", "analysis.parsing.", "analysis.workbo
                       "analysis.release.run_release", "analysis.release.code_version")
 
 
-def test_the_kernel_server_imports_what_its_modules_import_on_first_use():
+def test_the_kernel_server_imports_what_its_modules_import_on_first_use(server_modules):
     """A library the package imports inside a function (so that `analysis --help` stays quick) is
     imported by the server too, or every kernel that draws or writes with it imports it again
     (seaborn alone is 0.7 s of CPU a kernel)."""
     import ast
-    import subprocess
-    import sys
 
-    script = (f"import sys; {'; '.join(f'import {m}' for m in execute.PRELOAD)}; "
-              f"print(' '.join(sorted(m for m in sys.modules)))")
-    loaded = set(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-                 .stdout.split())
+    loaded = server_modules
     missing = []
     for module in sorted(m for m in loaded if m.startswith("analysis.")):
         source = ROOT / "src" / Path(*module.split(".")).with_suffix(".py")
