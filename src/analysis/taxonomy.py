@@ -88,14 +88,20 @@ def _category_groups() -> dict[str, str]:
 
 
 def category_label(code: str, lang: str = "en") -> str:
-    """A category's (or group's, or 'total' / 'other_unspecified') label in one language."""
+    """A category's (or group's, or 'total' / 'other_unspecified') label in one language; a KeyError
+    for a code the taxonomy does not have."""
     expect_language(lang)
-    if code in _category_index().index:
-        return _category_index().loc[code, f"label_{lang}"]
-    grp = _all_groups().set_index("code")
-    if code in grp.index:
-        return grp.loc[code, f"label_{lang}"]
-    return aggregates().loc[code, f"label_{lang}"]
+    return _labels()[code][lang]
+
+
+@cache
+def _labels() -> dict[str, dict[str, str]]:
+    """Each code's labels by language: the categories', then the groups' and the aggregates'."""
+    labels: dict[str, dict[str, str]] = {}
+    for frame in (aggregates().reset_index(), _all_groups(), categories()):  # a category's label first
+        for row in frame.to_dict("records"):
+            labels[row["code"]] = {lang: row[f"label_{lang}"] for lang in LANGUAGES}
+    return labels
 
 
 @cache
