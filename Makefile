@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml requirements.lock
 	mkdir -p $(dir $(LAB_SETTINGS)) && cp jupyter/overrides.json $(LAB_SETTINGS)
 	touch $(STAMP)
 
-# JupyterLab's settings for this project (jupyter/overrides.json): no autosave, so that a parameter
-# changed to try something reaches notebooks/<name>.py only when saved on purpose. Written with the
+# JupyterLab's settings for this project (jupyter/overrides.json): a .py file opens as a notebook
+# (jupytext's viewer), and no autosave, so that a parameter changed to try something reaches
+# notebooks/<name>.py only when saved on purpose. Written with the
 # environment (any JupyterLab started from .venv reads them) and again when they change.
 $(LAB_SETTINGS): jupyter/overrides.json | $(STAMP)
 	mkdir -p $(dir $@) && cp jupyter/overrides.json $@
