@@ -53,11 +53,11 @@ def test_trend_with_rolling_mean():
 
 
 @pytest.mark.mpl_image_compare(**MPL)
-def test_heatmap_greys_what_is_not_stated():
+def test_heatmap_hatches_what_is_not_stated_and_shades_a_month_without_data():
     matrix = _groups().T
     matrix.iloc[0, :4] = np.nan
     return plots.heatmap(matrix, row_labels=["A", "B", "C"], title="Heat map", source="Source: test",
-                         not_stated="not stated", lang="en")
+                         not_stated="not stated", no_data="no data for this month", lang="en")
 
 
 @pytest.mark.mpl_image_compare(**MPL)
@@ -339,3 +339,31 @@ def test_a_heat_map_of_a_period_without_counts_says_so():
     fig = figures.category_heatmap(counts, None, "2019-08", "2019-08", "2019-08").draw("kk")
     assert [t.get_text() for t in fig.axes[0].texts] == ["Бұл кезеңдегі бірде-бір шолуда сандар жоқ."]
     assert plots.layout_problems(fig) == []
+
+
+@pytest.mark.parametrize("resolution", ["month", "year"])
+def test_a_heat_map_shades_the_periods_without_a_review_and_hatches_only_what_a_read_review_left_out(
+        shipped_clean, resolution):
+    """A month whose review was not read is not a month whose review stated nothing: grey columns
+    for the first, hatched cells for the second, each named in the legend, as the bar charts do."""
+    from matplotlib.colors import to_hex
+
+    counts, cumulative, _ = shipped_clean
+    start = "2023-01" if resolution == "month" else "2009-01"
+    spec = figures.category_heatmap(counts, None, start, "2024-11", "2024-11", resolution, cumulative)
+    fig = spec.draw("en")
+    ax = fig.axes[0]
+    missing = np.ma.getmaskarray(ax.collections[0].get_array()).reshape(len(ax.get_yticks()), -1)  # the cells drawn
+    none = missing.all(axis=0)
+    shaded = sorted(int(p.get_x()) for p in ax.patches
+                    if not p.get_hatch() and to_hex(p.get_facecolor()) == to_hex(colour("no_data")))
+    hatched = np.zeros_like(missing)
+    for p in (p for p in ax.patches if p.get_hatch()):
+        hatched[int(p.get_y()), int(p.get_x()):int(p.get_x() + p.get_width())] = True
+    assert shaded == list(np.flatnonzero(none)) and 0 < len(shaded) < missing.shape[1]
+    assert (hatched == (missing & ~none)).all() and hatched.any()
+    if resolution == "month":  # the grey columns are the months the coverage says were not read
+        months = spec.meta["coverage"]["months"]
+        assert [months[i] for i in shaded] == [m for m in months if m not in spec.meta["coverage"]["months_with_data"]]
+    legend = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert legend[:2] == ["Not stated", "No data for this month" if resolution == "month" else "No data for this year"]

@@ -568,7 +568,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
         labels = {c: taxonomy.category_label(c, lang) for c in shown.index}
         body = describe.cells_description(shown.set_axis([str(c) for c in shown.columns], axis=1), labels, lang)
         body += " " + describe.missing_sentence(coverage["months_missing"], lang)
-        return {"title": title, "caption": t("caption_category_heatmap", lang),
+        caption = "caption_category_heatmap_year" if table is not None else "caption_category_heatmap"
+        return {"title": title, "caption": t(caption, lang),
                 "alt_text": alt + " " + _coverage_sentence(coverage, lang),
                 "long_description": _long(title, body, _source(as_of, lang), _coverage_line(coverage, lang))}
 
@@ -577,7 +578,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
         return plots.heatmap(shown, row_labels=[taxonomy.category_label(c, lang) for c in shown.index],
                              title=texts(lang)["title"],
                              source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, years)),
-                             not_stated=t("not_stated", lang), lang=lang,
+                             not_stated=t("not_stated", lang),
+                             no_data=t("no_data_year" if table is not None else "no_data", lang), lang=lang,
                              empty_text=t("no_counts_in_period", lang),
                              column_labels=list(shown.columns) if table is not None else None,
                              cell_text=cell_text,

@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import findfont
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
@@ -438,10 +438,13 @@ def _mark_revised(ax: Axes, x: np.ndarray, values: np.ndarray, revised: np.ndarr
 
 
 def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,
-            not_stated: str, lang: str, empty_text: str = "", column_labels: list[str] | None = None,
-            cell_text: pd.DataFrame | None = None, note: str = "") -> Figure:
-    """Categories (rows) x months (columns); cells not stated are grey and empty. Years as
-    columns give `column_labels`, and `cell_text` marks the cells of years with missing months."""
+            not_stated: str, no_data: str, lang: str, empty_text: str = "",
+            column_labels: list[str] | None = None, cell_text: pd.DataFrame | None = None,
+            note: str = "") -> Figure:
+    """Categories (rows) x months (columns), as the bar charts show them: a column with no data
+    at all (a month whose review was not read) is shaded and labelled `no_data`; a cell not stated
+    in a column with data is hatched and labelled `not_stated`. Years as columns give
+    `column_labels`, and `cell_text` marks the cells of years with missing months."""
     import seaborn as sns
 
     with style():
@@ -449,8 +452,16 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         fig, ax = _figure((6.3, max(2.6, height)))
         if matrix.isna().all(axis=None):  # nothing stated in the period: say so instead of empty axes
             return _notice(fig, ax, empty_text, title, source)
-        ax.set_facecolor(colour("no_data"))
+        ax.set_facecolor(role("background"))
         months = list(matrix.columns)
+        missing = matrix.isna().to_numpy()
+        none = missing.all(axis=0)
+        for i in np.flatnonzero(none):
+            ax.axvspan(i, i + 1, color=colour("no_data"), lw=0, zorder=0)
+        unstated = missing & ~none
+        for row, (first, length) in _runs(unstated):  # each run of cells along a row: one hatched patch
+            ax.add_patch(Rectangle((first, row), length, 1, facecolor="none", edgecolor=role("hatch"),
+                                   hatch=PART_HATCH, lw=0, zorder=0))
         cell = fig.get_figwidth() * 0.55 / max(len(months), 1)  # inches per column, roughly
         annot = bool(cell >= 0.08) if cell_text is None else cell_text.to_numpy()
         sns.heatmap(matrix.astype(float), ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False,
@@ -465,9 +476,21 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
             _month_ticks(ax, months, lang, 0.5)
         ax.set_xlabel("")
         ax.set_ylabel("")
-        names = [not_stated] + ([note] if note else [])
-        handles = [Patch(color=colour("no_data"))] + ([Patch(color=role("background"))] if note else [])
-        return _finish(fig, ax, title, source, (handles, names, 1))
+        legend = ([(Patch(facecolor=role("background"), edgecolor=role("hatch"), hatch=PART_HATCH, lw=0), not_stated)]
+                  if unstated.any() else [])
+        legend += [(Patch(color=colour("no_data")), no_data)] if none.any() else []
+        legend += [(Patch(color=role("background")), note)] if note else []
+        return _finish(fig, ax, title, source, ([h for h, _ in legend], [n for _, n in legend], 1) if legend else None)
+
+
+def _runs(cells: np.ndarray) -> list[tuple[int, tuple[int, int]]]:
+    """The runs of True along each row of a 2-D mask: (row, (first column, length))."""
+    runs = []
+    for row, values in enumerate(cells):
+        edges = np.diff(np.concatenate([[0], values.astype(int), [0]]))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        runs += [(row, (int(a), int(b - a))) for a, b in zip(starts, ends)]
+    return runs
 
 
 def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], title: str,
