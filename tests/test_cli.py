@@ -13,6 +13,7 @@ from conftest import FIXTURES, ROOT
 from analysis import cli
 from analysis.report import ReportResult
 from analysis.runs import Run
+from analysis.storage import read_csv
 
 
 def analysis(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:
@@ -146,6 +147,35 @@ def test_a_rejected_row_names_its_column_by_the_heading_its_file_gives_it(empty_
         "rejected: data/raw/incidents/2024-10.csv:2: column event_date: no such day: 2024-10-32 (found '2024-10-32')",
         "rejected: data/raw/incidents/2024-11.xlsx:2024-11:2: column 'Күні' (event_date): no such day: 2024-11-31 "
         "(found '31.11.2024')"]
+
+
+def test_a_rejected_row_names_every_column_at_fault_once_so_that_one_pass_fixes_it(empty_project, capsys):
+    """The mistakes found after the first, in other columns of the row, are added to its reason, each
+    column once and by its heading; an empty cell is not also said to match no rule. The row is
+    still one rejected row."""
+    raw = empty_project.raw_incidents
+    (raw / "2024-09.csv").write_text("Идентификатор;Дата;Категория;Место;Сумма\n"
+                                     "SYN-R1;31.09.2024;Нечто;Алматы;много\n"
+                                     ";04.09.2024;;Алматы;\n"
+                                     "SYN-R3;05.09.2024;Угроза;Алматы;\n", encoding="utf-8")
+    assert cli.main(["--root", str(empty_project.root), "clean"]) == 0
+    out, err = capsys.readouterr()
+    rejected = [line for line in err.splitlines() if line.startswith("rejected: ")]
+    no_rule = ("no category rule matches this label: write the category as the template's list does (`analysis "
+               "template`), or add this wording to src/analysis/domain/label_rules.csv")
+    assert rejected == [
+        "rejected: data/raw/incidents/2024-09.csv:2: column 'Дата' (event_date): no such day: 2024-09-31 "
+        f"(found '31.09.2024'); also column 'Категория' (category): {no_rule} (found 'Нечто'); also column "
+        "'Сумма' (amount_kzt): expected an amount in tenge such as 184600, \"184 600 тг\", \"184,600 tenge\" or "
+        "\"2 млн тенге\" (found 'много')",
+        "rejected: data/raw/incidents/2024-09.csv:3: column 'Идентификатор' (incident_id): empty; expected an "
+        "identifier unique to the incident (found ''); also column 'Категория' (category): empty; expected a "
+        "category code or the label as written (found '')"]
+    assert "  data/raw/incidents/2024-09.csv       3 read       1 kept      2 rejected      0 duplicates" in out
+    table = read_csv(empty_project.rejected, dtype=str, keep_default_na=False)
+    assert table[["line", "column"]].values.tolist() == [["2", "event_date"], ["3", "incident_id"]]
+    assert table["reason"].str.split(";").str[0].tolist() == ["no such day: 2024-09-31",
+                                                               "empty"]  # what the report counts by
 
 
 def test_a_command_run_from_another_folder_says_which_project_it_works_on(tmp_path):

@@ -250,7 +250,8 @@ def _regions(raw: Raw, event_date: np.ndarray) -> tuple[dict[str, object], list[
 
 
 def _verdicts(raw: pa.Table, file: str, checks: list[Check]) -> Verdicts:
-    """The verdicts given in order: a row is rejected for the first reason found."""
+    """The verdicts given in order: a row is rejected under the first reason found, the mistakes
+    found after it in other columns added to its reason."""
     verdicts = Verdicts(raw, file)
     for check in checks:
         (verdicts.reject if check.kind == "reject" else verdicts.warn)(check.mask, check.column, check.reasons)

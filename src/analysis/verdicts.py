@@ -10,18 +10,24 @@ import pyarrow.compute as pc
 from .reading import LINE
 
 REJECTED_COLUMNS = ["file", "line", "column", "value", "reason"]
+ALSO = "; also column "  # what follows a rejected row's first reason, once for each further column at fault
 
 
 def rejection_line(row, headings: dict[str, dict[str, str]] | None = None) -> str:
     """A rejected row as the command and the report's log say it: file, line, the column (by the
     heading the file gives it, when that is not the column's own name), the reason and the value
-    found."""
+    found; then each further mistake of the row, its column named the same way."""
+    named = (headings or {}).get(str(row.file), {})
+
+    def shown(column: str) -> str:
+        heading = named.get(column, column)
+        return f"'{heading}' ({column})" if heading.casefold() != column.casefold() else column
+
     column = str(row.column or "")
-    heading = (headings or {}).get(str(row.file), {}).get(column, column)
-    if heading.casefold() != column.casefold():
-        column = f"'{heading}' ({column})"
-    where = f"{row.file}:{row.line}" + (f": column {column}" if column else "")
-    return f"{where}: {row.reason} (found {str(row.value)[:60]!r})"
+    first, *also = str(row.reason).split(ALSO)
+    where = f"{row.file}:{row.line}" + (f": column {shown(column)}" if column else "")
+    further = "".join(ALSO + shown(more.split(":", 1)[0]) + ":" + more.split(":", 1)[1] for more in also)
+    return f"{where}: {first} (found {str(row.value)[:60]!r}){further}"
 
 
 class RowsLost(RuntimeError):
@@ -123,8 +129,10 @@ def _bools(mask: pd.Series | np.ndarray) -> np.ndarray:
 class Verdicts:
     """The rows of one raw file still kept, with the rejections and warnings given so far.
 
-    A row is rejected once, for the first reason found; warnings are noted on kept rows only.
-    `raw` is the stripped raw table, as a DataFrame or in Arrow; masks and reasons are row by row.
+    A row is rejected once, under the first reason found; a mistake found later in another column
+    of that row is added to its reason ("...; also column amount_kzt: ... (found '...')"), so that
+    one look at the row shows everything to fix in it. Warnings are noted on kept rows only. `raw`
+    is the stripped raw table, as a DataFrame or in Arrow; masks and reasons are row by row.
     """
 
     def __init__(self, raw: pd.DataFrame | pa.Table, file: str) -> None:
@@ -133,6 +141,8 @@ class Verdicts:
         self.ok = np.ones(len(raw), dtype=bool)
         self._rejected: list[pd.DataFrame] = []
         self._warnings: list[pd.DataFrame] = []
+        self._faults: dict[int, list[str]] = {}  # a rejected row's position -> the columns named for it
+        self._also: dict[int, list[str]] = {}  # a rejected row's line -> its further mistakes
 
     def _records(self, mask: np.ndarray, column: str, reasons: pd.Series | np.ndarray | PerValue | str) -> pd.DataFrame:
         if isinstance(self.raw, pd.DataFrame):
@@ -144,10 +154,21 @@ class Verdicts:
         return rejections(chosen, np.ones(len(chosen), dtype=bool), column, reasons, self.file)
 
     def reject(self, mask: pd.Series | np.ndarray, column: str, reasons: pd.Series | np.ndarray | str) -> None:
-        mask = _bools(mask) & self.ok
-        if mask.any():
-            self._rejected.append(self._records(mask, column, reasons))
-            self.ok = self.ok & ~mask
+        mask = _bools(mask)
+        new = mask & self.ok
+        if new.any():
+            self._rejected.append(self._records(new, column, reasons))
+            self.ok = self.ok & ~new
+            self._faults.update((int(i), [column]) for i in np.flatnonzero(new))
+        again = np.flatnonzero(mask & ~new)
+        again = again[[column not in self._faults.get(int(i), [column]) for i in again]] if len(again) else again
+        if len(again):  # rows rejected already, for another column: this mistake is added to their reason
+            chosen = np.zeros(len(mask), dtype=bool)
+            chosen[again] = True
+            for i, record in zip(again, self._records(chosen, column, reasons).itertuples(index=False)):
+                self._faults[int(i)].append(column)
+                self._also.setdefault(int(record.line), []).append(
+                    f"{ALSO}{column}: {record.reason} (found {str(record.value)[:60]!r})")
 
     def warn(self, mask: pd.Series | np.ndarray, column: str, reasons: pd.Series | np.ndarray | str) -> None:
         mask = _bools(mask) & self.ok
@@ -156,7 +177,11 @@ class Verdicts:
 
     @property
     def rejected(self) -> pd.DataFrame:
-        return concat(self._rejected, REJECTED_COLUMNS)
+        frame = concat(self._rejected, REJECTED_COLUMNS)
+        if not self._also:
+            return frame
+        also = frame["line"].map(lambda line: "".join(self._also.get(int(line), [])))
+        return frame.assign(reason=frame["reason"].astype(str) + also)
 
     @property
     def warnings(self) -> pd.DataFrame:
