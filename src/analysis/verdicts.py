@@ -141,8 +141,10 @@ class Verdicts:
         self.ok = np.ones(len(raw), dtype=bool)
         self._rejected: list[pd.DataFrame] = []
         self._warnings: list[pd.DataFrame] = []
-        self._faults: dict[int, list[str]] = {}  # a rejected row's position -> the columns named for it
-        self._also: dict[int, list[str]] = {}  # a rejected row's line -> its further mistakes
+        self._columns: list[str] = []  # the columns named in rejections so far
+        self._first = np.full(len(raw), -1, dtype=np.int16)  # per row: the column it was rejected for
+        self._more: dict[int, set[str]] = {}  # a row's position -> the further columns at fault in it
+        self._also: dict[int, list[str]] = {}  # a rejected row's line -> its further mistakes, as said
 
     def _records(self, mask: np.ndarray, column: str, reasons: pd.Series | np.ndarray | PerValue | str) -> pd.DataFrame:
         if isinstance(self.raw, pd.DataFrame):
@@ -155,18 +157,21 @@ class Verdicts:
 
     def reject(self, mask: pd.Series | np.ndarray, column: str, reasons: pd.Series | np.ndarray | str) -> None:
         mask = _bools(mask)
+        if column not in self._columns:
+            self._columns.append(column)
+        code = self._columns.index(column)
         new = mask & self.ok
         if new.any():
             self._rejected.append(self._records(new, column, reasons))
             self.ok = self.ok & ~new
-            self._faults.update((int(i), [column]) for i in np.flatnonzero(new))
-        again = np.flatnonzero(mask & ~new)
-        again = again[[column not in self._faults.get(int(i), [column]) for i in again]] if len(again) else again
-        if len(again):  # rows rejected already, for another column: this mistake is added to their reason
+            self._first[new] = code
+        again = [i for i in np.flatnonzero(mask & ~new & (self._first != code))
+                 if column not in self._more.get(int(i), ())]
+        if again:  # rows rejected already, for another column: this mistake is added to their reason
             chosen = np.zeros(len(mask), dtype=bool)
             chosen[again] = True
             for i, record in zip(again, self._records(chosen, column, reasons).itertuples(index=False)):
-                self._faults[int(i)].append(column)
+                self._more.setdefault(int(i), set()).add(column)
                 self._also.setdefault(int(record.line), []).append(
                     f"{ALSO}{column}: {record.reason} (found {str(record.value)[:60]!r})")
 
