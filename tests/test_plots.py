@@ -349,21 +349,45 @@ def test_a_heat_map_shades_the_periods_without_a_review_and_hatches_only_what_a_
     from matplotlib.colors import to_hex
 
     counts, cumulative, _ = shipped_clean
-    start = "2023-01" if resolution == "month" else "2009-01"
+    start = "2022-06" if resolution == "month" else "2009-01"
     spec = figures.category_heatmap(counts, None, start, "2024-11", "2024-11", resolution, cumulative)
     fig = spec.draw("en")
     ax = fig.axes[0]
     missing = np.ma.getmaskarray(ax.collections[0].get_array()).reshape(len(ax.get_yticks()), -1)  # the cells drawn
-    none = missing.all(axis=0)
+    months = pd.period_range(start, "2024-11", freq="M").astype(str)
+    read = set(counts.loc[counts["source"].eq("published") & counts["unit"].eq("count"), "month"])
+    columns = list(months) if resolution == "month" else sorted({m[:4] for m in months})
+    not_read = np.array([not any(m.startswith(c) for m in read) for c in columns])
     shaded = sorted(int(p.get_x()) for p in ax.patches
                     if not p.get_hatch() and to_hex(p.get_facecolor()) == to_hex(colour("no_data")))
     hatched = np.zeros_like(missing)
     for p in (p for p in ax.patches if p.get_hatch()):
         hatched[int(p.get_y()), int(p.get_x()):int(p.get_x() + p.get_width())] = True
-    assert shaded == list(np.flatnonzero(none)) and 0 < len(shaded) < missing.shape[1]
-    assert (hatched == (missing & ~none)).all() and hatched.any()
-    if resolution == "month":  # the grey columns are the months the coverage says were not read
-        months = spec.meta["coverage"]["months"]
-        assert [months[i] for i in shaded] == [m for m in months if m not in spec.meta["coverage"]["months_with_data"]]
+    # grey: a period with no review read and no figure (a year may have the foundation's own figure
+    # for the year, from a later review's cumulative statement)
+    grey = not_read & missing.all(axis=0)
+    assert shaded == list(np.flatnonzero(grey)) and 0 < len(shaded) < len(columns)
+    assert (hatched == (missing & ~grey)).all() and hatched.any()
     legend = [text.get_text() for text in fig.legends[0].get_texts()]
     assert legend[:2] == ["Not stated", "No data for this month" if resolution == "month" else "No data for this year"]
+
+
+def test_a_trend_hatches_a_month_whose_review_states_no_figure_and_shades_one_not_read(shipped_clean):
+    """The same months look the same in the trend of a category as in the heat map."""
+    from matplotlib.colors import to_hex
+
+    counts, _, _ = shipped_clean
+    spec = figures.category_trend(counts, "refusal_of_information", "2022-06", "2024-11", 3, "2024-11")
+    fig = spec.draw("en")
+    ax = fig.axes[0]
+    months = list(pd.period_range("2022-06", "2024-11", freq="M").astype(str))
+    read = set(counts.loc[counts["source"].eq("published") & counts["unit"].eq("count"), "month"])
+    value = spec.data.set_index("month")["value"]
+    spans = {int(round(p.get_x() + 0.5)): p for p in ax.patches}  # axvspan i - 0.5 .. i + 0.5
+    shaded = sorted(i for i, p in spans.items() if not p.get_hatch()
+                    and to_hex(p.get_facecolor()) == to_hex(colour("no_data")))
+    hatched = sorted(i for i, p in spans.items() if p.get_hatch())
+    assert [months[i] for i in shaded] == [m for m in months if m not in read]
+    assert [months[i] for i in hatched] == [m for m in months if m in read and pd.isna(value[m])] != []
+    legend = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert "Not stated" in legend and "No data for this month" in legend

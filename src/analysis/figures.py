@@ -468,7 +468,9 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
 
 def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, key: str, codes: list[str],
                 title_of: Callable[[str], str], as_of: str, params: dict, resolution: str,
-                yearly: tuple | None, revised: list[str] | None = None) -> FigureSpec:
+                yearly: tuple | None, read: list[str], revised: list[str] | None = None) -> FigureSpec:
+    """`read`: the months whose review was read (`_months_with_data`): a month among them without a
+    value is hatched as not stated, any other month without one shaded as without data."""
     start, end = series.index[0], series.index[-1]
     smooth = trends.rolling_mean(series, rolling).where(series.notna())  # drawn only where stated
     coverage = _coverage_meta(list(series.index), series.notna(), derived)
@@ -499,7 +501,7 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
                               derived=derived.reindex(series.index, fill_value=False).to_numpy(),
                               derived_label=t("derived_value", lang), events=_events(marks, lang, resolution),
                               revised=series.index.isin(revised or []), revised_label=t("revised_value", lang),
-                              no_data=t("no_data", lang))
+                              no_data=t("no_data", lang), with_data=read, not_stated=t("not_stated", lang))
         return fig
 
     return FigureSpec(name, data if yearly is None else yearly[3], draw, texts, {**params, "rolling": rolling},
@@ -518,7 +520,8 @@ def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rollin
     return _trend_spec(f"trend_{code}", series, derived, rolling, code, [code],
                        lambda lang: t("title_category_trend", lang, category=taxonomy.category_label(code, lang),
                                       **_period(start, end, lang)),
-                       as_of, {"category": code, "start": start, "end": end}, resolution, yearly, revised)
+                       as_of, {"category": code, "start": start, "end": end}, resolution, yearly,
+                       _months_with_data(counts), revised)
 
 
 def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling: int, as_of: str,
@@ -532,7 +535,7 @@ def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling:
     return _trend_spec("false_information_trend", series, derived, rolling, "administrative_false_information",
                        trends.false_information_codes(),
                        lambda lang: t("title_false_information_trend", lang, **_period(start, end, lang)),
-                       as_of, {"start": start, "end": end}, resolution, yearly, revised)
+                       as_of, {"start": start, "end": end}, resolution, yearly, _months_with_data(counts), revised)
 
 
 def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: str, end: str,
@@ -552,6 +555,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
     else:
         matrix, table = monthly, None
     shown = matrix.T  # categories as rows
+    read = _months_with_data(counts)  # a month (or year) among them without a category's figure: not stated
+    read = read if table is None else [c for c in shown.columns if str(c)[:4] in {m[:4] for m in read}]
 
     def texts(lang: str) -> dict[str, str]:
         title = t("title_category_heatmap_year" if table is not None else "title_category_heatmap", lang,
@@ -582,7 +587,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                              no_data=t("no_data_year" if table is not None else "no_data", lang), lang=lang,
                              empty_text=t("no_counts_in_period", lang),
                              column_labels=list(shown.columns) if table is not None else None,
-                             cell_text=cell_text,
+                             cell_text=cell_text, with_data=read,
                              note="* " + t("year_partial", lang).split(" (")[0] if table is not None else "")
 
     return FigureSpec("category_heatmap", _wide_csv(matrix) if table is None else table, draw, texts,

@@ -391,20 +391,26 @@ def _has_segment(values: np.ndarray) -> bool:
 def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel: str,
           value_label: str, smooth_label: str, source: str, lang: str, derived: np.ndarray | None = None,
           derived_label: str = "", events: list[Event] | None = None, revised: np.ndarray | None = None,
-          revised_label: str = "", no_data: str = "") -> Figure:
+          revised_label: str = "", no_data: str = "", with_data: list[str] | None = None,
+          not_stated: str = "") -> Figure:
     """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps).
 
     The rolling mean is a line where neighbouring months have it, and a short dash at a month that
     has it alone; it is named in the legend only when it is drawn. Months derived
     from two cumulative statements (`derived`) are drawn as diamonds; months a data release revised
-    (`revised`) get a small mark above their point. Months without data are shaded, and named
-    `no_data` in the legend.
+    (`revised`) get a small mark above their point. A month without a value is shaded and named
+    `no_data` in the legend; when `with_data` (the months whose review was read) is given, a month
+    among them without a value is hatched instead and named `not_stated`, as the bar charts do.
     """
     with style():
         fig, ax = _figure()
         months = list(series.index)
         x = np.arange(len(months))
-        _shade_missing(ax, series.isna().to_numpy())
+        none = series.isna().to_numpy()
+        read = np.isin(months, list(with_data)) if with_data is not None else np.zeros(len(months), dtype=bool)
+        _shade_missing(ax, none & ~read)
+        unstated = none & read
+        hatch = _hatch_partial(ax, unstated) if unstated.any() else None
         mean = smooth.to_numpy(dtype=float)
         line, alone = _has_segment(mean), _alone(mean)
         if line:
@@ -422,7 +428,10 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         top = np.nanmax(series.to_numpy(dtype=float)) if series.notna().any() else 1
         ax.set_ylim(0, max(top, 1) * 1.25)
         handles, names = ax.get_legend_handles_labels()
-        if no_data and series.isna().any():
+        if hatch is not None:
+            handles.append(hatch)
+            names.append(not_stated)
+        if no_data and (none & ~read).any():
             handles.append(Patch(color=colour("no_data")))
             names.append(no_data)
         return _finish(fig, ax, title, source, (handles, names, 2), events)
@@ -440,11 +449,12 @@ def _mark_revised(ax: Axes, x: np.ndarray, values: np.ndarray, revised: np.ndarr
 def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,
             not_stated: str, no_data: str, lang: str, empty_text: str = "",
             column_labels: list[str] | None = None, cell_text: pd.DataFrame | None = None,
-            note: str = "") -> Figure:
+            note: str = "", with_data: list | None = None) -> Figure:
     """Categories (rows) x months (columns), as the bar charts show them: a column with no data
-    at all (a month whose review was not read) is shaded and labelled `no_data`; a cell not stated
-    in a column with data is hatched and labelled `not_stated`. Years as columns give
-    `column_labels`, and `cell_text` marks the cells of years with missing months."""
+    at all (a month whose review was not read: not among `with_data`, when given) is shaded and
+    labelled `no_data`; a cell not stated in a column whose review was read is hatched and labelled
+    `not_stated`. Years as columns give `column_labels`, and `cell_text` marks the cells of years
+    with missing months."""
     import seaborn as sns
 
     with style():
@@ -455,7 +465,7 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         ax.set_facecolor(role("background"))
         months = list(matrix.columns)
         missing = matrix.isna().to_numpy()
-        none = missing.all(axis=0)
+        none = missing.all(axis=0) & ~np.isin(months, list(with_data or []))
         for i in np.flatnonzero(none):
             ax.axvspan(i, i + 1, color=colour("no_data"), lw=0, zorder=0)
         unstated = missing & ~none
