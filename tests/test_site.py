@@ -78,6 +78,10 @@ def test_the_month_page_shows_the_summary_the_alt_text_the_data_and_the_embed_co
     # the embed snippet is shown as text to copy, never as markup
     assert "&lt;picture&gt;" in page and "&lt;source media=&#34;(prefers-color-scheme: dark)&#34;" in page
     assert re.search(r'<a href="\.\./figures/2024-11/month_categories\.ru\.zip" download>ZIP</a>', page)
+    # each chart opens at full size, which a phone can zoom into
+    for name in ("month_categories", "groups_stacked"):
+        assert re.search(rf'<a href="\.\./figures/2024-11/{name}\.ru\.png" title="Открыть изображение в полном '
+                         rf'размере">\s*<picture>', page), name
 
 
 def test_markup_in_the_data_or_the_summary_is_shown_as_text(project):
@@ -241,6 +245,10 @@ def test_a_phone_gets_the_newsletter_width_and_the_page_fits_the_screen(tab, ser
     try:
         assert {Path(i["src"]).name.split(".", 1)[1] for i in visit.images()} == {"newsletter.dark.ru.png"}
         assert visit.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        visit.page.click("section.figure figure a")  # a tap opens the chart at full size, to zoom into
+        assert visit.page.url.endswith(f"/figures/{MONTH}/month_categories.ru.png")
+        assert visit.page.evaluate("document.images[0].naturalWidth") > 3 * PHONE["width"]
+        assert visit.failed == []
     finally:
         visit.close()
 
