@@ -391,3 +391,18 @@ def test_a_trend_hatches_a_month_whose_review_states_no_figure_and_shades_one_no
     assert [months[i] for i in hatched] == [m for m in months if m in read and pd.isna(value[m])] != []
     legend = [text.get_text() for text in fig.legends[0].get_texts()]
     assert "Not stated" in legend and "No data for this month" in legend
+
+
+def test_a_heat_maps_alt_text_counts_its_rows_and_columns_in_the_words_the_numbers_take(shipped_clean):
+    """27 категорий на 23 месяца, 1 категория на 2 месяца, 37 категорий на 16 лет: each number
+    with the form its language gives it, and years where the columns are years."""
+    counts, cumulative, _ = shipped_clean
+    alts = [spec.texts("ru")["alt_text"] for spec in (
+        figures.category_heatmap(counts, None, "2023-01", "2024-11", "2024-11"),
+        figures.category_heatmap(counts, ["threat"], "2024-10", "2024-11", "2024-11"),
+        figures.category_heatmap(counts, None, "2009-01", "2024-11", "2024-11", "year", cumulative))]
+    found = [re.search(r"\d+ \w+ на \d+ \w+", alt)[0] for alt in alts]
+    assert found[1] == "1 категория на 2 месяца"
+    assert re.fullmatch(r"\d+ категорий на 23 месяца", found[0]) and re.fullmatch(r"\d+ категорий на 16 лет", found[2])
+    assert re.search(r"\d+ categories by 16 years", figures.category_heatmap(
+        counts, None, "2009-01", "2024-11", "2024-11", "year", cumulative).texts("en")["alt_text"])

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from . import __version__, accessibility, comparisons, describe, events, plots, regions, taxonomy, trends, variants
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, RESOLUTIONS, SOURCE_NAME
 from .errors import expect_one_of
-from .i18n import bound, capitalised, month_label, number, period_label, t
+from .i18n import bound, capitalised, month_label, number, period_label, plural, t
 from .quality import month_span
 from .storage import scratch_dir, staged_dir, write_atomic, write_csv
 
@@ -567,6 +567,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
         else:
             (code, when), value = stacked.idxmax(), stacked.max()
             alt = t("alt_heatmap", lang, title=title, n=len(shown), m=len(shown.columns),
+                    categories=plural("categories", len(shown), lang),
+                    periods=plural("years" if table is not None else "months", len(shown.columns), lang),
                     value=number(value, lang),
                     top=f"{taxonomy.category_label(code, lang)}, "
                         f"{when if table is not None else month_label(when, lang)}")
