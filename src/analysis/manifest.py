@@ -74,13 +74,16 @@ class DataHashes:
         return "".join(f"{month}:{digest};" for month, digest in sorted(hashes.items()) if start <= month <= end)
 
 
-def run_inputs(run: Run, paths: Paths, data: str) -> dict:
-    """What a run is made from, each part hashed, and the key that sums them up."""
+def run_inputs(run: Run, paths: Paths, data: dict[str, str]) -> dict:
+    """What a run is made from, each part hashed, and the key that sums them up. `data`: what the
+    run reads of each table; `data_parts` keeps each table's hash apart (the key sums them up as
+    `data_sha256`), so that a later report can tell the data's changes from the code's."""
     notebook = hashlib.sha256((paths.notebooks / f"{run.notebook}.py").read_bytes()).hexdigest()
     parts = {"notebook": f"notebooks/{run.notebook}.py", "notebook_sha256": notebook,
              "package_version": __version__, "package_sha256": package_hash(),
-             "parameters": run.parameters, "data_sha256": sha(data.encode())}
-    return {**parts, "key": sha(json.dumps(parts, sort_keys=True).encode())}
+             "parameters": run.parameters, "data_sha256": sha("".join(data.values()).encode())}
+    return {**parts, "data_parts": {name: sha(text.encode()) for name, text in data.items()},
+            "key": sha(json.dumps(parts, sort_keys=True).encode())}
 
 
 # --- outputs: what each step wrote, checked on every run -------------------------------------------
@@ -199,7 +202,8 @@ def _remove(paths: Paths, names: set[str]) -> list[str]:
     return removed
 
 
-def _run_month(run_id: str, entry: dict) -> str | None:
+def run_month(run_id: str, entry: dict) -> str | None:
+    """The month a recorded run was for."""
     month = entry.get("parameters", {}).get("month") or entry.get("parameters", {}).get("end")
     if month is None and "_" in run_id:
         month = run_id.rsplit("_", 1)[1].split(".", 1)[0]
@@ -217,8 +221,8 @@ def remove_stale(paths: Paths, manifest: dict, months_with_data: set[str],
     """
     runs = manifest.setdefault("runs", {})
     gone_months = set()
-    for run_id in [r for r, entry in runs.items() if _run_month(r, entry) not in months_with_data]:
-        gone_months.add(_run_month(run_id, runs[run_id]))
+    for run_id in [r for r, entry in runs.items() if run_month(r, entry) not in months_with_data]:
+        gone_months.add(run_month(run_id, runs[run_id]))
         del runs[run_id]
         (paths.reports / ".runs" / f"{run_id}.outputs").unlink(missing_ok=True)
     claimed = {name for entry in runs.values() for name in entry.get("outputs", {})}

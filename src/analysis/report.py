@@ -41,6 +41,7 @@ from .manifest import (
     raw_hashes,
     read_manifest,
     remove_stale,
+    run_month,
     run_outputs,
     sha,
     why_needed,
@@ -189,9 +190,10 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
             logger.info("removed %d outputs of months without data: %s", len(result.removed),
                         ", ".join(result.removed))
 
-    result.runs, records = plan_runs(paths, request, counts, incidents, cumulative)
+    result.runs, records = plan_runs(paths, request, counts, incidents, cumulative, manifest.get("runs", {}))
     if request.month is None and not request.every:
-        result.logged_only = logged_only_after(counts, set(incidents["report_month"]), result.runs[-1].month)
+        newest = max(run.month for run in result.runs)
+        result.logged_only = logged_only_after(counts, set(incidents["report_month"]), newest)
         for month in result.logged_only:
             logger.info("%s: known only from its incident log; not run (run it with --month %s)", month, month)
     todo = needed(result.runs, {run: record["key"] for run, record in records.items()}, manifest, paths,
@@ -315,15 +317,35 @@ def release_step(paths: Paths, manifest: dict, logger: logging.Logger,
     return ReleaseStep(version=made.version)
 
 
-def plan_runs(paths: Paths, request: Request, counts, incidents, cumulative) -> tuple[list[Run], dict[Run, dict]]:
-    """Step 2: the notebook runs for the request, each with the record of what it is made from."""
+def plan_runs(paths: Paths, request: Request, counts, incidents, cumulative,
+              done: dict | None = None) -> tuple[list[Run], dict[Run, dict]]:
+    """Step 2: the notebook runs for the request, each with the record of what it is made from.
+
+    The scheduled run (no month named, not every month) also takes the runs published earlier for
+    other months (`done`: the manifest's runs) whose counts, incidents or rejected rows in the
+    months they read changed since, with the same parameters: no published figure stays behind a
+    log or a review corrected later. A run whose notebook or package changed, or the cumulative
+    statements (hashed as a whole: each new review adds some), is left as it was published
+    (`--every`, or the month named, makes it again)."""
     months = choose_months(counts, request.month, request.every, logged=set(incidents["report_month"]))
     if request.start is not None and request.start > months[-1]:
         raise ParameterError(f"--start: expected a month no later than {months[-1]}; found {request.start!r}")
     runs = plan(counts, months, request.langs, request.categories, request.rolling, request.start,
                 request.resolution, request.variants)
     hashes = DataHashes(counts, incidents, cumulative, load_rejected_by_month(paths))
-    return runs, {run: run_record(run, paths, hashes) for run in runs}
+    records = {run: run_record(run, paths, hashes) for run in runs}
+    if request.month is None and not request.every and done:
+        with_data = set(counts["month"]) | set(incidents["report_month"])
+        earlier = sorted(({run_month(run_id, entry) for run_id, entry in done.items()} - set(months)) & with_data)
+        for run in plan(counts, earlier, request.langs, request.categories, request.rolling, request.start,
+                        request.resolution, request.variants) if earlier else []:
+            entry, record = done.get(run.id, {}), run_record(run, paths, hashes)
+            before, now = entry.get("data_parts", {}), record["data_parts"]
+            if before and entry.get("parameters") == record["parameters"] and any(
+                    before.get(part) != now.get(part) for part in ("counts", "incidents", "rejected")):
+                runs.append(run)
+                records[run] = record
+    return runs, records
 
 
 def run_notebooks(paths: Paths, request: Request, todo: list[Run], records: dict[Run, dict], manifest: dict,

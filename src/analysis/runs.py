@@ -178,12 +178,13 @@ def run_record(run: Run, paths: Paths, data: DataHashes) -> dict:
     """Everything a run's outputs are made from: notebook, package, parameters, the data it reads."""
     notebook = BY_NAME[run.notebook]
     start, end = notebook.window(run.parameters)
-    read = ""
+    parts = {}  # what the run reads of each table, in the months it reads
     if "counts" in notebook.reads:
-        read += data.between(data.counts, start, end) + data.cumulative
+        parts["counts"] = data.between(data.counts, start, end)
+        parts["cumulative"] = data.cumulative  # the statements as a whole
     if "incidents" in notebook.reads:
-        read += "incidents:" + data.between(data.incidents, start, end)
+        parts["incidents"] = "incidents:" + data.between(data.incidents, start, end)
     if "rejected" in notebook.reads:  # the month's summary says how many of its rows were rejected
-        read += "rejected:" + data.between(data.rejected, start, end)
+        parts["rejected"] = "rejected:" + data.between(data.rejected, start, end)
     keyed = {name: value for name, value in run.parameters.items() if name not in run.unkeyed}
-    return run_inputs(replace(run, parameters=keyed), paths, read)
+    return run_inputs(replace(run, parameters=keyed), paths, parts)
