@@ -172,6 +172,7 @@ def test_a_rejected_row_names_every_column_at_fault_once_so_that_one_pass_fixes_
         "identifier unique to the incident (found ''); also column 'Категория' (category): empty; expected a "
         "category code or the label as written (found '')"]
     assert "  data/raw/incidents/2024-09.csv       3 read       1 kept      2 rejected      0 duplicates" in out
+    assert "clean: 1 file read, 3 rows read, 1 kept, 2 rejected, 0 duplicates" in out
     table = read_csv(empty_project.rejected, dtype=str, keep_default_na=False)
     assert table[["line", "column"]].values.tolist() == [["2", "event_date"], ["3", "incident_id"]]
     assert table["reason"].str.split(";").str[0].tolist() == ["no such day: 2024-09-31",

@@ -40,18 +40,21 @@ def _clean(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     report = result.report
+    width = max((len(name) for name in report["files"]), default=0)
+    for name, stats in report["files"].items():
+        print(f"  {name:<{width}}  {stats['rows_read']:>6} read  {stats['rows_kept']:>6} kept  "
+              f"{stats['rows_rejected']:>5} rejected  {stats['rows_duplicate']:>5} duplicates", flush=True)
+    # what needs fixing after the table of files, next to the totals: the last lines a terminal shows
     for error in result.file_errors:
         print(f"error: {error['file']}: {error['message']}", file=sys.stderr)
     print_unread(result.unread)
     print_rejected(result.rejected, result.headings)
-    width = max((len(name) for name in report["files"]), default=0)
-    for name, stats in report["files"].items():
-        print(f"  {name:<{width}}  {stats['rows_read']:>6} read  {stats['rows_kept']:>6} kept  "
-              f"{stats['rows_rejected']:>5} rejected  {stats['rows_duplicate']:>5} duplicates")
+    sys.stderr.flush()
     t = report["totals"]
     unread = (f" ({len(result.file_errors)} more could not be read: see the error lines above)"
               if result.file_errors else "")
-    print(f"clean: {len(report['files'])} files read{unread}, {t['rows_read']} rows read, {t['rows_kept']} kept, "
+    files = len(report["files"])
+    print(f"clean: {files} file{'s' * (files != 1)} read{unread}, {t['rows_read']} rows read, {t['rows_kept']} kept, "
           f"{t['rows_rejected']} rejected, {t['rows_duplicate']} duplicates")
     print(f"  {len(report['unmapped_labels'])} unmapped labels, {len(report['inconsistencies'])} "
           f"inconsistencies in the sources, {len(report['warnings'])} warnings")
