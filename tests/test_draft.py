@@ -109,3 +109,31 @@ def test_the_draft_is_written_as_markdown_and_word_with_the_figures_alt_text(cle
     monkeypatch.setattr(time, "time", lambda: now + 86_400)
     out.review_draft(summary)
     assert md.with_suffix(".docx").read_bytes() == word
+
+
+def test_a_month_known_only_from_its_log_is_drafted_as_the_logs_counts_without_empty_charts(small_raw):
+    """No review of August was read: the draft says its counts are the log's (a lower bound), and
+    leaves out the chart of the review's counts, which has nothing to show."""
+    from docx import Document
+
+    from analysis import figures, load_cumulative, load_monthly_counts
+    from analysis.clean import run_clean
+
+    (small_raw.raw_incidents / "2024-08.csv").write_text(
+        "incident_id,event_date,category,place,summary\n"
+        "SYN-A1,12 August 2024,threat,Almaty,SYNTHETIC test incident\n", encoding="utf-8")
+    run_clean(small_raw)
+    counts, cumulative = load_monthly_counts(small_raw), load_cumulative(small_raw)
+    out = Publication("2024-08", "ru", paths=small_raw)
+    summary = out.summary(counts, cumulative)
+    empty = figures.month_categories(counts, "2024-08")
+    assert empty.data.empty  # a notice: no review counts for the month
+    out.figure(empty)
+    text = out.review_draft(summary)
+    assert "_Инциденты, названные в журнале инцидентов за месяц, по категориям. Обзор за этот месяц не прочитан: " \
+           "цифры выше посчитаны по этому журналу и показывают нижнюю границу._" in text
+    assert "взяты из обзора" not in text and "month_categories" not in text and "## Графики" not in text
+    document = Document(str(small_raw.reports / "scratch" / "2024-08" / "review_draft.ru.docx"))
+    assert any(p.text.startswith("Инциденты, названные в журнале") and "не прочитан" in p.text
+               for p in document.paragraphs)
+    assert len(document.inline_shapes) == 0

@@ -64,6 +64,11 @@ class Draft:
     summary: str  # Markdown: the opening counts
     sections: list[Section]
     figures: list[DraftFigure] = field(default_factory=list)
+    from_log: bool = False  # no review of the month was read: its counts are the log's own
+
+    @property
+    def events_note(self) -> str:
+        return t("draft_key_events_note_log" if self.from_log else "draft_key_events_note", self.lang)
 
 
 def _text(value: object) -> str:
@@ -153,7 +158,7 @@ def event_markdown(event: Event, lang: str) -> str:
 def to_markdown(draft: Draft, image_base: Path) -> str:
     lines = [f"# {escape(draft.title)}", "", _without_heading(draft.summary), ""]
     if draft.sections:
-        lines += [f"## {t('draft_key_events', draft.lang)}", "", f"_{escape(t('draft_key_events_note', draft.lang))}_",
+        lines += [f"## {t('draft_key_events', draft.lang)}", "", f"_{escape(draft.events_note)}_",
                   ""]
         group = None
         for section in draft.sections:
@@ -198,7 +203,7 @@ def write_docx(draft: Draft, target: Path) -> None:
             document.add_paragraph(text)
     if draft.sections:
         document.add_heading(t("draft_key_events", draft.lang), level=1)
-        document.add_paragraph(t("draft_key_events_note", draft.lang)).runs[0].italic = True
+        document.add_paragraph(draft.events_note).runs[0].italic = True
         group = None
         for section in draft.sections:
             if section.group != group:

@@ -18,7 +18,7 @@ from .config import Paths
 from .errors import expect_language, expect_month
 from .figures import FigureSpec, export, input_hashes
 from .i18n import t
-from .load import load_incidents, load_rejected_by_month
+from .load import load_incidents, load_monthly_counts, load_rejected_by_month
 from .log_review import log_review
 from .storage import write_atomic
 from .summary import review_summary
@@ -98,11 +98,14 @@ class Publication:
         logged = incidents if incidents is not None else load_incidents(self.paths)
         figures = []
         for spec in self.figures_made:
+            if spec.data.empty:  # a notice that there is nothing to draw: not a figure for the review
+                continue
             texts = spec.texts(self.lang)
             figures.append(draft.DraftFigure(self.figures / f"{spec.name}.{self.lang}.png", texts["title"],
                                              texts["caption"], texts["alt_text"]))
+        reviewed = self.month in set(load_monthly_counts(self.paths, source="published")["month"])
         made = draft.Draft(self.month, self.lang, draft.title(self.month, self.lang), summary,
-                           draft.sections(logged, self.month, self.lang), figures)
+                           draft.sections(logged, self.month, self.lang), figures, from_log=not reviewed)
         text = draft.to_markdown(made, self.texts)
         markdown, word = self.texts / f"review_draft.{self.lang}.md", self.texts / f"review_draft.{self.lang}.docx"
         markdown.parent.mkdir(parents=True, exist_ok=True)
