@@ -291,10 +291,10 @@ def _thin_x_ticks(fig: Figure) -> None:
                 crowded.append((ax, labels[0]))
         if not crowded:
             return
-        for ax, first in crowded:
+        for ax, first in crowded:  # every other label dropped, the last (the newest month) kept
             ticks, names = ax.get_xticks(), [label.get_text() for label in ax.get_xticklabels()]
-            ax.set_xticks(ticks[::2], names[::2], rotation=first.get_rotation(), ha=first.get_ha(),
-                          rotation_mode=first.get_rotation_mode())
+            ax.set_xticks(ticks[::-1][::2][::-1], names[::-1][::2][::-1], rotation=first.get_rotation(),
+                          ha=first.get_ha(), rotation_mode=first.get_rotation_mode())
 
 
 def _month_axis(ax: Axes, months: list[str], lang: str) -> None:
@@ -304,9 +304,10 @@ def _month_axis(ax: Axes, months: list[str], lang: str) -> None:
 
 
 def _month_ticks(ax: Axes, months: list[str], lang: str, offset: float) -> None:
-    """Month labels at the slots, at most 24 of them; `_finish` thins them further if they collide."""
+    """Month labels at the slots, at most 24 of them, counted back from the newest month, which is
+    always labelled; `_finish` thins them further if they collide."""
     step = max(1, int(np.ceil(len(months) / 24)))
-    ticks = list(range(0, len(months), step))
+    ticks = list(range(len(months) - 1, -1, -step))[::-1]
     ax.set_xticks(np.array(ticks) + offset, [month_tick(months[i], lang) for i in ticks],
                   rotation=45, ha="right", rotation_mode="anchor")
 
