@@ -360,13 +360,17 @@ def test_a_heat_map_shades_the_periods_without_a_review_and_hatches_only_what_a_
     not_read = np.array([not any(m.startswith(c) for m in read) for c in columns])
     shaded = sorted(int(p.get_x()) for p in ax.patches
                     if not p.get_hatch() and to_hex(p.get_facecolor()) == to_hex(colour("no_data")))
+    under = [p for p in ax.patches if p.get_hatch()]  # the hatching, under the grid
     hatched = np.zeros_like(missing)
-    for p in (p for p in ax.patches if p.get_hatch()):
-        hatched[int(p.get_y()), int(p.get_x()):int(p.get_x() + p.get_width())] = True
+    for p in under:
+        hatched[int(p.get_y()):int(p.get_y() + p.get_height()), int(p.get_x()):int(p.get_x() + p.get_width())] = True
+    hatched[:, shaded] = False  # the grey columns cover it
+    hatched &= missing  # the cells stated cover it
     # grey: a period with no review read and no figure (a year may have the foundation's own figure
     # for the year, from a later review's cumulative statement)
     grey = not_read & missing.all(axis=0)
     assert shaded == list(np.flatnonzero(grey)) and 0 < len(shaded) < len(columns)
+    assert all(p.zorder < g.zorder < ax.collections[0].zorder for p in under for g in ax.patches if not g.get_hatch())
     assert (hatched == (missing & ~grey)).all() and hatched.any()
     legend = [text.get_text() for text in fig.legends[0].get_texts()]
     assert legend[:2] == ["Not stated", "No data for this month" if resolution == "month" else "No data for this year"]

@@ -467,12 +467,12 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         months = list(matrix.columns)
         missing = matrix.isna().to_numpy()
         none = missing.all(axis=0) & ~np.isin(months, list(with_data or []))
-        for i in np.flatnonzero(none):
-            ax.axvspan(i, i + 1, color=colour("no_data"), lw=0, zorder=0)
         unstated = missing & ~none
-        for row, (first, length) in _runs(unstated):  # each run of cells along a row: one hatched patch
-            ax.add_patch(Rectangle((first, row), length, 1, facecolor="none", edgecolor=role("hatch"),
-                                   hatch=PART_HATCH, lw=0, zorder=0))
+        if unstated.any():  # one hatched patch under the whole grid: a cell not stated shows it
+            ax.add_patch(Rectangle((0, 0), len(months), len(matrix.index), facecolor="none",
+                                   edgecolor=role("hatch"), hatch=PART_HATCH, lw=0, zorder=0))
+        for i in np.flatnonzero(none):  # over the hatching; the cells stated are drawn over both
+            ax.axvspan(i, i + 1, color=colour("no_data"), lw=0, zorder=0.5)
         cell = fig.get_figwidth() * 0.55 / max(len(months), 1)  # inches per column, roughly
         annot = bool(cell >= 0.08) if cell_text is None else cell_text.to_numpy()
         sns.heatmap(matrix.astype(float), ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False,
@@ -492,16 +492,6 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         legend += [(Patch(color=colour("no_data")), no_data)] if none.any() else []
         legend += [(Patch(color=role("background")), note)] if note else []
         return _finish(fig, ax, title, source, ([h for h, _ in legend], [n for _, n in legend], 1) if legend else None)
-
-
-def _runs(cells: np.ndarray) -> list[tuple[int, tuple[int, int]]]:
-    """The runs of True along each row of a 2-D mask: (row, (first column, length))."""
-    runs = []
-    for row, values in enumerate(cells):
-        edges = np.diff(np.concatenate([[0], values.astype(int), [0]]))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        runs += [(row, (int(a), int(b - a))) for a, b in zip(starts, ends)]
-    return runs
 
 
 def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], title: str,
