@@ -336,9 +336,13 @@ def plan_runs(paths: Paths, request: Request, counts, incidents, cumulative,
     records = {run: run_record(run, paths, hashes) for run in runs}
     if request.month is None and not request.every and done:
         with_data = set(counts["month"]) | set(incidents["report_month"])
-        earlier = sorted(({run_month(run_id, entry) for run_id, entry in done.items()} - set(months)) & with_data)
-        for run in plan(counts, earlier, request.langs, request.categories, request.rolling, request.start,
-                        request.resolution, request.variants) if earlier else []:
+        published = {run_month(run_id, entry) for run_id, entry in done.items()}
+        earlier = sorted(m for m in (published - set(months)) & with_data
+                         if request.start is None or m >= request.start)
+        earlier_runs = [run for month in earlier  # month by month: each month's own trends and ledgers too
+                        for run in plan(counts, [month], request.langs, request.categories, request.rolling,
+                                        request.start, request.resolution, request.variants)]
+        for run in earlier_runs:
             entry, record = done.get(run.id, {}), run_record(run, paths, hashes)
             before, now = entry.get("data_parts", {}), record["data_parts"]
             if before and entry.get("parameters") == record["parameters"] and any(
