@@ -124,12 +124,12 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     assert (project.reports / "figures" / "2024-11" / "month_categories.en.png").exists()
 
     # The log of a month published earlier gains a row the cleaning rejects: the scheduled run (no
-    # month named) makes that month's review again, which now says so, besides the newest month's
-    # (it reads the data from January of the year before); May's review stays as it was.
+    # month named) makes that month's review again, which now says so, and nothing else (a review
+    # counts the rejected rows of its own month alone).
     with open(project.raw_incidents / "2024-08.csv", "a", encoding="utf-8") as log:
         log.write(",CASE-S,13 August 2024,threat,Almaty,journalist,non-state,,SYNTHETIC test incident\n")
     refreshed = report.run_report(project, langs="en", progress=False, variants="default", jobs=2)
-    assert refreshed.cleaned and ids(refreshed.executed) == {"monthly_review_2024-08", "monthly_review_2024-11"}
+    assert refreshed.cleaned and ids(refreshed.executed) == {"monthly_review_2024-08"}
     assert "**Incomplete:**" in (project.reports / "2024-08" / "summary.en.md").read_text(encoding="utf-8")
     assert "**Incomplete:**" not in (project.reports / "2024-05" / "summary.en.md").read_text(encoding="utf-8")
     assert report.run_report(project, langs="en", progress=False, variants="default").nothing_to_do

@@ -184,7 +184,7 @@ def run_record(run: Run, paths: Paths, data: DataHashes) -> dict:
         parts["cumulative"] = data.cumulative  # the statements as a whole
     if "incidents" in notebook.reads:
         parts["incidents"] = "incidents:" + data.between(data.incidents, start, end)
-    if "rejected" in notebook.reads:  # the month's summary says how many of its rows were rejected
-        parts["rejected"] = "rejected:" + data.between(data.rejected, start, end)
+    if "rejected" in notebook.reads:  # the month's summary says how many rows of that month were rejected
+        parts["rejected"] = "rejected:" + data.between(data.rejected, end, end)
     keyed = {name: value for name, value in run.parameters.items() if name not in run.unkeyed}
     return run_inputs(replace(run, parameters=keyed), paths, parts)
