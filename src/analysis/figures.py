@@ -556,7 +556,9 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
         matrix, table = monthly, None
     shown = matrix.T  # categories as rows
     read = _months_with_data(counts)  # a month (or year) among them without a category's figure: not stated
-    read = read if table is None else [c for c in shown.columns if str(c)[:4] in {m[:4] for m in read}]
+    if table is not None:
+        years = {m[:4] for m in read}
+        read = [c for c in shown.columns if str(c)[:4] in years]
 
     def texts(lang: str) -> dict[str, str]:
         title = t("title_category_heatmap_year" if table is not None else "title_category_heatmap", lang,

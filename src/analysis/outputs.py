@@ -18,7 +18,7 @@ from .config import Paths
 from .errors import expect_language, expect_month
 from .figures import FigureSpec, export, input_hashes
 from .i18n import t
-from .load import load_incidents, load_monthly_counts, load_rejected_by_month
+from .load import load_incidents, load_rejected_by_month
 from .log_review import log_review
 from .storage import write_atomic
 from .summary import review_summary
@@ -39,6 +39,7 @@ class Publication:
         self.variants = parse_variants(variants)  # of every figure: light and dark, the sizes
         self.paths = paths or Paths()
         self.figures_made: list[FigureSpec] = []  # this run's figures, in order: the review draft shows them
+        self.from_log = False  # set by `summary`: no review of the month was read, its counts are the log's
 
     @property
     def base(self) -> Path:
@@ -78,10 +79,11 @@ class Publication:
         labelled as a lower bound.
         """
         logged = incidents if incidents is not None else load_incidents(self.paths)
-        if (published(counts)["month"] == self.month).any():
-            text = review_summary(counts, self.month, self.lang, cumulative, logged)
-        else:
+        self.from_log = not (published(counts)["month"] == self.month).any()
+        if self.from_log:
             text = log_review(counts, logged, self.month, self.lang)
+        else:
+            text = review_summary(counts, self.month, self.lang, cumulative, logged)
         text = with_rejections(text, load_rejected_by_month(self.paths).get(self.month, 0), self.lang)
         path = self.texts / f"summary.{self.lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,8 +93,8 @@ class Publication:
 
     def review_draft(self, summary: str, incidents: pd.DataFrame | None = None) -> str:
         """Write <base>/<month>/review_draft.<lang>.md and .docx: the title, the opening counts
-        (`summary`), the key events of the month's incident log, and this run's figures so far.
-        Returns the Markdown."""
+        (`summary`, as `summary` made them), the key events of the month's incident log, and this
+        run's figures so far. Returns the Markdown."""
         from . import draft
 
         logged = incidents if incidents is not None else load_incidents(self.paths)
@@ -103,9 +105,8 @@ class Publication:
             texts = spec.texts(self.lang)
             figures.append(draft.DraftFigure(self.figures / f"{spec.name}.{self.lang}.png", texts["title"],
                                              texts["caption"], texts["alt_text"]))
-        reviewed = self.month in set(load_monthly_counts(self.paths, source="published")["month"])
         made = draft.Draft(self.month, self.lang, draft.title(self.month, self.lang), summary,
-                           draft.sections(logged, self.month, self.lang), figures, from_log=not reviewed)
+                           draft.sections(logged, self.month, self.lang), figures, from_log=self.from_log)
         text = draft.to_markdown(made, self.texts)
         markdown, word = self.texts / f"review_draft.{self.lang}.md", self.texts / f"review_draft.{self.lang}.docx"
         markdown.parent.mkdir(parents=True, exist_ok=True)

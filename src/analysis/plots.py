@@ -409,8 +409,8 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         x = np.arange(len(months))
         none = series.isna().to_numpy()
         read = np.isin(months, list(with_data)) if with_data is not None else np.zeros(len(months), dtype=bool)
-        _shade_missing(ax, none & ~read)
-        unstated = none & read
+        unread, unstated = none & ~read, none & read
+        _shade_missing(ax, unread)
         hatch = _hatch_partial(ax, unstated) if unstated.any() else None
         mean = smooth.to_numpy(dtype=float)
         line, alone = _has_segment(mean), _alone(mean)
@@ -432,7 +432,7 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         if hatch is not None:
             handles.append(hatch)
             names.append(not_stated)
-        if no_data and (none & ~read).any():
+        if no_data and unread.any():
             handles.append(Patch(color=colour("no_data")))
             names.append(no_data)
         return _finish(fig, ax, title, source, (handles, names, 2), events)
