@@ -110,6 +110,34 @@ def test_the_dark_variant_is_redrawn_in_the_dark_theme_with_the_category_colours
     assert len(shaded) == 1  # February: no data, shaded in the dark theme's colour
 
 
+def test_a_dark_heat_map_is_brightest_where_the_count_is_highest_and_every_number_reads_on_its_cell():
+    counts = np.array([[1.0, 4.0, 9.0, np.nan], [2.0, 16.0, 30.0, 60.0]])
+    matrix = pd.DataFrame(counts, index=["a", "b"], columns=["2024-01", "2024-02", "2024-03", "2024-04"])
+    fig = plots.heatmap(matrix, row_labels=["A", "B"], title="T", source="s", not_stated="not stated",
+                        no_data="no data", lang="en", with_data=list(matrix.columns))
+    light = fig.axes[0].collections[0].get_facecolors().copy()
+    variants.to_dark(fig)
+    ax = fig.axes[0]
+    mesh = ax.collections[0]
+    stated = ~np.isnan(counts.ravel())
+    cells = mesh.get_facecolors()
+    shade = [variants._luminance(c[:3]) for c in cells[stated]]
+    order = np.argsort(counts.ravel()[stated])
+    assert np.all(np.diff(np.array(shade)[order]) > 0)  # the fewest the darkest, the most the brightest
+    light_shade = [variants._luminance(c[:3]) for c in light[stated][order]]
+    assert np.all(np.diff(light_shade) < 0)  # the light scale runs the other way
+    background = variants.theme()["background"][1]
+    fewest = to_hex(cells[stated][order[0]])  # not taken for an empty cell
+    assert variants.contrast(fewest, background) >= variants.MIN_CONTRAST
+    assert variants.contrast(fewest, variants.theme()["no_data"][1]) > 2
+    assert len(ax.texts) == stated.sum()
+    for text in ax.texts:
+        x, y = text.get_position()
+        cell = to_hex(cells[int(y) * 4 + int(x)])
+        other = next(c for c in variants.CELL_TEXT if c != to_hex(text.get_color()).upper())
+        assert variants.contrast(text.get_color(), cell) >= max(3.0, variants.contrast(other, cell)), text.get_text()
+
+
 def test_the_svg_says_its_title_and_description_and_the_pdf_its_metadata(exported):
     spec, folder, _, _ = exported
     svg = (folder / "groups_stacked.dark.kk.svg").read_text(encoding="utf-8")

@@ -7,7 +7,8 @@ the dark one is the same drawing re-coloured from `domain/theme.csv`, which give
 (background, text, grid, the "no data" shading, the hatching of a month stated in part, ...) its
 light and dark colour. Category colours keep their identity in the dark: only a colour too dark to
 read on the dark background (below 3:1, the contrast WCAG asks of graphics) is lightened, its hue
-and colourfulness kept (CAM02-UCS).
+and colourfulness kept (CAM02-UCS). A heat map's colour scale runs the other way in the dark (deep
+for the least, pale for the most), so that in both themes the least fades into the background.
 
 Files (the `files` map of a figure's JSON lists every file written):
 
@@ -27,8 +28,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from matplotlib.collections import Collection
-from matplotlib.colors import to_hex, to_rgba
+from matplotlib.collections import Collection, QuadMesh
+from matplotlib.colors import Colormap, ListedColormap, to_hex, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -200,7 +201,7 @@ def _dark_roles() -> dict[str, str]:
     return {to_hex(light).upper(): dark for light, dark in theme().values()}
 
 
-TEXT_ROLES = ("text", "muted", "break")  # a text in any other colour (white on a dark heat-map cell) keeps it
+TEXT_ROLES = ("text", "muted", "break")  # a text in any other colour (a heat map's numbers: see below) is not mapped
 
 
 def _dark(colour, roles: dict[str, str]):
@@ -236,7 +237,42 @@ def to_dark(fig: Figure) -> Figure:
             if hatch is not None:
                 artist.set_hatchcolor(_dark(hatch, roles))
         elif isinstance(artist, Collection):
-            if artist.get_array() is None:  # colours from a colour map (a heat map) stay as they are
+            if artist.get_array() is None:
                 artist.set_facecolor([_dark(c, roles) for c in artist.get_facecolor()])
+            else:  # a heat map: its colour scale turned round, so that the most is still what stands out
+                artist.set_cmap(dark_scale(artist.get_cmap()))
+                if isinstance(artist, QuadMesh):
+                    _recolour_cell_numbers(artist)
             artist.set_edgecolor([_dark(c, roles) for c in artist.get_edgecolor()])
     return fig
+
+
+PALEST = 0.15  # where the dark scale ends on the light one: the most stays short of white
+
+
+def dark_scale(light: Colormap) -> Colormap:
+    """A light theme's sequential scale (pale for the least, deep for the most: the least fades into
+    the white background) for the dark background: the same colours run the other way, deep for the
+    least and pale for the most, so that the most stand out there too. It starts at the deepest
+    colour of the light scale that still stands out from the dark background by MIN_CONTRAST, so
+    that a cell of the least is not taken for an empty one, and ends at PALEST."""
+    background = theme()["background"][1]
+    deepest = next(x for x in np.linspace(1, PALEST, 86)
+                   if contrast(to_hex(light(x)), background) >= MIN_CONTRAST)
+    return ListedColormap(light(np.linspace(deepest, PALEST, 256)), name=f"{light.name}_dark")
+
+
+CELL_TEXT = ("#262626", "#FFFFFF")  # a heat map's numbers: dark on a pale cell, white on a deep one
+
+
+def _recolour_cell_numbers(mesh: QuadMesh) -> None:
+    """The numbers written in a heat map's cells (at their centres), each in whichever of dark and
+    white stands out more from its cell in the dark scale."""
+    mesh.update_scalarmappable()
+    rows, columns = mesh.get_array().shape
+    cells = mesh.get_facecolors().reshape(rows, columns, 4)
+    for text in mesh.axes.texts:
+        x, y = text.get_position()
+        if to_hex(text.get_color()).upper() in CELL_TEXT and 0 <= x < columns and 0 <= y < rows:
+            cell = to_hex(cells[int(y), int(x)])
+            text.set_color(max(CELL_TEXT, key=lambda colour: contrast(colour, cell)))
