@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
 import analysis
 from analysis import accessibility, figures, plots, regions, taxonomy
@@ -66,7 +67,7 @@ def test_paired_bars_with_ratios():
     return plots.paired_bars(table, labels=["Rights", "Access", "Claims"], keys=taxonomy.group_codes(),
                              title="January–November 2024 against 2023", previous_label="2023",
                              current_label="2024", ratio_labels=["×1.6", "×0.5", "×1.7"],
-                             source="Source: test", lang="en")
+                             source="Source: test", lang="en", ratio_header="2024 ÷ 2023 (95% interval)")
 
 
 @pytest.mark.mpl_image_compare(**MPL)
@@ -229,6 +230,30 @@ def test_a_year_to_date_figure_without_comparable_months_says_so():
     assert spec.data.empty
     fig = spec.draw("en")
     assert any("No year-to-date comparison" in text.get_text() for text in fig.axes[0].texts)
+    plt.close(fig)
+
+
+def test_a_category_is_drawn_in_its_group_s_colour_named_in_the_legend_and_other_in_grey(shipped_clean):
+    counts = shipped_clean[0]
+    spec = figures.month_categories(counts, "2024-11")
+    fig = spec.draw("kk")
+    bars = [to_hex(bar.get_facecolor()).upper() for bar in fig.axes[0].patches if bar.get_width() > 0]
+    expected = [colour("other_unspecified" if c == "other_unspecified" else g)
+                for g, c in zip(spec.data["group"], spec.data["category"])]
+    assert bars == [e.upper() for e in expected] and len(set(bars)) == 4  # three groups and grey
+    legend = fig.legends[0]
+    assert [text.get_text() for text in legend.get_texts()] == ["Журналистер құқықтары", "Ақпарат алу құқығы",
+                                                                  "Талаптар мен талап-арыздар"]
+    assert [to_hex(h.get_facecolor()).upper() for h in legend.legend_handles] == \
+        [colour(g).upper() for g in taxonomy.group_codes()]
+    plt.close(fig)
+    ytd = figures.ytd_comparison(counts, "2024-11", shipped_clean[1])
+    fig = ytd.draw("en")
+    current = [p for p in fig.axes[0].patches if p.get_alpha() is None and p.get_facecolor()[3] == 1]
+    groups = [c if c in taxonomy.group_codes() else taxonomy.category_group(c) for c in ytd.data["code"]]
+    assert [to_hex(p.get_facecolor()).upper() for p in current] == [colour(g).upper() for g in groups]
+    assert "threat" in set(ytd.data["code"])  # a category of the rights group: blue, not its own orange
+    assert any(t.get_text() == "2024 ÷ 2023 (95% interval)" for t in fig.axes[0].texts)
     plt.close(fig)
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import __version__, accessibility, comparisons, describe, events, plots, regions, taxonomy, trends, variants
-from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, RESOLUTIONS, SOURCE_NAME
+from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, OTHER_UNSPECIFIED, RESOLUTIONS, SOURCE_NAME
 from .errors import expect_one_of
 from .i18n import bound, capitalised, month_label, number, period_label, plural, t
 from .quality import month_span
@@ -267,6 +267,18 @@ def _png_size(path: Path) -> list[int]:
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
+def _group_colours(groups: list[str] | pd.Series, codes: pd.Series) -> list[str]:
+    """The colour key of each row (a category, or a group): its group's, as the charts by group
+    draw it, so that a colour says which group a row is of; what is not itemised ("other") stays grey."""
+    return [code if code == OTHER_UNSPECIFIED else group for group, code in zip(groups, codes)]
+
+
+def _group_legend(keys: list[str], lang: str) -> list[tuple[str, str]]:
+    """(key, the group's short name) for each group with a colour of its own among `keys`, in order."""
+    own = [g for g in dict.fromkeys(keys) if g in taxonomy.group_codes()]
+    return [(g, capitalised(taxonomy.group_short_label(g, lang))) for g in own]
+
 
 def _source(as_of: str, lang: str, incidents: bool = False) -> str:
     """The source, the month the data is as of, and the licence: drawn inside every figure."""
@@ -669,10 +681,14 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
                 "long_description": _long(title, describe.ytd_description(table, names, month, lang),
                                           _source(month, lang))}
 
+    keys = _group_colours([taxonomy.category_group(c) if c in taxonomy.category_codes() else c
+                           for c in table["code"]], table["code"])
+
     def draw(lang: str) -> Figure:
-        return plots.paired_bars(table, labels=labels(lang), keys=table["code"].tolist(), title=texts(lang)["title"],
+        return plots.paired_bars(table, labels=labels(lang), keys=keys, title=texts(lang)["title"],
                                  previous_label=str(previous), current_label=str(year),
                                  ratio_labels=[ratio_text(r, lang) for _, r in table.iterrows()],
+                                 ratio_header=t("ytd_ratio_header", lang, year=year, previous=previous),
                                  source=_source(month, lang), lang=lang,
                                  empty_text=t("summary_ytd_none", lang, period=period_label(f"{year}-01", month, lang),
                                               year=year, prev_year=previous))
@@ -702,11 +718,14 @@ def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:
                 "alt_text": _alt_bars(title, labels(lang), table["count"].tolist(), lang),
                 "long_description": _long(title, body, _source(month, lang))}
 
+    keys = _group_colours(table["group"], table["category"])
+
     def draw(lang: str) -> Figure:
-        return plots.horizontal_bars(table["count"], labels=labels(lang), keys=table["category"].tolist(),
+        return plots.horizontal_bars(table["count"], labels=labels(lang), keys=keys,
                                      title=texts(lang)["title"], xlabel=t("axis_reports", lang),
                                      source=_source(month, lang), lang=lang,
-                                     empty_text=t("summary_no_data", lang, month=month_label(month, lang)))
+                                     empty_text=t("summary_no_data", lang, month=month_label(month, lang)),
+                                     legend=_group_legend(keys, lang))
 
     return FigureSpec("month_categories", table, draw, texts, {"month": month})
 

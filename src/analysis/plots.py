@@ -22,13 +22,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import findfont
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, blended_transform_factory
 
 from .i18n import capitalised, colour, month_tick, number
 from .variants import current_size, role
@@ -496,33 +497,45 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
 
 def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], title: str,
                 previous_label: str, current_label: str, ratio_labels: list[str], source: str,
-                lang: str, empty_text: str = "") -> Figure:
-    """Horizontal pairs: previous period (light) and current period (dark), ratio on the right."""
+                lang: str, empty_text: str = "", ratio_header: str = "") -> Figure:
+    """Horizontal pairs: previous period (a tint edged in the colour) and current period (the
+    colour), the ratio on the right under `ratio_header` (what the ratio and its brackets are)."""
     with style():
         fig, ax = _figure((6.3, 1.6 + 0.55 * max(len(table), 1)))
         if table.empty:  # nothing comparable: say so instead of drawing empty axes
             return _notice(fig, ax, empty_text, title, source)
         y = np.arange(len(table))[::-1]
         for yi, key, prev, cur in zip(y, keys, table["previous"], table["current"]):
-            ax.barh(yi + 0.18, prev, height=0.34, color=colour(key), alpha=0.4)
+            ax.barh(yi + 0.18, prev, height=0.34, **_tint(colour(key)))
             ax.barh(yi - 0.18, cur, height=0.34, color=colour(key))
         top = max(table[["previous", "current"]].to_numpy().max(), 1)
         for yi, prev, cur, text in zip(y, table["previous"], table["current"], ratio_labels):
             ax.text(prev + top * 0.01, yi + 0.18, number(prev, lang), va="center", fontsize=6)
             ax.text(cur + top * 0.01, yi - 0.18, number(cur, lang), va="center", fontsize=6)
             ax.text(top * 1.45, yi, text, va="center", ha="right", fontsize=7)
+        if ratio_header:  # over the column of ratios, as a table heads its column
+            ax.text(top * 1.45, 1.0, ratio_header, ha="right", va="bottom", fontsize=6, color=role("muted"),
+                    transform=blended_transform_factory(ax.transData, ax.transAxes))
         ax.set_yticks(y, _wrap(labels))
         ax.set_xlim(0, top * 1.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
-        return _finish(fig, ax, title, source, ([Patch(color=role("neutral"), alpha=0.4), Patch(color=role("neutral"))],
+        return _finish(fig, ax, title, source, ([Patch(**_tint(role("neutral"))), Patch(color=role("neutral"))],
                                                 [previous_label, current_label], 2))
 
 
+def _tint(full: str) -> dict:
+    """A bar of the period compared with: the colour at 40% on the background, edged in the full
+    colour so that its end is as clear as the other bar's, on either background."""
+    return {"facecolor": to_rgba(full, 0.4), "edgecolor": full, "linewidth": 0.6}
+
+
 def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], title: str,
-                    xlabel: str, source: str, lang: str, digits: int = 0, empty_text: str = "") -> Figure:
-    """One bar per row in the given order (all rows shown, zeros included), value at the end."""
+                    xlabel: str, source: str, lang: str, digits: int = 0, empty_text: str = "",
+                    legend: list[tuple[str, str]] | None = None) -> Figure:
+    """One bar per row in the given order (all rows shown, zeros included), value at the end;
+    `legend`: (key, what its colour stands for) for each colour a reader must tell apart."""
     with style():
         fig, ax = _figure((6.3, 1.3 + 0.24 * max(len(values), 4)))
         if values.empty:  # nothing to draw: say so instead of empty axes
@@ -544,7 +557,9 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
         ax.set_xlabel(xlabel)
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
-        return _finish(fig, ax, title, source)
+        keyed = ([Patch(color=colour(key)) for key, _ in legend], [name for _, name in legend], len(legend)) \
+            if legend else None
+        return _finish(fig, ax, title, source, keyed)
 
 
 def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[str], labels: dict[str, str],
