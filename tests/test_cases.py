@@ -289,6 +289,33 @@ def test_the_summary_lines_on_false_information_cases_in_october(three_logs, lan
     assert cases.false_information_lines(load_incidents(three_logs), "2024-10", lang) == lines
 
 
+def test_the_summary_says_how_many_open_cases_the_month_does_not_mention_and_since_when(three_logs):
+    incidents = load_incidents(three_logs)
+    september = incidents[incidents["report_month"] == "2024-09"]  # the case at its pre-trial stage
+    lines = cases.false_information_lines(september, "2024-10", "en")
+    assert lines[0].endswith("open at the end of October 2024: 1 case (a stage before its end recorded, no ending "
+                             "recorded); not mentioned this month: 1 of them (the earliest last mention: "
+                             "September 2024)")
+    ru = cases.false_information_lines(september, "2024-12", "ru")[0]
+    assert ru.endswith("; из них в этом месяце не упомянуты: 1 (самое давнее последнее упоминание: сентябрь 2024)")
+
+
+def test_open_cases_the_month_does_not_mention_are_drawn_apart_from_those_it_does(shipped_clean):
+    incidents = shipped_clean[2]
+    ledger, events = cases.ledger(incidents), cases.case_events(incidents)
+    spec = case_figures.cases_active(events, ledger, "2024-01", "2024-11", ["274", "456-2"])
+    table = spec.data
+    assert (table["mentioned"] <= table["active"]).all()
+    assert (table["active"] - table["mentioned"]).min() >= 2  # the shipped 274 cases: last mentioned by 2021
+    fig = spec.draw("ru")
+    mentioned, carried = fig.axes[0].containers
+    assert [bar.get_height() for bar in mentioned] == table["mentioned"].tolist()
+    assert [bar.get_height() for bar in carried] == (table["active"] - table["mentioned"]).tolist()
+    assert [bar.get_y() for bar in carried] == table["mentioned"].tolist()
+    assert carried[0].get_facecolor()[3] < 1 and mentioned[0].get_facecolor()[3] == 1  # a tint over the colour
+    assert "Открыты, в месяце не упомянуты" in [text.get_text() for text in fig.legends[0].get_texts()]
+
+
 def test_the_summary_says_how_the_months_false_information_cases_ended(three_logs):
     lines = cases.false_information_lines(load_incidents(three_logs), "2024-11", "kk")
     assert lines == [
@@ -344,7 +371,8 @@ def test_the_outcomes_and_active_figures_count_each_case_once(three_logs):
         {"article": "456-2", "year": 2024, "outcome": "fined", "cases": 1}]
     active = case_figures.cases_active(events, ledger, "2024-08", "2024-11", ["274", "456-2"])
     assert active.data.to_dict("list") == {"month": ["2024-08", "2024-09", "2024-10", "2024-11"],
-                                           "active": [0, 1, 1, 2], "new": [0, 1, 0, 1], "ended": [0, 0, 0, 2]}
+                                           "active": [0, 1, 1, 2], "mentioned": [0, 1, 1, 2], "new": [0, 1, 0, 1],
+                                           "ended": [0, 0, 0, 2]}
     for spec in (outcomes, active):
         for lang in ("en", "ru", "kk"):
             assert plots.layout_problems(spec.draw(lang)) == []

@@ -241,13 +241,15 @@ def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str
 
 def active_by_month(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str,
                     articles: list[str]) -> pd.DataFrame:
-    """Per month of the period: cases active (mentioned or open), new, and ended (see `cases.case_months`)."""
+    """Per month of the period: cases active (mentioned or open), those of them mentioned in the
+    month (the others are open with no news that month), new, and ended (see `cases.case_months`)."""
     chosen = set(ledger.with_articles(cases, articles)["case_id"])
     months = ledger.case_months(events[events["case_id"].isin(chosen) & (events["report_month"] <= end)], end)
     span = [str(p) for p in pd.period_range(start, end, freq="M")]
     if months.empty:
-        return pd.DataFrame({"month": span, "active": 0, "new": 0, "ended": 0})
-    table = months.groupby("month").agg(active=("case_id", "nunique"), new=("new", "sum"), ended=("ended", "sum"))
+        return pd.DataFrame({"month": span, "active": 0, "mentioned": 0, "new": 0, "ended": 0})
+    table = months.groupby("month").agg(active=("case_id", "nunique"), mentioned=("mentioned", "sum"),
+                                        new=("new", "sum"), ended=("ended", "sum"))
     return table.reindex(span, fill_value=0).astype("int64").rename_axis("month").reset_index()
 
 
@@ -272,7 +274,11 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
             fig, ax = plots._figure((6.3, 3.8))
             months = table["month"].tolist()
             x = np.arange(len(months))
-            ax.bar(x, table["active"], color=colour("cases_active"), width=0.75)
+            mentioned = table["mentioned"].to_numpy()
+            ax.bar(x, mentioned, color=colour("cases_active"), width=0.75)
+            # open with no news in the month: carried from the last mention, in a tint of the colour
+            ax.bar(x, table["active"].to_numpy() - mentioned, bottom=mentioned, width=0.75,
+                   **plots.tint(colour("cases_active"), edged=False))
             new, ended = table["new"].to_numpy(), table["ended"].to_numpy()
             # in its own month, each: an ended case is a ring, so that a month with as many new cases
             # as ended ones shows the new one's triangle inside it
@@ -282,11 +288,12 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
             plots._month_axis(ax, months, lang)
             ax.set_ylim(0, max(int(table["active"].max()), 1) * 1.15)
             ax.set_ylabel(t("axis_cases", lang))
-            handles = [Patch(color=colour("cases_active")),
+            handles = [Patch(color=colour("cases_active")), Patch(**plots.tint(colour("cases_active"), edged=False)),
                        Line2D([], [], marker="^", color=colour("cases_new"), lw=0, markersize=4),
                        Line2D([], [], marker="o", color=colour("cases_ended"), mfc="none", lw=0, markersize=6)]
-            names = [t(k, lang) for k in ("legend_active_cases", "legend_new_cases", "legend_ended_cases")]
+            names = [t(k, lang) for k in ("legend_cases_mentioned", "legend_cases_not_mentioned",
+                                          "legend_new_cases", "legend_ended_cases")]
             return plots._finish(fig, ax, texts(lang)["title"], _source(end, lang, incidents=True),
-                                 (handles, names, 3))
+                                 (handles, names, 2))
 
     return FigureSpec("cases_active", table, draw, texts, {"start": start, "end": end, "articles": articles})

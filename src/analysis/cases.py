@@ -531,7 +531,8 @@ def _unit_counts(rows: pd.DataFrame, key: str, unit: str) -> pd.DataFrame:
 # --- the monthly summary ---------------------------------------------------------------------------
 
 def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> list[str]:
-    """The review's lines on false-information cases: open at the end of `month`, new, ended and how."""
+    """The review's lines on false-information cases: open at the end of `month` (with how many of
+    them the month does not mention, and the oldest last mention among those), new, ended and how."""
     events = case_events(incidents)
     codes = false_information_codes()
     chosen = events[events["case_id"].isin(set(events.loc[events["category"].isin(codes), "case_id"]))]
@@ -541,9 +542,15 @@ def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> l
     new = int(now["new"].sum()) if len(now) else 0
     ended = now[now["ended"]] if len(now) else now
     name = month_label(month, lang)
-    lines = [t("cases_summary_open", lang, month=name, n=number(still_open, lang),
-               cases=plural("legal_cases", still_open, lang)),
-             t("cases_summary_new", lang, n=number(new, lang), cases=plural("legal_cases", new, lang))]
+    open_line = t("cases_summary_open", lang, month=name, n=number(still_open, lang),
+                  cases=plural("legal_cases", still_open, lang))
+    quiet = set(now.loc[now["open"] & ~now["mentioned"], "case_id"]) if len(now) else set()
+    if quiet:  # open on the strength of an earlier mention: say how long ago the oldest news is
+        last = chosen[chosen["case_id"].isin(quiet) & (chosen["report_month"] <= month)] \
+            .groupby("case_id")["report_month"].max()
+        open_line += t("cases_summary_open_quiet", lang, n=number(len(quiet), lang),
+                       since=month_label(last.min(), lang))
+    lines = [open_line, t("cases_summary_new", lang, n=number(new, lang), cases=plural("legal_cases", new, lang))]
     if len(ended):
         how = ended["outcome"].value_counts()
         listed = ", ".join(f"{_ending_label(code, lang)}: {number(n, lang)}" for code, n in how.items())

@@ -506,7 +506,7 @@ def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], titl
             return _notice(fig, ax, empty_text, title, source)
         y = np.arange(len(table))[::-1]
         for yi, key, prev, cur in zip(y, keys, table["previous"], table["current"]):
-            ax.barh(yi + 0.18, prev, height=0.34, **_tint(colour(key)))
+            ax.barh(yi + 0.18, prev, height=0.34, **tint(colour(key)))
             ax.barh(yi - 0.18, cur, height=0.34, color=colour(key))
         top = max(table[["previous", "current"]].to_numpy().max(), 1)
         for yi, prev, cur, text in zip(y, table["previous"], table["current"], ratio_labels):
@@ -521,14 +521,16 @@ def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], titl
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
-        return _finish(fig, ax, title, source, ([Patch(**_tint(role("neutral"))), Patch(color=role("neutral"))],
+        return _finish(fig, ax, title, source, ([Patch(**tint(role("neutral"))), Patch(color=role("neutral"))],
                                                 [previous_label, current_label], 2))
 
 
-def _tint(full: str) -> dict:
-    """A bar of the period compared with: the colour at 40% on the background, edged in the full
-    colour so that its end is as clear as the other bar's, on either background."""
-    return {"facecolor": to_rgba(full, 0.4), "edgecolor": full, "linewidth": 0.6}
+def tint(full: str, edged: bool = True) -> dict:
+    """A bar of lesser weight (the period compared with, what is carried over): the colour at 40% on
+    the background, edged in the full colour so that its end is as clear as a full bar's on either
+    background; bars a few pixels wide (one a month over years) go without the edge, which would
+    fill them."""
+    return {"facecolor": to_rgba(full, 0.4), "edgecolor": full if edged else "none", "linewidth": 0.6 if edged else 0}
 
 
 def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], title: str,
@@ -627,16 +629,16 @@ def _draw_events(ax: Axes, events: list[Event]) -> tuple[list, list[str]]:
     Returns the legend entries that say what each number is."""
     handles, labels = [], []
     for number_, event in enumerate(events, start=1):
-        tint = role("break") if event.breaks else role("muted")
-        ax.axvline(event.x, color=tint, lw=1.0 if event.breaks else 0.6, ls="-" if event.breaks else ":",
+        line = role("break") if event.breaks else role("muted")
+        ax.axvline(event.x, color=line, lw=1.0 if event.breaks else 0.6, ls="-" if event.breaks else ":",
                    zorder=1)
         if event.breaks:
-            ax.axvspan(event.x - event.band, event.x, facecolor=role("break_band"), edgecolor=tint, hatch="||||",
+            ax.axvspan(event.x - event.band, event.x, facecolor=role("break_band"), edgecolor=line, hatch="||||",
                        lw=0, zorder=0.5)
         ax.annotate(str(number_), xy=(event.x, 1), xycoords=("data", "axes fraction"), xytext=(0, 1.5),
                     textcoords="offset points", ha="center", va="bottom", fontsize=6, fontweight="bold",
-                    color=tint, annotation_clip=False)
-        handles.append(Line2D([], [], color=tint, lw=1.0 if event.breaks else 0.6,
+                    color=line, annotation_clip=False)
+        handles.append(Line2D([], [], color=line, lw=1.0 if event.breaks else 0.6,
                               ls="-" if event.breaks else ":"))
         labels.append(f"{number_}. {event.label}")
     return handles, labels
