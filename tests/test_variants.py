@@ -110,6 +110,29 @@ def test_the_dark_variant_is_redrawn_in_the_dark_theme_with_the_category_colours
     assert len(shaded) == 1  # February: no data, shaded in the dark theme's colour
 
 
+def test_a_heat_map_of_many_rows_keeps_its_text_readable_in_the_social_frame(shipped_clean):
+    counts = shipped_clean[0]
+    spec = figures.category_heatmap(counts, None, "2022-06", "2024-11", "2024-11")
+    assert len(spec.data.columns) - 1 >= 25  # categories (a column each) beside the month
+    social = variants.SIZES["social"]
+    with variants.drawing_at(social):
+        fig = spec.draw("ru")
+    labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    assert all("\n" not in label for label in labels) and any(len(label) > 60 for label in labels)  # one line each
+    pixels_per_point = social.dpi(fig) / 72
+    assert 7 * pixels_per_point >= 10  # a 7-pt label at least 10 px high in the 1200 x 675 PNG (was 7)
+    width, height = fig.get_size_inches()
+    assert height / width == pytest.approx(675 / 1200)
+    assert plots.layout_problems(fig) == []
+    with variants.drawing_at(variants.SIZES["square"]):  # a square frame keeps the wrapped labels
+        square = spec.draw("ru")
+    assert any("\n" in label.get_text() for label in square.axes[0].get_yticklabels())
+    few = figures.category_heatmap(counts, ["threat", "refusal_of_information"], "2024-01", "2024-11", "2024-11")
+    with variants.drawing_at(social):  # rows that fit the frame: as before
+        small = few.draw("ru")
+    assert tuple(small.get_size_inches()) == pytest.approx((6.0, 3.375))
+
+
 def test_a_dark_heat_map_is_brightest_where_the_count_is_highest_and_every_number_reads_on_its_cell():
     counts = np.array([[1.0, 4.0, 9.0, np.nan], [2.0, 16.0, 30.0, 60.0]])
     matrix = pd.DataFrame(counts, index=["a", "b"], columns=["2024-01", "2024-02", "2024-03", "2024-04"])

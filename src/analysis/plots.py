@@ -460,12 +460,13 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
     import seaborn as sns
 
     with style():
-        height = 1.6 + 0.28 * len(matrix.index)
+        height = 1.6 + HEATMAP_ROW * len(matrix.index)
         fig, ax = _figure((6.3, max(2.6, height)))
         if matrix.isna().all(axis=None):  # nothing stated in the period: say so instead of empty axes
             return _notice(fig, ax, empty_text, title, source)
-        ax.set_facecolor(role("background"))
         months = list(matrix.columns)
+        one_line = _one_line_rows(fig, row_labels, len(months), (6.3, max(2.6, height)))
+        ax.set_facecolor(role("background"))
         missing = matrix.isna().to_numpy()
         none = missing.all(axis=0) & ~np.isin(months, list(with_data or []))
         unstated = missing & ~none
@@ -474,13 +475,13 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
                                    edgecolor=role("hatch"), hatch=PART_HATCH, lw=0, zorder=0))
         for i in np.flatnonzero(none):  # over the hatching; the cells stated are drawn over both
             ax.axvspan(i, i + 1, color=colour("no_data"), lw=0, zorder=0.5)
-        cell = fig.get_figwidth() * 0.55 / max(len(months), 1)  # inches per column, roughly
+        cell = fig.get_figwidth() * (0.55 if one_line is None else 1 - one_line) / max(len(months), 1)  # inches
         annot = bool(cell >= 0.08) if cell_text is None else cell_text.to_numpy()
         sns.heatmap(matrix.astype(float), ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False,
                     annot=annot, fmt=".0f" if cell_text is None else "",
                     annot_kws={"fontsize": 6 if cell >= 0.2 else 5}, linewidths=0.5, linecolor=role("cut"))
         ax.grid(False)
-        ax.set_yticks(np.arange(len(row_labels)) + 0.5, _wrap(row_labels, 45), rotation=0)
+        ax.set_yticks(np.arange(len(row_labels)) + 0.5, row_labels if one_line else _wrap(row_labels, 45), rotation=0)
         if column_labels:
             ax.set_xticks(np.arange(len(months)) + 0.5, column_labels, rotation=45, ha="right",
                           rotation_mode="anchor")
@@ -493,6 +494,33 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         legend += [(Patch(color=colour("no_data")), no_data)] if none.any() else []
         legend += [(Patch(color=role("background")), note)] if note else []
         return _finish(fig, ax, title, source, ([h for h, _ in legend], [n for _, n in legend], 1) if legend else None)
+
+
+HEATMAP_ROW = 0.28  # inches a heat map gives each row, its label wrapped to two lines
+ONE_LINE_ROW = 0.16  # inches a row takes with its label on one line
+MIN_COLUMN = 0.15  # inches a column needs for its number
+
+
+def _one_line_rows(fig: Figure, labels: list[str], columns: int, natural: tuple[float, float]) -> float | None:
+    """In a frame wider than tall (social) that a heat map's rows would overflow, its text would
+    shrink with the larger canvas it is laid out on; laid out with each label on one line and rows
+    one line high instead, the canvas (of the frame's shape) need only be as large as those rows and
+    the longest label beside a readable column of numbers make it. Then `fig` is given that size and
+    the share of its width the labels and margins take is returned; else None, `fig` as it was."""
+    size = current_size()
+    if size.pixels is None or size.pixels[1] is None or size.pixels[1] >= size.pixels[0] \
+            or size.figsize(natural)[0] <= size.width:
+        return None
+    shape = size.pixels[1] / size.pixels[0]
+    renderer = _renderer(fig)
+    font = Text(text="", fontsize=plt.rcParams["ytick.labelsize"]).get_fontproperties()
+    widest = max(renderer.get_text_width_height_descent(label, font, ismath=False)[0] for label in labels) / fig.dpi
+    aside = widest + 0.5  # the tick marks and the margins
+    width = max(size.width, (1.6 + ONE_LINE_ROW * len(labels)) / shape, aside + MIN_COLUMN * columns)
+    if width >= fig.get_figwidth():  # no smaller than the canvas of wrapped labels: keep that one
+        return None
+    fig.set_size_inches(width, width * shape)
+    return aside / width
 
 
 def paired_bars(table: pd.DataFrame, *, labels: list[str], keys: list[str], title: str,

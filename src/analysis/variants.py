@@ -47,7 +47,8 @@ class Size:
     `width` is the canvas width in inches the layout starts from; `pixels` the PNG's width and, for
     a fixed frame, its height. A figure whose content needs more height than the frame gives at
     that width (a heat map of 30 categories) is laid out on a larger canvas of the same shape and
-    saved at the same pixels: nothing is cut, the text is smaller.
+    saved at the same pixels: nothing is cut, the text is smaller (a heat map in a frame wider than
+    tall lays its rows out one line high to need less: `plots.heatmap`).
     """
 
     name: str
