@@ -21,15 +21,16 @@ from analysis.domain_data import read_domain
 from analysis.execute import write_html
 from analysis.i18n import colours, t
 
-# Colours a reader tells apart by colour alone, through a legend: the groups (and "other"), the
-# legal types, the stages and outcomes of cases, and the marks of the active-cases chart. Bars of
-# single categories are labelled one by one, so their colours need only be distinct (test_plots).
+# Colours a reader tells apart by colour alone, through a legend: the groups (and "other"; a chart
+# of categories draws each in its group's), the legal types, the stages and outcomes of cases, the
+# marks of the active-cases chart, and cities against regions.
 LEGEND_SETS = {
     "groups": [*taxonomy.group_codes(), "other_unspecified"],
     "legal types": ["criminal", "civil", "administrative"],
     "stages": [k for k in colours() if k.startswith("stage_")],
     "outcomes": [k for k in colours() if k.startswith("outcome_")],
     "active cases": ["cases_active", "cases_new", "cases_ended"],
+    "cities and regions": ["city", "region"],
 }
 DEFICIENCIES = ("deuteranomaly", "protanomaly", "tritanomaly")  # at severity 100: deuteranopia, ...
 MIN_DISTANCE = 10.0  # CAM02-UCS units; 1 is barely visible, 10 tells two legend keys apart at a glance

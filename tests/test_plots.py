@@ -357,6 +357,17 @@ def test_regions_are_listed_in_the_alphabetical_order_of_the_reader_language():
         assert table.iloc[:, 2].tolist() == regions.reading_order(spec.data, lang)[f"name_{lang}"].tolist()
 
 
+def test_cities_and_regions_have_colours_of_their_own_named_in_the_legend(shipped_clean):
+    spec = figures.incidents_by_region(shipped_clean[2], "2009-01", "2024-11")
+    fig = spec.draw("ru")
+    legend = fig.legends[0]
+    assert [text.get_text() for text in legend.get_texts()] == ["Города республиканского значения", "Области"]
+    bars = {to_hex(bar.get_facecolor()).upper() for bar in fig.axes[0].patches}
+    assert bars == {colour("city").upper(), colour("region").upper()}
+    assert not bars & {colour(g).upper() for g in taxonomy.group_codes()[1:]}  # not a group's orange or green
+    plt.close(fig)
+
+
 def test_a_heat_map_of_a_period_without_counts_says_so():
     counts = pd.DataFrame({"month": ["2019-08"], "group": ["legal_claims"], "category": ["total"],
                            "unit": "count", "count": [1], "source": "incident_log", "source_url": "",

@@ -749,10 +749,11 @@ def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> Figure
 
     def draw(lang: str) -> Figure:
         shown = regions.reading_order(table, lang)
-        keys = ["rights_of_journalists" if k == "city" else "access_to_information" for k in shown["kind"]]
-        return plots.horizontal_bars(shown["incidents"], labels=shown[f"name_{lang}"].tolist(), keys=keys,
-                                     title=texts(lang)["title"], xlabel=t("axis_incidents", lang),
-                                     source=_source(end, lang, incidents=True), lang=lang)
+        kinds = [k for k in ("city", "region") if k in set(shown["kind"])]
+        return plots.horizontal_bars(shown["incidents"], labels=shown[f"name_{lang}"].tolist(),
+                                     keys=shown["kind"].tolist(), title=texts(lang)["title"],
+                                     xlabel=t("axis_incidents", lang), source=_source(end, lang, incidents=True),
+                                     lang=lang, legend=[(k, t(f"legend_kind_{k}", lang)) for k in kinds])
 
     return FigureSpec("incidents_by_region", table, draw, texts, {"start": start, "end": end})
 
