@@ -23,7 +23,7 @@ from analysis.i18n import colours, t
 
 # Colours a reader tells apart by colour alone, through a legend: the groups (and "other"; a chart
 # of categories draws each in its group's), the legal types, the stages and outcomes of cases, the
-# marks of the active-cases chart, and cities against regions.
+# marks of the active-cases chart, cities against regions, and the kinds of amount.
 LEGEND_SETS = {
     "groups": [*taxonomy.group_codes(), "other_unspecified"],
     "legal types": ["criminal", "civil", "administrative"],
@@ -31,6 +31,7 @@ LEGEND_SETS = {
     "outcomes": [k for k in colours() if k.startswith("outcome_")],
     "active cases": ["cases_active", "cases_new", "cases_ended"],
     "cities and regions": ["city", "region"],
+    "kinds of amount": ["amount_claimed", "amount_awarded", "amount_fine", "amount_amount"],
 }
 DEFICIENCIES = ("deuteranomaly", "protanomaly", "tritanomaly")  # at severity 100: deuteranopia, ...
 MIN_DISTANCE = 10.0  # CAM02-UCS units; 1 is barely visible, 10 tells two legend keys apart at a glance

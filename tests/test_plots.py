@@ -368,6 +368,20 @@ def test_cities_and_regions_have_colours_of_their_own_named_in_the_legend(shippe
     plt.close(fig)
 
 
+def test_amounts_are_drawn_by_kind_a_claim_and_its_award_side_by_side_never_added(shipped_clean):
+    spec = figures.amounts_by_category(shipped_clean[2], "2009-01", "2024-11")
+    fig = spec.draw("en")
+    civil = spec.data[spec.data["category"] == "civil_claims"]
+    assert civil["kind"].tolist() == ["claimed", "awarded"]
+    widths = {round(bar.get_width(), 3): to_hex(bar.get_facecolor()).upper() for bar in fig.axes[0].patches}
+    for kind, amount in zip(civil["kind"], civil["amount_kzt"]):
+        assert widths[round(amount / 1e6, 3)] == colour(f"amount_{kind}").upper()
+    assert round(civil["amount_kzt"].sum() / 1e6, 3) not in widths  # no bar of their sum
+    labels = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert labels[:2] == ["Claimed", "Awarded"] and "Total" not in spec.texts("en")["long_description"]
+    plt.close(fig)
+
+
 def test_a_heat_map_of_a_period_without_counts_says_so():
     counts = pd.DataFrame({"month": ["2019-08"], "group": ["legal_claims"], "category": ["total"],
                            "unit": "count", "count": [1], "source": "incident_log", "source_url": "",

@@ -101,11 +101,22 @@ def test_incidents_by_region_lists_all_twenty_units(cleaned):
     assert spec.texts("ru")["caption"].endswith(f"Инциденты без указания региона (на диаграмме их нет): {unplaced}.")
 
 
-def test_amounts_by_category(cleaned):
+def test_amounts_by_category_and_kind_count_each_case_once_for_each_kind(cleaned):
+    from analysis.cases import amounts_by_kind
+
     _, _, incidents = cleaned
-    table = trends.amounts_by_category(incidents, "2024-11", "2024-11")
-    assert table.to_dict("records") == [{"category": "administrative_false_information",
-                                         "amount_kzt": 184600, "incidents": 1}]
+    assert amounts_by_kind(incidents, "2024-11", "2024-11").to_dict("records") == [
+        {"category": "administrative_false_information", "kind": "fine", "amount_kzt": 184600, "cases": 1}]
+    table = amounts_by_kind(incidents, "2009-01", "2024-11").set_index(["category", "kind"])
+    # CASE-taszhargan: claimed 3 million, then 30 million twice as it was decided: one award of 30
+    # million, not 63 million, and never added to the claims
+    taszhargan = incidents[incidents["case_id"] == "CASE-taszhargan"]
+    assert taszhargan["amount_kzt"].tolist() == [3_000_000, 30_000_000, 30_000_000]
+    assert amounts_by_kind(taszhargan).to_dict("records") == [
+        {"category": "civil_claims", "kind": "awarded", "amount_kzt": 30_000_000, "cases": 1}]
+    civil = table.loc["civil_claims"]
+    assert civil.loc["claimed", "cases"] + civil.loc["awarded", "cases"] >= 9
+    assert civil["amount_kzt"].sum() < incidents.loc[incidents["category"] == "civil_claims", "amount_kzt"].sum()
 
 
 def test_month_on_month_and_year_on_year_changes_with_intervals(cleaned):

@@ -528,6 +528,36 @@ def _unit_counts(rows: pd.DataFrame, key: str, unit: str) -> pd.DataFrame:
                         index=frame.index)  # in one step: the frame has a few rows, the columns cost
 
 
+# --- amounts -----------------------------------------------------------------------------------------
+
+AMOUNT_KINDS = ("claimed", "awarded", "fine", "amount")  # what an amount is (`amount_is`), in this order
+
+
+def amounts_by_kind(incidents: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """The amounts in tenge named from `start` to `end` (months, inclusive), by category and kind:
+    columns category, kind (`AMOUNT_KINDS`), amount_kzt (the sum) and cases.
+
+    Each case counts once for each kind of amount: its latest amount of that kind in the period (a
+    claim restated or raised is not added again; a claim and its award are two kinds), under the
+    category of the mention that names it, as the ledger keeps them. An amount named with an
+    incident outside the ledger is a case of its own, of kind `amount`."""
+    months = incidents["report_month"].astype(str)
+    chosen = incidents[(months >= (start or "")) & (months <= (end or "9999-99"))]
+    events = case_events(chosen)
+    named = events.loc[events["amount_kzt"].notna(), ["case_id", "category", "amount_is", "amount_kzt"]]
+    outside = chosen[chosen["amount_kzt"].notna() & ~_text(chosen, "case_id").isin(set(events["case_id"]))]
+    named = pd.concat([named.rename(columns={"amount_is": "kind"}),
+                       pd.DataFrame({"case_id": _text(outside, "case_id"), "category": outside["category"].astype(str),
+                                     "kind": "amount", "amount_kzt": outside["amount_kzt"]})], ignore_index=True)
+    latest = named.drop_duplicates(["case_id", "kind"], keep="last")  # events come in the order the case moved
+    table = latest.groupby(["category", "kind"], sort=False).agg(amount_kzt=("amount_kzt", "sum"),
+                                                                 cases=("case_id", "nunique")).reset_index()
+    order = {code: i for i, code in enumerate(taxonomy.category_codes())}
+    table = table.assign(_c=table["category"].map(order), _k=table["kind"].map(AMOUNT_KINDS.index))
+    return (table.sort_values(["_c", "_k"])[["category", "kind", "amount_kzt", "cases"]].reset_index(drop=True)
+            .astype({"amount_kzt": "int64", "cases": "int64"}))
+
+
 # --- the monthly summary ---------------------------------------------------------------------------
 
 def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> list[str]:

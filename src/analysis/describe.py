@@ -159,18 +159,20 @@ def missing_sentence(missing: list[str], lang: str) -> str:
 
 
 def ranking_description(labels: list[str], values: list[float], lang: str, digits: int = 0,
-                        word: str | None = None) -> str:
-    """Bars: the largest and the smallest stated value, and the total."""
+                        word: str | None = None, total: bool = True) -> str:
+    """Bars: the largest and the smallest stated value, and the total (`total`: when the values
+    add up to something; claims and awards do not)."""
     pairs = [(label, float(v)) for label, v in zip(labels, values) if not pd.isna(v)]
     if not pairs:
         return t("long_nothing_stated", lang)
     top = max(pairs, key=lambda p: p[1])
     bottom = min(pairs, key=lambda p: p[1])
-    total = sum(v for _, v in pairs)
     text = t("long_largest", lang, label=top[0], value=_amount(top[1], word, lang, digits))
     if len(pairs) > 1:
         text += " " + t("long_smallest", lang, label=bottom[0], value=_amount(bottom[1], word, lang, digits))
-    return text + " " + t("long_total", lang, value=_amount(total, word, lang, digits))
+    if not total:
+        return text
+    return text + " " + t("long_total", lang, value=_amount(sum(v for _, v in pairs), word, lang, digits))
 
 
 def cells_description(matrix: pd.DataFrame, row_labels: dict[str, str], lang: str) -> str:

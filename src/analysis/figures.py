@@ -27,6 +27,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import __version__, accessibility, comparisons, describe, events, plots, regions, taxonomy, trends, variants
+from .cases import AMOUNT_KINDS, amounts_by_kind
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, OTHER_UNSPECIFIED, RESOLUTIONS, SOURCE_NAME
 from .errors import expect_one_of
 from .i18n import bound, capitalised, month_label, number, period_label, plural, t
@@ -759,21 +760,30 @@ def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> Figure
 
 
 def amounts_by_category(incidents: pd.DataFrame, start: str, end: str) -> FigureSpec:
-    table = trends.amounts_by_category(incidents, start, end)
-    millions = table["amount_kzt"] / 1e6
+    """The amounts in tenge named in the period by category and kind (claimed, awarded, fines,
+    other amounts), each case once for each kind (`cases.amounts_by_kind`)."""
+    table = amounts_by_kind(incidents, start, end)
+    wide = table.pivot(index="category", columns="kind", values="amount_kzt") / 1e6 if len(table) else \
+        pd.DataFrame(columns=list(AMOUNT_KINDS), dtype=float)
+    wide = wide.reindex(index=list(dict.fromkeys(table["category"])), columns=list(AMOUNT_KINDS))
 
     def texts(lang: str) -> dict[str, str]:
         title = t("title_amounts_by_category", lang, **_period(start, end, lang))
-        names = [taxonomy.category_label(c, lang) for c in table["category"]]
-        body = t("axis_amount", lang) + ". " + describe.ranking_description(names, millions.tolist(), lang, digits=1)
+        names = [f"{taxonomy.category_label(c, lang)}: {t(f'table_kind_{k}', lang).lower()}"
+                 for c, k in zip(table["category"], table["kind"])]
+        millions = (table["amount_kzt"] / 1e6).tolist()
+        body = t("axis_amount", lang) + ". " + describe.ranking_description(names, millions, lang, digits=1,
+                                                                          total=False)
         return {"title": title, "caption": t("caption_amounts_by_category", lang),
-                "alt_text": _alt_bars(title, names, millions.tolist(), lang, unit="value_million_tenge"),
+                "alt_text": _alt_bars(title, names, millions, lang, unit="value_million_tenge"),
                 "long_description": _long(title, body, _source(end, lang, incidents=True))}
 
     def draw(lang: str) -> Figure:
-        return plots.horizontal_bars(millions, labels=[taxonomy.category_label(c, lang) for c in table["category"]],
-                                     keys=table["category"].tolist(), title=texts(lang)["title"],
-                                     xlabel=t("axis_amount", lang), source=_source(end, lang, incidents=True),
-                                     lang=lang, digits=1, empty_text=t("not_stated", lang))
+        return plots.grouped_bars(wide, labels=[taxonomy.category_label(c, lang) for c in wide.index],
+                                  keys=[f"amount_{k}" for k in wide.columns],
+                                  key_labels=[t(f"table_kind_{k}", lang) for k in wide.columns],
+                                  title=texts(lang)["title"], xlabel=t("axis_amount", lang),
+                                  source=_source(end, lang, incidents=True), lang=lang, digits=1,
+                                  empty_text=t("not_stated", lang))
 
     return FigureSpec("amounts_by_category", table, draw, texts, {"start": start, "end": end})

@@ -592,6 +592,38 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
         return _finish(fig, ax, title, source, keyed)
 
 
+def grouped_bars(values: pd.DataFrame, *, labels: list[str], keys: list[str], key_labels: list[str], title: str,
+                 xlabel: str, source: str, lang: str, digits: int = 0, empty_text: str = "") -> Figure:
+    """Horizontal bars in groups, one group per row of `values` (named by `labels`), one bar per
+    column where the row has a value (coloured by `keys`, named by `key_labels` in the legend); the
+    value at each bar's end. A column no row has is left out of the legend."""
+    with style():
+        data = values.to_numpy(dtype=float)
+        stated = ~np.isnan(data)
+        fig, ax = _figure((6.3, 1.3 + 0.2 * max(int(stated.sum()), 4) + 0.12 * len(values)))
+        if not stated.any():  # nothing to draw: say so instead of empty axes
+            return _notice(fig, ax, empty_text, title, source)
+        top = max(float(np.nanmax(data)), 0) or 1.0
+        y, centres = 0.0, []
+        for row, present in zip(data, stated):
+            first = y
+            for column in np.flatnonzero(present):
+                ax.barh(-y, row[column], height=0.8, color=colour(keys[column]))
+                ax.text(row[column] + top * 0.01, -y, number(row[column], lang, digits), va="center", fontsize=6)
+                y += 1
+            centres.append(-(first + y - 1) / 2)
+            y += 0.6  # between groups
+        ax.set_yticks(centres, _wrap(labels, 45))
+        ax.set_xlim(0, top * 1.12)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang, 0 if v == int(v) else digits)))
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        shown = [i for i in range(len(keys)) if stated[:, i].any()]
+        return _finish(fig, ax, title, source, ([Patch(color=colour(keys[i])) for i in shown],
+                                                [key_labels[i] for i in shown], len(shown)))
+
+
 def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[str], labels: dict[str, str],
                 title: str, ylabel: str, source: str, partial_label: str, no_data: str,
                 stated: pd.DataFrame | None = None, stated_label: str = "",

@@ -287,16 +287,6 @@ def incidents_without_region(incidents: pd.DataFrame, start: str | None = None, 
     return int(_between(incidents, start, end)["region_iso"].isna().sum())
 
 
-def amounts_by_category(incidents: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
-    """Sum and number of the amounts in tenge named with incidents, by category."""
-    chosen = _between(incidents, start, end).dropna(subset=["amount_kzt"])
-    chosen = chosen.assign(category=chosen["category"].astype(str))
-    table = chosen.groupby("category")["amount_kzt"].agg(["sum", "count"]).rename(
-        columns={"sum": "amount_kzt", "count": "incidents"})
-    order = [c for c in taxonomy.category_codes() if c in table.index]
-    return table.reindex(order).reset_index().astype({"amount_kzt": "int64", "incidents": "int64"})
-
-
 def incidents_by(incidents: pd.DataFrame, column: str, start: str | None = None,
                  end: str | None = None) -> pd.DataFrame:
     """Counted named incidents by one column (victim_type, perpetrator_type, legal_code, ...)."""
