@@ -460,7 +460,7 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
     import seaborn as sns
 
     with style():
-        height = 1.6 + HEATMAP_ROW * len(matrix.index)
+        height = HEATMAP_FRAME + HEATMAP_ROW * len(matrix.index)
         fig, ax = _figure((6.3, max(2.6, height)))
         if matrix.isna().all(axis=None):  # nothing stated in the period: say so instead of empty axes
             return _notice(fig, ax, empty_text, title, source)
@@ -496,6 +496,7 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         return _finish(fig, ax, title, source, ([h for h, _ in legend], [n for _, n in legend], 1) if legend else None)
 
 
+HEATMAP_FRAME = 1.6  # inches of a heat map's height around its rows: title, month labels, legend, source
 HEATMAP_ROW = 0.28  # inches a heat map gives each row, its label wrapped to two lines
 ONE_LINE_ROW = 0.16  # inches a row takes with its label on one line
 MIN_COLUMN = 0.15  # inches a column needs for its number
@@ -516,7 +517,7 @@ def _one_line_rows(fig: Figure, labels: list[str], columns: int, natural: tuple[
     font = Text(text="", fontsize=plt.rcParams["ytick.labelsize"]).get_fontproperties()
     widest = max(renderer.get_text_width_height_descent(label, font, ismath=False)[0] for label in labels) / fig.dpi
     aside = widest + 0.5  # the tick marks and the margins
-    width = max(size.width, (1.6 + ONE_LINE_ROW * len(labels)) / shape, aside + MIN_COLUMN * columns)
+    width = max(size.width, (HEATMAP_FRAME + ONE_LINE_ROW * len(labels)) / shape, aside + MIN_COLUMN * columns)
     if width >= fig.get_figwidth():  # no smaller than the canvas of wrapped labels: keep that one
         return None
     fig.set_size_inches(width, width * shape)
