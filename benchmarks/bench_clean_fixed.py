@@ -16,6 +16,11 @@ tests/test_clean_outputs.py does) are compared: the script stops if any differs.
 
 Prints, per input, the median seconds of each side, cold and warm, and the median of the ratios
 taken within each round (candidate / baseline).
+
+    .venv/bin/python benchmarks/bench_clean_fixed.py --steps --warm 20
+
+instead prints, per input, where a warm clean's time goes with this code: the steps of
+`bench_clean.py --steps`, each the mean over `--warm` cleans in one process (after one not counted).
 """
 
 from __future__ import annotations
@@ -89,15 +94,33 @@ def measure(src: Path, kind: str, warm: int) -> dict:
     return found
 
 
+def steps(kind: str, warm: int) -> dict[str, float]:
+    """Milliseconds of a warm clean of `kind` by step, largest first (`bench_clean.STEPS`)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_clean import STEPS, run
+
+    with tempfile.TemporaryDirectory(prefix="bench-fixed-") as tmp:
+        paths = _project(kind, Path(tmp) / "project")
+        found = run(STEPS, str(paths.root), str(max(warm, 2)))
+    return dict(sorted(((label, round(seconds * 1000, 1)) for label, (seconds, _) in found.items()),
+                       key=lambda item: -item[1]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", type=Path, help="a checkout of the baseline commit")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--warm", type=int, default=3, help="warm cleans per process (default 3)")
     parser.add_argument("--worker", choices=INPUTS, help=argparse.SUPPRESS)
+    parser.add_argument("--steps", action="store_true", help="instead: where a warm clean's time goes, by step")
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.warm)
+    if args.steps:
+        for kind in INPUTS:
+            print(json.dumps({"input": kind, "warm_cleans": max(args.warm, 2), "ms": steps(kind, args.warm)},
+                             ensure_ascii=False), flush=True)
+        return None
     if args.baseline is None:
         parser.error("--baseline is required")
     sides = {"baseline": args.baseline.resolve() / "src", "candidate": ROOT / "src"}
