@@ -117,3 +117,12 @@ def test_an_interval_that_excludes_no_change_never_reads_as_if_it_included_it(sh
         assert high in table[t("table_high", lang)].tolist(), lang
         drawn = [text.get_text() for text in spec.draw(lang).findobj(Text)]
         assert any(f"–{high})" in text for text in drawn), lang
+
+
+def test_the_case_lines_say_they_come_from_the_named_incidents_not_the_review_s_counts(shipped_clean):
+    counts, cumulative, incidents = shipped_clean
+    text = review_summary(counts, "2024-11", "ru", cumulative, incidents=incidents)
+    lines = text.splitlines()
+    first_case_line = next(i for i, line in enumerate(lines) if line.startswith("- Дела о ложной информации"))
+    assert lines[first_case_line - 1].startswith("Дела по инцидентам, названным в обзорах (это примеры")
+    assert "Дела по инцидентам" not in review_summary(counts, "2024-11", "ru", cumulative)  # no log read: no lines
