@@ -460,3 +460,12 @@ def test_a_heat_maps_alt_text_counts_its_rows_and_columns_in_the_words_the_numbe
     assert re.fullmatch(r"\d+ категорий на 23 месяца", found[0]) and re.fullmatch(r"\d+ категорий на 16 лет", found[2])
     assert re.search(r"\d+ categories by 16 years", figures.category_heatmap(
         counts, None, "2009-01", "2024-11", "2024-11", "year", cumulative).texts("en")["alt_text"])
+
+
+def test_the_claims_by_type_chart_sums_the_reviews_monthly_counts_as_reports_not_cases(shipped_clean):
+    spec = figures.legal_claims_by_type(shipped_clean[0], "2022-06", "2024-11", "2024-11")
+    text = spec.texts("en")["long_description"]
+    assert "Total: 115 reports" in text and " cases" not in text  # a claim reported in two months is in both
+    fig = spec.draw("ru")
+    assert fig.axes[0].get_ylabel() == t("axis_reports", "ru")
+    plt.close(fig)

@@ -620,8 +620,10 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
         title = t("title_legal_claims_by_type", lang, **_period(start, end, lang))
         sums = wide.sum()
         names = [t(f"legal_{k}", lang) for k in sums.index]
-        body = (describe.ranking_description(names, sums.tolist(), lang, word="legal_cases") + " "
-                + describe.series_description(wide.sum(axis=1, min_count=1), lang, "legal_cases",
+        # the reviews' monthly counts: a claim reported in several months is in each of them, so
+        # their sums over the months are reports, not cases
+        body = (describe.ranking_description(names, sums.tolist(), lang, word="reports") + " "
+                + describe.series_description(wide.sum(axis=1, min_count=1), lang, "reports",
                                               partial=_not_all_stated(wide, counts)))
         return {"title": title, "caption": t("caption_legal_claims_by_type", lang),
                 "alt_text": _alt_bars(title, names, sums.tolist(), lang),
@@ -630,7 +632,7 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
     def draw(lang: str) -> Figure:
         labels = {k: t(f"legal_{k}", lang) for k in wide.columns}
         return plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
-                                           ylabel=t("axis_cases", lang),
+                                           ylabel=t("axis_reports", lang),
                                            source=_with_coverage(_source(as_of, lang), _coverage_line(coverage, lang)),
                                            no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
                                            with_data=_months_with_data(counts), lang=lang)
