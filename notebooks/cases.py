@@ -44,7 +44,7 @@ out.figure(case_figures.cases_outcomes(ledger, start, end, articles))
 
 # %%
 display(out.say("nb_cases_active"))
-out.figure(case_figures.cases_active(events, ledger, start, end, articles))
+out.figure(case_figures.cases_active(events, ledger, start, end, articles, logged=set(incidents["report_month"])))
 
 # %%
 shown = cases.seen_between(cases.with_articles(ledger, articles), start, end)

@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 import shutil
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from conftest import ROOT
+from matplotlib.colors import to_hex
 
 from analysis import case_figures, cases, plots
 from analysis.clean import run_clean
 from analysis.config import Paths
 from analysis.counts import incident_log_counts
+from analysis.i18n import colour
 from analysis.load import load_cases, load_incidents, load_monthly_counts
 from analysis.runs import Run
 
@@ -314,6 +317,25 @@ def test_open_cases_the_month_does_not_mention_are_drawn_apart_from_those_it_doe
     assert [bar.get_y() for bar in carried] == table["mentioned"].tolist()
     assert carried[0].get_facecolor()[3] < 1 and mentioned[0].get_facecolor()[3] == 1  # a tint over the colour
     assert "Открыты, в месяце не упомянуты" in [text.get_text() for text in fig.legends[0].get_texts()]
+
+
+def test_a_month_without_an_incident_log_is_shaded_and_its_new_and_ended_cases_not_zero_but_unknown(shipped_clean):
+    incidents = shipped_clean[2]
+    ledger, events = cases.ledger(incidents), cases.case_events(incidents)
+    logged = set(incidents["report_month"])
+    spec = case_figures.cases_active(events, ledger, "2024-01", "2024-11", ["274", "456-2"], logged=logged)
+    table = spec.data.set_index("month")
+    assert "2024-09" not in logged and "2024-11" in logged
+    assert table.loc["2024-09", ["mentioned", "new", "ended"]].isna().all()  # not known, never 0
+    assert table.loc["2024-09", "active"] == 3  # the cases open before it are still open
+    assert table.loc["2024-11", ["new", "ended"]].tolist() == [1, 1]
+    text = spec.texts("en")["long_description"]
+    assert "Months without data (shaded, not zero): February–October 2024" in text
+    fig = spec.draw("en")
+    shaded = [p for p in fig.axes[0].patches if to_hex(p.get_facecolor()).upper() == colour("no_data").upper()]
+    assert len(shaded) == (~table.index.isin(logged)).sum()
+    assert fig.legends[0].get_texts()[-1].get_text().startswith("No incident log for this month")
+    plt.close(fig)
 
 
 def test_the_summary_says_how_the_months_false_information_cases_ended(three_logs):

@@ -240,21 +240,33 @@ def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str
 # --- active cases by month -------------------------------------------------------------------------
 
 def active_by_month(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str,
-                    articles: list[str]) -> pd.DataFrame:
+                    articles: list[str], logged: set[str] | None = None) -> pd.DataFrame:
     """Per month of the period: cases active (mentioned or open), those of them mentioned in the
-    month (the others are open with no news that month), new, and ended (see `cases.case_months`)."""
+    month (the others are open with no news that month), new, and ended (see `cases.case_months`).
+
+    `logged`: the months with an incident log (default: every month). In a month without one,
+    what it would have said is not known: mentioned, new and ended are empty there, not zero; the
+    cases open before it are still counted active."""
     chosen = set(ledger.with_articles(cases, articles)["case_id"])
     months = ledger.case_months(events[events["case_id"].isin(chosen) & (events["report_month"] <= end)], end)
     span = [str(p) for p in pd.period_range(start, end, freq="M")]
     if months.empty:
-        return pd.DataFrame({"month": span, "active": 0, "mentioned": 0, "new": 0, "ended": 0})
-    table = months.groupby("month").agg(active=("case_id", "nunique"), mentioned=("mentioned", "sum"),
-                                        new=("new", "sum"), ended=("ended", "sum"))
-    return table.reindex(span, fill_value=0).astype("int64").rename_axis("month").reset_index()
+        table = pd.DataFrame({"month": span, "active": 0, "mentioned": 0, "new": 0, "ended": 0})
+    else:
+        table = months.groupby("month").agg(active=("case_id", "nunique"), mentioned=("mentioned", "sum"),
+                                            new=("new", "sum"), ended=("ended", "sum"))
+        table = table.reindex(span, fill_value=0).astype("int64").rename_axis("month").reset_index()
+    unknown = ~table["month"].isin(set(span) if logged is None else logged)
+    said = ["mentioned", "new", "ended"]
+    return table.astype({c: "Int64" for c in said}).assign(**{c: table[c].astype("Int64").mask(unknown) for c in said})
 
 
-def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> FigureSpec:
-    table = active_by_month(events, cases, start, end, articles)
+def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str, articles: list[str],
+                 logged: set[str] | None = None) -> FigureSpec:
+    """The cases active each month (`active_by_month`); a month without an incident log (not among
+    `logged`, when given) is shaded, its new and ended cases not known."""
+    table = active_by_month(events, cases, start, end, articles, logged)
+    unlogged = table["mentioned"].isna().to_numpy()
 
     def texts(lang: str) -> dict[str, str]:
         title = t("title_cases_active", lang, articles=article_names(articles, lang), **_period(start, end, lang))
@@ -265,7 +277,8 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
             i = int(np.argmax(values))
             alt = t("alt_cases_active", lang, title=title, top=month_label(table["month"][i], lang),
                     value=number(values[i], lang))
-        body = describe.series_description(table.set_index("month")["active"].astype(float), lang, "legal_cases")
+        active = table.set_index("month")["active"].astype(float)
+        body = describe.series_description(active.mask(unlogged), lang, "legal_cases")  # shaded: not known
         return {"title": title, "caption": t("caption_cases_active", lang), "alt_text": alt,
                 "long_description": _long(title, body, _source(end, lang, incidents=True))}
 
@@ -274,12 +287,13 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
             fig, ax = plots._figure((6.3, 3.8))
             months = table["month"].tolist()
             x = np.arange(len(months))
-            mentioned = table["mentioned"].to_numpy()
+            plots._shade_missing(ax, unlogged)  # no incident log: what the month would have said is not known
+            mentioned = table["mentioned"].fillna(0).to_numpy(dtype=int)
             ax.bar(x, mentioned, color=colour("cases_active"), width=0.75)
             # open with no news in the month: carried from the last mention, in a tint of the colour
             ax.bar(x, table["active"].to_numpy() - mentioned, bottom=mentioned, width=0.75,
                    **plots.tint(colour("cases_active"), edged=False))
-            new, ended = table["new"].to_numpy(), table["ended"].to_numpy()
+            new, ended = (table[c].fillna(0).to_numpy(dtype=int) for c in ("new", "ended"))
             # in its own month, each: an ended case is a ring, so that a month with as many new cases
             # as ended ones shows the new one's triangle inside it
             ax.scatter(x[new > 0], new[new > 0], marker="^", s=14, color=colour("cases_new"), zorder=3, clip_on=False)
@@ -293,6 +307,9 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
                        Line2D([], [], marker="o", color=colour("cases_ended"), mfc="none", lw=0, markersize=6)]
             names = [t(k, lang) for k in ("legend_cases_mentioned", "legend_cases_not_mentioned",
                                           "legend_new_cases", "legend_ended_cases")]
+            if unlogged.any():
+                handles.append(Patch(color=colour("no_data")))
+                names.append(t("legend_no_log", lang))
             return plots._finish(fig, ax, texts(lang)["title"], _source(end, lang, incidents=True),
                                  (handles, names, 2))
 
