@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 from matplotlib.colors import to_hex
 
-from analysis import case_figures, cases, plots
+from analysis import accessibility, case_figures, cases, plots
 from analysis.clean import run_clean
 from analysis.config import Paths
 from analysis.counts import incident_log_counts
@@ -329,6 +329,9 @@ def test_a_month_without_an_incident_log_is_shaded_and_its_new_and_ended_cases_n
     assert table.loc["2024-09", ["mentioned", "new", "ended"]].isna().all()  # not known, never 0
     assert table.loc["2024-09", "active"] == 3  # the cases open before it are still open
     assert table.loc["2024-11", ["new", "ended"]].tolist() == [1, 1]
+    shown = accessibility.reader_table(spec.data, spec.name, "kk")  # the data table beside it: empty, not 0
+    september = shown[shown.iloc[:, 0] == "қыркүйек 2024"].iloc[0].tolist()
+    assert september[1:] == ["3", "", "", ""]
     text = spec.texts("en")["long_description"]
     assert "Months without data (shaded, not zero): February–October 2024" in text
     fig = spec.draw("en")
@@ -475,11 +478,13 @@ def test_the_coded_stages_fill_what_the_logs_leave_empty_and_bad_rows_are_reject
                            "stage": pd.array(["trial", None, None], dtype="string")})
     coding = pd.DataFrame({"incident_id": ["L-1", "L-2", "L-9", "L-3", "L-3", "L-2"],
                            "stage": ["verdict", "приговор", "trial", "weather", "appeal", "trial"],
-                           "stage_as_written": [""] * 6, "source_file": "case_stages.csv",
-                           "source_line": [2, 3, 4, 5, 6, 7]})
+                           "stage_as_written": ["verdict read", "приговор вынесен", "", "", "appeal upheld award", ""],
+                           "source_file": "case_stages.csv", "source_line": [2, 3, 4, 5, 6, 7]})
     staged, kept, rejected = inc.apply_stage_coding(logged, coding)
-    # the log's own stage wins; a coded stage fills an empty one, in any of the three languages
+    # the log's own stage wins; a coded stage fills an empty one, in any of the three languages,
+    # and brings its words along: where a stage comes from stays known
     assert staged["stage"].tolist() == ["trial", "verdict", "appeal"]
+    assert staged["stage_as_written"].tolist() == ["", "приговор вынесен", "appeal upheld award"]
     assert kept["source_line"].tolist() == [2, 3, 6]
     assert rejected[["line", "column", "reason"]].values.tolist() == [
         [4, "incident_id", "no incident in the logs has this incident_id"],
@@ -487,6 +492,26 @@ def test_the_coded_stages_fill_what_the_logs_leave_empty_and_bad_rows_are_reject
                      "(or the same in Russian or Kazakh)"],
         [7, "incident_id", "this incident's stage is coded at an earlier line already"]]
     assert logged["stage"].isna().sum() == 2  # the argument is not changed
+
+
+def test_a_coded_stage_s_words_give_the_outcome_the_log_leaves_unsaid_and_say_where_the_stage_is_from(shipped_clean):
+    _, _, incidents = shipped_clean
+    ledger = cases.ledger(incidents).set_index("case_id")
+    events = cases.case_events(incidents)
+    assert set(events["stage_read_from"]) == {"stage coding", ""}  # no shipped log has a stage column
+    assert ledger.loc["AS-2024-11-004", "stage_source"].endswith("(stage coding)")
+    # decided on appeal: the award upheld, left unchanged or raised; the protest against it withdrawn
+    for case_id, outcome in (("AS-2015-08-001", "claim_satisfied"), ("CASE-taszhargan", "claim_satisfied"),
+                             ("CASE-adambol-imam", "claim_satisfied"), ("AS-2017-08-005", "dismissed")):
+        row = ledger.loc[case_id]
+        assert (row["stage"], row["outcome"], bool(row["ended"])) == ("appeal", outcome, True), case_id
+    assert ledger.loc["AS-2015-08-001", "outcome_as_written"] == "Appeal upheld bank's twenty-million-tenge award"
+    # the honour claim the court rejected: its amount is what was claimed, not an award
+    rejected = ledger.loc["AS-2022-10-001"]
+    assert (rejected["outcome"], rejected["amount_claimed_kzt"]) == ("dismissed", 500_000)
+    assert pd.isna(rejected["amount_awarded_kzt"])
+    # an appeal whose words state no outcome ("appeals board decision on 13 August") leaves it open
+    assert (ledger.loc["CASE-ratel-ban", "stage"], bool(ledger.loc["CASE-ratel-ban", "ended"])) == ("appeal", False)
 
 
 def test_the_shipped_stages_come_from_their_own_file_not_from_the_logs(shipped_clean):

@@ -380,7 +380,7 @@ def test_the_notes_of_a_release_that_drops_a_month_name_the_month(series, tmp_pa
     log.unlink()
     made = run_release(paths)
     assert made.version == "1.2.1"
-    for lang, words in (("en", "**Months removed** (the raw files that gave them are gone; "),
+    for lang, words in (("en", "**Months removed** (no figure of them is left: the raw files that gave them are gone"),
                         ("ru", "**Удалённые месяцы**"), ("kk", "**Алынып тасталған айлар**")):
         notes = (made.folder / f"NOTES.{lang}.md").read_text(encoding="utf-8")
         assert words in notes and {"en": "December 2024", "ru": "декабрь 2024", "kk": "желтоқсан 2024"}[lang] in notes

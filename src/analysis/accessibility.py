@@ -64,7 +64,8 @@ def column_rule(figure: str, column: str) -> tuple[str, str]:
 
 
 def _missing(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+    """None, "", NaN, or pandas' NA (a count not known, in a column of whole numbers)."""
+    return value is None or value is pd.NA or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
 def _looked_up(find: Callable[[str], str]) -> Callable[[object, str], str]:

@@ -150,22 +150,31 @@ def _stage_column(incidents: pd.DataFrame) -> pd.Series:
 
 # --- events ----------------------------------------------------------------------------------------
 
-_EVENT_SOURCES = {"incident_id", "report_month", "event_date", "date_precision", "outcome", "amount_kzt", "category",
-                  "legal_code", "legal_article", "victim", "victim_type", "outlet", "region", "region_iso", "summary",
-                  "source_url", "source_file", "source_line"}  # the columns of the incidents an event is made of
+_EVENT_SOURCES = {"incident_id", "report_month", "event_date", "date_precision", "outcome", "stage_as_written",
+                  "amount_kzt", "category", "legal_code", "legal_article", "victim", "victim_type", "outlet", "region",
+                  "region_iso", "summary", "source_url", "source_file", "source_line"}  # what an event is made of
 
 
 def case_events(incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per mention of a case in the ledger, in the order the case moved.
 
-    `stage_read_from`: `stage column`, `outcome text`, or "" (stage unknown). `amount_is`: what the
-    mention's amount is, read from its case type and stage: `claimed` (a civil claim before its
-    decision), `awarded` (a civil claim decided), `fine` (a fine imposed), else `amount`.
+    `stage_read_from`: `stage column` (the log's), `stage coding` (raw/case_stages/), `outcome
+    text`, or "" (stage unknown). The outcome is what the log's outcome text says plainly, else
+    what the coded stage's words say (`outcome_as_written` is then those words). `amount_is`: what
+    the mention's amount is, read from its case type, stage and outcome: `claimed` (a civil claim
+    before its decision, or one rejected), `awarded` (a civil claim decided), `fine` (a fine
+    imposed), else `amount`.
     """
     if incidents.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     cats = taxonomy.categories().set_index("code")
-    outcome, from_text = _read_outcomes(_text(incidents, "outcome"))
+    written = _text(incidents, "outcome")
+    outcome, from_text = _read_outcomes(written)
+    coded_words = _text(incidents, "stage_as_written")
+    from_coding = outcome.eq("") & coded_words.ne("")
+    if from_coding.any():  # the coded stage's words, where the log's outcome says nothing plainly
+        outcome = outcome.mask(from_coding, _read_outcomes(coded_words.where(from_coding, ""))[0])
+        written = written.mask(from_coding & outcome.ne(""), coded_words)
     given = _stage_column(incidents)
     stage = given.where(given.ne(""), from_text)
     case_id = _text(incidents, "case_id")
@@ -181,11 +190,11 @@ def case_events(incidents: pd.DataFrame) -> pd.DataFrame:
                             sort_keys=[(key, "ascending") for key in keys])  # stable
     taken = kept[order.to_numpy()]  # in the order the case moved: picked and put in order in one step
     incidents = incidents[[c for c in incidents.columns if c in _EVENT_SOURCES]]
-    incidents, case_id, stage, given, from_text, outcome = (
-        part.iloc[taken] for part in (incidents, case_id, stage, given, from_text, outcome))
+    incidents, case_id, stage, given, from_text, outcome, written, coded_words = (
+        part.iloc[taken] for part in (incidents, case_id, stage, given, from_text, outcome, written, coded_words))
     category = incidents["category"].astype(str)
     read_from = pd.Series("", index=incidents.index, dtype=object).mask(from_text.ne(""), "outcome text") \
-        .mask(given.ne(""), "stage column")
+        .mask(given.ne(""), "stage column").mask(given.ne("") & coded_words.ne(""), "stage coding")
     code = _text(incidents, "legal_code")
     legal_code = code.where(code.ne(""), category.map(cats["legal_code"]).fillna(""))
     legal_type = category.map(cats["legal_type"]).fillna("")
@@ -200,7 +209,7 @@ def case_events(incidents: pd.DataFrame) -> pd.DataFrame:
         "stage": stage.replace("", UNKNOWN),
         "stage_read_from": read_from,
         "outcome": outcome,
-        "outcome_as_written": _text(incidents, "outcome"),
+        "outcome_as_written": written,
         "amount_kzt": pd.array(incidents["amount_kzt"], dtype="Int64"),
         "category": category,
         "legal_type": legal_type,
@@ -226,6 +235,7 @@ def _amount_is(events: pd.DataFrame) -> pd.Series:
     kind = pd.Series("amount", index=events.index, dtype=object)
     kind = kind.mask(civil & ~decided & events["stage"].ne(UNKNOWN), "claimed")
     kind = kind.mask(civil & decided | events["outcome"].eq("claim_satisfied"), "awarded")
+    kind = kind.mask(civil & events["outcome"].eq("dismissed"), "claimed")  # a claim rejected: what was sought
     kind = kind.mask(events["outcome"].eq("fined"), "fine")
     return kind.where(events["amount_kzt"].notna(), "")
 

@@ -34,7 +34,8 @@ INCIDENT_COLUMNS = [
     "incident_id", "case_id", "report_month", "event_date", "date_precision", "group", "category",
     "category_as_written", "legal_code", "legal_article", "region", "region_iso",
     "place_as_written", "victim", "victim_type", "outlet", "perpetrator_type", "amount_kzt",
-    "stage", "outcome", "source_url", "summary", "source_lang", "counted", "source_file", "source_line",
+    "stage", "stage_as_written", "outcome", "source_url", "summary", "source_lang", "counted", "source_file",
+    "source_line",
 ]
 
 
@@ -352,7 +353,9 @@ def mark_counted(incidents: pd.DataFrame) -> pd.DataFrame:
 def finalise(incidents: pd.DataFrame) -> pd.DataFrame:
     """Column order, types and row order of the published incidents table."""
     out = incidents.reindex(columns=INCIDENT_COLUMNS)
-    out = out.assign(category=_categorical(out["category"], "category"), group=_categorical(out["group"], "group"),
+    # stage_as_written: filled where the stage comes from the coding (apply_stage_coding)
+    out = out.assign(stage_as_written=pd.Series("", index=out.index, dtype=out["stage"].dtype),
+                     category=_categorical(out["category"], "category"), group=_categorical(out["group"], "group"),
                      source_line=out["source_line"].astype("int64"),
                      counted=out["counted"].astype(bool))
     keys = pa.table({"month": _arrow(out["report_month"]), "date": out["event_date"].to_numpy(),
@@ -398,8 +401,11 @@ def apply_stage_coding(incidents: pd.DataFrame, coding: pd.DataFrame) -> tuple[p
                                                                                 pd.DataFrame]:
     """(incidents with the coded stage where their log gives none, the coding rows kept, those rejected).
 
-    A log's own `stage` wins over the coding. A row naming no incident, a stage that is not one of
-    the stages, or a second row for the same incident is rejected with its reason.
+    A log's own `stage` wins over the coding. Where the coded stage is given, the incident's
+    `stage_as_written` holds the coding's words that state it (the review's), so that where a stage
+    comes from stays known and what those words say of the outcome can be read. A row naming no
+    incident, a stage that is not one of the stages, or a second row for the same incident is
+    rejected with its reason.
     """
     parse = parse_enumeration("stage")
     parsed = [parse(text) for text in coding["stage"]]
@@ -429,7 +435,12 @@ def apply_stage_coding(incidents: pd.DataFrame, coding: pd.DataFrame) -> tuple[p
         return incidents, coding[ok], rejected
     # each incident's coded stage, found by hashing in Arrow (the last slot: none coded)
     coded = pc.index_in(ids, value_set=named.filter(pa.array(ok))).fill_null(int(ok.sum()))
-    mapped = np.array([*codes[ok], np.nan], dtype=object)[coded.to_numpy(zero_copy_only=False)]
-    given = incidents["stage"].fillna("")
-    stage = incidents["stage"].where(given.ne(""), pd.Series(mapped, index=incidents.index))
-    return incidents.assign(stage=stage.astype(incidents["stage"].dtype)), coding[ok], rejected
+    where = coded.to_numpy(zero_copy_only=False)
+    mapped = np.array([*codes[ok], np.nan], dtype=object)[where]
+    words = np.array([*coding.loc[ok, "stage_as_written"], ""], dtype=object)[where]
+    given = incidents["stage"].fillna("").ne("")
+    stage = incidents["stage"].where(given, pd.Series(mapped, index=incidents.index))
+    applied = ~given & pd.Series(mapped, index=incidents.index).notna()
+    said = pd.Series(words, index=incidents.index).where(applied, "")
+    return incidents.assign(stage=stage.astype(incidents["stage"].dtype),
+                            stage_as_written=said.astype(incidents["stage"].dtype)), coding[ok], rejected
