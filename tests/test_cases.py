@@ -201,6 +201,17 @@ def test_a_case_is_active_while_open_ends_with_its_verdict_and_an_appeal_reopens
     assert list(months.loc[months["case_id"] == "B", "month"]) == ["2024-02"]
 
 
+def test_a_person_named_with_a_role_after_a_comma_is_the_same_person_named_without_it():
+    incidents = _incidents([
+        {"case_id": "K", "event_date": "2017-02-03", "victim": "Nick Kravts", "victim_type": "journalist",
+         "outcome": "charged"},
+        {"case_id": "K", "event_date": "2017-03-03", "victim": "Nick Kravts, journalist; Саят Исаев (блогер)",
+         "victim_type": "journalist", "outcome": "trial began"}])
+    named = cases.persons_named(cases.case_events(incidents))
+    assert named.to_dict("list") == {"case_id": ["K", "K"], "person": ["nick kravts", "саят исаев"],
+                                     "named": ["2017-02", "2017-03"]}
+
+
 def test_counts_by_unit_keep_the_reports_and_add_new_and_active_cases_and_persons():
     incidents = _followed()
     counts = incident_log_counts(incidents)

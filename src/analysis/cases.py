@@ -477,11 +477,14 @@ def persons_named(events: pd.DataFrame) -> pd.DataFrame:
     """(case_id, person, named): each person a case concerns and the month first named in it.
 
     People are the victims of a mention whose victim type is a person (journalist, blogger,
-    citizen), split at ";", without what is in brackets (an outlet, a role).
+    citizen), split at ";", without what is in brackets or after a comma (an outlet, a role:
+    "Nick Kravts, journalist" is the Nick Kravts named elsewhere). A group named as one ("nine
+    journalists") counts once: the count is of the people named, a lower bound.
     """
     people = events[events["victim_type"].isin(PERSON_TYPES)]
     names = people["victim"].str.replace(r"\(.*?\)", "", regex=True).str.split(";")
     frame = people[["case_id", "report_month"]].assign(person=names).explode("person")
+    frame["person"] = frame["person"].astype(str).str.split(",").str[0]
     frame["person"] = parse_unique(frame["person"].astype(str), normalise_text)
     frame = frame[frame["person"].ne("")]
     return (frame.groupby(["case_id", "person"], as_index=False)["report_month"].min()
