@@ -37,6 +37,17 @@ def test_the_november_2024_events_follow_the_reviews_order_one_heading_per_categ
     assert fined.ongoing_since == ""
 
 
+def test_a_city_or_region_is_named_in_the_draft_s_language_and_a_finer_place_as_written():
+    astana = _row(place_as_written="Astana", region_iso="KZ-71")
+    assert [draft._event(astana, {}, lang).place for lang in ("en", "ru", "kk")] == ["Astana", "Астана", "Астана"]
+    almaty = _row(place_as_written="алматы", region_iso="KZ-75")  # as any language writes it, in any case
+    assert draft._event(almaty, {}, "en").place == "Almaty"
+    unwritten = _row(region_iso="KZ-61")
+    assert draft._event(unwritten, {}, "kk").place == "Түркістан облысы"
+    town = _row(place_as_written="Uralsk (West Kazakhstan)", region_iso="KZ-27")  # finer than the region: kept
+    assert draft._event(town, {}, "ru").place == "Uralsk (West Kazakhstan)"
+
+
 @pytest.mark.parametrize(("lang", "since"), [("en", "January 2009"), ("ru", "январь 2009"), ("kk", "қаңтар 2009")])
 def test_a_case_first_reported_earlier_is_marked_ongoing_with_its_first_month(shipped_clean, lang, since):
     _, _, incidents = shipped_clean

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import taxonomy
+from .config import LANGUAGES
 from .i18n import dated, month_label, number, plural, t
 from .parsing import vocabulary
 from .regions import region_names
@@ -90,13 +91,23 @@ def _who(row: dict, lang: str) -> str:
     return victim or kind
 
 
+def _place(row: dict, lang: str) -> str:
+    """Where it happened: the region or city in the draft's language where the log names just it
+    (in any language), else the place as the log writes it (a town, a district), else the region."""
+    iso = _text(row.get("region_iso"))
+    written = _text(row.get("place_as_written"))
+    names = {region_names(other).get(iso, "").casefold() for other in LANGUAGES} - {""}
+    if iso and (not written or written.casefold() in names):
+        return region_names(lang).get(iso, written)
+    return written
+
+
 def _event(row: dict, first_month: dict[str, str], lang: str) -> Event:
-    region = region_names(lang).get(_text(row.get("region_iso")), "")
     amount = row.get("amount_kzt")
     first = first_month.get(_text(row.get("case_id")), row["report_month"])
     return Event(
         date=_date(row["event_date"], _text(row.get("date_precision")), lang),
-        place=_text(row.get("place_as_written")) or region,
+        place=_place(row, lang),
         who=_who(row, lang),
         outlet=_text(row.get("outlet")),
         what=_text(row.get("summary")),
