@@ -445,6 +445,13 @@ def test_a_trend_hatches_a_month_whose_review_states_no_figure_and_shades_one_no
     assert [months[i] for i in hatched] == [m for m in months if m in read and pd.isna(value[m])] != []
     legend = [text.get_text() for text in fig.legends[0].get_texts()]
     assert "Not stated" in legend and "No data for this month" in legend
+    # and its description names them as the figure draws them: shaded apart from hatched
+    text = spec.texts("en")["long_description"]
+    shaded_named = text.split("Months without data (shaded, not zero): ")[1].split(".")[0]
+    hatched_named = text.split("Not all stated in the review (hatched): ")[1].split(".")[0]
+    assert hatched_named == "June 2022, April and December 2023"  # read, with no refusal figure
+    assert [months[i] for i in hatched] == ["2022-06", "2023-04", "2023-12"]
+    assert "June 2022" not in shaded_named and "April" not in shaded_named
 
 
 def test_a_heat_maps_alt_text_counts_its_rows_and_columns_in_the_words_the_numbers_take(shipped_clean):

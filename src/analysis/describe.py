@@ -138,9 +138,14 @@ def series_description(series: pd.Series, lang: str, word: str | None = "reports
                        low=_amount(stated[low], word, lang), low_when=_when(low, lang)))
     apart = {str(m) for m in partial or []}
     parts.append(missing_sentence([str(m) for m in series.index[series.isna()] if str(m) not in apart], lang))
-    if partial:
-        parts.append(t("long_partial", lang, months=_named(partial, lang)))
+    parts.append(partial_sentence(partial or [], lang))
     return " ".join(p for p in parts if p)
+
+
+def partial_sentence(months: list[str], lang: str) -> str:
+    """"Not all stated in the review (hatched): ..." for months whose review was read but does not
+    state every part drawn (or none of it); "" for none."""
+    return t("long_partial", lang, months=_named([str(m) for m in months], lang)) if months else ""
 
 
 def _named(keys: list[str], lang: str) -> str:

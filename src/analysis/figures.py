@@ -498,9 +498,11 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
                 top=month_label(stated.idxmax(), lang)) if len(stated) else title
         alt += " " + _coverage_sentence(coverage, lang)
         shown = series if yearly is None else _by_key(yearly[0].iloc[:, 0])
+        # a month whose review was read but states no figure is hatched, not shaded: named apart
+        unstated = list(series.index[series.isna() & series.index.isin(read)]) if yearly is None else None
         return {"title": title, "caption": t("caption_category_trend", lang), "alt_text": alt,
-                "long_description": _long(title, describe.series_description(shown, lang), _source(as_of, lang),
-                                          _coverage_line(coverage, lang))}
+                "long_description": _long(title, describe.series_description(shown, lang, partial=unstated),
+                                          _source(as_of, lang), _coverage_line(coverage, lang))}
 
     def draw(lang: str) -> Figure:
         if yearly is not None:  # one series, drawn in its category's colour
@@ -589,7 +591,12 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                         f"{when if table is not None else month_label(when, lang)}")
         labels = {c: taxonomy.category_label(c, lang) for c in shown.index}
         body = describe.cells_description(shown.set_axis([str(c) for c in shown.columns], axis=1), labels, lang)
-        body += " " + describe.missing_sentence(coverage["months_missing"], lang)
+        missing = coverage["months_missing"]
+        if table is None:  # a month whose review was read is hatched (nothing stated), not shaded: named apart
+            body += " " + describe.missing_sentence([m for m in missing if m not in read], lang)
+            body += " " + describe.partial_sentence([m for m in missing if m in read], lang)
+        else:
+            body += " " + describe.missing_sentence(missing, lang)
         caption = "caption_category_heatmap_year" if table is not None else "caption_category_heatmap"
         return {"title": title, "caption": t(caption, lang),
                 "alt_text": alt + " " + _coverage_sentence(coverage, lang),
