@@ -476,3 +476,12 @@ def test_the_claims_by_type_chart_sums_the_reviews_monthly_counts_as_reports_not
     fig = spec.draw("ru")
     assert fig.axes[0].get_ylabel() == t("axis_reports", "ru")
     plt.close(fig)
+
+
+def test_the_groups_highest_total_is_of_a_month_with_every_group_stated(shipped_clean):
+    spec = figures.groups_stacked(shipped_clean[0], "2022-06", "2024-11", "2024-11")
+    june = spec.data.set_index("month").loc["2022-06"]
+    assert june.isna().sum() == 1 and june.sum() == 62  # two groups of three: the most of any month drawn
+    texts = spec.texts("en")
+    assert "Highest: 60 reports (October 2024)" in texts["long_description"]
+    assert "Highest total 60, in October 2024" in texts["alt_text"]

@@ -447,7 +447,8 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
     def texts(lang: str) -> dict[str, str]:
         key = "title_groups_stacked_year" if yearly is not None else "title_groups_stacked"
         title = t(key, lang, **_period(start, end, lang))
-        totals = wide.sum(axis=1, min_count=1).dropna()
+        # the total of the months with every group stated: two groups of three are no month's total
+        totals = wide.sum(axis=1, min_count=wide.shape[1]).dropna()
         alt = t("alt_stacked", lang, title=title, value=number(totals.max(), lang),
                 top=month_label(totals.idxmax(), lang)) if len(totals) else title
         alt += " " + _coverage_sentence(coverage, lang)
