@@ -142,6 +142,11 @@ def series_description(series: pd.Series, lang: str, word: str | None = "reports
     return " ".join(p for p in parts if p)
 
 
+def tied(pairs: list[tuple[str, float]], value: float) -> str:
+    """Every label whose value is `value`, in order ("; " between them): a tie is named whole."""
+    return "; ".join(label for label, v in pairs if v == value)
+
+
 def partial_sentence(months: list[str], lang: str) -> str:
     """"Not all stated in the review (hatched): ..." for months whose review was read but does not
     state every part drawn (or none of it); "" for none."""
@@ -170,11 +175,11 @@ def ranking_description(labels: list[str], values: list[float], lang: str, digit
     pairs = [(label, float(v)) for label, v in zip(labels, values) if not pd.isna(v)]
     if not pairs:
         return t("long_nothing_stated", lang)
-    top = max(pairs, key=lambda p: p[1])
-    bottom = min(pairs, key=lambda p: p[1])
-    text = t("long_largest", lang, label=top[0], value=_amount(top[1], word, lang, digits))
+    high = max(v for _, v in pairs)
+    low = min(v for _, v in pairs)
+    text = t("long_largest", lang, label=tied(pairs, high), value=_amount(high, word, lang, digits))
     if len(pairs) > 1:
-        text += " " + t("long_smallest", lang, label=bottom[0], value=_amount(bottom[1], word, lang, digits))
+        text += " " + t("long_smallest", lang, label=tied(pairs, low), value=_amount(low, word, lang, digits))
     if not total:
         return text
     return text + " " + t("long_total", lang, value=_amount(sum(v for _, v in pairs), word, lang, digits))

@@ -293,9 +293,10 @@ def _alt_bars(title: str, labels: list[str], values: list[float], lang: str, uni
     (a key of translations.csv with a {value}) when it has one."""
     if not values or max(values) <= 0:
         return title
-    i = int(np.argmax(values))
-    value = number(values[i], lang, 0 if float(values[i]).is_integer() else 1)
-    return t(key, lang, title=title, top=labels[i], value=t(unit, lang, value=value) if unit else value, **words)
+    high = max(values)
+    value = number(high, lang, 0 if float(high).is_integer() else 1)
+    top = describe.tied(list(zip(labels, values)), high)
+    return t(key, lang, title=title, top=top, value=t(unit, lang, value=value) if unit else value, **words)
 
 
 def _period(start: str, end: str, lang: str) -> dict[str, str]:
