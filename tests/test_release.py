@@ -384,3 +384,24 @@ def test_the_notes_of_a_release_that_drops_a_month_name_the_month(series, tmp_pa
                         ("ru", "**Удалённые месяцы**"), ("kk", "**Алынып тасталған айлар**")):
         notes = (made.folder / f"NOTES.{lang}.md").read_text(encoding="utf-8")
         assert words in notes and {"en": "December 2024", "ru": "декабрь 2024", "kk": "желтоқсан 2024"}[lang] in notes
+
+
+def test_a_schema_change_is_named_column_by_column_in_each_language():
+    from analysis.release_notes import _schema_line
+    from analysis.revisions import schema_changes
+
+    def descriptor(fields: list[tuple[str, str]], key: list[str]) -> dict:
+        return {"resources": [{"name": "incidents", "schema": {"fields": [{"name": n, "type": k} for n, k in fields],
+                                                                "primaryKey": key}}]}
+
+    before = descriptor([("incident_id", "string"), ("stage", "string")], ["incident_id"])
+    after = descriptor([("incident_id", "string"), ("stage", "string"), ("stage_as_written", "string")],
+                       ["incident_id"])
+    changes = schema_changes(before, after)
+    assert changes == [("columns_added", "incidents", "stage_as_written")]
+    assert _schema_line(changes[0], "en") == "table `incidents`: columns added: `stage_as_written`"
+    assert _schema_line(changes[0], "ru") == "таблица `incidents`: добавлены столбцы: `stage_as_written`"
+    retyped = descriptor([("incident_id", "integer"), ("stage", "string")], ["incident_id"])
+    assert schema_changes(before, retyped) == [("changed", "incidents", "")]
+    assert _schema_line(("changed", "incidents", ""), "kk") == \
+        "`incidents` кестесі: баған түрлері немесе бастапқы кілті өзгерді"

@@ -77,7 +77,8 @@ def notes(lang: str, version: str, previous: str | None, day: str, coverage: tup
         lines += [t("notes_intro_first", lang, date=day, **span), ""]
     else:
         lines += [t("notes_intro", lang, date=day, previous=previous, **span), "",
-                  t(f"notes_level_{changes.level()}", lang), *(f"- {change}" for change in changes.schema), ""]
+                  t(f"notes_level_{changes.level()}", lang),
+                  *(f"- {_schema_line(change, lang)}" for change in changes.schema), ""]
     rows = changes.rows if changes is not None else pd.DataFrame(columns=COLUMNS)
 
     lines += [t("notes_new_months_heading", lang), ""]
@@ -135,3 +136,10 @@ def notes(lang: str, version: str, previous: str | None, day: str, coverage: tup
         lines.append(t("notes_none", lang))
     lines += ["", t("notes_code_heading", lang), "", t("notes_code", lang, code=code_version), ""]
     return "\n".join(lines)
+
+
+def _schema_line(change: tuple[str, str, str], lang: str) -> str:
+    """One change of a table's schema (`revisions.schema_changes`) in words."""
+    what, table, columns = change
+    named = ", ".join(f"`{column}`" for column in columns.split(", ") if column)
+    return t(f"notes_schema_{what}", lang, table=f"`{table}`", columns=named)

@@ -59,7 +59,7 @@ class Changes:
 
     rows: pd.DataFrame  # the revisions (without release and previous_release)
     new_months: list[str] = field(default_factory=list)
-    schema: list[str] = field(default_factory=list)  # what changed in the tables' schemas
+    schema: list[tuple[str, str, str]] = field(default_factory=list)  # what changed in the tables' schemas
     removed_months: list[str] = field(default_factory=list)  # months the previous release had, no longer in the data
 
     @property
@@ -191,13 +191,23 @@ def _schema(descriptor: dict) -> dict[str, tuple]:
             for res in descriptor["resources"] if res["name"] != "revisions"}
 
 
-def schema_changes(old: dict, new: dict) -> list[str]:
-    """Tables added or removed, and tables whose columns, types or primary key changed."""
+def schema_changes(old: dict, new: dict) -> list[tuple[str, str, str]]:
+    """(what, table, columns) for each table added or removed, and for each table whose columns,
+    types or primary key changed: `columns_added`, `columns_removed` (their names, ", "-joined),
+    `changed` (types or key)."""
     before, after = _schema(old), _schema(new)
-    changed = [f"table {name} added" for name in after if name not in before]
-    changed += [f"table {name} removed" for name in before if name not in after]
-    changed += [f"table {name}: columns, types or primary key changed" for name in after
-                if name in before and after[name] != before[name]]
+    changed = [("table_added", name, "") for name in after if name not in before]
+    changed += [("table_removed", name, "") for name in before if name not in after]
+    for name in after:
+        if name not in before or after[name] == before[name]:
+            continue
+        was, now = dict(before[name][0]), dict(after[name][0])
+        added, removed = [c for c in now if c not in was], [c for c in was if c not in now]
+        changed += [("columns_added", name, ", ".join(added))] if added else []
+        changed += [("columns_removed", name, ", ".join(removed))] if removed else []
+        if not added and not removed or any(was[c] != now[c] for c in now if c in was) \
+                or before[name][1] != after[name][1]:
+            changed.append(("changed", name, ""))
     return changed
 
 
