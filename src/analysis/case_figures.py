@@ -258,7 +258,7 @@ def active_by_month(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: 
         table = table.reindex(span, fill_value=0).astype("int64").rename_axis("month").reset_index()
     unknown = ~table["month"].isin(set(span) if logged is None else logged)
     said = ["mentioned", "new", "ended"]
-    return table.astype({c: "Int64" for c in said}).assign(**{c: table[c].astype("Int64").mask(unknown) for c in said})
+    return table.assign(**{c: table[c].astype("Int64").mask(unknown) for c in said})
 
 
 def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str, articles: list[str],
