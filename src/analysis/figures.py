@@ -693,8 +693,9 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
                 "long_description": _long(title, describe.ytd_description(table, names, month, lang),
                                           _source(month, lang))}
 
-    keys = _group_colours([taxonomy.category_group(c) if c in taxonomy.category_codes() else c
-                           for c in table["code"]], table["code"])
+    categories = set(taxonomy.category_codes())
+    keys = _group_colours([taxonomy.category_group(c) if c in categories else c for c in table["code"]],
+                          table["code"])
 
     def draw(lang: str) -> Figure:
         return plots.paired_bars(table, labels=labels(lang), keys=keys, title=texts(lang)["title"],

@@ -460,12 +460,12 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
     import seaborn as sns
 
     with style():
-        height = HEATMAP_FRAME + HEATMAP_ROW * len(matrix.index)
-        fig, ax = _figure((6.3, max(2.6, height)))
+        natural = (6.3, max(2.6, HEATMAP_FRAME + HEATMAP_ROW * len(matrix.index)))
+        fig, ax = _figure(natural)
         if matrix.isna().all(axis=None):  # nothing stated in the period: say so instead of empty axes
             return _notice(fig, ax, empty_text, title, source)
         months = list(matrix.columns)
-        one_line = _one_line_rows(fig, row_labels, len(months), (6.3, max(2.6, height)))
+        one_line = _one_line_rows(fig, row_labels, len(months), natural)
         ax.set_facecolor(role("background"))
         missing = matrix.isna().to_numpy()
         none = missing.all(axis=0) & ~np.isin(months, list(with_data or []))

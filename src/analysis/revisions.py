@@ -205,8 +205,8 @@ def schema_changes(old: dict, new: dict) -> list[tuple[str, str, str]]:
         added, removed = [c for c in now if c not in was], [c for c in was if c not in now]
         changed += [("columns_added", name, ", ".join(added))] if added else []
         changed += [("columns_removed", name, ", ".join(removed))] if removed else []
-        if not added and not removed or any(was[c] != now[c] for c in now if c in was) \
-                or before[name][1] != after[name][1]:
+        retyped = any(was[c] != now[c] for c in now if c in was) or before[name][1] != after[name][1]
+        if retyped or not (added or removed):  # types, the key, or the columns' order
             changed.append(("changed", name, ""))
     return changed
 

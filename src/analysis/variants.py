@@ -8,7 +8,7 @@ the dark one is the same drawing re-coloured from `domain/theme.csv`, which give
 light and dark colour. Category colours keep their identity in the dark: only a colour too dark to
 read on the dark background (below 3:1, the contrast WCAG asks of graphics) is lightened, its hue
 and colourfulness kept (CAM02-UCS). A heat map's colour scale runs the other way in the dark (deep
-for the least, pale for the most), so that in both themes the least fades into the background.
+for the least, pale for the most), so that in both themes the most stand out.
 
 Files (the `files` map of a figure's JSON lists every file written):
 
