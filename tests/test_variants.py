@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from PIL import Image
 
 from analysis import cli, figures, plots, variants
@@ -191,6 +193,23 @@ def test_a_later_export_in_another_language_keeps_the_files_of_the_first(exporte
     assert len(meta["files"]["ru"]) == 12 and meta["files"]["en"] == {
         "default.png": "groups_stacked.en.png", "default.svg": "groups_stacked.en.svg",
         "default.pdf": "groups_stacked.en.pdf"}
+
+
+def test_each_later_file_of_a_drawing_is_drawn_once_at_the_layout_of_its_first(exported, tmp_path, monkeypatch):
+    spec, _, _, _ = exported
+    seen: list[tuple[str, bool]] = []  # (what, whether the drawing's first file was written)
+    frozen = [False]
+    draw, execute, freeze, save = Figure.draw, ConstrainedLayoutEngine.execute, figures._freeze_layout, figures._savefig
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: seen.append(("draw", frozen[0])) or draw(self, renderer))
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute",
+                        lambda self, fig: seen.append(("layout", frozen[0])) or execute(self, fig))
+    monkeypatch.setattr(figures, "_freeze_layout", lambda fig: frozen.__setitem__(0, True) or freeze(fig))
+    monkeypatch.setattr(figures, "_savefig",
+                        lambda fig, *args, **kwargs: seen.append(("file", frozen[0])) or save(fig, *args, **kwargs))
+    figures.export(spec, tmp_path, ["kk"], {}, ["default", "dark", "newsletter"], {})
+    later = [what for what, after in seen if after]
+    assert later.count("file") == 6  # the preview, the SVG, the PDF; the dark PNG, SVG and newsletter PNG
+    assert later.count("draw") == later.count("file") and "layout" not in later
 
 
 # --- choosing the variants ------------------------------------------------------------------------

@@ -173,8 +173,23 @@ def _preview(fig: Figure, lang: str, previews: dict[str, bytes]) -> bytes:
 def _freeze_layout(fig: Figure) -> None:
     """Keep the positions the layout engine gave the figure's first file: each further file of the
     drawing (another format, resolution or theme) is drawn at them instead of laid out again, so
-    all of them share one layout, at a fraction of the cost."""
-    fig.set_layout_engine("none")
+    all of them share one layout, at a fraction of the cost. The figure is left with no layout
+    engine at all, not matplotlib's placeholder for one: with any engine, saving a file draws the
+    whole figure once more before drawing it into the file, for nothing once the layout is kept."""
+    with matplotlib.rc_context(NO_STYLE_ENGINE):
+        fig.set_layout_engine(None)
+
+
+# Asked for no layout engine, matplotlib makes the one the style names (constrained layout) unless these are off.
+NO_STYLE_ENGINE = {"figure.autolayout": False, "figure.constrained_layout.use": False}
+
+
+def _savefig(fig: Figure, target: Path | io.IOBase, **options) -> None:
+    """`fig.savefig` under NO_STYLE_ENGINE: saving sets the figure's layout engine again when done,
+    which for a figure without one (`_freeze_layout`) would make the style's engine, and lay the
+    next file out anew."""
+    with matplotlib.rc_context(NO_STYLE_ENGINE):
+        fig.savefig(target, **options)
 
 
 def _save(fig: Figure, path: Path, fmt: str, dpi: float | None, texts: dict[str, str], ident: str,
@@ -189,15 +204,15 @@ def _save(fig: Figure, path: Path, fmt: str, dpi: float | None, texts: dict[str,
                **({"dpi": dpi} if dpi else {})}
     if fmt == "svg":
         buffer = io.StringIO()
-        fig.savefig(buffer, **options)
+        _savefig(fig, buffer, **options)
         svg = accessibility.label_svg(stable_clip_ids(buffer.getvalue()), ident.replace(".", "-"),
                                       texts["title"], texts["long_description"])
         path.write_text(svg, encoding="utf-8")
     elif fmt == "pdf":
         with fonts_without_layout_tables():
-            fig.savefig(path, **options)
+            _savefig(fig, path, **options)
     else:
-        fig.savefig(path, **options)
+        _savefig(fig, path, **options)
 
 
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF")  # OpenType's glyph substitution and positioning rules
@@ -257,7 +272,7 @@ def stable_clip_ids(svg: str) -> str:
 
 def _png_bytes(fig: Figure, dpi: float) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata=SAVE_METADATA["png"], facecolor=fig.get_facecolor())
+    _savefig(fig, buffer, format="png", dpi=dpi, metadata=SAVE_METADATA["png"], facecolor=fig.get_facecolor())
     return buffer.getvalue()
 
 
