@@ -220,14 +220,16 @@ RISKY_START = "[" + re.escape(RISKY) + "]"
 
 
 def _as_arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
-    """The column as Arrow strings (missing values null), or None when it holds anything but text."""
+    """The column as Arrow strings (missing values null; Arrow's null type when every value is
+    missing), or None when it holds anything but text."""
     if isinstance(values.array, pd.arrays.ArrowStringArray):
         return pa.array(values.array)
     try:
         text = pa.array(values.to_numpy(dtype=object), from_pandas=True)
     except (pa.ArrowException, ValueError, TypeError):
         return None
-    return text if pa.types.is_string(text.type) or pa.types.is_large_string(text.type) else None
+    return text if pa.types.is_string(text.type) or pa.types.is_large_string(text.type) or pa.types.is_null(text.type) \
+        else None
 
 
 RISKY_BYTES = np.frombuffer(RISKY.encode("ascii"), dtype=np.uint8)  # each one byte in UTF-8
@@ -237,7 +239,7 @@ def _may_be_risky(text: pa.Array | pa.ChunkedArray) -> bool:
     """Whether some cell may begin with a RISKY character, read from the first byte of each
     cell in Arrow's buffers (a null cell may count: a false alarm only costs the exact check)."""
     for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
-        if not len(chunk):
+        if not len(chunk) or pa.types.is_null(chunk.type):  # no cell, or not one holding a value
             continue
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         _, offsets, data = chunk.buffers()
