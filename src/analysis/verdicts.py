@@ -100,16 +100,6 @@ def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def _rows(raw: pa.Table, mask: np.ndarray) -> pd.DataFrame:
-    """The rows of an Arrow raw table selected by `mask`, as the DataFrame of Python strings
-    `RawTable.frame` gives (indexed by their position)."""
-    positions = np.flatnonzero(mask)
-    taken = raw.take(positions)
-    return pd.DataFrame({name: pd.Series(column.to_numpy() if name == LINE else column.to_pylist(),
-                                         index=positions, dtype=None if name == LINE else object)
-                         for name, column in zip(taken.column_names, taken.columns)}, index=positions)
-
-
 class PerValue:
     """Reasons given per distinct value: row i's reason is values[positions[i]]."""
 
@@ -149,11 +139,15 @@ class Verdicts:
     def _records(self, mask: np.ndarray, column: str, reasons: pd.Series | np.ndarray | PerValue | str) -> pd.DataFrame:
         if isinstance(self.raw, pd.DataFrame):
             return rejections(self.raw, mask, column, reasons, self.file)
-        chosen = _rows(self.raw, mask)
+        positions = np.flatnonzero(mask)  # in Arrow, only the two columns a record needs taken
+        values = [str(v)[:200] for v in self.raw.column(column).take(positions).to_pylist()] \
+            if column in self.raw.column_names else [""] * len(positions)  # as `rejections` gives them
         if not isinstance(reasons, str):
-            chosen_reasons = reasons[mask] if isinstance(reasons, PerValue) else np.asarray(reasons)[mask]
-            reasons = pd.Series(chosen_reasons, index=chosen.index)
-        return rejections(chosen, np.ones(len(chosen), dtype=bool), column, reasons, self.file)
+            reasons = np.asarray(reasons[mask] if isinstance(reasons, PerValue) else np.asarray(reasons)[mask],
+                                 dtype=object)
+        return pd.DataFrame({"file": self.file, "line": self.raw.column(LINE).take(positions).to_numpy(),
+                             "column": column, "value": np.array(values, dtype=object), "reason": reasons},
+                            columns=REJECTED_COLUMNS)
 
     def reject(self, mask: pd.Series | np.ndarray, column: str, reasons: pd.Series | np.ndarray | str) -> None:
         mask = _bools(mask)
