@@ -198,8 +198,8 @@ EXPORT = SERVE + textwrap.dedent("""
 
     def export(counts, folder):
         counts = pd.read_parquet(counts)
-        for spec in (figures.groups_stacked(counts, "2023-01", "2024-12", "2024-12"),
-                     figures.legal_claims_by_type(counts, "2023-01", "2024-12", "2024-12")):
+        for spec in (figures.groups_stacked(counts, "2024-07", "2024-12", "2024-12"),  # half a year: what is
+                     figures.legal_claims_by_type(counts, "2024-07", "2024-12", "2024-12")):  # killed is the writing
             figures.export(spec, Path(folder), ["kk"], {})  # as a notebook run exports: one language
 
     serve(export)

@@ -170,6 +170,10 @@ def _preview(fig: Figure, lang: str, previews: dict[str, bytes]) -> bytes:
     return previews[lang]
 
 
+# Asked for no layout engine, matplotlib makes the one the style names (constrained layout) unless these are off.
+NO_STYLE_ENGINE = {"figure.autolayout": False, "figure.constrained_layout.use": False}
+
+
 def _freeze_layout(fig: Figure) -> None:
     """Keep the positions the layout engine gave the figure's first file: each further file of the
     drawing (another format, resolution or theme) is drawn at them instead of laid out again, so
@@ -178,10 +182,6 @@ def _freeze_layout(fig: Figure) -> None:
     whole figure once more before drawing it into the file, for nothing once the layout is kept."""
     with matplotlib.rc_context(NO_STYLE_ENGINE):
         fig.set_layout_engine(None)
-
-
-# Asked for no layout engine, matplotlib makes the one the style names (constrained layout) unless these are off.
-NO_STYLE_ENGINE = {"figure.autolayout": False, "figure.constrained_layout.use": False}
 
 
 def _savefig(fig: Figure, target: Path | io.IOBase, **options) -> None:

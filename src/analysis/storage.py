@@ -228,8 +228,9 @@ def _as_arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
         text = pa.array(values.to_numpy(dtype=object), from_pandas=True)
     except (pa.ArrowException, ValueError, TypeError):
         return None
-    return text if pa.types.is_string(text.type) or pa.types.is_large_string(text.type) or pa.types.is_null(text.type) \
-        else None
+    if pa.types.is_string(text.type) or pa.types.is_large_string(text.type) or pa.types.is_null(text.type):
+        return text
+    return None
 
 
 RISKY_BYTES = np.frombuffer(RISKY.encode("ascii"), dtype=np.uint8)  # each one byte in UTF-8
