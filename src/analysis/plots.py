@@ -479,9 +479,12 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         annot = bool(cell >= 0.08) if cell_text is None else cell_text.to_numpy()
         sns.heatmap(matrix.astype(float), ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False,
                     annot=annot, fmt=".0f" if cell_text is None else "",
-                    annot_kws={"fontsize": 6 if cell >= 0.2 else 5}, linewidths=0.5, linecolor=role("cut"))
+                    annot_kws={"fontsize": 6 if cell >= 0.2 else 5}, linewidths=0.5, linecolor=role("cut"),
+                    xticklabels=False, yticklabels=False)  # set below; with labels of its own, seaborn draws
+        # the whole figure to see whether they overlap, half the cost of a heat map, for labels replaced here
         ax.grid(False)
-        ax.set_yticks(np.arange(len(row_labels)) + 0.5, row_labels if one_line else _wrap(row_labels, 45), rotation=0)
+        ax.set_yticks(np.arange(len(row_labels)) + 0.5, row_labels if one_line else _wrap(row_labels, 45), rotation=0,
+                      va="center")
         if column_labels:
             ax.set_xticks(np.arange(len(months)) + 0.5, column_labels, rotation=45, ha="right",
                           rotation_mode="anchor")
