@@ -263,3 +263,23 @@ def test_a_forked_kernel_writes_what_a_kernel_started_afresh_writes(tmp_path, mo
     assert "kernel not forked (ZeroDivisionError" in logs[False] and "not forked" not in logs[True]
     assert "To connect another client" not in logs[True]  # started as a kernel with a parent, not `ipython kernel`
     assert len(made[True]) >= 8 and made[True] == made[False]  # PNG, SVG, PDF, CSV, JSON: byte for byte
+
+
+def test_a_new_notebook_without_its_title_or_with_a_parameter_it_does_not_declare_is_refused_before_running(tmp_path):
+    from analysis.config import LANGUAGES, Paths
+    from analysis.errors import ParameterError
+    from analysis.runs import BY_NAME
+
+    paths = Paths(tmp_path)
+    shutil.copytree(ROOT / "notebooks", paths.notebooks)
+    shutil.copy(paths.notebooks / "trends.py", paths.notebooks / "refusals.py")  # a new notebook, not yet titled
+    execute.check_parameters(paths, [Run(name, "2024-11", lang, {"lang": lang, "variants": "default"})
+                                     for name in BY_NAME for lang in LANGUAGES])  # the shipped ones: all there
+    new = [Run("refusals", "2024-11", lang, {"lang": lang, "start": "2022-06"}) for lang in LANGUAGES]
+    with pytest.raises(ParameterError) as refused:
+        execute.check_parameters(paths, new)
+    assert str(refused.value) == (
+        "notebooks/refusals.py has no title for its HTML copy in en, kk, ru: expected a row html_title_refusals in "
+        "src/analysis/domain/translations.csv with the title in en, ru and kk ({month} is filled in)")
+    with pytest.raises(ParameterError, match=r"^notebooks/refusals\.py does not declare since in its parameters cell$"):
+        execute.check_parameters(paths, [Run("refusals", "2024-11", "en", {"since": "2022-06"})])

@@ -174,8 +174,11 @@ def _notebook(paths: Paths, name: str):
 
 
 def check_parameters(paths: Paths, runs: list[Run]) -> None:
-    """Every parameter passed must be one the notebook declares in its parameters cell."""
+    """Before anything runs: every parameter passed must be one the notebook declares in its
+    parameters cell, and each notebook's HTML copy must have its title in the run's language."""
     import papermill as pm
+
+    from .i18n import has_text
 
     for name in sorted({r.notebook for r in runs}):
         declared = set(pm.inspect_notebook(_notebook(paths, name)))
@@ -184,6 +187,11 @@ def check_parameters(paths: Paths, runs: list[Run]) -> None:
             if extra:
                 raise ParameterError(f"notebooks/{name}.py does not declare {', '.join(sorted(extra))} "
                                      "in its parameters cell")
+        missing = sorted({r.lang for r in runs if r.notebook == name and not has_text(f"html_title_{name}", r.lang)})
+        if missing:
+            raise ParameterError(f"notebooks/{name}.py has no title for its HTML copy in {', '.join(missing)}: "
+                                 f"expected a row html_title_{name} in src/analysis/domain/translations.csv "
+                                 "with the title in en, ru and kk ({month} is filled in)")
 
 
 READER_TEMPLATE = PACKAGE_DIR / "templates" / "reader.html.j2"

@@ -26,6 +26,13 @@ def t(key: str, lang: str, **values: object) -> str:
     return capitalised(text) if key.startswith("title_") else text
 
 
+def has_text(key: str, lang: str) -> bool:
+    """Whether translations.csv holds the text `key` in `lang`."""
+    table = _translations()
+    return key in table.index and isinstance(table.loc[key, expect_language(lang)], str) \
+        and table.loc[key, lang] != ""
+
+
 def capitalised(text: str) -> str:
     """`text` opening with a capital, the rest as it is: "қараша 2024: ..." -> "Қараша 2024: ..."."""
     return text[:1].upper() + text[1:]
