@@ -14,6 +14,7 @@ from analysis.clean import run_clean
 from analysis.config import Paths
 from analysis.errors import ParameterError
 from analysis.report import run_report
+from analysis.runs import NOTEBOOKS
 
 pytestmark = pytest.mark.xdist_group("reported")  # one worker builds `reported` for these tests
 
@@ -62,8 +63,9 @@ def test_cli_refuses_a_bad_month_in_one_line(small_project):
 @pytest.mark.notebooks
 def test_every_notebook_of_the_month_publishes_its_figures_and_an_html_copy_for_readers(reported):
     reports = reported.reports
-    for name in ("monthly_review", "trends", "named_incidents", "cases"):
-        assert (reports / "notebooks" / f"{name}_2024-11.en.ipynb").exists()
+    for notebook in NOTEBOOKS:
+        assert (reports / "notebooks" / f"{notebook.name}_2024-11.en.ipynb").exists()
+        assert (reports / "2024-11" / f"{notebook.name}.en.html").exists()
     for name in ("monthly_review", "trends"):
         html = (reports / "2024-11" / f"{name}.en.html").read_text(encoding="utf-8")
         assert "from analysis import" not in html  # no code cells for readers
@@ -184,3 +186,27 @@ def test_a_file_that_cannot_be_read_holds_the_release_back_and_says_so(reported,
     assert result.release_held == ("1 file could not be read (above); the data are released once every file is "
                                    "read")
     assert releases(project.releases) == ["1.0.0"]
+
+
+@pytest.mark.notebooks
+def test_a_run_that_writes_a_figure_another_notebook_writes_fails_naming_it_and_is_not_recorded(reported, tmp_path):
+    import logging
+
+    from analysis.manifest import outputs_record, read_manifest
+    from analysis.report import record_outputs, shared_with_another_notebook
+    from analysis.runs import Run
+
+    project = copy_project(reported.root, tmp_path / "project")
+    done = read_manifest(project)["runs"]
+    ran = [Run(run_id.rsplit("_", 1)[0], "2024-11", run_id.rsplit(".", 1)[1], {}) for run_id in done]
+    assert shared_with_another_notebook(ran, done) == {}  # the shipped notebooks' figures have names of their own
+    trend = next(name for name in done["trends_2024-11.en"]["outputs"] if name.endswith(".en.png"))
+    new = Run("refusals", "2024-11", "en", {})  # a new notebook that exported a trend under the trends notebook's name
+    outputs_record(new, project).write_text(f"{project.root / trend}\n", encoding="utf-8")
+    failed = record_outputs([new], project, done, {new: {}}, logging.getLogger("test"))
+    assert failed == {new: f"{trend} is written by notebooks/trends.py too: each figure a notebook publishes needs "
+                           "a name no other notebook's figure of the month has (its FigureSpec's name)"}
+    assert new.id not in done and "trends_2024-11.en" in done
+    trends = next(run for run in ran if run.id == "trends_2024-11.en")  # had both run in one report
+    named = shared_with_another_notebook([trends], {**done, new.id: {"outputs": {trend: "x"}}})[trends]
+    assert named.startswith(f"{trend} is written by notebooks/refusals.py too")
