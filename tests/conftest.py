@@ -14,6 +14,7 @@ from hypothesis import settings
 
 from analysis import execute  # noqa: F401 (imported first, as `analysis report` imports it: see its rfc3987_syntax)
 from analysis.config import Paths
+from analysis.runs import NOTEBOOKS
 
 # CI runs the same property-test examples every time; elsewhere each run tries new ones.
 settings.register_profile("ci", derandomize=True)
@@ -173,10 +174,10 @@ MARKUP_ROW = "2024-11,ALL,TOTAL,32,count,<script>alert(1)</script>,\n"  # markup
 def reported(tmp_path_factory) -> Paths:
     """A small project (`small_project`, with a row whose source is markup, and incident logs of
     2024-05 and 2024-08, whose one incident is a later mention of May's case: a month with data that
-    no count covers) reported for 2024-11 in
-    English: four notebook runs, two side by side, each with the default figure only (the variants
-    are tested in test_variants.py). Built once per worker, for the modules of the xdist group
-    "reported". A test that changes it puts it back; to go further, copy it (`copy_project`)."""
+    no count covers) reported for 2024-11 in English: a run of each notebook (`runs.NOTEBOOKS`), two
+    side by side, each with the default figure only (the variants are tested in test_variants.py).
+    Built once per worker, for the modules of the xdist group "reported". A test that changes it
+    puts it back; to go further, copy it (`copy_project`)."""
     from analysis import report
 
     paths = small_project(tmp_path_factory.mktemp("reported"))
@@ -189,8 +190,7 @@ def reported(tmp_path_factory) -> Paths:
         "SYN-A1,CASE-S,12 August 2024,threat,Almaty,journalist,non-state,,SYNTHETIC test incident\n"), encoding="utf-8")
     first = report.run_report(paths, month=REPORTED_MONTH, langs="en", progress=False, variants="default", jobs=2)
     assert first.ok and first.cleaned
-    assert {r.id for r in first.executed} == {f"{name}_{REPORTED_MONTH}.en" for name in
-                                              ("monthly_review", "trends", "named_incidents", "cases")}
+    assert {r.id for r in first.executed} == {f"{notebook.name}_{REPORTED_MONTH}.en" for notebook in NOTEBOOKS}
     return paths
 
 

@@ -66,8 +66,7 @@ def test_synthetic_logs_are_messy_marked_and_never_written_into_raw(tmp_path):
 # --- one project, reported once (`reported` in conftest): each test puts it back or works on a copy ----
 
 MONTH = "2024-11"
-RUNS = {"monthly_review": f"monthly_review_{MONTH}.en", "trends": f"trends_{MONTH}.en",
-        "named_incidents": f"named_incidents_{MONTH}.en", "cases": f"cases_{MONTH}.en"}
+RUNS = {notebook.name: f"{notebook.name}_{MONTH}.en" for notebook in runs.NOTEBOOKS}  # every one runs for the newest
 
 
 @pytest.mark.notebooks
@@ -80,9 +79,7 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     assert first.ok and not first.cleaned
     assert ids(first.executed) == {"monthly_review_2024-05", "monthly_review_2024-08"}
     recorded = manifest.read_manifest(project)
-    assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-08.en",
-                                     "monthly_review_2024-11.en", "trends_2024-11.en", "named_incidents_2024-11.en",
-                                     "cases_2024-11.en"}
+    assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-08.en", *RUNS.values()}
     assert (project.reports / "2024-08" / "summary.en.md").exists()
 
     again = report.run_report(project, every=True, langs="en", progress=False, variants="default", jobs=2)
@@ -94,15 +91,13 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
         encoding="utf-8")
     after = report.run_report(project, every=True, langs="en", progress=False, variants="default", jobs=2)
     assert after.cleaned and after.ok
-    assert ids(after.executed) == {"monthly_review_2024-12", "trends_2024-12", "named_incidents_2024-12",
-                                   "cases_2024-12"}
+    assert ids(after.executed) == {f"{notebook}_2024-12" for notebook in RUNS}
     assert "monthly_review_2024-05.en: up to date" in after.log.read_text(encoding="utf-8")
 
     # Forced, every step of the month would run again: the plan (the same decision a real run acts on).
     forced = report.run_report(project, month="2024-11", langs="en", progress=False, variants="default", force=True,
                                dry_run=True)
-    assert forced.planned == {"clean": "forced", RUNS["monthly_review"]: "forced", RUNS["trends"]: "forced",
-                              RUNS["named_incidents"]: "forced", RUNS["cases"]: "forced",
+    assert forced.planned == {"clean": "forced", **{run: "forced" for run in RUNS.values()},
                               f"bundles {MONTH}": "forced", "site": "forced"}
     assert forced.executed == [] and not forced.cleaned
     logs = set((project.reports / "logs").glob("*.log")) - logs_before
@@ -118,9 +113,8 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     assert sorted(p.name for p in (project.reports / "notebooks").glob("*2024-12*")) == []
     assert "reports/2024-12/summary.en.md" in gone.removed
     assert "reports/notebooks/trends_2024-12.en.ipynb" in gone.removed
-    assert set(manifest.read_manifest(project)["runs"]) == {
-        "monthly_review_2024-05.en", "monthly_review_2024-08.en", "monthly_review_2024-11.en", "trends_2024-11.en",
-        "named_incidents_2024-11.en", "cases_2024-11.en"}
+    assert set(manifest.read_manifest(project)["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-08.en",
+                                                            *RUNS.values()}
     assert (project.reports / "figures" / "2024-11" / "month_categories.en.png").exists()
 
     # The log of a month published earlier gains a row the cleaning rejects: the scheduled run (no
@@ -157,7 +151,7 @@ def test_the_manifest_records_every_output_of_each_step_with_its_hash(reported):
 
 @pytest.mark.notebooks
 @pytest.mark.parametrize("output, steps", [
-    ("reports/figures/2024-11", {RUNS["monthly_review"], RUNS["trends"], RUNS["named_incidents"], RUNS["cases"]}),
+    ("reports/figures/2024-11", set(RUNS.values())),  # every notebook publishes figures
     ("reports/2024-11/summary.en.md", {RUNS["monthly_review"]}),
     ("reports/2024-11/trends.en.html", {RUNS["trends"]}),
     ("reports/notebooks/named_incidents_2024-11.en.ipynb", {RUNS["named_incidents"]}),
