@@ -205,13 +205,16 @@ def _categories(raw: Raw) -> tuple[dict[str, object], list[Check]]:
     of_group = taxonomy._category_groups()
     cat_group = [of_group.get(c) for c in codes]
     differs = [g is not None and cg is not None and g != cg for g, cg in zip(given, cat_group)]
+    unmatched = _flags([c is None and t != "" for c, t in zip(codes, text)], pair_at)
+    written = _empty(raw["category"])  # the label was read from category_as_written: the rejection names it
+    reasons = PerValue([None if c is None else c.reason for c in coded], pair_at)
     return {"group": Text(_per_row(cat_group, pair_at), True),
             "category": Text(_per_row(codes, pair_at), any(c is not None for c in codes)),
             "category_as_written": _given(raw, "category_as_written", label)}, [
         reject(_flags([t == "" for t in text], pair_at), "category",
                "empty; expected a category code or the label as written"),
-        reject(_flags([c is None for c in codes], pair_at), "category",
-               PerValue([None if c is None else c.reason for c in coded], pair_at)),
+        reject(unmatched & ~written, "category", reasons),
+        reject(unmatched & written, "category_as_written", reasons),
         warn(_flags(differs, pair_at), "group",
              "the group given differs from the category's group; the category's group was used")]
 
