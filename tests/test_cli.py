@@ -208,3 +208,13 @@ def test_the_crontab_line_works_on_a_fresh_checkout(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (checkout / "reports" / "logs" / "cron.log").read_text(encoding="utf-8") == "report ran\n"
 
+
+
+@pytest.mark.parametrize("command", [["clean"], ["report", "--dry-run"], ["release"]])
+def test_a_project_folder_that_does_not_exist_is_one_line_and_is_not_made(command, tmp_path, capsys):
+    nowhere = tmp_path / "nowhere"
+    assert cli.main(["--root", str(nowhere), *command]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: no project folder at {nowhere}: expected a folder holding data/raw/ "
+                   "(pass --root DIR before the command, or set ANALYSIS_ROOT)\n")
+    assert not nowhere.exists()

@@ -308,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     note = elsewhere(paths.root, Path.cwd(), args.root is not None or "ANALYSIS_ROOT" in os.environ)
     if note:
         print(note, file=sys.stderr)
+    if not paths.root.is_dir():
+        print(f"error: no project folder at {paths.root}: expected a folder holding data/raw/ "
+              "(pass --root DIR before the command, or set ANALYSIS_ROOT)", file=sys.stderr)
+        return 2
     try:
         with project_lock(paths, wait=args.wait):
             return args.func(args)
