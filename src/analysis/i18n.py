@@ -29,8 +29,8 @@ def t(key: str, lang: str, **values: object) -> str:
 def has_text(key: str, lang: str) -> bool:
     """Whether translations.csv holds the text `key` in `lang`."""
     table = _translations()
-    return key in table.index and isinstance(table.loc[key, expect_language(lang)], str) \
-        and table.loc[key, lang] != ""
+    text = table.loc[key, expect_language(lang)] if key in table.index else None
+    return isinstance(text, str) and text != ""
 
 
 def capitalised(text: str) -> str:
