@@ -495,3 +495,25 @@ def test_a_tie_for_the_largest_or_the_smallest_bar_names_every_bar_in_it(shipped
         in texts["long_description"]
     assert texts["alt_text"].endswith("Largest: Refusal or restriction of socially significant information; "
                                       "Civil honour-and-dignity claim (7).")
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda c: figures.category_trend(c, "refusals", "2022-06", "2024-11", 3, "2024-11"),
+     "code: unknown category code(s) refusals; expected codes from src/analysis/domain/categories.csv"),
+    (lambda c: figures.category_trend(c, "refusal_of_information", "2022-13", "2024-11", 3, "2024-11"),
+     "start: expected a month as YYYY-MM (for example 2024-11); found '2022-13'"),
+    (lambda c: figures.false_information_trend(c, "2022-06", "2024-11", 0, "2024-11"),
+     "rolling: expected a number of months, 1 or more; found 0"),
+    (lambda c: figures.category_heatmap(c, ["threat", "threatt"], "2022-06", "2024-11", "2024-11"),
+     "categories: unknown category code(s) threatt;"),
+    (lambda c: figures.month_categories(c, "2024-13"), "month: expected a month as YYYY-MM"),
+    (lambda c: figures.ytd_comparison(c, "24-11"), "month: expected a month as YYYY-MM"),
+    (lambda c: figures.groups_stacked(c, "2022-06", "November", "2024-11"), "end: expected a month as YYYY-MM"),
+])
+def test_a_figure_asked_for_with_a_bad_parameter_is_one_parameter_error_naming_it(shipped_clean, make, words):
+    from analysis.errors import ParameterError
+
+    counts, _, _ = shipped_clean
+    with pytest.raises(ParameterError) as refused:  # a researcher's own call, as a notebook's: not a pandas error
+        make(counts)
+    assert str(refused.value).startswith(words)

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from . import __version__, accessibility, comparisons, describe, events, plots, regions, taxonomy, trends, variants
 from .cases import AMOUNT_KINDS, amounts_by_kind
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, OTHER_UNSPECIFIED, RESOLUTIONS, SOURCE_NAME
-from .errors import expect_one_of
+from .errors import expect_between, expect_month, expect_one_of
 from .i18n import bound, capitalised, month_label, number, period_label, plural, t
 from .quality import month_span
 from .storage import scratch_dir, staged_dir, write_atomic, write_csv
@@ -449,8 +449,20 @@ def _full_years(coverage: dict) -> tuple[int, int]:
 
 # --- figures over months ------------------------------------------------------------------------------
 
+def _checked(rolling: int | None = None, codes: list[str] | None = None, **months: str) -> None:
+    """The parameters of a figure, as a notebook or a researcher's own code passes them: each month
+    as YYYY-MM, the rolling mean's months, the category codes; else one ParameterError naming it."""
+    for name, month in months.items():
+        expect_month(month, name)
+    if rolling is not None:
+        expect_between(rolling, 1, None, "rolling", "a number of months")
+    if codes is not None:
+        taxonomy.expect_categories(codes, "categories" if len(codes) != 1 else "code")
+
+
 def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resolution: str = "month",
                    cumulative: pd.DataFrame | None = None) -> FigureSpec:
+    _checked(start=start, end=end, as_of=as_of)
     resolution = resolve(resolution, start, end)
     wide = trends.group_totals(counts, start, end, trends.WITH_DERIVED)
     derived = trends.group_totals(counts, start, end, ("derived",)).notna().any(axis=1)
@@ -545,6 +557,7 @@ def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rollin
                    resolution: str = "month", cumulative: pd.DataFrame | None = None,
                    revised: list[str] | None = None) -> FigureSpec:
     """`revised`: months whose figure a data release revised, marked (`revisions.revised_months`)."""
+    _checked(rolling, [code], start=start, end=end, as_of=as_of)
     resolution = resolve(resolution, start, end)
     series = trends.category_matrix(counts, [code], start, end, trends.WITH_DERIVED)[code]
     derived = trends.category_matrix(counts, [code], start, end, ("derived",))[code].notna()
@@ -559,6 +572,7 @@ def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rollin
 def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling: int, as_of: str,
                             resolution: str = "month", cumulative: pd.DataFrame | None = None,
                             revised: list[str] | None = None) -> FigureSpec:
+    _checked(rolling, start=start, end=end, as_of=as_of)
     resolution = resolve(resolution, start, end)
     series = trends.false_information(counts, start, end, trends.WITH_DERIVED)
     derived = trends.false_information(counts, start, end, ("derived",)).notna()
@@ -572,6 +586,7 @@ def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling:
 
 def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: str, end: str,
                      as_of: str, resolution: str = "month", cumulative: pd.DataFrame | None = None) -> FigureSpec:
+    _checked(codes=None if categories is None else list(categories), start=start, end=end, as_of=as_of)
     resolution = resolve(resolution, start, end)
     monthly = trends.category_matrix(counts, categories, start, end, trends.WITH_DERIVED)
     monthly = monthly.loc[:, monthly.notna().any()] if categories is None else monthly
@@ -637,6 +652,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
 
 
 def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str) -> FigureSpec:
+    _checked(start=start, end=end, as_of=as_of)
     wide = trends.legal_claims_by_type(counts, start, end)
     coverage = _coverage_meta(list(wide.index), wide.notna().any(axis=1), pd.Series(dtype=bool))
 
@@ -672,6 +688,7 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
     """January..`month` against the same months a year before, each row on its own evidence
     (stated, complete or partial, with the months it covers). Comparisons refused at a series
     break are left out of the bars and listed in the JSON."""
+    _checked(month=month)
     full = comparisons.year_to_date(counts, cumulative, month, allow_break)
     table = full[full["refused"] == ""].reset_index(drop=True)  # groups, then categories
     year, previous = int(month[:4]), int(month[:4]) - 1
@@ -732,6 +749,7 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
 
 
 def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:
+    _checked(month=month)
     table = trends.month_breakdown(counts, month)
 
     def labels(lang: str) -> list[str]:
@@ -761,6 +779,7 @@ def month_categories(counts: pd.DataFrame, month: str) -> FigureSpec:
 # --- named incidents ------------------------------------------------------------------------------------
 
 def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> FigureSpec:
+    _checked(start=start, end=end)
     table = trends.incidents_by_region(incidents, start, end)
     unplaced = trends.incidents_without_region(incidents, start, end)
 
@@ -789,6 +808,7 @@ def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> Figure
 def amounts_by_category(incidents: pd.DataFrame, start: str, end: str) -> FigureSpec:
     """The amounts in tenge named in the period by category and kind (claimed, awarded, fines,
     other amounts), each case once for each kind (`cases.amounts_by_kind`)."""
+    _checked(start=start, end=end)
     table = amounts_by_kind(incidents, start, end)
     wide = table.pivot(index="category", columns="kind", values="amount_kzt") / 1e6 if len(table) else \
         pd.DataFrame(columns=list(AMOUNT_KINDS), dtype=float)

@@ -17,7 +17,7 @@ from .cases import false_information_articles
 from .config import LANGUAGES, Paths
 from .errors import ParameterError, expect_month
 from .manifest import DataHashes, run_inputs
-from .taxonomy import category_codes, group_codes
+from .taxonomy import expect_categories, group_codes
 from .variants import VARIANTS
 
 
@@ -105,13 +105,10 @@ def parse_categories(text: str, name: str = "--categories") -> str | list[str]:
     if text == "all":
         return "all"
     codes = [part.strip() for part in text.split(",") if part.strip()]
-    unknown = [c for c in codes if c not in category_codes()]
-    if not codes or unknown:
-        named = ", ".join(unknown) or repr(text)
-        raise ParameterError(f"{name}: unknown category code(s) {named}; "
-                             f"expected 'all' or codes from src/analysis/domain/categories.csv "
-                             f"such as refusal_of_information, threat")
-    return codes
+    if not codes:
+        raise ParameterError(f"{name}: unknown category code(s) {text!r}; expected 'all' or codes from "
+                             "src/analysis/domain/categories.csv such as refusal_of_information, threat")
+    return expect_categories(codes, name, also="'all' or ")
 
 
 def chosen_categories(categories: str | list[str]) -> list[str] | None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .config import ALL_GROUPS, LANGUAGES
 from .domain_data import DomainError, read_domain
-from .errors import expect_language
+from .errors import ParameterError, expect_language
 from .text import normalise_text
 
 NEST_SEPARATOR = " > "
@@ -85,6 +85,16 @@ def category_group(code: str) -> str:
 def _category_groups() -> dict[str, str]:
     cats = categories()
     return dict(zip(cats["code"], cats["group"]))
+
+
+def expect_categories(codes: list[str], name: str, also: str = "") -> list[str]:
+    """Category codes the taxonomy has, or one ParameterError naming those it does not."""
+    unknown = [code for code in codes if code not in category_codes()]
+    if not codes or unknown:
+        named = ", ".join(map(str, unknown)) or repr(codes)
+        raise ParameterError(f"{name}: unknown category code(s) {named}; expected {also}codes from "
+                             "src/analysis/domain/categories.csv such as refusal_of_information, threat")
+    return codes
 
 
 def category_label(code: str, lang: str = "en") -> str:
