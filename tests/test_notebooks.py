@@ -279,7 +279,7 @@ def test_a_new_notebook_without_its_title_or_with_a_parameter_it_does_not_declar
     with pytest.raises(ParameterError) as refused:
         execute.check_parameters(paths, new)
     assert str(refused.value) == (
-        "notebooks/refusals.py has no title for its HTML copy in en, kk, ru: expected a row html_title_refusals in "
+        "notebooks/refusals.py has no title for its HTML copy in en, ru, kk: expected a row html_title_refusals in "
         "src/analysis/domain/translations.csv with the title in en, ru and kk ({month} is filled in)")
     with pytest.raises(ParameterError, match=r"^notebooks/refusals\.py does not declare since in its parameters cell$"):
         execute.check_parameters(paths, [Run("refusals", "2024-11", "en", {"since": "2022-06"})])

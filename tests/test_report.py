@@ -189,7 +189,8 @@ def test_a_file_that_cannot_be_read_holds_the_release_back_and_says_so(reported,
 
 
 @pytest.mark.notebooks
-def test_a_run_that_writes_a_figure_another_notebook_writes_fails_naming_it_and_is_not_recorded(reported, tmp_path):
+def test_a_run_that_writes_a_figure_another_notebook_writes_fails_naming_it_and_the_figure_is_not_published(
+        reported, tmp_path):
     import logging
 
     from analysis.manifest import outputs_record, read_manifest
@@ -204,9 +205,13 @@ def test_a_run_that_writes_a_figure_another_notebook_writes_fails_naming_it_and_
     new = Run("refusals", "2024-11", "en", {})  # a new notebook that exported a trend under the trends notebook's name
     outputs_record(new, project).write_text(f"{project.root / trend}\n", encoding="utf-8")
     failed = record_outputs([new], project, done, {new: {}}, logging.getLogger("test"))
-    assert failed == {new: f"{trend} is written by notebooks/trends.py too: each figure a notebook publishes needs "
-                           "a name no other notebook's figure of the month has (its FigureSpec's name)"}
+    assert failed == {new: f"{trend} is written by notebooks/trends.py too, and was removed: each figure a notebook "
+                           "publishes needs a name no other notebook's figure of the month has (a FigureSpec's "
+                           "name: dataclasses.replace(spec, name=...))"}
     assert new.id not in done and "trends_2024-11.en" in done
+    assert not (project.root / trend).exists()  # neither run vouches for it: the site and bundles do not get it
+    plan = run_report(project, month="2024-11", langs="en", progress=False, variants="default", dry_run=True)
+    assert plan.planned["trends_2024-11.en"] == f"{trend} missing or changed"  # the trends notebook makes it again
     trends = next(run for run in ran if run.id == "trends_2024-11.en")  # had both run in one report
-    named = shared_with_another_notebook([trends], {**done, new.id: {"outputs": {trend: "x"}}})[trends]
-    assert named.startswith(f"{trend} is written by notebooks/refusals.py too")
+    assert shared_with_another_notebook([trends], {**done, new.id: {"outputs": {trend: "x"}}}) == {
+        trends: {trend: {"refusals"}}}

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import PACKAGE_DIR, Paths
+from .config import LANGUAGES, PACKAGE_DIR, Paths
 from .errors import ParameterError
 from .manifest import OUTPUTS_RECORD, outputs_record
 from .storage import write_atomic
@@ -187,7 +187,8 @@ def check_parameters(paths: Paths, runs: list[Run]) -> None:
             if extra:
                 raise ParameterError(f"notebooks/{name}.py does not declare {', '.join(sorted(extra))} "
                                      "in its parameters cell")
-        missing = sorted({r.lang for r in runs if r.notebook == name and not has_text(f"html_title_{name}", r.lang)})
+        missing = [lang for lang in LANGUAGES if not has_text(f"html_title_{name}", lang)
+                   and any(r.notebook == name and r.lang == lang for r in runs)]
         if missing:
             raise ParameterError(f"notebooks/{name}.py has no title for its HTML copy in {', '.join(missing)}: "
                                  f"expected a row html_title_{name} in src/analysis/domain/translations.csv "

@@ -440,34 +440,34 @@ def record_outputs(succeeded: list[Run], paths: Paths, done: dict, records: dict
                    logger: logging.Logger) -> dict[Run, str]:
     """Record in `done` what each run that succeeded wrote, hashed once every run has finished:
     runs side by side may write the same shared file (a figure's CSV and JSON serve its three
-    languages). A run that wrote a file of another notebook's is not recorded: returns those
-    runs and their problem."""
+    languages). A run that wrote a file a run of another notebook writes too is not recorded, and
+    the file is removed: neither run can vouch for it, and the site and bundles must not publish
+    it. Returns those runs and what to do."""
     for run in succeeded:
         done[run.id] = with_outputs(records[run], run_outputs(run, paths), paths)
     failures = {}
-    for run, problem in shared_with_another_notebook(succeeded, done).items():
-        logger.info("%s: FAILED: %s", run.id, problem)
-        failures[run] = problem
+    for run, shared in shared_with_another_notebook(succeeded, done).items():
+        others = sorted(set().union(*shared.values()))
+        first, more = min(shared), f" (and {len(shared) - 1} more files)" if len(shared) > 1 else ""
+        failures[run] = (f"{first}{more} is written by notebooks/{' and notebooks/'.join(others)}.py too, and was "
+                         "removed: each figure a notebook publishes needs a name no other notebook's figure of the "
+                         "month has (a FigureSpec's name: dataclasses.replace(spec, name=...))")
+        logger.info("%s: FAILED: %s", run.id, failures[run])
         done.pop(run.id)
+        for name in shared:
+            (paths.root / name).unlink(missing_ok=True)
     return failures
 
 
-def shared_with_another_notebook(runs: list[Run], done: dict[str, dict]) -> dict[Run, str]:
-    """The runs that wrote a file a run of another notebook writes too, and what to do: two
-    notebooks publishing a figure under one name replace each other's file, and what was recorded
-    of each could no longer tell. (The runs of one notebook in three languages share a figure's
-    CSV and JSON: that is no conflict.)"""
+def shared_with_another_notebook(runs: list[Run], done: dict[str, dict]) -> dict[Run, dict[str, set[str]]]:
+    """For each of `runs` that wrote a file a run of another notebook writes too: those files, each
+    with the other notebooks. Two notebooks publishing a figure under one name replace each other's
+    file, and what was recorded of each could no longer tell. (The runs of one notebook in three
+    languages share a figure's CSV and JSON: that is no conflict.)"""
     writers: dict[str, set[str]] = {}
     for run_id, entry in done.items():
         for name in entry.get("outputs", {}):
             writers.setdefault(name, set()).add(run_id.rsplit("_", 1)[0])
-    problems = {}
-    for run in runs:
-        shared = sorted(name for name in done[run.id]["outputs"] if writers[name] - {run.notebook})
-        if shared:
-            others = sorted(set().union(*(writers[name] for name in shared)) - {run.notebook})
-            more = f" (and {len(shared) - 1} more files)" if len(shared) > 1 else ""
-            problems[run] = (f"{shared[0]}{more} is written by notebooks/{' and notebooks/'.join(others)}.py too: "
-                             "each figure a notebook publishes needs a name no other notebook's figure of the "
-                             "month has (its FigureSpec's name)")
-    return problems
+    shared = {run: {name: writers[name] - {run.notebook} for name in done[run.id]["outputs"]
+                    if writers[name] - {run.notebook}} for run in runs}
+    return {run: files for run, files in shared.items() if files}
