@@ -1,8 +1,9 @@
 """The notebooks `analysis report` runs, listed in one table, and the runs planned from it.
 
 A new notebook is one row in `NOTEBOOKS` and a file in notebooks/: its name, the months it runs
-for, what data a run reads (which decides when the run is out of date), and its parameters; and
-the title of its HTML copy, `html_title_<name>` in domain/translations.csv (notebooks/README.md).
+for, what data a run reads and the window of months it reads them in (which decide when the run
+is out of date), and its parameters; and the title of its HTML copy, `html_title_<name>` in
+domain/translations.csv (notebooks/README.md).
 """
 
 from __future__ import annotations
