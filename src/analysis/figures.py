@@ -449,15 +449,14 @@ def _full_years(coverage: dict) -> tuple[int, int]:
 
 # --- figures over months ------------------------------------------------------------------------------
 
-def _checked(rolling: int | None = None, codes: list[str] | None = None, **months: str) -> None:
-    """The parameters of a figure, as a notebook or a researcher's own code passes them: each month
-    as YYYY-MM, the rolling mean's months, the category codes; else one ParameterError naming it."""
+def _checked(rolling: int | None = None, **months: str) -> None:
+    """The months and rolling mean of a figure, as a notebook or a researcher's own code passes
+    them: each month as YYYY-MM, the rolling mean 1 month or more; else one ParameterError naming it.
+    (Category codes: `taxonomy.expect_categories`.)"""
     for name, month in months.items():
         expect_month(month, name)
     if rolling is not None:
         expect_between(rolling, 1, None, "rolling", "a number of months")
-    if codes is not None:
-        taxonomy.expect_categories(codes, "categories" if len(codes) != 1 else "code")
 
 
 def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resolution: str = "month",
@@ -557,7 +556,8 @@ def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rollin
                    resolution: str = "month", cumulative: pd.DataFrame | None = None,
                    revised: list[str] | None = None) -> FigureSpec:
     """`revised`: months whose figure a data release revised, marked (`revisions.revised_months`)."""
-    _checked(rolling, [code], start=start, end=end, as_of=as_of)
+    _checked(rolling, start=start, end=end, as_of=as_of)
+    taxonomy.expect_categories([code], "code")
     resolution = resolve(resolution, start, end)
     series = trends.category_matrix(counts, [code], start, end, trends.WITH_DERIVED)[code]
     derived = trends.category_matrix(counts, [code], start, end, ("derived",))[code].notna()
@@ -586,7 +586,9 @@ def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling:
 
 def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: str, end: str,
                      as_of: str, resolution: str = "month", cumulative: pd.DataFrame | None = None) -> FigureSpec:
-    _checked(codes=None if categories is None else list(categories), start=start, end=end, as_of=as_of)
+    _checked(start=start, end=end, as_of=as_of)
+    if categories is not None:
+        taxonomy.expect_categories(list(categories), "categories")
     resolution = resolve(resolution, start, end)
     monthly = trends.category_matrix(counts, categories, start, end, trends.WITH_DERIVED)
     monthly = monthly.loc[:, monthly.notna().any()] if categories is None else monthly

@@ -89,7 +89,8 @@ def _category_groups() -> dict[str, str]:
 
 def expect_categories(codes: list[str], name: str, also: str = "") -> list[str]:
     """Category codes the taxonomy has, or one ParameterError naming those it does not."""
-    unknown = [code for code in codes if code not in category_codes()]
+    known = set(category_codes())
+    unknown = [code for code in codes if code not in known]
     if not codes or unknown:
         named = ", ".join(map(str, unknown)) or repr(codes)
         raise ParameterError(f"{name}: unknown category code(s) {named}; expected {also}codes from "
