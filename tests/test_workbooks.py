@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import sys
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -85,6 +87,22 @@ def test_the_same_month_twice_is_an_error_naming_both_files_not_a_double_count(c
     twice = [e for e in result.file_errors if "1993-08" in e["file"]]
     assert twice and all("1993-08.csv" in e["message"] and "1993-08.xlsx" in e["message"] for e in twice)
     assert not (result.incidents["report_month"] == "1993-08").any()
+
+
+def test_the_large_workbook_is_the_sheet_openpyxl_writes_row_by_row():
+    """`make_workbooks.many_rows` copies its first row's XML for the others: the sheet must be what
+    openpyxl writes when given every row."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("1993-05")
+    sheet.append(make_workbooks.HEADER)
+    for i in range(60):  # past the 28 days of the dates' cycle, and row numbers of two digits
+        sheet.append([f"1993-05-A{i}", dt.date(1993, 5, 1 + i % 28), "угрозы журналисту", "Алматы", None,
+                      "SYNTHETIC"])
+    sheet_xml = "xl/worksheets/sheet1.xml"
+    assert zipfile.ZipFile(io.BytesIO(make_workbooks.many_rows(60))).read(sheet_xml) == \
+        zipfile.ZipFile(io.BytesIO(make_workbooks._save(book))).read(sheet_xml)
 
 
 def test_nothing_else_is_lost_and_the_raw_files_are_untouched(corpus):
