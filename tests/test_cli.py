@@ -84,6 +84,7 @@ def test_the_scheduled_run_names_each_rejected_row_and_a_release_held_back(monke
     result = _result(0, 0, True)
     result.rejected, result.release_held = rejected, held
     monkeypatch.setattr(report, "run_report", lambda *args, **kwargs: result)
+    (tmp_path / "data" / "raw").mkdir(parents=True)  # a project folder
     assert cli.main(["--root", str(tmp_path), "report"]) == 0
     out, err = capsys.readouterr()
     assert err.splitlines() == [
@@ -99,6 +100,7 @@ def test_a_dry_run_before_a_cleaning_says_the_runs_it_lists_come_from_the_data_a
     result = _result(0, 0, False)
     result.planned = {"clean": "its inputs changed: data/raw/incidents/2024-12.xlsx"}
     monkeypatch.setattr(report, "run_report", lambda *args, **kwargs: result)
+    (tmp_path / "data" / "raw").mkdir(parents=True)  # a project folder
     assert cli.main(["--root", str(tmp_path), "report", "--dry-run"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "would run clean: its inputs changed: data/raw/incidents/2024-12.xlsx"
@@ -218,3 +220,13 @@ def test_a_project_folder_that_does_not_exist_is_one_line_and_is_not_made(comman
     assert err == (f"error: no project folder at {nowhere}: expected a folder holding data/raw/ "
                    "(pass --root DIR before the command, or set ANALYSIS_ROOT)\n")
     assert not nowhere.exists()
+
+
+@pytest.mark.parametrize("command", [["clean"], ["report", "--dry-run"], ["release"]])
+def test_a_folder_without_data_raw_is_one_line_and_nothing_is_written_into_it(command, tmp_path, capsys):
+    assert cli.main(["--root", str(tmp_path), *command]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: {tmp_path} holds no data/raw/: expected a project folder, with the incident logs in "
+                   "data/raw/incidents/ and the published counts in data/raw/published/ (pass --root DIR before "
+                   "the command, or set ANALYSIS_ROOT)\n")
+    assert not any(tmp_path.iterdir())

@@ -308,9 +308,14 @@ def main(argv: list[str] | None = None) -> int:
     note = elsewhere(paths.root, Path.cwd(), args.root is not None or "ANALYSIS_ROOT" in os.environ)
     if note:
         print(note, file=sys.stderr)
+    where = "(pass --root DIR before the command, or set ANALYSIS_ROOT)"
     if not paths.root.is_dir():
-        print(f"error: no project folder at {paths.root}: expected a folder holding data/raw/ "
-              "(pass --root DIR before the command, or set ANALYSIS_ROOT)", file=sys.stderr)
+        print(f"error: no project folder at {paths.root}: expected a folder holding data/raw/ {where}",
+              file=sys.stderr)
+        return 2
+    if args.func in (_clean, _report, _release) and not paths.raw.is_dir():  # nothing written into a wrong folder
+        print(f"error: {paths.root} holds no data/raw/: expected a project folder, with the incident logs in "
+              f"data/raw/incidents/ and the published counts in data/raw/published/ {where}", file=sys.stderr)
         return 2
     try:
         with project_lock(paths, wait=args.wait):
