@@ -120,7 +120,10 @@ STEPS = textwrap.dedent("""
     timed(schemas.incidents, "validate", "check the incidents table (pandera)")
     timed(schemas.monthly_counts, "validate", "check the counts table (pandera)")
     timed(cases, "counts_by_unit", "counts by unit (new, active cases, persons)")
-    timed(clean, "write_parquet", "write parquet")
+    if hasattr(clean, "write_parquet_and_csv"):  # each table converted to Arrow once for both files
+        timed(clean, "write_parquet_and_csv", "write parquet and CSV")
+    else:  # the code before it
+        timed(clean, "write_parquet", "write parquet")
     timed(clean, "write_csv", "write CSV")
     timed(clean, "write_atomic", "write the data-quality report")
     from analysis.config import Paths

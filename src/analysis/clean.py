@@ -17,7 +17,7 @@ from . import incidents as inc
 from .config import CUMULATIVE_PREFIX, Paths
 from .counts import compare_sources, incident_log_counts
 from .reading import LINE, InputError, RawTable, read_table
-from .storage import staged_dir, write_atomic, write_csv, write_parquet
+from .storage import staged_dir, write_atomic, write_csv, write_parquet_and_csv
 from .taxonomy import categorical
 from .verdicts import REJECTED_COLUMNS, RowsLost, concat
 from .workbooks import WORKBOOK_SUFFIXES
@@ -332,8 +332,7 @@ def _save(paths: Paths, tables: _Tables, report: dict) -> None:
         for frame, stem in ((tables.incidents, "incidents"), (counted, "monthly_counts"),
                             (tables.cumulative, "published_cumulative"), (tables.cases, "cases"),
                             (tables.case_events, "case_events")):
-            write_parquet(frame, folder / f"{stem}.parquet")
-            write_csv(frame, folder / f"{stem}.csv")
+            write_parquet_and_csv(frame, folder / f"{stem}.parquet", folder / f"{stem}.csv")
         write_csv(tables.rejected.reset_index(drop=True), folder / paths.rejected.name)
     write_atomic(paths.quality_json, lambda tmp: tmp.write_text(
         json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
