@@ -311,13 +311,10 @@ def read_csv(path: Path, **kwargs) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(restore_formula) for c in _text_columns(frame)})
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
-
-
 def write_parquet_and_csv(frame: pd.DataFrame, parquet: Path, csv: Path) -> None:
-    """`write_parquet` and `write_csv` of one frame, the same bytes as each, from one conversion to
-    Arrow (the conversion was a fifth of a small clean's writing, and is made once for both)."""
+    """The frame as parquet, the bytes `frame.to_parquet(index=False)` writes, and as `write_csv`
+    writes it, atomically each, from one conversion to Arrow (converting was a fifth of a small
+    clean's writing, and was done twice)."""
     table = _arrow(frame)
     write_atomic(parquet, lambda tmp: pq.write_table(table, str(tmp), compression="snappy"))  # as to_parquet
     _write_csv_table(_csv_table(frame, table), csv)
