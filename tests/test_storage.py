@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.storage import _neutralise_column, write_csv
+from analysis.storage import _neutralise_column, write_csv, write_parquet_and_csv
 
 CELLS = st.lists(st.one_of(st.none(), st.text(alphabet="=+-@\t\r'a é1;", max_size=4)), max_size=6)
 
@@ -71,3 +72,16 @@ def test_categories_and_dates_are_written_as_pandas_writes_them(tmp_path):
         '"arrest","1969-12-31",',
         '"detention","1950-01-01","1901-05-06"',
     ]
+
+
+@pytest.mark.parametrize("attrs", [{}, {"source": "SYNTHETIC"}])
+def test_a_table_and_its_csv_are_the_bytes_to_parquet_and_write_csv_write(tmp_path, attrs):
+    frame = pd.DataFrame({"month": pd.Categorical(["2024-11", "2024-10"]), "count": [3, 4],
+                          "note": ["=1+1", None], "day": pd.to_datetime(["2024-11-02", "2024-10-30"])})
+    frame.attrs = attrs
+    write_parquet_and_csv(frame, tmp_path / "both.parquet", tmp_path / "both.csv")
+    frame.to_parquet(tmp_path / "pandas.parquet", index=False)
+    write_csv(frame, tmp_path / "alone.csv")
+    assert (tmp_path / "both.parquet").read_bytes() == (tmp_path / "pandas.parquet").read_bytes()
+    assert (tmp_path / "both.csv").read_bytes() == (tmp_path / "alone.csv").read_bytes()
+    assert "'=1+1" in (tmp_path / "both.csv").read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import io
+import json
 import os
 import re
 import shutil
@@ -274,8 +275,6 @@ def _as_csv_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
     """The frame as Arrow, converted as `DataFrame.to_parquet` converts it (no index)."""
-    if frame.attrs:  # to_parquet would keep them in the schema: not a table this project writes
-        raise ValueError("a frame with attrs is written with DataFrame.to_parquet")
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
@@ -316,5 +315,7 @@ def write_parquet_and_csv(frame: pd.DataFrame, parquet: Path, csv: Path) -> None
     writes it, atomically each, from one conversion to Arrow (converting was a fifth of a small
     clean's writing, and was done twice)."""
     table = _arrow(frame)
-    write_atomic(parquet, lambda tmp: pq.write_table(table, str(tmp), compression="snappy"))  # as to_parquet
+    stored = table.replace_schema_metadata({**table.schema.metadata, "PANDAS_ATTRS": json.dumps(frame.attrs)}) \
+        if frame.attrs else table  # where to_parquet keeps a frame's attrs
+    write_atomic(parquet, lambda tmp: pq.write_table(stored, str(tmp), compression="snappy"))  # as to_parquet
     _write_csv_table(_csv_table(frame, table), csv)
