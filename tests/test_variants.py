@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from analysis import cli, figures, plots, variants
 from analysis.config import DATA_LICENCE, PRINT_COLUMN_CM, Paths
 from analysis.errors import ParameterError
+from analysis.outputs import Publication
 from analysis.runs import plan
 
 ALL = list(variants.VARIANTS)
@@ -217,6 +218,11 @@ def test_variants_are_parsed_in_order_with_the_default_figure_always_made():
         variants.parse_variants("dark,sqare,huge")
     assert str(caught.value) == ("--variants: unknown variant sqare, huge; expected a comma-separated list of "
                                  "default, dark, social, square, newsletter, print")
+
+
+def test_a_notebook_given_an_unknown_variant_names_its_parameter(tmp_path):
+    with pytest.raises(ParameterError, match=r"^variants: unknown variant poster; expected a comma-separated"):
+        Publication("2024-11", "en", paths=Paths(tmp_path), variants="dark,poster")
 
 
 def test_the_scheduled_run_makes_every_variant_for_the_newest_month_only(shipped_clean):

@@ -36,7 +36,7 @@ class Publication:
         self.month = expect_month(month)
         self.lang = expect_language(lang)
         self.publish = bool(publish)
-        self.variants = parse_variants(variants)  # of every figure: light and dark, the sizes
+        self.variants = parse_variants(variants, "variants")  # of every figure: light and dark, the sizes
         self.paths = paths or Paths()
         self.figures_made: list[FigureSpec] = []  # this run's figures, in order: the review draft shows them
         self.from_log = False  # set by `summary`: no review of the month was read, its counts are the log's

@@ -89,13 +89,14 @@ SIZES = {size.name: size for size in (
 VARIANTS = ("default", "dark", "social", "square", "newsletter", "print")  # what --variants accepts
 
 
-def parse_variants(text: str | list[str] | tuple[str, ...]) -> list[str]:
+def parse_variants(text: str | list[str] | tuple[str, ...], name: str = "--variants") -> list[str]:
     """The variants asked for, in the order of VARIANTS, `default` always among them (the review
-    draft and the notebook's HTML copy show it). Unknown names: one ParameterError naming them."""
+    draft and the notebook's HTML copy show it). Unknown names: one ParameterError naming them and
+    `name`, the option or parameter they were given as."""
     names = [part.strip() for part in (text.split(",") if isinstance(text, str) else text) if part.strip()]
-    unknown = [name for name in names if name not in VARIANTS]
+    unknown = [given for given in names if given not in VARIANTS]
     if not names or unknown:
-        raise ParameterError(f"--variants: unknown variant {', '.join(unknown) or repr(text)}; expected a "
+        raise ParameterError(f"{name}: unknown variant {', '.join(unknown) or repr(text)}; expected a "
                              f"comma-separated list of {', '.join(VARIANTS)}")
     return [v for v in VARIANTS if v in names or v == "default"]
 
