@@ -301,9 +301,9 @@ def elsewhere(root: Path, cwd: Path, chosen: bool) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # --help and a bad option end here, before the lock's imports
     from .lock import Busy, project_lock
 
-    args = build_parser().parse_args(argv)
     paths = Paths(args.root)
     note = elsewhere(paths.root, Path.cwd(), args.root is not None or "ANALYSIS_ROOT" in os.environ)
     if note:
