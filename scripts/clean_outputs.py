@@ -35,6 +35,8 @@ TODAY = date(2026, 1, 1)
 OUTPUTS = ("data/processed/incidents.parquet", "data/processed/incidents.csv",
            "data/processed/monthly_counts.parquet", "data/processed/monthly_counts.csv",
            "data/processed/published_cumulative.parquet", "data/processed/published_cumulative.csv",
+           "data/processed/cases.parquet", "data/processed/cases.csv",
+           "data/processed/case_events.parquet", "data/processed/case_events.csv",
            "data/processed/rejected.csv", "reports/data_quality.json", "reports/data_quality.md")
 VERSION_PLACEHOLDER = "<version>"
 

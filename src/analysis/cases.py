@@ -247,8 +247,12 @@ def _joined(events: pd.DataFrame, column: str, split: bool = False) -> pd.Series
     parts = events[["case_id"]].assign(value=events[column])
     if split:  # most values are no list: only lists are split
         listed = parts["value"].str.contains(";", regex=False)
-        items = parts[listed].assign(value=parts.loc[listed, "value"].str.split(";")).explode("value")
-        parts = pd.concat([parts[~listed], items.assign(value=items["value"].str.strip())]).sort_index(kind="stable")
+        if listed.any():
+            items = parts[listed].assign(value=parts.loc[listed, "value"].str.split(";")).explode("value")
+            parts = pd.concat([parts[~listed], items.assign(value=items["value"].str.strip())]).sort_index(
+                kind="stable")
+        else:  # no list to split: the values typed as a split leaves them (object), in one step
+            parts = parts.assign(value=parts["value"].astype(object))
     parts = parts[parts["value"].ne("")].drop_duplicates()
     return _join_by_case(parts["value"], parts["case_id"])
 
@@ -268,6 +272,9 @@ def _numbered(events: pd.DataFrame) -> tuple[pd.Index, pd.DataFrame]:
     return case_ids, events.assign(case_id=codes)
 
 
+WHERE = ["source_file", "source_line"]  # the columns `_where` reads
+
+
 def _where(frame: pd.DataFrame) -> pd.Series:
     return frame["source_file"] + " line " + frame["source_line"].astype(str)
 
@@ -282,9 +289,10 @@ def _informative(events: pd.DataFrame) -> pd.Series:
     return events["stage"].ne(UNKNOWN) | events["outcome"].ne("")
 
 
-def _last(events: pd.DataFrame, where: pd.Series) -> pd.DataFrame:
-    """The last mention of each case among those `where` holds, indexed by case_id."""
-    return events[where].drop_duplicates("case_id", keep="last").set_index("case_id")
+def _last(events: pd.DataFrame, where: pd.Series, columns: list[str]) -> pd.DataFrame:
+    """`columns` of the last mention of each case among those `where` holds, indexed by case_id
+    (only the columns asked for are taken: a mention has two dozen)."""
+    return events.loc[where, ["case_id", *columns]].drop_duplicates("case_id", keep="last").set_index("case_id")
 
 
 def false_information_codes() -> set[str]:
@@ -317,19 +325,20 @@ def ledger(incidents: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.Da
                                   ("outlets", "outlet", True), ("source_urls", "source_url", False)):
         frame[column] = _joined(events, source, split)
     for column in ("region", "region_iso"):
-        frame[column] = _last(events.iloc[::-1], events[column].iloc[::-1].ne(""))[column]  # the first named
+        named = events[["case_id", column]].iloc[::-1]
+        frame[column] = _last(named, named[column].ne(""), [column])[column]  # the first named
     staged = events["stage"].ne(UNKNOWN)
-    last_stage = _last(events, staged)
+    last_stage = _last(events, staged, ["stage", "stage_read_from", *WHERE])
     frame["stage"] = last_stage["stage"]
     frame["stage_source"] = _where(last_stage) + " (" + last_stage["stage_read_from"] + ")"
-    firsts = events[staged].drop_duplicates(["case_id", "stage"])
+    firsts = events.loc[staged, ["case_id", "stage", *WHERE]].drop_duplicates(["case_id", "stage"])
     frame["stage_sources"] = _join_by_case(firsts["stage"] + ": " + _where(firsts), firsts["case_id"])
-    decided = _last(events, events["outcome"].ne(""))
+    decided = _last(events, events["outcome"].ne(""), ["outcome", "outcome_as_written", *WHERE])
     frame["outcome"], frame["outcome_as_written"] = decided["outcome"], decided["outcome_as_written"]
     frame["outcome_source"] = _where(decided)
     for column, kind in (("amount_claimed_kzt", "claimed"), ("amount_awarded_kzt", "awarded"), ("fine_kzt", "fine")):
-        frame[column] = _last(events, events["amount_is"].eq(kind))["amount_kzt"]
-    frame["ended"] = _ended(_last(events, _informative(events)))
+        frame[column] = _last(events, events["amount_is"].eq(kind), ["amount_kzt"])["amount_kzt"]
+    frame["ended"] = _ended(_last(events, _informative(events), ["outcome", "stage"]))
     texts = [c for c in CASE_COLUMNS if c not in ("case_id", "first_date", "last_date", "mentions",
                                                   "false_information", "ended") and not c.endswith("_kzt")]
     frame = frame.assign(**{c: frame[c].fillna("") for c in texts}).fillna({"stage": UNKNOWN})
