@@ -281,9 +281,12 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
 def _csv_table(frame: pd.DataFrame, table: pa.Table) -> pa.Table:
     """`table` (`frame` as Arrow) as the CSV holds it: formula-like text cells neutralised,
     categories as their labels, date-times as YYYY-MM-DD."""
-    texts = {c: frame[c] for c in _text_columns(frame)}
-    protected = {c: values for c, values in ((c, _neutralise_column(v)) for c, v in texts.items())
-                 if values is not texts[c]}  # only the columns changed are converted again
+    protected = {}  # only the columns changed are converted again
+    for name in _text_columns(frame):
+        values = frame[name]
+        safe = _neutralise_column(values)
+        if safe is not values:
+            protected[name] = safe
     if protected:
         changed = pa.Table.from_pandas(pd.DataFrame(protected, index=frame.index), preserve_index=False)
         table = pa.table([changed[name] if name in protected else column

@@ -34,16 +34,22 @@ class RowsLost(RuntimeError):
     """Rows read from a file came out neither kept, rejected nor duplicate: the run must not publish."""
 
 
+SHOWN = 200  # characters of a rejected value kept in its record
+
+
+def _record_frame(file: str, lines: np.ndarray, column: str, values: np.ndarray, reasons) -> pd.DataFrame:
+    return pd.DataFrame({"file": file, "line": lines, "column": column, "value": values, "reason": reasons},
+                        columns=REJECTED_COLUMNS)
+
+
 def rejections(frame: pd.DataFrame, mask: pd.Series, column: str, reasons: pd.Series | str,
                file: str) -> pd.DataFrame:
     """Rejection records for the rows of `frame` selected by `mask`."""
     chosen = frame[mask]
     values = chosen[column].astype(str) if column in chosen else pd.Series("", index=chosen.index)
     reason = reasons[mask] if isinstance(reasons, pd.Series) else reasons
-    return pd.DataFrame({"file": file, "line": chosen[LINE].to_numpy(), "column": column,
-                         "value": values.str.slice(0, 200).to_numpy(),
-                         "reason": pd.Series(reason, index=chosen.index).to_numpy()},
-                        columns=REJECTED_COLUMNS)
+    return _record_frame(file, chosen[LINE].to_numpy(), column, values.str.slice(0, SHOWN).to_numpy(),
+                         pd.Series(reason, index=chosen.index).to_numpy())
 
 
 def stripped(frame: pd.DataFrame) -> pd.DataFrame:
@@ -140,14 +146,13 @@ class Verdicts:
         if isinstance(self.raw, pd.DataFrame):
             return rejections(self.raw, mask, column, reasons, self.file)
         positions = np.flatnonzero(mask)  # in Arrow, only the two columns a record needs taken
-        values = [str(v)[:200] for v in self.raw.column(column).take(positions).to_pylist()] \
+        values = [str(v)[:SHOWN] for v in self.raw.column(column).take(positions).to_pylist()] \
             if column in self.raw.column_names else [""] * len(positions)  # as `rejections` gives them
         if not isinstance(reasons, str):
             reasons = np.asarray(reasons[mask] if isinstance(reasons, PerValue) else np.asarray(reasons)[mask],
                                  dtype=object)
-        return pd.DataFrame({"file": self.file, "line": self.raw.column(LINE).take(positions).to_numpy(),
-                             "column": column, "value": np.array(values, dtype=object), "reason": reasons},
-                            columns=REJECTED_COLUMNS)
+        return _record_frame(self.file, self.raw.column(LINE).take(positions).to_numpy(), column,
+                             np.array(values, dtype=object), reasons)
 
     def reject(self, mask: pd.Series | np.ndarray, column: str, reasons: pd.Series | np.ndarray | str) -> None:
         mask = _bools(mask)
