@@ -39,3 +39,17 @@ def test_the_shipped_data_are_byte_for_byte_the_baseline(shipped_run):
     as of the same day: compared as it is, not cleaned again."""
     assert CLEAN_OUTPUTS_TODAY == clean_outputs.TODAY
     assert changed("shipped", clean_outputs.digests(shipped_run[0])) == []
+
+
+@pytest.mark.parametrize("name", ["bad", "synthetic"])
+def test_files_read_and_tables_written_on_threads_are_the_same_bytes(name, tmp_path, monkeypatch):
+    """Large logs are read and cleaned, and the tables written, on threads (config.THREADS); here
+    they are for any size. The bad inputs hold files refused, identical files (which of two is the
+    twin depends on their order) and malformed records; the logs' rows come out in their order."""
+    from analysis import clean
+
+    threads = []
+    monkeypatch.setattr(clean, "THREADED_FILE_BYTES", 0)
+    monkeypatch.setattr(clean, "_executor", lambda n, made=clean._executor: threads.append(n) or made(n))
+    assert changed(name, clean_outputs.clean_case(name, CASES[name], tmp_path / "root")) == []
+    assert threads == [clean.THREADS, clean.THREADS]  # reading, then writing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ import pyarrow.compute as pc
 
 from . import __version__, cases, comparisons, quality, reviews, schemas
 from . import incidents as inc
-from .config import CUMULATIVE_PREFIX, Paths
+from .config import CUMULATIVE_PREFIX, THREADED_FILE_BYTES, THREADS, Paths
 from .counts import compare_sources, incident_log_counts
 from .reading import LINE, InputError, RawTable, read_table
 from .storage import staged_dir, write_atomic, write_csv, write_parquet_and_csv
@@ -141,8 +142,9 @@ class _Reader:
         except ValueError:
             return path
 
-    def read(self, path: Path, kind: str) -> tuple[RawTable | None, str | None]:
-        """(table, name of an identical earlier file) or (None, None) after a file-level error."""
+    def read(self, path: Path, kind: str) -> RawTable | dict:
+        """The file's table, or its error (file, message). Touches nothing the reader remembers, so
+        that two files can be read at once."""
         shown = self.display(path)
         try:
             if kind == "incidents":
@@ -151,18 +153,21 @@ class _Reader:
             if kind == "incidents":
                 inc.check_file_month(table, shown, self.today)
         except InputError as exc:
-            self.errors.append({"file": str(shown), "message": exc.message})
-            return None, None
+            return {"file": str(shown), "message": exc.message}
         except OSError as exc:
-            self.errors.append({"file": str(shown), "message": f"cannot be read ({exc.strerror})"})
-            return None, None
+            return {"file": str(shown), "message": f"cannot be read ({exc.strerror})"}
         table.path = shown
-        self.headings[table.label] = table.headings
         if len(table.bad_records):
             table.bad_records = table.bad_records.assign(file=table.label)
+        return table
+
+    def remember(self, table: RawTable) -> str | None:
+        """Note a file read, in the order of the files: its headings, and the name of an identical
+        earlier file (None if it is the first of its content)."""
+        self.headings[table.label] = table.headings
         twin = self.seen.get(table.sha256)
-        self.seen.setdefault(table.sha256, str(shown))
-        return table, twin
+        self.seen.setdefault(table.sha256, str(table.path))
+        return twin
 
 
 @dataclass
@@ -195,25 +200,63 @@ class _Tables:
     case_events: pd.DataFrame  # each mention of a case
 
 
-def _clean_file(reader: _Reader, path: Path, kind: str) -> tuple[_Read | None, tuple]:
-    """One file read and cleaned: (its read, (rows, rejected, warnings)); rows are None for a file
-    that could not be read or is identical to an earlier one."""
-    table, twin = reader.read(path, kind)
-    if table is None:
-        return None, (None, None, None)
+def _clean_file(reader: _Reader, path: Path, kind: str) -> tuple[RawTable | dict, np.ndarray, tuple]:
+    """One file read and cleaned: (its table or its error, the lines of its records, (rows,
+    rejected, warnings)). Whether an identical file came before it is decided afterwards, in the
+    order of the files (`_clean_files`)."""
+    table = reader.read(path, kind)
+    if isinstance(table, dict):
+        return table, NO_LINES, (None, None, None)
     lines = np.union1d(table.table.column(LINE).to_numpy(), table.bad_records["line"].to_numpy().astype(np.int64))
-    read = _Read(table, kind, lines, twin)
-    if twin:
-        return read, (None, None, None)
     if kind == "incidents":
         cleaned = inc.clean_incident_log(table, reader.today)
         table.table = table.table.schema.empty_table()  # free the raw strings
-        return read, cleaned
+        return table, lines, cleaned
     if kind == "cumulative":
-        return read, (reviews.clean_cumulative(table), None, None)
+        return table, lines, (reviews.clean_cumulative(table), None, None)
     if kind == "case_stages":
-        return read, (inc.stage_coding(table), None, None)
-    return read, reviews.clean_published(table)
+        return table, lines, (inc.stage_coding(table), None, None)
+    return table, lines, reviews.clean_published(table)
+
+
+class _InLine(Executor):
+    """Runs each task as it is submitted, in the caller's thread."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def _threads(paths: Paths) -> int:
+    """THREADS when the incident logs are large enough for threads to pay, else 1 (config)."""
+    sizes = [path.stat().st_size for path in _inputs(paths.raw_incidents)]
+    return THREADS if sizes and sum(sizes) / len(sizes) >= THREADED_FILE_BYTES else 1
+
+
+def _executor(threads: int) -> Executor:
+    return ThreadPoolExecutor(threads) if threads > 1 else _InLine()
+
+
+def _clean_files(reader: _Reader, jobs: list[tuple[Path, str]], threads: int) -> list[tuple[_Read, tuple]]:
+    """Every file read and cleaned, `threads` at a time, then taken in the order of the files: a
+    file identical to an earlier one (its twin) keeps no rows (it is cleaned all the same, which
+    costs only where a month is delivered twice), and a file that could not be read is an error."""
+    with _executor(threads) as pool:
+        futures = [pool.submit(_clean_file, reader, path, kind) for path, kind in jobs]
+        try:
+            results = [future.result() for future in futures]
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+    done = []
+    for (_, kind), (table, lines, cleaned) in zip(jobs, results):
+        if isinstance(table, dict):
+            reader.errors.append(table)
+            continue
+        twin = reader.remember(table)
+        done.append((_Read(table, kind, lines, twin), (None, None, None) if twin else cleaned))
+    return done
 
 
 def _one_file_a_month(logs: list[Path], reader: _Reader) -> list[Path]:
@@ -232,14 +275,13 @@ def _one_file_a_month(logs: list[Path], reader: _Reader) -> list[Path]:
     return [path for path in logs if len(by_month[path.stem]) == 1]
 
 
-def _load(paths: Paths, reader: _Reader) -> _Loaded:
+def _load(paths: Paths, reader: _Reader, threads: int) -> _Loaded:
     """Read and clean every input file, incident logs first, then the published counts."""
     jobs = [(path, "incidents") for path in _one_file_a_month(_inputs(paths.raw_incidents), reader)]
     jobs += [(path, "cumulative" if path.name.startswith(CUMULATIVE_PREFIX) else "published")
              for path in _inputs(paths.raw_published)]
     jobs += [(path, "case_stages") for path in _inputs(paths.raw_case_stages)]
-    done = [(read, cleaned) for read, cleaned in (_clean_file(reader, path, kind) for path, kind in jobs)
-            if read is not None]
+    done = _clean_files(reader, jobs, threads)
     reads = [read for read, _ in done]
 
     def rows(kind: str) -> list[pd.DataFrame]:
@@ -322,18 +364,24 @@ def _quality_report(files: dict[str, dict], tables: _Tables, file_errors: list[d
     return report
 
 
-def _save(paths: Paths, tables: _Tables, report: dict) -> None:
+def _save(paths: Paths, tables: _Tables, report: dict, threads: int) -> None:
     """The processed tables as one set, exchanged with the previous set in one step; then the report."""
     if len(tables.incidents):
         schemas.incidents.validate(tables.incidents, lazy=True)
     schemas.monthly_counts.validate(tables.counts, lazy=True)
-    with staged_dir(paths.processed) as folder:
-        counted = cases.counts_by_unit(tables.incidents, tables.counts, events=tables.case_events)
-        for frame, stem in ((tables.incidents, "incidents"), (counted, "monthly_counts"),
-                            (tables.cumulative, "published_cumulative"), (tables.cases, "cases"),
-                            (tables.case_events, "case_events")):
-            write_parquet_and_csv(frame, folder / f"{stem}.parquet", folder / f"{stem}.csv")
-        write_csv(tables.rejected.reset_index(drop=True), folder / paths.rejected.name)
+    with staged_dir(paths.processed) as folder, _executor(threads) as pool:
+        def save(frame: pd.DataFrame, stem: str) -> Future:
+            return pool.submit(write_parquet_and_csv, frame, folder / f"{stem}.parquet", folder / f"{stem}.csv")
+
+        # on threads, the tables are written (Arrow's writers let go of the interpreter) while the
+        # counts by unit are made, and the counts after them
+        written = [save(tables.incidents, "incidents"), save(tables.cumulative, "published_cumulative"),
+                   save(tables.cases, "cases"), save(tables.case_events, "case_events"),
+                   pool.submit(write_csv, tables.rejected.reset_index(drop=True), folder / paths.rejected.name)]
+        written.append(save(cases.counts_by_unit(tables.incidents, tables.counts, events=tables.case_events),
+                            "monthly_counts"))
+        for future in written:
+            future.result()
     write_atomic(paths.quality_json, lambda tmp: tmp.write_text(
         json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
     write_atomic(paths.quality_md, lambda tmp: tmp.write_text(quality.render_markdown(report),
@@ -350,11 +398,12 @@ def run_clean(paths: Paths | None = None, today: date | None = None) -> CleanRes
     """Clean every raw file, write data/processed/ and the data-quality report, return both."""
     paths = paths or Paths()
     reader = _Reader(paths.root, today or date.today())
-    tables, files = _process(_load(paths, reader), paths, reader)
+    threads = _threads(paths)
+    tables, files = _process(_load(paths, reader, threads), paths, reader)
     _release_unused()
     unread = unread_files(paths)
     report = _quality_report(files, tables, reader.errors, unread)
-    _save(paths, tables, report)
+    _save(paths, tables, report, threads)
     return CleanResult(tables.incidents, tables.counts, tables.cumulative, tables.rejected, report,
                        reader.errors, unread, reader.headings)
 

@@ -68,6 +68,12 @@ class Paths:
 
 # The published monthly counts live in files of this name pattern; the cumulative figures apart.
 CUMULATIVE_PREFIX = "published_cumulative"
+# `analysis clean` reads and cleans this many files at a time, and writes this many tables, on
+# threads, when the incident logs average THREADED_FILE_BYTES or more: the Arrow and NumPy work on a
+# large file's columns lets go of the interpreter, while on small files the Python work between
+# those calls is most of the time, and a second thread only adds to it (benchmarks/README.md)
+THREADS = 2
+THREADED_FILE_BYTES = 512 * 1024
 INCIDENT_FILE_PATTERN = r"^(\d{4})-(\d{2})\.(csv|tsv|txt|xlsx|xlsm|xls|ods)$"
 
 # Bounds that make a value absurd rather than merely large.
