@@ -72,7 +72,7 @@ CUMULATIVE_PREFIX = "published_cumulative"
 # threads, when the incident logs average THREADED_FILE_BYTES or more: the Arrow and NumPy work on a
 # large file's columns lets go of the interpreter, while on small files the Python work between
 # those calls is most of the time, and a second thread only adds to it (benchmarks/README.md).
-# Two at most (the rest holds the interpreter), and one on a machine with one core.
+# Two at most, and one on a machine with one core.
 THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 THREADED_FILE_BYTES = 256 * 1024
 INCIDENT_FILE_PATTERN = r"^(\d{4})-(\d{2})\.(csv|tsv|txt|xlsx|xlsm|xls|ods)$"
