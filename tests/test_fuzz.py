@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis.clean import run_clean
@@ -90,6 +90,10 @@ inputs = st.tuples(
 )
 
 
+# A log the checks of the test below must find read and kept (its example): they are seen to run on rows.
+WELL_FORMED = b"incident_id,event_date,category,place\nF1,2024-11-02,threat,Almaty\n"
+
+
 def digests(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -98,6 +102,7 @@ def digests(folder: Path) -> dict[str, str]:
 @settings(max_examples=40, deadline=None, derandomize=bool(os.environ.get("CI")),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(files=inputs)
+@example(files=({"2024-11.csv": WELL_FORMED, "2024-10.csv": b"\x00\x01"}, {}, {}))  # read beside a file refused
 def test_clean_survives_any_input_and_accounts_for_every_row(files):
     incidents, cumulative, published = files
     root = Path(tempfile.mkdtemp(prefix="fuzz-"))
@@ -125,5 +130,8 @@ def test_clean_survives_any_input_and_accounts_for_every_row(files):
             if stats["kind"] == "incidents":
                 lines = set(kept.loc[kept["source_file"] == Path(name).name, "source_line"])
                 assert len(lines) == stats["rows_kept"] and not lines & set(mine["line"].astype(int))
+        if incidents.get("2024-11.csv") == WELL_FORMED:
+            read = result.report["files"].get("data/raw/incidents/2024-11.csv", {})
+            assert read.get("rows_kept") == 1, result.file_errors
     finally:
         shutil.rmtree(root)
