@@ -457,6 +457,35 @@ def test_a_trend_hatches_a_month_whose_review_states_no_figure_and_shades_one_no
     assert "June 2022" not in shaded_named and "April" not in shaded_named
 
 
+@pytest.mark.parametrize("name", ["groups_stacked", "false_information_trend"])
+def test_the_year_view_hatches_a_year_whose_reviews_state_no_figure_and_shades_a_year_with_none_read(
+        shipped_clean, name):
+    """The same years look the same in the bars by year as in the heat map by year, and are named
+    so in the description: a year with reviews read but no figure is not a year without data."""
+    from matplotlib.colors import to_hex
+
+    counts, cumulative, _ = shipped_clean
+    spec = (figures.groups_stacked(counts, "2009-01", "2024-11", "2024-11", "year", cumulative)
+            if name == "groups_stacked" else
+            figures.false_information_trend(counts, "2009-01", "2024-11", 3, "2024-11", "year", cumulative))
+    fig = spec.draw("en")
+    ax = fig.axes[0]
+    years = [str(y) for y in range(2009, 2025)]
+    read = {m[:4] for m in counts.loc[counts["source"].eq("published") & counts["unit"].eq("count"), "month"]}
+    stated = set(spec.data.loc[spec.data["value"].notna(), "year"])
+    spans = {int(round(p.get_x() + 0.5)): p for p in ax.patches if p.get_width() == 1.0}  # not the bars (0.7)
+    shaded = sorted(years[i] for i, p in spans.items() if not p.get_hatch()
+                    and to_hex(p.get_facecolor()) == to_hex(colour("no_data")))
+    hatched = sorted(years[i] for i, p in spans.items() if p.get_hatch())
+    assert shaded == [y for y in years if y not in stated and y not in read] != []
+    assert hatched == [y for y in years if y not in stated and y in read] != []
+    legend = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert "Not stated" in legend and "No data for this year" in legend and "No data for this month" not in legend
+    text = spec.texts("en")["long_description"]
+    assert f"Not all stated in the review (hatched): {', '.join(hatched)}." in text
+    assert f"(shaded, not zero): {', '.join(shaded)}." in text
+
+
 def test_a_heat_maps_alt_text_counts_its_rows_and_columns_in_the_words_the_numbers_take(shipped_clean):
     """27 категорий на 23 месяца, 1 категория на 2 месяца, 37 категорий на 16 лет: each number
     with the form its language gives it, and years where the columns are years."""

@@ -421,13 +421,22 @@ def _yearly_wide(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: st
 
 
 def _yearly_figure(yearly: tuple, labels: dict[str, str], title: str, coverage: dict, as_of: str,
-                   lang: str, events: list[plots.Event] | None = None) -> Figure:
+                   lang: str, events: list[plots.Event] | None, read: list[str]) -> Figure:
+    """`read`: the months whose review was read: a year among theirs without a value is hatched as
+    not stated, any other year without one shaded as without data."""
     values, partial, stated, table = yearly
     source = _with_coverage(_source(as_of, lang), _coverage_line(coverage, lang, _full_years(coverage)))
     return plots.yearly_bars(values, partial=partial, months_text=_months_text(table), labels=labels, title=title,
                              ylabel=t("axis_reports", lang), source=source, partial_label=t("year_partial", lang),
-                             no_data=t("no_data", lang), stated=stated, stated_label=t("year_stated", lang),
-                             events=events)
+                             no_data=t("no_data_year", lang), stated=stated, stated_label=t("year_stated", lang),
+                             events=events, with_data=sorted({m[:4] for m in read}), not_stated=t("not_stated", lang))
+
+
+def _unstated_years(values: pd.DataFrame, read: list[str]) -> list[str]:
+    """The years with a review read (among the months `read`) that state none of `values`: hatched
+    in the year's figure, as `plots.yearly_bars` draws them, not shaded as without data."""
+    years = {m[:4] for m in read}
+    return [str(y) for y in values.index[values.isna().all(axis=1)] if str(y) in years]
 
 
 def _months_text(table: pd.DataFrame) -> list[str]:
@@ -480,7 +489,8 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
                 top=month_label(totals.idxmax(), lang)) if len(totals) else title
         alt += " " + _coverage_sentence(coverage, lang)
         if yearly is not None:
-            body = describe.series_description(_by_key(yearly[0].sum(axis=1, min_count=1)), lang)
+            body = describe.series_description(_by_key(yearly[0].sum(axis=1, min_count=1)), lang,
+                                               partial=_unstated_years(yearly[0], _months_with_data(counts)))
         else:
             body = describe.series_description(totals.reindex(wide.index), lang, partial=_not_all_stated(wide, counts))
         return {"title": title, "caption": t("caption_groups_stacked", lang), "alt_text": alt,
@@ -490,7 +500,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         labels = {g: taxonomy.category_label(g, lang) for g in wide.columns}
         if yearly is not None:
             fig = _yearly_figure(yearly, labels, texts(lang)["title"], coverage, as_of, lang,
-                                 _events(marks, lang, resolution))
+                                 _events(marks, lang, resolution), _months_with_data(counts))
         else:
             fig = plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
                                               ylabel=t("axis_reports", lang),
@@ -527,7 +537,8 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
         alt += " " + _coverage_sentence(coverage, lang)
         shown = series if yearly is None else _by_key(yearly[0].iloc[:, 0])
         # a month whose review was read but states no figure is hatched, not shaded: named apart
-        unstated = list(series.index[series.isna() & series.index.isin(read)]) if yearly is None else None
+        unstated = (list(series.index[series.isna() & series.index.isin(read)]) if yearly is None
+                    else _unstated_years(yearly[0], read))
         return {"title": title, "caption": t("caption_category_trend", lang), "alt_text": alt,
                 "long_description": _long(title, describe.series_description(shown, lang, partial=unstated),
                                           _source(as_of, lang), _coverage_line(coverage, lang))}
@@ -536,7 +547,7 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
         if yearly is not None:  # one series, drawn in its category's colour
             one = (*(frame.set_axis([key], axis=1) for frame in yearly[:3]), yearly[3])
             fig = _yearly_figure(one, {key: t("year_value", lang)}, title_of(lang), coverage, as_of, lang,
-                                 _events(marks, lang, resolution))
+                                 _events(marks, lang, resolution), read)
         else:
             fig = plots.trend(series, smooth, key=key, title=title_of(lang), ylabel=t("axis_reports", lang),
                               value_label=t("monthly_value", lang), smooth_label=t("rolling_mean", lang, n=rolling),

@@ -631,15 +631,20 @@ def grouped_bars(values: pd.DataFrame, *, labels: list[str], keys: list[str], ke
 def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[str], labels: dict[str, str],
                 title: str, ylabel: str, source: str, partial_label: str, no_data: str,
                 stated: pd.DataFrame | None = None, stated_label: str = "",
-                events: list[Event] | None = None) -> Figure:
+                events: list[Event] | None = None, with_data: list[str] | None = None,
+                not_stated: str = "") -> Figure:
     """Bars per calendar year stacked by column. A year with missing months is hatched and says
-    above it how many months have data; a year with no data is shaded and left empty. A figure the
-    foundation states for the whole year (`stated`) is edged in black."""
+    above it how many months have data; a year with no data is shaded and left empty. When
+    `with_data` (the years with a review read) is given, a year among them without a value is
+    hatched instead and named `not_stated`, as the monthly charts do. A figure the foundation
+    states for the whole year (`stated`) is edged in black."""
     with style():
         fig, ax = _figure((6.3, 4.2))
         years = list(wide.index)
         x = np.arange(len(years))
-        missing = wide.isna().all(axis=1).to_numpy()
+        none = wide.isna().all(axis=1).to_numpy()
+        missing = none if with_data is None else none & ~np.isin([str(y) for y in years], list(with_data))
+        unstated = none & ~missing
         _shade_missing(ax, missing)
         bottom = np.zeros(len(years))
         for column in wide.columns:
@@ -669,6 +674,9 @@ def yearly_bars(wide: pd.DataFrame, *, partial: pd.DataFrame, months_text: list[
         if stated is not None and stated.to_numpy(dtype=bool).any():
             handles.append(Patch(facecolor=role("background"), edgecolor=role("text")))
             names.append(stated_label)
+        if unstated.any():
+            handles.append(_hatch_partial(ax, unstated))
+            names.append(not_stated or no_data)
         if missing.any():
             handles.append(Patch(color=colour("no_data")))
             names.append(no_data)
