@@ -175,6 +175,22 @@ def test_a_month_known_only_from_its_log_gets_a_review_labelled_a_lower_bound(tm
     assert not (tmp_path / "reports" / "2024-12").exists()  # a hand run publishes nothing
 
 
+def test_a_review_run_by_hand_for_a_month_without_counts_or_a_log_is_refused_as_the_command_refuses_it(tmp_path):
+    """The monthly review notebook, run by hand for a month nothing covers (none read, no log, or
+    not yet begun), stops at its summary with the command's message, and writes nothing."""
+    import pandas as pd
+
+    from analysis.outputs import Publication
+
+    counts = _counts([("2024-10", "published"), ("2024-11", "published")])
+    incidents = pd.DataFrame({"report_month": ["2019-08"], "counted": [False]})  # a month of follow-ups only
+    for month in ("2019-02", "2025-03"):
+        with pytest.raises(ParameterError, match=rf"^month {month}: no data for this month; months with data run "
+                                                 r"from 2019-08 to 2024-11 \(the newest: 2019-08, 2024-10, 2024-11\)$"):
+            Publication(month, "en", paths=Paths(tmp_path)).summary(counts, incidents=incidents)
+    assert not (tmp_path / "reports").exists()
+
+
 def test_a_file_that_cannot_be_read_holds_the_release_back_and_says_so(reported, tmp_path):
     from analysis.release import releases, run_release
 

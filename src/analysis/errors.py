@@ -33,6 +33,19 @@ def expect_month(value: object, name: str = "month") -> str:
     return value
 
 
+NO_MONTH_WITH_DATA = "there is no month with data: add files to data/raw/ and run `analysis clean`"
+
+
+def expect_month_with_data(month: str, available: list[str], name: str = "month") -> str:
+    """`month` if some data cover it (`available`: the months with data, in order)."""
+    if not available:
+        raise ParameterError(NO_MONTH_WITH_DATA)
+    if month not in available:
+        raise ParameterError(f"{name} {month}: no data for this month; months with data run from "
+                             f"{available[0]} to {available[-1]} (the newest: {', '.join(available[-3:])})")
+    return month
+
+
 def expect_one_of(value: object, allowed: Iterable[str], name: str) -> str:
     allowed = tuple(allowed)
     if value not in allowed:

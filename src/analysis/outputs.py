@@ -15,7 +15,7 @@ import pandas as pd
 
 from .accessibility import FigureView, data_table_html
 from .config import Paths
-from .errors import expect_language, expect_month
+from .errors import expect_language, expect_month, expect_month_with_data
 from .figures import FigureSpec, export, input_hashes
 from .i18n import t
 from .load import load_incidents, load_rejected_by_month
@@ -79,6 +79,8 @@ class Publication:
         labelled as a lower bound.
         """
         logged = incidents if incidents is not None else load_incidents(self.paths)
+        # a month without counts or a log is refused, as `analysis report --month` refuses it
+        expect_month_with_data(self.month, sorted(set(counts["month"]) | set(logged["report_month"])))
         self.from_log = not (published(counts)["month"] == self.month).any()
         if self.from_log:
             text = log_review(counts, logged, self.month, self.lang)

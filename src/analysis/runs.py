@@ -16,7 +16,7 @@ import pandas as pd
 
 from .cases import false_information_articles
 from .config import LANGUAGES, Paths
-from .errors import ParameterError, expect_month
+from .errors import NO_MONTH_WITH_DATA, ParameterError, expect_month, expect_month_with_data
 from .manifest import DataHashes, run_inputs
 from .taxonomy import expect_categories, group_codes
 from .variants import VARIANTS
@@ -128,18 +128,11 @@ def choose_months(counts: pd.DataFrame, month: str | None, every: bool, logged: 
     """
     stated = sorted(set(counts.loc[counts["source"] == "published", "month"]))
     available = sorted(set(counts["month"]) | set(logged))
-    if not available:
-        raise ParameterError("there is no month with data: add files to data/raw/ and run `analysis clean`")
-    if every:
-        return available
-    if month is None:
-        return [(stated or available)[-1]]
-    expect_month(month, "--month")
-    if month not in available:
-        near = ", ".join(available[-3:])
-        raise ParameterError(f"--month {month}: no data for this month; months with data run from "
-                             f"{available[0]} to {available[-1]} (the newest: {near})")
-    return [month]
+    if every or month is None:
+        if not available:
+            raise ParameterError(NO_MONTH_WITH_DATA)
+        return available if every else [(stated or available)[-1]]
+    return [expect_month_with_data(expect_month(month, "--month"), available, "--month")]
 
 
 def logged_only_after(counts: pd.DataFrame, logged: set[str], month: str) -> list[str]:
