@@ -37,10 +37,11 @@ cumulative = load_cumulative()
 revisions = load_revisions() if show_revisions else None
 out = Publication(end, lang, publish=publish, variants=variants)
 chosen = chosen_categories(categories)
+by = figures.resolve(resolution, start, end)  # "month" or "year"
 display(out.say("nb_trends_title"), out.say("nb_trends_intro"))
 
 # %%
-display(out.say("nb_groups_stacked"))
+display(out.say("nb_groups_stacked_year" if by == "year" else "nb_groups_stacked"))
 out.figure(figures.groups_stacked(counts, start, end, end, resolution, cumulative))
 
 # %%
@@ -64,7 +65,7 @@ out.figure(figures.legal_claims_by_type(counts, start, end, end))
 # %%
 if chosen:
     display(out.say("nb_chosen_categories"))
-for code in chosen or []:
+for code in [c for c in chosen or [] if c != "refusal_of_information"]:  # its trend is drawn above
     display(out.figure(figures.category_trend(counts, code, start, end, rolling, end, resolution, cumulative,
                                               revised_months(revisions, [code]))))
 

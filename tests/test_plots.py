@@ -484,6 +484,11 @@ def test_the_year_view_hatches_a_year_whose_reviews_state_no_figure_and_shades_a
     text = spec.texts("en")["long_description"]
     assert f"Not all stated in the review (hatched): {', '.join(hatched)}." in text
     assert f"(shaded, not zero): {', '.join(shaded)}." in text
+    for lang, words in (("en", "Counts for each year"), ("ru", "Показатели за каждый год"),
+                        ("kk", "әр жылдың көрсеткіштері")):  # the caption speaks of years, not monthly points
+        assert words in spec.texts(lang)["caption"]
+    trend = figures.category_trend(counts, "threat", "2009-01", "2024-11", 3, "2024-11", "year", cumulative)
+    assert trend.texts("en")["title"] == "Threat: reports per year, January 2009 to November 2024"
 
 
 def test_a_heat_maps_alt_text_counts_its_rows_and_columns_in_the_words_the_numbers_take(shipped_clean):

@@ -493,7 +493,8 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
                                                partial=_unstated_years(yearly[0], _months_with_data(counts)))
         else:
             body = describe.series_description(totals.reindex(wide.index), lang, partial=_not_all_stated(wide, counts))
-        return {"title": title, "caption": t("caption_groups_stacked", lang), "alt_text": alt,
+        caption = "caption_groups_stacked_year" if yearly is not None else "caption_groups_stacked"
+        return {"title": title, "caption": t(caption, lang), "alt_text": alt,
                 "long_description": _long(title, body, _source(as_of, lang), _coverage_line(coverage, lang))}
 
     def draw(lang: str) -> Figure:
@@ -539,7 +540,8 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
         # a month whose review was read but states no figure is hatched, not shaded: named apart
         unstated = (list(series.index[series.isna() & series.index.isin(read)]) if yearly is None
                     else _unstated_years(yearly[0], read))
-        return {"title": title, "caption": t("caption_category_trend", lang), "alt_text": alt,
+        caption = "caption_category_trend_year" if yearly is not None else "caption_category_trend"
+        return {"title": title, "caption": t(caption, lang), "alt_text": alt,
                 "long_description": _long(title, describe.series_description(shown, lang, partial=unstated),
                                           _source(as_of, lang), _coverage_line(coverage, lang))}
 
@@ -574,8 +576,8 @@ def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rollin
     derived = trends.category_matrix(counts, [code], start, end, ("derived",))[code].notna()
     yearly = _yearly_wide(counts, cumulative, "category", [code], start, end) if resolution == "year" else None
     return _trend_spec(f"trend_{code}", series, derived, rolling, code, [code],
-                       lambda lang: t("title_category_trend", lang, category=taxonomy.category_label(code, lang),
-                                      **_period(start, end, lang)),
+                       lambda lang: t("title_category_trend_year" if yearly is not None else "title_category_trend",
+                                      lang, category=taxonomy.category_label(code, lang), **_period(start, end, lang)),
                        as_of, {"category": code, "start": start, "end": end}, resolution, yearly,
                        _months_with_data(counts), revised)
 
