@@ -88,10 +88,14 @@ def test_the_reviews_cumulative_figures_agree_or_miss_months(cleaned):
     assert [87.0, 72.0, 6] in jan_jul[["stated", "computed", "months_with_data"]].values.tolist()
 
 
-def test_incidents_by_region_lists_all_twenty_units(cleaned):
+def test_incidents_by_region_lists_every_unit_of_the_period(cleaned):
     _, _, incidents = cleaned
     table = trends.incidents_by_region(incidents, "2009-01", "2024-11")
     assert len(table) == 20 and (table["incidents"] == 0).any()
+    # Abai, Jetisu and Ulytau Regions were created on 8 June 2022: not drawn as 0 in a period before
+    before = trends.incidents_by_region(incidents, "2019-01", "2019-08")
+    assert set(table["iso_code"]) - set(before["iso_code"]) == {"KZ-10", "KZ-33", "KZ-62"}
+    assert len(trends.incidents_by_region(incidents, "2019-01", "2022-06")) == 20  # created within the period
     assert table.set_index("iso_code").loc["KZ-75", "incidents"] == 25
     # every counted incident of the period is in a bar or among those the caption counts apart
     counted = int((incidents["counted"] & incidents["report_month"].between("2009-01", "2024-11")).sum())

@@ -274,10 +274,15 @@ def _between(incidents: pd.DataFrame, start: str | None, end: str | None) -> pd.
 
 
 def incidents_by_region(incidents: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
-    """All 17 regions and 3 cities with the number of named incidents (zeros included)."""
+    """Every region and city of the period with the number of named incidents (zeros included):
+    the 3 cities and 17 regions, or 14 regions for a period ending before June 2022, when Abai,
+    Jetisu and Ulytau Regions were created (`valid_from` in domain/regions.csv)."""
     chosen = _between(incidents, start, end)
     counts = chosen["region_iso"].value_counts()
-    table = regions()[["iso_code", "kind", "name_en", "name_ru", "name_kk"]]
+    table = regions()
+    if end is not None:
+        table = table[table["valid_from"].eq("") | table["valid_from"].str[:7].le(end)]
+    table = table[["iso_code", "kind", "name_en", "name_ru", "name_kk"]]
     return table.assign(incidents=table["iso_code"].map(counts).fillna(0).astype(int)).reset_index(drop=True)
 
 
