@@ -482,8 +482,9 @@ def test_the_year_view_hatches_a_year_whose_reviews_state_no_figure_and_shades_a
     legend = [text.get_text() for text in fig.legends[0].get_texts()]
     assert "Not stated" in legend and "No data for this year" in legend and "No data for this month" not in legend
     text = spec.texts("en")["long_description"]
-    assert f"Not all stated in the review (hatched): {', '.join(hatched)}." in text
-    assert f"(shaded, not zero): {', '.join(shaded)}." in text
+    assert f"Not stated in the reviews read (hatched): {', '.join(hatched)}." in text
+    assert f"Years without data (shaded, not zero): {', '.join(shaded)}." in text
+    assert "Годы без данных (затенены, это не ноль): " in spec.texts("ru")["long_description"]
     for lang, words in (("en", "Counts for each year"), ("ru", "Показатели за каждый год"),
                         ("kk", "әр жылдың көрсеткіштері")):  # the caption speaks of years, not monthly points
         assert words in spec.texts(lang)["caption"]

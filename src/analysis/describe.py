@@ -137,8 +137,10 @@ def series_description(series: pd.Series, lang: str, word: str | None = "reports
         parts.append(t("long_high_low", lang, high=_amount(stated[high], word, lang), high_when=_when(high, lang),
                        low=_amount(stated[low], word, lang), low_when=_when(low, lang)))
     apart = {str(m) for m in partial or []}
-    parts.append(missing_sentence([str(m) for m in series.index[series.isna()] if str(m) not in apart], lang))
-    parts.append(partial_sentence(partial or [], lang))
+    years = _years([str(k) for k in series.index])
+    parts.append(missing_sentence([str(m) for m in series.index[series.isna()] if str(m) not in apart], lang,
+                                  years))
+    parts.append(partial_sentence(partial or [], lang, years))
     return " ".join(p for p in parts if p)
 
 
@@ -147,10 +149,17 @@ def tied(pairs: list[tuple[str, float]], value: float) -> str:
     return "; ".join(label for label, v in pairs if v == value)
 
 
-def partial_sentence(months: list[str], lang: str) -> str:
+def _years(keys: list[str]) -> bool:
+    """Whether the keys of a series are years ("2014"), not months ("2014-06")."""
+    return bool(keys) and all(len(k) == 4 and k.isdigit() for k in keys)
+
+
+def partial_sentence(months: list[str], lang: str, years: bool = False) -> str:
     """"Not all stated in the review (hatched): ..." for months whose review was read but does not
-    state every part drawn (or none of it); "" for none."""
-    return t("long_partial", lang, months=_named([str(m) for m in months], lang)) if months else ""
+    state every part drawn (or none of it); for `years`, the years whose reviews read state no
+    figure; "" for none."""
+    key = "long_partial_years" if years else "long_partial"
+    return t(key, lang, months=_named([str(m) for m in months], lang)) if months else ""
 
 
 def _named(keys: list[str], lang: str) -> str:
@@ -159,13 +168,16 @@ def _named(keys: list[str], lang: str) -> str:
     return ", ".join(keys)
 
 
-def missing_sentence(missing: list[str], lang: str) -> str:
-    """"Months without data: ..." (named up to LISTED_MONTHS), or that every month has data."""
+def missing_sentence(missing: list[str], lang: str, years: bool = False) -> str:
+    """"Months without data: ..." (named up to LISTED_MONTHS), or that every month has data; of
+    years, for `years`."""
+    suffix = "_years" if years else ""
     if not missing:
-        return t("long_no_missing", lang)
+        return t(f"long_no_missing{suffix}", lang)
     if len(missing) > LISTED_MONTHS:
-        return t("long_missing_count", lang, n=len(missing), months_word=plural("months", len(missing), lang))
-    return t("long_missing", lang, months=_named(missing, lang))
+        return t(f"long_missing_count{suffix}", lang, n=len(missing),
+                 months_word=plural("years" if years else "months", len(missing), lang))
+    return t(f"long_missing{suffix}", lang, months=_named(missing, lang))
 
 
 def ranking_description(labels: list[str], values: list[float], lang: str, digits: int = 0,
