@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import comparisons, events, figures
+from analysis import comparisons, events, figures, trends
 from analysis.config import DOMAIN_DIR, LANGUAGES
 from analysis.reviews import CUMULATIVE_COLUMNS
 
@@ -151,10 +151,14 @@ def test_monthly_all_gives_each_measure_what_monthly_gives_it_alone(shipped_clea
     together = comparisons.monthly_all(counts, measures + measures[:3])  # a measure asked twice is one
     assert sorted(together) == sorted(measures)
     assert sum(len(series) for series, _ in together.values()) > 200
+    groups = trends.group_totals(counts, sources=trends.WITH_DERIVED)  # the whole table, not the rows picked
     for kind, code in measures:
         alone, flags = comparisons.monthly(counts, kind, code)
         assert together[kind, code][0].to_dict() == alone.to_dict()
         assert together[kind, code][1].to_dict() == flags.to_dict()
+        whole = groups if kind == "group" else trends.category_matrix(counts, [code], sources=trends.WITH_DERIVED)
+        expected = whole[code].dropna().to_dict() if code in whole.columns else {}
+        assert together[kind, code][0].to_dict() == expected, (kind, code)
 
 
 def test_monthly_all_takes_nested_items_and_flags_derived_months():

@@ -110,6 +110,7 @@ def test_nothing_else_is_lost_and_the_raw_files_are_untouched(corpus):
     assert _digests(paths.raw_incidents) == before
     months = result.incidents.groupby("report_month").size().to_dict()
     assert months == {"1993-05": 50_000, "1993-06": 4, "1993-09": 1}
+    assert {Path(name).stem for name in result.report["files"]} >= set(months)  # each month's workbook is listed
     for name, stats in result.report["files"].items():
         assert stats["rows_kept"] + stats["rows_rejected"] + stats["rows_duplicate"] == stats["rows_read"], name
 
