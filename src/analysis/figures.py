@@ -429,13 +429,18 @@ def _yearly_figure(yearly: tuple, labels: dict[str, str], title: str, coverage: 
     return plots.yearly_bars(values, partial=partial, months_text=_months_text(table), labels=labels, title=title,
                              ylabel=t("axis_reports", lang), source=source, partial_label=t("year_partial", lang),
                              no_data=t("no_data_year", lang), stated=stated, stated_label=t("year_stated", lang),
-                             events=events, with_data=sorted({m[:4] for m in read}), not_stated=t("not_stated", lang))
+                             events=events, with_data=_years_of(read), not_stated=t("not_stated", lang))
+
+
+def _years_of(months: list[str]) -> list[str]:
+    """The years of `months` (YYYY-MM), in order."""
+    return sorted({m[:4] for m in months})
 
 
 def _unstated_years(values: pd.DataFrame, read: list[str]) -> list[str]:
     """The years with a review read (among the months `read`) that state none of `values`: hatched
     in the year's figure, as `plots.yearly_bars` draws them, not shaded as without data."""
-    years = {m[:4] for m in read}
+    years = set(_years_of(read))
     return [str(y) for y in values.index[values.isna().all(axis=1)] if str(y) in years]
 
 
@@ -479,6 +484,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
     codes = list(wide.columns)
     marks = _event_marks(codes, start, end, resolution)
     yearly = _yearly_wide(counts, cumulative, "group", codes, start, end) if resolution == "year" else None
+    read = _months_with_data(counts)
 
     def texts(lang: str) -> dict[str, str]:
         key = "title_groups_stacked_year" if yearly is not None else "title_groups_stacked"
@@ -490,7 +496,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         alt += " " + _coverage_sentence(coverage, lang)
         if yearly is not None:
             body = describe.series_description(_by_key(yearly[0].sum(axis=1, min_count=1)), lang,
-                                               partial=_unstated_years(yearly[0], _months_with_data(counts)))
+                                               partial=_unstated_years(yearly[0], read))
         else:
             body = describe.series_description(totals.reindex(wide.index), lang, partial=_not_all_stated(wide, counts))
         caption = "caption_groups_stacked_year" if yearly is not None else "caption_groups_stacked"
@@ -501,14 +507,14 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         labels = {g: taxonomy.category_label(g, lang) for g in wide.columns}
         if yearly is not None:
             fig = _yearly_figure(yearly, labels, texts(lang)["title"], coverage, as_of, lang,
-                                 _events(marks, lang, resolution), _months_with_data(counts))
+                                 _events(marks, lang, resolution), read)
         else:
             fig = plots.stacked_bars_by_month(wide, labels=labels, title=texts(lang)["title"],
                                               ylabel=t("axis_reports", lang),
                                               source=_with_coverage(_source(as_of, lang),
                                                                     _coverage_line(coverage, lang)),
                                               no_data=t("no_data", lang), not_stated=t("partly_stated", lang),
-                                              with_data=_months_with_data(counts), lang=lang,
+                                              with_data=read, lang=lang,
                                               derived=derived.to_numpy(), derived_label=t("derived_value", lang),
                                               events=_events(marks, lang, resolution))
         return fig
@@ -619,7 +625,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
     shown = matrix.T  # categories as rows
     read = _months_with_data(counts)  # a month (or year) among them without a category's figure: not stated
     if table is not None:
-        years = {m[:4] for m in read}
+        years = set(_years_of(read))
         read = [c for c in shown.columns if str(c)[:4] in years]
 
     def texts(lang: str) -> dict[str, str]:
