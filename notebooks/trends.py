@@ -37,8 +37,8 @@ cumulative = load_cumulative()
 revisions = load_revisions() if show_revisions else None
 out = Publication(end, lang, publish=publish, variants=variants)
 chosen = chosen_categories(categories)
-by = figures.resolve(resolution, start, end)  # "month" or "year"
-display(out.say("nb_trends_title"), out.say("nb_trends_intro"))
+by = trends.resolve(resolution, start, end)  # "month" or "year"
+display(out.say("nb_trends_title_year" if by == "year" else "nb_trends_title"), out.say("nb_trends_intro"))
 
 # %%
 display(out.say("nb_groups_stacked_year" if by == "year" else "nb_groups_stacked"))

@@ -234,8 +234,8 @@ def test_yearly_resolution_never_passes_a_year_with_missing_months_for_a_whole_o
     table = spec.data.set_index(["year", "code"])
     assert table["evidence"].isin(["partial", "none"]).all()  # no year 2022-2024 has every month
     assert table.loc[("2024", "rights_of_journalists"), "months_in_period"] == 11
-    assert figures.resolve("auto", "2022-06", "2024-11") == "month"
-    assert figures.resolve("auto", "2009-03", "2024-11") == "year"
+    assert trends.resolve("auto", "2022-06", "2024-11") == "month"
+    assert trends.resolve("auto", "2009-03", "2024-11") == "year"
 
 
 def test_a_year_the_foundation_states_is_taken_as_stated(shipped_clean):

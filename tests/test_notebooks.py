@@ -265,16 +265,29 @@ def test_a_forked_kernel_writes_what_a_kernel_started_afresh_writes(tmp_path, mo
     assert len(made[True]) >= 8 and made[True] == made[False]  # PNG, SVG, PDF, CSV, JSON: byte for byte
 
 
+def test_the_trends_page_is_titled_by_the_resolution_it_draws():
+    def run(start: str, resolution: str, lang: str) -> Run:
+        return Run("trends", "2024-11", lang, {"start": start, "end": "2024-11", "categories": "all", "rolling": 3,
+                                                "resolution": resolution, "lang": lang})
+
+    assert execute.html_title(run("2022-06", "auto", "en")) == "Trends across months: data as of November 2024"
+    assert execute.html_title(run("2009-01", "auto", "en")) == "Trends across years: data as of November 2024"
+    assert execute.html_title(run("2023-01", "year", "ru")).startswith("Тенденции по годам: ")
+    assert execute.html_title(run("2009-01", "month", "kk")).startswith("Айлар бойынша үрдістер: ")
+    assert execute.html_title(run("2009-01", "auto", "kk")).startswith("Жылдар бойынша үрдістер: ")
+
+
 def test_a_new_notebook_without_its_title_or_with_a_parameter_it_does_not_declare_is_refused_before_running(tmp_path):
     from analysis.config import LANGUAGES, Paths
     from analysis.errors import ParameterError
-    from analysis.runs import BY_NAME
+    from analysis.runs import BY_NAME, Choices
 
     paths = Paths(tmp_path)
     shutil.copytree(ROOT / "notebooks", paths.notebooks)
     shutil.copy(paths.notebooks / "trends.py", paths.notebooks / "refusals.py")  # a new notebook, not yet titled
-    execute.check_parameters(paths, [Run(name, "2024-11", lang, {"lang": lang, "variants": "default"})
-                                     for name in BY_NAME for lang in LANGUAGES])  # the shipped ones: all there
+    choices = Choices("2009-01", "2009-01", "all", 3, "auto")
+    execute.check_parameters(paths, [Run(name, "2024-11", lang, {**row.parameters("2024-11", choices), "lang": lang})
+                                     for name, row in BY_NAME.items() for lang in LANGUAGES])  # the shipped ones
     new = [Run("refusals", "2024-11", lang, {"lang": lang, "start": "2022-06"}) for lang in LANGUAGES]
     with pytest.raises(ParameterError) as refused:
         execute.check_parameters(paths, new)

@@ -179,6 +179,7 @@ def check_parameters(paths: Paths, runs: list[Run]) -> None:
     import papermill as pm
 
     from .i18n import has_text
+    from .runs import title_key
 
     for name in sorted({r.notebook for r in runs}):
         declared = set(pm.inspect_notebook(_notebook(paths, name)))
@@ -187,12 +188,13 @@ def check_parameters(paths: Paths, runs: list[Run]) -> None:
             if extra:
                 raise ParameterError(f"notebooks/{name}.py does not declare {', '.join(sorted(extra))} "
                                      "in its parameters cell")
-        missing = [lang for lang in LANGUAGES if not has_text(f"html_title_{name}", lang)
-                   and any(r.notebook == name and r.lang == lang for r in runs)]
-        if missing:
-            raise ParameterError(f"notebooks/{name}.py has no title for its HTML copy in {', '.join(missing)}: "
-                                 f"expected a row html_title_{name} in src/analysis/domain/translations.csv "
-                                 "with the title in en, ru and kk ({month} is filled in)")
+        for key in sorted({title_key(name, r.parameters) for r in runs if r.notebook == name}):
+            missing = [lang for lang in LANGUAGES if not has_text(key, lang)
+                       and any(r.notebook == name and r.lang == lang for r in runs)]
+            if missing:
+                raise ParameterError(f"notebooks/{name}.py has no title for its HTML copy in {', '.join(missing)}: "
+                                     f"expected a row {key} in src/analysis/domain/translations.csv "
+                                     "with the title in en, ru and kk ({month} is filled in)")
 
 
 READER_TEMPLATE = PACKAGE_DIR / "templates" / "reader.html.j2"
@@ -229,8 +231,9 @@ def write_html(executed: Path, target: Path, lang: str, title: str) -> None:
 
 def html_title(run: Run) -> str:
     from .i18n import month_label, t
+    from .runs import title_key
 
-    return t(f"html_title_{run.notebook}", run.lang, month=month_label(run.month, run.lang))
+    return t(title_key(run.notebook, run.parameters), run.lang, month=month_label(run.month, run.lang))
 
 
 def _attempt(run: Run, paths: Paths, timeout: int, log: Path | None = None) -> str | None:

@@ -28,8 +28,8 @@ from matplotlib.figure import Figure
 
 from . import __version__, accessibility, comparisons, describe, events, plots, regions, taxonomy, trends, variants
 from .cases import AMOUNT_KINDS, amounts_by_kind
-from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, OTHER_UNSPECIFIED, RESOLUTIONS, SOURCE_NAME
-from .errors import expect_between, expect_month, expect_one_of
+from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, OTHER_UNSPECIFIED, SOURCE_NAME
+from .errors import expect_between, expect_month
 from .i18n import bound, capitalised, month_label, number, period_label, plural, t
 from .quality import month_span
 from .storage import scratch_dir, staged_dir, write_atomic, write_csv
@@ -345,17 +345,6 @@ def _wide_csv(wide: pd.DataFrame) -> pd.DataFrame:
 
 # --- coverage, events and resolution of the figures over time ---------------------------------------
 
-AUTO_MONTHS = 36  # "auto": a range longer than this is drawn by year, so that every label stays legible
-
-
-def resolve(resolution: str, start: str, end: str) -> str:
-    """month or year: `auto` draws by month up to AUTO_MONTHS months, by year beyond."""
-    expect_one_of(resolution, RESOLUTIONS, "resolution")
-    if resolution == "auto":
-        return "year" if len(month_span([start, end])) > AUTO_MONTHS else "month"
-    return resolution
-
-
 def _coverage_meta(months: list[str], with_data: pd.Series, derived: pd.Series) -> dict:
     """The months of the range with data, derived from two statements, and missing."""
     return {"months": months, "months_with_data": [m for m in months if with_data.get(m, False)],
@@ -476,7 +465,7 @@ def _checked(rolling: int | None = None, **months: str) -> None:
 def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resolution: str = "month",
                    cumulative: pd.DataFrame | None = None) -> FigureSpec:
     _checked(start=start, end=end, as_of=as_of)
-    resolution = resolve(resolution, start, end)
+    resolution = trends.resolve(resolution, start, end)
     wide = trends.group_totals(counts, start, end, trends.WITH_DERIVED)
     derived = trends.group_totals(counts, start, end, ("derived",)).notna().any(axis=1)
     derived = derived.reindex(wide.index, fill_value=False).astype(bool)
@@ -577,7 +566,7 @@ def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rollin
     """`revised`: months whose figure a data release revised, marked (`revisions.revised_months`)."""
     _checked(rolling, start=start, end=end, as_of=as_of)
     taxonomy.expect_categories([code], "code")
-    resolution = resolve(resolution, start, end)
+    resolution = trends.resolve(resolution, start, end)
     series = trends.category_matrix(counts, [code], start, end, trends.WITH_DERIVED)[code]
     derived = trends.category_matrix(counts, [code], start, end, ("derived",))[code].notna()
     yearly = _yearly_wide(counts, cumulative, "category", [code], start, end) if resolution == "year" else None
@@ -592,7 +581,7 @@ def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling:
                             resolution: str = "month", cumulative: pd.DataFrame | None = None,
                             revised: list[str] | None = None) -> FigureSpec:
     _checked(rolling, start=start, end=end, as_of=as_of)
-    resolution = resolve(resolution, start, end)
+    resolution = trends.resolve(resolution, start, end)
     series = trends.false_information(counts, start, end, trends.WITH_DERIVED)
     derived = trends.false_information(counts, start, end, ("derived",)).notna()
     yearly = (_yearly_wide(counts, cumulative, "category", ["false_information"], start, end)
@@ -608,7 +597,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
     _checked(start=start, end=end, as_of=as_of)
     if categories is not None:
         taxonomy.expect_categories(list(categories), "categories")
-    resolution = resolve(resolution, start, end)
+    resolution = trends.resolve(resolution, start, end)
     monthly = trends.category_matrix(counts, categories, start, end, trends.WITH_DERIVED)
     monthly = monthly.loc[:, monthly.notna().any()] if categories is None else monthly
     derived = trends.category_matrix(counts, list(monthly.columns), start, end, ("derived",)).notna().any(axis=1)

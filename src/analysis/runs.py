@@ -3,7 +3,7 @@
 A new notebook is one row in `NOTEBOOKS` and a file in notebooks/: its name, the months it runs
 for, what data a run reads and the window of months it reads them in (which decide when the run
 is out of date), and its parameters; and the title of its HTML copy, `html_title_<name>` in
-domain/translations.csv (notebooks/README.md).
+domain/translations.csv unless its row chooses the key from the parameters (notebooks/README.md).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .config import LANGUAGES, Paths
 from .errors import NO_MONTH_WITH_DATA, ParameterError, expect_month, expect_month_with_data
 from .manifest import DataHashes, run_inputs
 from .taxonomy import expect_categories, group_codes
+from .trends import resolve
 from .variants import VARIANTS
 
 
@@ -49,6 +50,8 @@ class Notebook:
     reads: tuple[str, ...]
     parameters: Callable[[str, Choices], dict]  # (month, choices) -> its parameters besides `lang`
     window: Callable[[dict], tuple[str, str]]  # parameters -> the first and last month the run reads
+    # parameters -> the key of its HTML copy's title in domain/translations.csv; None: html_title_<name>
+    title: Callable[[dict], str] | None = None
 
 
 def _year_before(month: str) -> str:
@@ -62,7 +65,9 @@ NOTEBOOKS = [
     Notebook("trends", "newest", ("counts",),
              lambda month, c: {"start": c.trend_start, "end": month, "categories": c.categories,
                                "rolling": c.rolling, "resolution": c.resolution},
-             lambda p: (p["start"], p["end"])),
+             lambda p: (p["start"], p["end"]),
+             lambda p: "html_title_trends_year" if resolve(p["resolution"], p["start"], p["end"]) == "year"
+             else "html_title_trends"),
     Notebook("named_incidents", "newest", ("incidents",), lambda month, c: {"start": c.first, "end": month},
              lambda p: (p["start"], p["end"])),
     Notebook("cases", "newest", ("incidents",),
@@ -70,6 +75,12 @@ NOTEBOOKS = [
              lambda p: (p["start"], p["end"])),
 ]
 BY_NAME = {notebook.name: notebook for notebook in NOTEBOOKS}
+
+
+def title_key(notebook: str, parameters: dict) -> str:
+    """The key of a run's HTML title in domain/translations.csv."""
+    row = BY_NAME.get(notebook)
+    return row.title(parameters) if row is not None and row.title is not None else f"html_title_{notebook}"
 
 
 @dataclass(frozen=True)

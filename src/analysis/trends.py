@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from . import taxonomy
-from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
+from .config import ALL_GROUPS, OTHER_UNSPECIFIED, RESOLUTIONS, TOTAL
+from .errors import expect_one_of
 from .quality import month_span
 from .regions import regions
 from .text import normalise_text
@@ -23,6 +24,17 @@ LEGAL_TYPES = ["criminal", "civil", "administrative"]
 
 PUBLISHED = ("published",)
 WITH_DERIVED = ("published", "derived")  # the reviews' monthly figures and those derived from two statements
+
+
+AUTO_MONTHS = 36  # "auto": a range longer than this is drawn by year, so that every label stays legible
+
+
+def resolve(resolution: str, start: str, end: str) -> str:
+    """month or year: `auto` draws by month up to AUTO_MONTHS months, by year beyond."""
+    expect_one_of(resolution, RESOLUTIONS, "resolution")
+    if resolution == "auto":
+        return "year" if len(month_span([start, end])) > AUTO_MONTHS else "month"
+    return resolution
 
 
 def published(counts: pd.DataFrame, sources: tuple[str, ...] = PUBLISHED) -> pd.DataFrame:
