@@ -118,6 +118,12 @@ def test_every_shipped_published_label_maps():
     ("copyright dispute between bloggers", "legal_claims", "civil_copyright_claim"),
     ("copyright infringement", "rights_of_journalists", "copyright_infringement"),
     ("refusal_of_information", None, "refusal_of_information"),
+    # a criminal charge in the words of an honour claim; insulting an official is no insult of a journalist
+    ("Посягательство на честь и достоинство Первого Президента", None, "criminal_proceedings"),
+    ("charges: insulting and using violence in respect of a government official", None, None),
+    ("оскорбление представителя власти", None, None),
+    ("insulting a journalist or blogger", None, "insult"),
+    ("judgments rendered > in the appeal", "legal_claims", "court_rulings_appeal"),
 ])
 def test_label_variants_map(label, group, expected):
     assert taxonomy.match_category(label, group) == expected
