@@ -244,6 +244,24 @@ def test_a_year_the_foundation_states_is_taken_as_stated(shipped_clean):
     assert table[["value", "evidence"]].values.tolist() == [[97, "stated"]]
 
 
+def test_a_statement_of_part_of_a_category_or_of_an_outcome_beside_it_is_not_the_category_s_figure(shipped_clean):
+    counts, cumulative, _ = shipped_clean
+    table = comparisons.statements(cumulative)
+    year = table[(table["start"] == "2019-01") & (table["end"] == "2019-12")]
+    # 2019 (the foundation's page of the year): not "threats in the digital environment" as threats, not
+    # "civil charges > claims and suits" (inside the 73) as a second civil figure, not the appellants as rulings
+    assert sorted(year[["code", "value"]].itertuples(index=False, name=None)) == [
+        ("civil_claims", 73), ("court_rulings", 76), ("court_rulings_appeal", 21), ("court_rulings_cassation", 4),
+        ("court_rulings_for_media", 45)]
+    threats = comparisons.yearly(counts, cumulative, "category", ["threat"], "2019-01", "2019-12")
+    assert threats["evidence"].tolist() == ["none"]
+    assert trends.cumulative_target("new court hearings of honour suits; amount (KZT)") is None  # a count, not tenge
+    assert trends.cumulative_target("refusals to institute criminal cases") is None
+    assert trends.cumulative_target("of these, restrictions originating from state bodies") is None
+    assert trends.cumulative_target("judgments rendered > in the cassation") == ("category", "court_rulings_cassation")
+    assert trends.cumulative_target("УГРОЗЫ журналистам и СМИ") == ("category", "threat")
+
+
 def _overlaps(boxes) -> bool:
     boxes = [b for b in boxes if b.width > 0]
     return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

@@ -17,18 +17,14 @@ sides the counts are too few to compare; no percentage from a base under 20.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from . import events, taxonomy, trends
 from .config import TOTAL
-from .domain_data import read_domain
 from .quality import month_span
-from .text import normalise_text
 
 STATED, COMPLETE, PARTIAL, NONE = "stated", "complete", "partial", "none"
 STRENGTH = {STATED: 0, COMPLETE: 1, PARTIAL: 2}
@@ -39,13 +35,6 @@ MIN_COUNT = 5  # below this in both periods: "too few to compare"
 MIN_PERCENT_BASE = 20  # no percentage change from a smaller base
 
 FOUNDATION_SITE = "adilsoz.kz"  # statements the foundation makes in its own reviews
-
-
-@cache
-def _subset() -> re.Pattern[str]:
-    """A statement that counts part of another ("of which", "из них") or a share (a percentage)."""
-    words = read_domain("statement_words.csv")
-    return re.compile("^(" + "|".join(words.loc[words["role"] == "subset", "pattern"]) + ")|%")
 
 
 @dataclass(frozen=True)
@@ -80,15 +69,15 @@ def statements(cumulative: pd.DataFrame) -> pd.DataFrame:
     """Every count the foundation's reviews state for a period, one row per period and measure.
 
     A review's comparison ("87 ... against 55 in January-July 2023") gives two rows. Shares,
-    subsets ("of these ...") and figures from other publishers are left out: they do not measure
-    a group or category as the monthly counts do.
+    subsets ("of these ...", "in the digital environment"; `trends.cumulative_target`) and figures
+    from other publishers are left out: they do not measure a group or category as the monthly
+    counts do.
     """
     rows = []
     for fig in cumulative.itertuples():
-        if (fig.unit != "count" or FOUNDATION_SITE not in str(fig.source_url)
-                or _subset().search(normalise_text(fig.metric_as_written))):
+        if fig.unit != "count" or FOUNDATION_SITE not in str(fig.source_url):
             continue
-        target = trends.cumulative_target(fig.metric_as_written)
+        target = trends.cumulative_target(fig.metric_as_written)  # None for a part of another figure
         if target is None:
             continue
         where = f"{fig.source_file} line {fig.source_line}"

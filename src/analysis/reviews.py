@@ -66,6 +66,7 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
                        index=raw.index, dtype=object)
     reject(parent.isna(), "category_as_written",
            "no category rule matches the parent part (before ' > ') of this nested label")
+    category, parent = _part_of(label, category, parent, unit)
 
     legacy = group.isin(taxonomy.legacy_group_codes())
     row_group = pd.Series([grp if cat == TOTAL or old else taxonomy.category_group(cat) if cat else None
@@ -86,6 +87,32 @@ def clean_published(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         "source_file": table.name, "source_line": raw[LINE],
     })[verdicts.ok]
     return rows.reset_index(drop=True), verdicts.rejected, verdicts.warnings
+
+
+def _part_of(label: pd.Series, category: pd.Series, parent: pd.Series,
+             unit: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(category, parent) with the figures that count part of another placed inside it.
+
+    - A nested count (`parent > item`) whose category does not lie inside its parent's (in
+      categories.csv) is a detail of the parent's figure, not a figure of another category: it is
+      coded as the parent ("discrediting > impersonated via fake accounts" is part of discrediting).
+    - A count opening with "including", "из них" (statement_words.csv, `subset`) is inside its
+      category's parent in categories.csv, or a detail of its own category when it has none.
+    - A count of part of a category ("on referendum day", "in the digital environment";
+      `part`) is a detail of its category, not the category's figure for the month.
+    A detail (`parent` equal to `category`) enters no sum and no series; it stays in the data.
+    """
+    text = label.map(normalise_text)
+    counted = unit.eq("count") & category.notna() & category.ne(TOTAL)
+    nested = counted & parent.notna() & parent.ne("")
+    outside = nested & pd.Series([not taxonomy.within(c, p) if n else False
+                                  for c, p, n in zip(category, parent, nested)], index=label.index)
+    category = category.where(~outside, parent)
+    parents = taxonomy.categories().set_index("code")["parent"]
+    subset = counted & parent.eq("") & text.str.contains(taxonomy.subset_words())
+    parent = parent.where(~subset, category.map(lambda c: parents.get(c) or c))
+    part = counted & parent.eq("") & text.str.contains(taxonomy.part_words())
+    return category, parent.where(~part, category)
 
 
 def drop_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -128,6 +128,41 @@ def is_total_label(labels: pd.Series) -> pd.Series:
 
 
 @cache
+def _statement_words(role: str) -> str:
+    words = read_domain("statement_words.csv")
+    return "|".join(words.loc[words["role"] == role, "pattern"])
+
+
+@cache
+def subset_words() -> re.Pattern[str]:
+    """A figure's opening that says it counts part of the figure before it ("of which", "из них",
+    "including"), from domain/statement_words.csv; `search` it in a normalised label."""
+    return re.compile("^(?:" + _statement_words("subset") + ")")
+
+
+@cache
+def part_words() -> re.Pattern[str]:
+    """Words anywhere in a figure's label that make it a figure of part of a category (one day,
+    one medium, one kind of claimant) or of an outcome beside it, from domain/statement_words.csv."""
+    return re.compile("(?:" + _statement_words("part") + ")")
+
+
+def within(code: str, ancestor: str) -> bool:
+    """Whether category `code` is `ancestor` or lies inside it (categories.csv's `parent`, followed up)."""
+    parents = _parents()
+    while code:
+        if code == ancestor:
+            return True
+        code = parents.get(code, "")
+    return False
+
+
+@cache
+def _parents() -> dict[str, str]:
+    return dict(zip(categories()["code"], categories()["parent"].fillna("")))
+
+
+@cache
 def legal_type_words() -> re.Pattern[str]:
     """A claim type's words in three languages (civil, уголовн, әкімшілік, ...), from legal_words.csv."""
     words = read_domain("legal_words.csv")

@@ -84,8 +84,10 @@ def category_matrix(counts: pd.DataFrame, categories: list[str] | None = None,
 
 
 def family_sums(counts: pd.DataFrame, codes: list[str]) -> dict[str, pd.Series]:
-    """Each category -> month -> its published figure plus those of the categories inside it (NaN
-    where none of them is stated), from one month x category table."""
+    """Each category -> month -> its published figure plus those of the categories inside it that
+    the review lists beside it (NaN where none of them is stated). A category stated inside its
+    parent's figure (`parent > item`, "including ...") is already in it and is not added again,
+    unless the parent's own figure is not stated."""
     inside: dict[str, list[str]] = {}
     for code, parent in taxonomy.categories()[["code", "parent"]].itertuples(index=False):
         inside.setdefault(parent, []).append(code)
@@ -93,11 +95,16 @@ def family_sums(counts: pd.DataFrame, codes: list[str]) -> dict[str, pd.Series]:
     members = list(dict.fromkeys(member for family in families.values() for member in family))
     if not members:
         return {}
-    matrix = category_matrix(counts[counts["category"].isin(members)], members)
-    values = matrix.to_numpy(dtype=float)
+    rows = counts[counts["category"].isin(members)]
+    matrix = category_matrix(rows, members)
+    beside = category_matrix(rows[rows["parent"] == ""], members).reindex(matrix.index)  # top-level items only
+    values, listed = matrix.to_numpy(dtype=float), beside.to_numpy(dtype=float)
     sums = {}
     for code, family in families.items():
-        part = values[:, matrix.columns.get_indexer(family)]
+        own = values[:, matrix.columns.get_loc(code)]
+        # where the category's own figure is stated, a category inside it counts only if listed beside it
+        part = np.column_stack([own] + [np.where(np.isnan(own), values[:, matrix.columns.get_loc(member)],
+                                                 listed[:, matrix.columns.get_loc(member)]) for member in family[1:]])
         stated = ~np.isnan(part).all(axis=1)
         sums[code] = pd.Series(np.where(stated, np.nansum(part, axis=1), np.nan), index=matrix.index)
     return sums
@@ -219,7 +226,29 @@ def same_month_last_year(month: str) -> str:
 
 @cache
 def cumulative_target(metric: str) -> tuple[str, str] | None:
-    """What a cumulative figure counts: a group, or a category (a claim type names a category)."""
+    """What a cumulative count measures: a group, or a category (a claim type names a category).
+
+    None for a figure of part of another: one opening with "of which" or "including", one of part
+    of a category or of an outcome beside it (domain/statement_words.csv), a share, a nested
+    `parent > item` that is not a category inside its parent's, and a count that would measure a
+    sum of money.
+    """
+    text = normalise_text(metric)
+    if taxonomy.subset_words().search(text) or taxonomy.part_words().search(text) or "%" in text:
+        return None
+    target = _measure(metric)
+    if target is None or (target[0] == "category" and taxonomy.categories().set_index("code").at[
+            target[1], "unit"] != "count"):
+        return None
+    if taxonomy.NEST_SEPARATOR in metric:
+        head = _measure(metric.rsplit(taxonomy.NEST_SEPARATOR, 1)[0])
+        inside = (head is not None and head[0] == target[0] == "category" and target != head
+                  and taxonomy.within(target[1], head[1]))
+        return target if inside else None
+    return target
+
+
+def _measure(metric: str) -> tuple[str, str] | None:
     group = taxonomy.match_group(metric)
     if group in taxonomy.group_codes():
         category = taxonomy.match_category(metric, group)
