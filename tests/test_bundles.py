@@ -183,7 +183,7 @@ def test_an_invalid_citation_file_is_caught_by_the_schema_check():
     # the legal types a figure draws: each type's case, the court figures stated apart
     ("legal_claims_by_type", "month,criminal,civil,administrative\n2024-11,,7,3\n", {},
      [("Pre-trial and judicial claims and lawsuits against journalists, media outlets and citizens",
-       ["Criminal case", "Civil honour-and-dignity claim", "Administrative case"])],
+       ["Criminal case", "Civil claim against media or journalists", "Administrative case"])],
      "Court rulings on honour and dignity"),
     # cases under the false-information articles
     ("cases_active", "month,active,new,ended\n2024-11,3,1,1\n", {"articles": ["274", "456-2"]},

@@ -529,11 +529,12 @@ def test_the_groups_highest_total_is_of_a_month_with_every_group_stated(shipped_
 def test_a_tie_for_the_largest_or_the_smallest_bar_names_every_bar_in_it(shipped_clean):
     spec = figures.month_categories(shipped_clean[0], "2024-11")
     texts = spec.texts("en")
-    assert ("Largest: Refusal or restriction of socially significant information; Civil honour-and-dignity claim "
-            "(7 reports). Smallest: Attack on a journalist; Other (not itemised): access to information (1 report).") \
+    assert ("Largest: Refusal or restriction of socially significant information; "
+            "Civil claim against media or journalists (7 reports). Smallest: Attack on a journalist; "
+            "Other (not itemised): access to information (1 report).") \
         in texts["long_description"]
     assert texts["alt_text"].endswith("Largest: Refusal or restriction of socially significant information; "
-                                      "Civil honour-and-dignity claim (7).")
+                                      "Civil claim against media or journalists (7).")
 
 
 @pytest.mark.parametrize("make, words", [

@@ -49,7 +49,7 @@ def test_russian_plural_forms(summary):
     assert "10 сообщений о нарушениях прав журналистов" in text
     assert "нападение на журналиста — 1 случай" in text
     assert "угроза — 2 случая" in text
-    assert "гражданский иск о защите чести и достоинства — 7 случаев" in text
+    assert "гражданский иск к СМИ или журналистам — 7 случаев" in text
     assert "10 претензий и исков" in text
     assert "За ноябрь 2024 года зафиксировано:" in text
 
