@@ -37,6 +37,21 @@ def test_the_november_2024_events_follow_the_reviews_order_one_heading_per_categ
     assert fined.ongoing_since == ""
 
 
+def test_the_note_says_which_languages_the_descriptions_are_quoted_in():
+    incidents = pd.DataFrame([_row(summary="угрозы в адрес редакции", source_lang="ru"),
+                              _row(incident_id="T-2", case_id="T-2", summary="threat by phone", source_lang="en")])
+    def note(lang: str) -> str:
+        return draft.Draft(MONTH, lang, "", "", draft.sections(incidents, MONTH, lang)).events_note
+
+    assert note("en").endswith("may count more than the log names. "
+                               "The descriptions are quoted in Russian, as the log writes them.")
+    assert note("ru").endswith("Описания приводятся на английском языке, как они записаны в журнале.")
+    assert note("kk").endswith("Сипаттамалар журналда жазылғандай, ағылшын тілінде берілген. "
+                               "Сипаттамалар журналда жазылғандай, орыс тілінде берілген.")
+    english = incidents.assign(source_lang="en")
+    assert "quoted" not in draft.Draft(MONTH, "en", "", "", draft.sections(english, MONTH, "en")).events_note
+
+
 def test_a_city_or_region_is_named_in_the_draft_s_language_and_a_finer_place_as_written():
     astana = _row(place_as_written="Astana", region_iso="KZ-71")
     assert [draft._event(astana, {}, lang).place for lang in ("en", "ru", "kk")] == ["Astana", "Астана", "Астана"]
@@ -103,6 +118,8 @@ def test_the_draft_is_written_as_markdown_and_word_with_the_figures_alt_text(cle
     assert text.count("\n# ") == 0  # the summary's own heading is not repeated
     assert "## Негізгі оқиғалар\n\n_Айдың оқиғалар журналында аталған оқиғалар, санаттар бойынша; жоғарыдағы сандар " \
            "шолудан алынған" in text  # a category's logged incidents can be fewer than the review counts
+    # the shipped logs' descriptions are the English pages' words: said, not passed off as Kazakh
+    assert "Сипаттамалар журналда жазылғандай, ағылшын тілінде берілген._\n" in text
     assert "](../figures/2024-11/month_categories.kk.png)" in text
     assert (md.parent / "../figures/2024-11/month_categories.kk.png").resolve().is_file()
 

@@ -39,6 +39,7 @@ class Event:
     amount: str
     ongoing_since: str  # the first month of an ongoing case, as the language writes it; "" if new
     source_url: str
+    written_in: str = ""  # the language of `what` and `outcome`: the source's, as the log writes them
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,12 @@ class Draft:
 
     @property
     def events_note(self) -> str:
-        return t("draft_key_events_note_log" if self.from_log else "draft_key_events_note", self.lang)
+        """What the key events are; and, where some are written in another language than the
+        draft's, that they are quoted in it (the log's descriptions are not translated)."""
+        note = t("draft_key_events_note_log" if self.from_log else "draft_key_events_note", self.lang)
+        others = sorted({e.written_in for s in self.sections for e in s.events} - {self.lang, ""},
+                        key=LANGUAGES.index)
+        return " ".join([note] + [t(f"draft_events_written_in_{lang}", self.lang) for lang in others])
 
 
 def _text(value: object) -> str:
@@ -115,6 +121,7 @@ def _event(row: dict, first_month: dict[str, str], lang: str) -> Event:
         amount="" if amount is None or pd.isna(amount) else t("draft_amount", lang, amount=number(int(amount), lang)),
         ongoing_since=month_label(first, lang) if first < row["report_month"] else "",
         source_url=_text(row.get("source_url")),
+        written_in=_text(row.get("source_lang")),
     )
 
 
