@@ -99,6 +99,18 @@ def test_no_comparison_when_the_previous_year_has_no_month(summary):
     assert "No year-to-date comparison" in summary("2023-04", "en")
 
 
+def test_without_a_group_to_compare_the_categories_the_reviews_state_for_both_years_are_compared(summary):
+    # November 2015: no group total in either year, but the reviews state 15 slander charges for
+    # January-November of each year (monitoring-111 and monitoring-87)
+    text = summary("2015-11", "en", stated=True)
+    assert "No year-to-date comparison" not in text
+    assert ("- **Criminal case for defamation**, January–November 2015 against January–November 2014: "
+            "15 against 15, the foundation's own figures stated in its review") in text
+    # the rulings, compared on three months of 2015 only, are not: a partial category is left out
+    assert "Court rulings" not in text.split("Against the same months of 2014:")[1]
+    assert "No year-to-date comparison" in summary("2014-12", "en", stated=True)  # nothing stated for 2013
+
+
 def test_an_interval_that_excludes_no_change_never_reads_as_if_it_included_it(shipped_clean):
     from matplotlib.text import Text
 

@@ -37,16 +37,22 @@ def _items(rows: pd.DataFrame, nested: pd.DataFrame, lang: str) -> list[str]:
 
 def _ytd_lines(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: str, lang: str) -> list[str]:
     """A line that says what is compared, then one line per group: the comparison of the year to
-    date, with the months and evidence it rests on, then the standing caveat once."""
+    date, with the months and evidence it rests on, then the standing caveat once. Where no group
+    can be compared, the categories whose whole period can be (the foundation's own year-to-date
+    figures, or a monthly count for every month) are, as the reviews of 2014-2016 compare them."""
     year, previous = int(month[:4]), int(month[:4]) - 1
-    table = comparisons.year_to_date(counts, cumulative, month)
-    table = table[table["kind"] == "group"]
+    full = comparisons.year_to_date(counts, cumulative, month)
+    table = full[full["kind"] == "group"]
+    if table.empty:
+        table = full[(full["kind"] == "category")
+                     & full["evidence"].isin([comparisons.STATED, comparisons.COMPLETE])]
     if table.empty:
         period = period_label(f"{year}-01", month, lang)
         return [t("summary_ytd_none", lang, period=period, year=year, prev_year=previous)]
     lines = [t("summary_ytd_intro", lang, prev_year=previous), ""]  # a list of its own, not the month's
     for row in table.to_dict(orient="records"):
-        label = taxonomy.group_short_label(row["code"], lang).capitalize()
+        label = (taxonomy.group_short_label(row["code"], lang) if row["kind"] == "group"
+                 else taxonomy.category_label(row["code"], lang)).capitalize()
         if row["refused"]:
             refused = t("ytd_refused", lang, label=f"**{label}**", prev_year=previous,
                         events=events.labelled(row["refused"], lang))
