@@ -57,6 +57,11 @@ def test_legal_claims_by_type(cleaned):
     assert wide.loc["2024-04"].tolist() == [3, 9, 8]
     # "including: a copyright dispute between bloggers" (1) is one of May's 6 civil claims: 1 + 6 + 3 = 10
     assert wide.loc["2024-05"].tolist() == [1, 6, 3]
+    # November lists 7 civil and 3 administrative of its 10: no criminal case that month, not "not stated"
+    assert wide.loc["2024-11", "criminal"] == 0
+    # January 2015 lists 1 criminal and 3 civil and states no total: the administrative are not stated
+    early = trends.legal_claims_by_type(counts, "2015-01", "2015-01")
+    assert early.loc["2015-01", "criminal"] == 1 and pd.isna(early.loc["2015-01", "administrative"])
     assert wide.loc["2024-11", "civil"] == 7 and wide.loc["2024-11", "administrative"] == 3
 
 

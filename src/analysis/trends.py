@@ -129,15 +129,22 @@ def rolling_mean(series: pd.Series, window: int) -> pd.Series:
 
 def legal_claims_by_type(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
                          sources: tuple[str, ...] = PUBLISHED) -> pd.DataFrame:
-    """Month x legal type (criminal, civil, administrative): top-level items of the claims group."""
+    """Month x legal type (criminal, civil, administrative): top-level items of the claims group.
+
+    A type the review does not list is not stated (NaN), unless the types it lists add up to the
+    group's total: then every claim of the month is itemised, and the type is 0.
+    """
     pub = published(counts, sources)
     cats = taxonomy.categories().set_index("code")
-    items = pub[(pub["group"] == "legal_claims") & (pub["parent"] == "")
-                & pub["category"].isin(cats.index[cats["in_group_total"]])]
+    claims = pub[pub["group"] == "legal_claims"]
+    items = claims[(claims["parent"] == "") & claims["category"].isin(cats.index[cats["in_group_total"]])]
     items = items.assign(legal_type=items["category"].map(cats["legal_type"]))
     wide = items.pivot_table(index="month", columns="legal_type", values="count", aggfunc="sum")
-    return wide.reindex(index=_span(pub, start, end), columns=LEGAL_TYPES).rename_axis(
-        index="month", columns="legal_type")
+    wide = wide.reindex(columns=LEGAL_TYPES)
+    total = claims[claims["category"] == TOTAL].groupby("month")["count"].sum().reindex(wide.index)
+    itemised = wide.sum(axis=1).eq(total).to_numpy()[:, None]
+    wide = wide.where(~(itemised & wide.isna().to_numpy()), 0.0)
+    return wide.reindex(index=_span(pub, start, end)).rename_axis(index="month", columns="legal_type")
 
 
 def month_breakdown(counts: pd.DataFrame, month: str) -> pd.DataFrame:
