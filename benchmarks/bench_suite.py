@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_suite.py --baseline 66ed3ab --pairs 2
     .venv/bin/python benchmarks/bench_suite.py --by-process      # where this checkout's CPU goes
+    .venv/bin/python benchmarks/bench_suite.py --timeline        # how busy each worker and core is
 
 Each side runs what `make test` runs after ruff: `python -m pytest -q` with the project's
 settings (two xdist workers), from its own checkout. The baseline is a clone of the named commit
@@ -120,14 +121,67 @@ def by_process() -> None:
     print(f"  | read here, all kinds | {sum(totals.values()):.1f} s |")
 
 
+def timeline() -> None:
+    """Run the suite once; say how long each worker ran tests, how much of the two cores stood idle
+    while they did (from /proc/stat, sampled each second), and each module's worker seconds."""
+    def idle_total() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+        return values[3] + values[4], sum(values)  # idle + iowait, all
+
+    with tempfile.TemporaryDirectory(prefix="suite-timeline-") as folder:
+        env = {**os.environ, "CI": "1", "SUITE_TIMELINE": folder,
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "benchmarks"), os.environ.get("PYTHONPATH")]))}
+        start = time.time()
+        output = tempfile.TemporaryFile("w+")
+        suite = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
+                                  "timeline_plugin"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        samples = []
+        while suite.poll() is None:
+            samples.append((time.time(), *idle_total()))
+            time.sleep(1)
+        wall = time.time() - start
+        spans, modules = {}, collections.Counter()  # worker -> (first start, last end, seconds in a test)
+        logs = sorted(Path(folder).glob("*.tsv"))
+        workers = [log for log in logs if log.stem != "main"]  # under xdist the main process hears of each test too
+        for log in workers or logs:
+            started, busy, first, last = {}, 0.0, None, None
+            for kind, at, nodeid in (line.rstrip("\n").split("\t") for line in log.open(encoding="utf-8")):
+                at = float(at)
+                first, last = first or at, at
+                if kind == "start":
+                    started[nodeid] = at
+                elif nodeid in started:
+                    seconds = at - started.pop(nodeid)
+                    busy += seconds
+                    modules[nodeid.split("::")[0]] += seconds
+            spans[log.stem] = (first, last, busy)
+    first = min(s[0] for s in spans.values())
+    last = max(s[1] for s in spans.values())
+    during = [(a, b) for a, b in zip(samples, samples[1:]) if a[0] >= first and b[0] <= last]
+    idle = sum((b[1] - a[1]) / max(b[2] - a[2], 1) * os.cpu_count() * (b[0] - a[0]) for a, b in during)
+    output.seek(0)
+    print(f"{re.sub(r'=+', '', output.read().strip().splitlines()[-1]).strip()}; wall {wall:.1f} s; "
+          f"first test after {first - start:.1f} s, last ended {start + wall - last:.1f} s before the end")
+    for name, (a, b, busy) in sorted(spans.items()):
+        print(f"{name}: ran tests from {a - start:.0f} s to {b - start:.0f} s, {busy:.0f} s of them in a test")
+    print(f"idle core-seconds while tests ran: {idle:.0f} of {os.cpu_count() * (last - first):.0f}")
+    print("module | worker seconds")
+    for module, seconds in modules.most_common(12):
+        print(f"{module} | {seconds:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", default="main", help="the commit or branch to compare with (default main)")
     parser.add_argument("--pairs", type=int, default=2)
     parser.add_argument("--by-process", action="store_true", help="this checkout's suite once, its CPU by process")
+    parser.add_argument("--timeline", action="store_true", help="this checkout's suite once, how busy workers and "
+                                                                "cores are")
     args = parser.parse_args()
     if args.by_process:
         return by_process()
+    if args.timeline:
+        return timeline()
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         base = Path(tmp) / "baseline"
         baseline_checkout(args.baseline, base)
