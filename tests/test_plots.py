@@ -382,6 +382,12 @@ def test_amounts_are_drawn_by_kind_a_claim_and_its_award_side_by_side_never_adde
     assert round(civil["amount_kzt"].sum() / 1e6, 3) not in widths  # no bar of their sum
     labels = [text.get_text() for text in fig.legends[0].get_texts()]
     assert labels[:2] == ["Claimed", "Awarded"] and "Total" not in spec.texts("en")["long_description"]
+    # the one fine (184,600 tenge) is seen in its colour beside 411.5 million, and read to a second decimal
+    fines = [bar for bar in fig.axes[0].patches if to_hex(bar.get_facecolor()).upper() == colour("amount_fine").upper()]
+    largest = max(bar.get_width() for bar in fig.axes[0].patches)
+    assert len(fines) == 1 and fines[0].get_width() >= largest * plots.MIN_BAR
+    values = [text.get_text() for text in fig.axes[0].texts]
+    assert "0.18" in values and "0.4" in values and "411.5" in values  # 0.4 million needs no second decimal
     plt.close(fig)
 
 

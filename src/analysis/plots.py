@@ -596,11 +596,18 @@ def horizontal_bars(values: pd.Series, *, labels: list[str], keys: list[str], ti
         return _finish(fig, ax, title, source, keyed)
 
 
+MIN_BAR = 0.008  # of the largest value: the shortest bar drawn for a value above zero
+
+
 def grouped_bars(values: pd.DataFrame, *, labels: list[str], keys: list[str], key_labels: list[str], title: str,
                  xlabel: str, source: str, lang: str, digits: int = 0, empty_text: str = "") -> Figure:
     """Horizontal bars in groups, one group per row of `values` (named by `labels`), one bar per
     column where the row has a value (coloured by `keys`, named by `key_labels` in the legend); the
-    value at each bar's end. A column no row has is left out of the legend."""
+    value at each bar's end. A column no row has is left out of the legend.
+
+    A value above zero too small to see beside the largest is drawn MIN_BAR of the axis long, so
+    that its colour (its kind) shows; its label gives the value, below 1 to one more decimal where
+    that decimal is not 0 (0.18, not 0.2; 0.4 stays 0.4)."""
     with style():
         data = values.to_numpy(dtype=float)
         stated = ~np.isnan(data)
@@ -612,8 +619,12 @@ def grouped_bars(values: pd.DataFrame, *, labels: list[str], keys: list[str], ke
         for row, present in zip(data, stated):
             first = y
             for column in np.flatnonzero(present):
-                ax.barh(-y, row[column], height=0.8, color=colour(keys[column]))
-                ax.text(row[column] + top * 0.01, -y, number(row[column], lang, digits), va="center", fontsize=6)
+                value = row[column]
+                length = max(value, top * MIN_BAR) if value > 0 else value
+                ax.barh(-y, length, height=0.8, color=colour(keys[column]))
+                fine = 0 < abs(value) < 1 and round(value, digits + 1) != round(value, digits)
+                ax.text(length + top * 0.01, -y, number(value, lang, digits + 1 if fine else digits),
+                        va="center", fontsize=6)
                 y += 1
             centres.append(-(first + y - 1) / 2)
             y += 0.6  # between groups
