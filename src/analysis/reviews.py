@@ -108,9 +108,8 @@ def _part_of(label: pd.Series, category: pd.Series, parent: pd.Series,
     outside = nested & pd.Series([not taxonomy.within(c, p) if n else False
                                   for c, p, n in zip(category, parent, nested)], index=label.index)
     category = category.where(~outside, parent)
-    parents = taxonomy.categories().set_index("code")["parent"]
     subset = counted & parent.eq("") & text.str.contains(taxonomy.subset_words())
-    parent = parent.where(~subset, category.map(lambda c: parents.get(c) or c))
+    parent = parent.where(~subset, category.map(lambda c: taxonomy.parent_of(c) or c))
     part = counted & parent.eq("") & text.str.contains(taxonomy.part_words())
     return category, parent.where(~part, category)
 

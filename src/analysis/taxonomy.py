@@ -149,12 +149,16 @@ def part_words() -> re.Pattern[str]:
 
 def within(code: str, ancestor: str) -> bool:
     """Whether category `code` is `ancestor` or lies inside it (categories.csv's `parent`, followed up)."""
-    parents = _parents()
     while code:
         if code == ancestor:
             return True
-        code = parents.get(code, "")
+        code = parent_of(code)
     return False
+
+
+def parent_of(code: str) -> str:
+    """The category `code` lies inside in categories.csv; "" for a top-level category."""
+    return _parents().get(code, "")
 
 
 @cache
