@@ -575,3 +575,10 @@ def test_the_timeline_runs_to_the_end_of_its_period_so_the_time_since_the_last_m
     assert spec.data["end"].max() < pd.Timestamp("2022-01-01")  # the shipped 274 cases: last mentioned in 2021
     left, right = spec.draw("ru").axes[0].get_xlim()
     assert left <= mdates.date2num(spec.data["start"].min()) and right >= mdates.date2num(pd.Timestamp("2024-11-30"))
+    # the axis begins at the first mention (March 2018), not at the period searched: the title names
+    # that period as when the cases were mentioned, not as the span drawn
+    assert left > mdates.date2num(pd.Timestamp("2018-01-01"))
+    assert [spec.texts(lang)["title"] for lang in ("en", "ru", "kk")] == [
+        "Cases under Criminal Code 274 mentioned from January 2018 to November 2024: stages",
+        "Дела по ст. 274 УК, упомянутые за январь 2018 – ноябрь 2024: стадии",
+        "Қаңтар 2018 – қараша 2024 аралығында аталған ҚК 274-бабы бойынша істер: сатылары"]

@@ -27,14 +27,29 @@ def test_the_november_2024_events_follow_the_reviews_order_one_heading_per_categ
     groups = [s.group for s in found]
     assert groups == sorted(groups, key=["rights_of_journalists", "access_to_information", "legal_claims"].index)
     assert [s.category for s in found][:1] == ["attack"]
-    # the attack is logged twice (two reports of one case): one case in the heading, both rows listed
+    # the attack is logged twice (one case, one day, two wordings): one case in the heading, one event
     attack = found[0]
     assert attack.heading == "Нападение на журналиста — 1 случай"
-    assert len(attack.events) == 2
+    assert len(attack.events) == 1 and attack.events[0].what.startswith("Convict's father struck editor")
     fined = next(s for s in found if s.category == "administrative_false_information").events[0]
     assert fined.amount == "184\xa0600 тенге"
     assert fined.date == "20 ноября 2024\u202fг."  # a narrow no-break space, as CLDR writes it
     assert fined.ongoing_since == ""
+
+
+def test_a_case_recorded_twice_on_one_day_is_one_event_and_other_days_or_cases_stay_apart():
+    rows = pd.DataFrame([
+        _row(incident_id="T-1", case_id="C-1", summary="Struck in a courtroom.", outcome=""),
+        _row(incident_id="T-2", case_id="C-1", summary="Editor struck.", outcome="battery case opened"),
+        _row(incident_id="T-3", case_id="C-1", event_date=pd.Timestamp("2024-11-25"), summary="Threatened again."),
+        _row(incident_id="T-4", case_id="", summary="No case named."),
+        _row(incident_id="T-5", case_id="", summary="No case named either."),
+    ])
+    events = draft.sections(rows, MONTH, "en")[0].events
+    # the first record's wording, and what only the second says (the outcome)
+    assert [(e.what, e.outcome) for e in events] == [
+        ("Struck in a courtroom.", "battery case opened"), ("No case named.", ""), ("No case named either.", ""),
+        ("Threatened again.", "")]
 
 
 def test_the_note_says_which_languages_the_descriptions_are_quoted_in():

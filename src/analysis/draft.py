@@ -145,8 +145,23 @@ def sections(incidents: pd.DataFrame, month: str, lang: str) -> list[Section]:
             heading = t("draft_section", lang, label=taxonomy.category_label(category, lang), n=n,
                         cases=plural("cases", n, lang))
             found.append(Section(group, category, heading,
-                                 [_event(r, first_month, lang) for r in part.to_dict(orient="records")]))
+                                 [_event(r, first_month, lang) for r in _one_row_an_event(part)]))
     return found
+
+
+def _one_row_an_event(rows: pd.DataFrame) -> list[dict]:
+    """The rows of a section, one per event: the records of one case on one day (an event the log
+    records twice, in two wordings) are one row, each field taken from the first record that has it."""
+    records = rows.to_dict(orient="records")
+    events: dict[tuple, dict] = {}
+    for i, record in enumerate(records):
+        case = _text(record.get("case_id"))
+        key = (case, record["event_date"], _text(record.get("date_precision"))) if case else (i,)
+        kept = events.setdefault(key, record)
+        for column, value in record.items():
+            if not _text(kept.get(column)) and _text(value):
+                kept[column] = value
+    return list(events.values())
 
 
 # --- Markdown -------------------------------------------------------------------------------------
