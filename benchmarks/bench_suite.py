@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_suite.py --baseline 66ed3ab --pairs 2
     .venv/bin/python benchmarks/bench_suite.py --by-process      # where this checkout's CPU goes
-    .venv/bin/python benchmarks/bench_suite.py --timeline        # how busy each worker and core is
+    .venv/bin/python benchmarks/bench_suite.py --timeline        # how busy each worker and core is, and
+                                                                 # how much of it is the cleaning
 
 Each side runs what `make test` runs after ruff: `python -m pytest -q` with the project's
 settings (two xdist workers), from its own checkout. The baseline is a clone of the named commit
@@ -141,12 +142,17 @@ def timeline() -> None:
             time.sleep(1)
         wall = time.time() - start
         spans, modules = {}, collections.Counter()  # worker -> (first start, last end, seconds in a test)
+        cleanings, cleaning_modules = [], collections.Counter()
         logs = sorted(Path(folder).glob("*.tsv"))
         workers = [log for log in logs if log.stem != "main"]  # under xdist the main process hears of each test too
         for log in workers or logs:
             started, busy, first, last = {}, 0.0, None, None
             for kind, at, nodeid in (line.rstrip("\n").split("\t") for line in log.open(encoding="utf-8")):
                 at = float(at)
+                if kind == "clean":  # `at` is how long the cleaning took
+                    cleanings.append(at)
+                    cleaning_modules[nodeid.split("::")[0]] += at
+                    continue
                 first, last = first or at, at
                 if kind == "start":
                     started[nodeid] = at
@@ -167,6 +173,14 @@ def timeline() -> None:
     print(f"idle core-seconds while tests ran: {idle:.0f} of {os.cpu_count() * (last - first):.0f}")
     print("module | worker seconds")
     for module, seconds in modules.most_common(12):
+        print(f"{module} | {seconds:.0f} s")
+    busy = sum(s[2] for s in spans.values())
+    cleaning = sum(cleanings)
+    median = sorted(cleanings)[len(cleanings) // 2] if cleanings else 0.0
+    print(f"run_clean in the pytest processes: {len(cleanings)} calls, {cleaning:.0f} s "
+          f"({100 * cleaning / max(busy, 1):.0f}% of the worker seconds in a test), median {median:.2f} s a call")
+    print("module | run_clean seconds")
+    for module, seconds in cleaning_modules.most_common(6):
         print(f"{module} | {seconds:.0f} s")
 
 
