@@ -291,11 +291,11 @@ def test_a_case_is_followed_across_three_monthly_logs_in_three_languages(three_l
 
 @pytest.mark.parametrize("lang, lines", [
     ("en", ["- False-information cases (Criminal Code 274, Administrative Code 456-2) open at the end of "
-            "October 2024: 1 case (a stage before its end recorded, no ending recorded)",
+            "October 2024: 1 case (a stage before its end recorded, no ending recorded, mentioned in the last 12 months)",
             "- New false-information cases this month: 0 cases",
             "- No false-information case ended this month."]),
     ("ru", ["- Дела о ложной информации (ст. 274 УК, ст. 456-2 КоАП), открытые на конец месяца (октябрь 2024): "
-            "1 дело (записана стадия до завершения, завершение не записано)",
+            "1 дело (записана стадия до завершения, завершение не записано, упомянуты за последние 12 мес.)",
             "- Новые дела о ложной информации за месяц: 0 дел",
             "- За месяц ни одно дело о ложной информации не завершилось."]),
 ])
@@ -308,19 +308,29 @@ def test_the_summary_says_how_many_open_cases_the_month_does_not_mention_and_sin
     september = incidents[incidents["report_month"] == "2024-09"]  # the case at its pre-trial stage
     lines = cases.false_information_lines(september, "2024-10", "en")
     assert lines[0].endswith("open at the end of October 2024: 1 case (a stage before its end recorded, no ending "
-                             "recorded); not mentioned this month: 1 of them (the earliest last mention: "
-                             "September 2024)")
+                             "recorded, mentioned in the last 12 months); not mentioned this month: 1 of them (the "
+                             "earliest last mention: September 2024)")
     ru = cases.false_information_lines(september, "2024-12", "ru")[0]
     assert ru.endswith("; из них в этом месяце не упомянуты: 1 (самое давнее последнее упоминание: сентябрь 2024)")
+    # open for twelve months after its last mention; then no longer counted as open, and said so
+    assert cases.false_information_lines(september, "2025-09", "en")[0].startswith(
+        "- False-information cases (Criminal Code 274, Administrative Code 456-2) open at the end of September 2025: "
+        "1 case")
+    later = cases.false_information_lines(september, "2025-10", "en")[0]
+    assert later.endswith("open at the end of October 2025: 0 cases (a stage before its end recorded, no ending "
+                          "recorded, mentioned in the last 12 months); no longer counted as open: 1, with no news for "
+                          "more than 12 months (the earliest last mention: September 2024)")
+    kk = cases.false_information_lines(september, "2025-10", "kk")[0]
+    assert kk.endswith("; енді ашық саналмайды: 1, 12 айдан астам жаңалығы жоқ (ең ерте соңғы аталуы: қыркүйек 2024)")
 
 
 def test_open_cases_the_month_does_not_mention_are_drawn_apart_from_those_it_does(shipped_clean):
     incidents = shipped_clean[2]
     ledger, events = cases.ledger(incidents), cases.case_events(incidents)
-    spec = case_figures.cases_active(events, ledger, "2024-01", "2024-11", ["274", "456-2"])
+    spec = case_figures.cases_active(events, ledger, "2018-06", "2019-04", ["274", "456-2"])
     table = spec.data
     assert (table["mentioned"] <= table["active"]).all()
-    assert (table["active"] - table["mentioned"]).min() >= 2  # the shipped 274 cases: last mentioned by 2021
+    assert (table["active"] - table["mentioned"]).min() >= 2  # the two 274 cases of April and May 2018
     fig = spec.draw("ru")
     mentioned, carried = fig.axes[0].containers
     assert [bar.get_height() for bar in mentioned] == table["mentioned"].tolist()
@@ -334,17 +344,20 @@ def test_a_month_without_an_incident_log_is_shaded_and_its_new_and_ended_cases_n
     incidents = shipped_clean[2]
     ledger, events = cases.ledger(incidents), cases.case_events(incidents)
     logged = set(incidents["report_month"])
-    spec = case_figures.cases_active(events, ledger, "2024-01", "2024-11", ["274", "456-2"], logged=logged)
+    spec = case_figures.cases_active(events, ledger, "2018-01", "2024-11", ["274", "456-2"], logged=logged)
     table = spec.data.set_index("month")
-    assert "2024-09" not in logged and "2024-11" in logged
-    assert table.loc["2024-09", ["mentioned", "new", "ended"]].isna().all()  # not known, never 0
-    assert table.loc["2024-09", "active"] == 3  # the cases open before it are still open
+    assert "2018-09" not in logged and "2024-09" not in logged and "2024-11" in logged
+    assert table.loc["2018-09", ["mentioned", "new", "ended"]].isna().all()  # not known, never 0
+    assert table.loc["2018-09", "active"] == 2  # the cases open before it are still open
+    # ... for twelve months after their last mention (April and May 2018), and none since
+    assert table.loc["2019-04":"2019-06", "active"].tolist() == [2, 1, 0]
+    assert table.loc["2024-09", "active"] == 0
     assert table.loc["2024-11", ["new", "ended"]].tolist() == [1, 1]
     shown = accessibility.reader_table(spec.data, spec.name, "kk")  # the data table beside it: empty, not 0
-    september = shown[shown.iloc[:, 0] == "қыркүйек 2024"].iloc[0].tolist()
-    assert september[1:] == ["3", "", "", ""]
+    september = shown[shown.iloc[:, 0] == "қыркүйек 2018"].iloc[0].tolist()
+    assert september[1:] == ["2", "", "", ""]
     text = spec.texts("en")["long_description"]
-    assert "Months without data (shaded, not zero): February–October 2024" in text
+    assert f"{(~table.index.isin(logged)).sum()} months without data (shaded; not zero)" in text
     fig = spec.draw("en")
     shaded = [p for p in fig.axes[0].patches if to_hex(p.get_facecolor()).upper() == colour("no_data").upper()]
     assert len(shaded) == (~table.index.isin(logged)).sum()
@@ -356,7 +369,7 @@ def test_the_summary_says_how_the_months_false_information_cases_ended(three_log
     lines = cases.false_information_lines(load_incidents(three_logs), "2024-11", "kk")
     assert lines == [
         "- Жалған ақпарат туралы істер (ҚК 274-бабы, ӘҚБтК 456-2-бабы), ай соңында (қараша 2024) ашық: 0 іс "
-        "(аяқталғанға дейінгі сатысы жазылған, аяқталуы жазылмаған)",
+        "(аяқталғанға дейінгі сатысы жазылған, аяқталуы жазылмаған, соңғы 12 айда аталған)",
         "- Айдағы жаңа жалған ақпарат істері: 1 іс",
         "- Айда аяқталған жалған ақпарат істері: 2 іс (сотталды: 1, айыппұл салынды: 1)",
     ]
@@ -578,6 +591,11 @@ def test_the_timeline_runs_to_the_end_of_its_period_so_the_time_since_the_last_m
     # the axis begins at the first mention (March 2018), not at the period searched: the title names
     # that period as when the cases were mentioned, not as the span drawn
     assert left > mdates.date2num(pd.Timestamp("2018-01-01"))
+    # a period lists the cases mentioned in it and those open in it: twelve months after the last mention at most
+    lanes = {period: set(case_figures.cases_timeline(ledger, events, *period, ["274", "456-2"])[0].data["case_id"])
+             for period in (("2019-01", "2019-12"), ("2024-01", "2024-11"))}
+    assert lanes == {("2019-01", "2019-12"): {"AS-2018-04-001", "AS-2018-05-001"},
+                     ("2024-01", "2024-11"): {"AS-2024-11-004"}}
     assert [spec.texts(lang)["title"] for lang in ("en", "ru", "kk")] == [
         "Cases under Criminal Code 274 mentioned from January 2018 to November 2024: stages",
         "Дела по ст. 274 УК, упомянутые за январь 2018 – ноябрь 2024: стадии",

@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import cases as ledger
 from . import describe, plots, taxonomy
+from .config import CASE_OPEN_WITHOUT_NEWS_MONTHS
 from .figures import FigureSpec, _alt_bars, _long, _period, _source
 from .i18n import colour, month_label, month_tick, number, t
 
@@ -279,7 +280,8 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
                     value=number(values[i], lang))
         active = table.set_index("month")["active"].astype(float)
         body = describe.series_description(active.mask(unlogged), lang, "legal_cases")  # shaded: not known
-        return {"title": title, "caption": t("caption_cases_active", lang), "alt_text": alt,
+        return {"title": title, "caption": t("caption_cases_active", lang,
+                                             months=number(CASE_OPEN_WITHOUT_NEWS_MONTHS, lang)), "alt_text": alt,
                 "long_description": _long(title, body, _source(end, lang, incidents=True))}
 
     def draw(lang: str) -> Figure:

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import taxonomy
-from .config import ALL_GROUPS, TOTAL
+from .config import ALL_GROUPS, CASE_OPEN_WITHOUT_NEWS_MONTHS, TOTAL
 from .domain_data import read_domain
 from .i18n import month_label, number, plural, t
 from .parsing import parse_enumeration, parse_unique, vocabulary
@@ -355,9 +355,13 @@ def with_articles(cases: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
 
 
 def seen_between(cases: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
-    """The cases mentioned at some time from `start` to `end` (months, inclusive) or open across them."""
+    """The cases mentioned at some time from `start` to `end` (months, inclusive) or open in some
+    month of it (for CASE_OPEN_WITHOUT_NEWS_MONTHS after their last mention at most: `case_months`)."""
+    open_until = pd.Series(_month_names(_ordinals(cases["last_month"]) + CASE_OPEN_WITHOUT_NEWS_MONTHS),
+                           index=cases.index, dtype=object)
     return cases[(cases["last_month"] >= start) & (cases["first_month"] <= end)
-                 | (cases["first_month"] <= end) & ~cases["ended"].astype(bool)].reset_index(drop=True)
+                 | (cases["first_month"] <= end) & ~cases["ended"].astype(bool) & (open_until >= start)
+                 ].reset_index(drop=True)
 
 
 def false_information_articles() -> list[str]:
@@ -420,13 +424,16 @@ def _problem(event: pd.Series, kind: str, message: str) -> dict:
 
 # --- counts by unit --------------------------------------------------------------------------------
 
-def case_months(events: pd.DataFrame, last: str | None = None) -> pd.DataFrame:
+def case_months(events: pd.DataFrame, last: str | None = None,
+                without_news: int | None = CASE_OPEN_WITHOUT_NEWS_MONTHS) -> pd.DataFrame:
     """Each case in each month it is active, up to `last` (default: the newest month mentioned).
 
     A case is active in a month where it is mentioned, and in every month after while its stage is
     open: from a mention at a stage before its end (complaint, pre-trial, trial, appeal) until a
-    mention ends it (an outcome, a verdict or a closing); an appeal reopens it. A case whose stage
-    is not known is active only in the months it is mentioned: it is not known to be open.
+    mention ends it (an outcome, a verdict or a closing); an appeal reopens it. After its last
+    mention it stays open for `without_news` months at most (None: until `last`); between two
+    mentions it is open throughout. A case whose stage is not known is active only in the months
+    it is mentioned: it is not known to be open.
     Columns: case_id, month, new (first mention), mentioned, open (at the end of the month),
     ended (in the month), outcome (how it ended: the outcome, or the stage where none is stated).
     """
@@ -447,7 +454,10 @@ def case_months(events: pd.DataFrame, last: str | None = None) -> pd.DataFrame:
     per["how"] = per["how"].fillna("")  # where it was
     period = _ordinals(per["report_month"])
     same_case = per["case_id"].eq(per["case_id"].shift(-1)).to_numpy()
-    following = np.where(same_case, np.roll(period, -1), np.maximum(last_month, period) + 1)
+    after_last = np.maximum(last_month, period) + 1
+    if without_news is not None:
+        after_last = np.minimum(after_last, period + 1 + without_news)
+    following = np.where(same_case, np.roll(period, -1), after_last)
     closing = per["closing"].to_numpy(dtype=bool)
     still_open = per["known"].to_numpy(dtype=bool) & ~closing
     first = ~per["case_id"].eq(per["case_id"].shift(1)).to_numpy()
@@ -584,24 +594,31 @@ def amounts_by_kind(incidents: pd.DataFrame, start: str | None = None, end: str 
 
 def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> list[str]:
     """The review's lines on false-information cases: open at the end of `month` (with how many of
-    them the month does not mention, and the oldest last mention among those), new, ended and how."""
+    them the month does not mention, and the oldest last mention among those; and how many are no
+    longer counted as open for want of news), new, ended and how."""
     events = case_events(incidents)
     codes = false_information_codes()
     chosen = events[events["case_id"].isin(set(events.loc[events["category"].isin(codes), "case_id"]))]
-    months = case_months(chosen[chosen["report_month"] <= month], month)
+    chosen = chosen[chosen["report_month"] <= month]
+    months = case_months(chosen, month)
     now = months[months["month"] == month] if len(months) else months
     still_open = int(now["open"].sum()) if len(now) else 0
     new = int(now["new"].sum()) if len(now) else 0
     ended = now[now["ended"]] if len(now) else now
     name = month_label(month, lang)
+    limit = number(CASE_OPEN_WITHOUT_NEWS_MONTHS, lang)
     open_line = t("cases_summary_open", lang, month=name, n=number(still_open, lang),
-                  cases=plural("legal_cases", still_open, lang))
+                  cases=plural("legal_cases", still_open, lang), months=limit)
     quiet = set(now.loc[now["open"] & ~now["mentioned"], "case_id"]) if len(now) else set()
     if quiet:  # open on the strength of an earlier mention: say how long ago the oldest news is
-        last = chosen[chosen["case_id"].isin(quiet) & (chosen["report_month"] <= month)] \
-            .groupby("case_id")["report_month"].max()
         open_line += t("cases_summary_open_quiet", lang, n=number(len(quiet), lang),
-                       since=month_label(last.min(), lang))
+                       since=month_label(_earliest_last_mention(chosen, quiet), lang))
+    ever = case_months(chosen, month, without_news=None)
+    no_news = set(ever.loc[ever["open"] & ever["month"].eq(month), "case_id"]) - set(now.loc[now["open"], "case_id"]) \
+        if len(ever) else set()
+    if no_news:  # left at a stage before the end, and not mentioned for longer than the limit
+        open_line += t("cases_summary_no_news", lang, n=number(len(no_news), lang), months=limit,
+                       since=month_label(_earliest_last_mention(chosen, no_news), lang))
     lines = [open_line, t("cases_summary_new", lang, n=number(new, lang), cases=plural("legal_cases", new, lang))]
     if len(ended):
         how = ended["outcome"].value_counts()
@@ -611,6 +628,11 @@ def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> l
     else:
         lines.append(t("cases_summary_none_ended", lang))
     return [f"- {line}" for line in lines]
+
+
+def _earliest_last_mention(events: pd.DataFrame, case_ids: set[str]) -> str:
+    """The oldest of the last months in which each of `case_ids` is mentioned."""
+    return events[events["case_id"].isin(case_ids)].groupby("case_id")["report_month"].max().min()
 
 
 def _ending_label(code: str, lang: str) -> str:

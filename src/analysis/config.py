@@ -84,6 +84,11 @@ EARLIEST_YEAR = 1900  # a date before it is a typing error, not a date of a moni
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a month parameter: nothing else gets near a path
 
+# A case left at a stage before its end counts as open for this many months after its last mention;
+# after that it is a case with no news, not an open one (the logs name examples: a case they stop
+# mentioning has most likely ended unrecorded). A later mention shows it went on in between.
+CASE_OPEN_WITHOUT_NEWS_MONTHS = 12
+
 # Codes used beside the taxonomy's categories in monthly_counts.
 TOTAL = "total"
 OTHER_UNSPECIFIED = "other_unspecified"
