@@ -291,7 +291,8 @@ def test_a_case_is_followed_across_three_monthly_logs_in_three_languages(three_l
 
 @pytest.mark.parametrize("lang, lines", [
     ("en", ["- False-information cases (Criminal Code 274, Administrative Code 456-2) open at the end of "
-            "October 2024: 1 case (a stage before its end recorded, no ending recorded, mentioned in the last 12 months)",
+            "October 2024: 1 case (a stage before its end recorded, no ending recorded, mentioned in the last "
+            "12 months)",
             "- New false-information cases this month: 0 cases",
             "- No false-information case ended this month."]),
     ("ru", ["- Дела о ложной информации (ст. 274 УК, ст. 456-2 КоАП), открытые на конец месяца (октябрь 2024): "
