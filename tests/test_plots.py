@@ -529,7 +529,7 @@ def test_the_groups_highest_total_is_of_a_month_with_every_group_stated(shipped_
     assert june.isna().sum() == 1 and june.sum() == 62  # two groups of three: the most of any month drawn
     texts = spec.texts("en")
     assert "Highest: 60 reports (October 2024)" in texts["long_description"]
-    assert "Highest total 60, in October 2024" in texts["alt_text"]
+    assert "Highest total of a month with every group stated: 60, in October 2024" in texts["alt_text"]
 
 
 def test_a_tie_for_the_largest_or_the_smallest_bar_names_every_bar_in_it(shipped_clean):

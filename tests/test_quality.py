@@ -6,6 +6,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis import quality
 from analysis.quality import month_span
 
 
@@ -40,3 +41,20 @@ def test_a_rejected_row_belongs_to_the_month_its_file_is_named_after_or_the_one_
     # a file of several months, and the stage coding, name no month: their rows are in rejected.csv alone
     assert rejected_by_month(rejected, published) == {"2024-10": 1, "2024-12": 3}
     assert rejected_by_month(rejected.iloc[0:0], published) == {}
+
+
+def test_a_stated_figure_restated_in_several_reviews_is_one_line_with_its_words_and_whole_numbers():
+    statement = {"period": "2022-01/2023-12", "metric_as_written": "attacks via judicial and/or economic means",
+                 "target": "attack", "stated": 430.0, "computed": 1.0, "months_with_data": 1,
+                 "months_in_period": 24, "explained_by_missing_months": True}
+    report = {"package_version": "0", "files": {}, "file_errors": [], "unmapped_labels": [], "rejected_by_reason": {},
+              "months_covered": [], "coverage_by_source": {}, "inconsistencies": [], "legacy_groups": [],
+              "separate_series": [], "warnings": [], "log_vs_published": [],
+              "stated_vs_computed": [{**statement, "source_url": "https://adilsoz.kz/a"},
+                                     {**statement, "source_url": "https://adilsoz.kz/b"},
+                                     {**statement, "metric_as_written": "physical attacks", "stated": 56.0}]}
+    text = quality.render_markdown(report)
+    rows = [line for line in text.splitlines() if line.startswith("| 2022-01/2023-12")]
+    assert rows == [
+        "| 2022-01/2023-12 | attacks via judicial and/or economic means | attack | 430 | 1 | 1 | 24 | True |",
+        "| 2022-01/2023-12 | physical attacks | attack | 56 | 1 | 1 | 24 | True |"]

@@ -384,6 +384,9 @@ def test_the_notes_of_a_release_that_drops_a_month_name_the_month(series, tmp_pa
                         ("ru", "**Удалённые месяцы**"), ("kk", "**Алынып тасталған айлар**")):
         notes = (made.folder / f"NOTES.{lang}.md").read_text(encoding="utf-8")
         assert words in notes and {"en": "December 2024", "ru": "декабрь 2024", "kk": "желтоқсан 2024"}[lang] in notes
+        intro = notes.split("\n\n")[1]  # the months the data run over, named as the language names them
+        assert not re.search(r"\b\d{4}-\d{2}\b(?!-)", intro), intro
+        assert {"en": "removed 3 rows", "ru": "удалено: 3 строки", "kk": "алынып тасталды: 3 жол"}[lang] in notes
 
 
 def test_a_schema_change_is_named_column_by_column_in_each_language():

@@ -111,12 +111,26 @@ def rejected_by_month(rejected: pd.DataFrame, published: pd.DataFrame) -> dict[s
     return {str(m): int(n) for m, n in month.dropna().value_counts().sort_index().items()}
 
 
+def _cell(value: object) -> str:
+    """A value as a reader writes it: a whole number without its ".0"."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _once(rows: list[dict], columns: list[str]) -> list[dict]:
+    """The rows that differ in `columns`, each once, in their order (a figure restated in several
+    reviews is one line)."""
+    seen: dict[tuple, dict] = {}
+    for row in rows:
+        seen.setdefault(tuple(str(row.get(c)) for c in columns), row)
+    return list(seen.values())
+
+
 def _table(rows: list[dict], columns: list[str]) -> list[str]:
     if not rows:
         return ["(none)", ""]
     out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        cells = ("" if row.get(c) is None else html.escape(str(row.get(c)), quote=False) for c in columns)
+        cells = ("" if row.get(c) is None else html.escape(_cell(row.get(c)), quote=False) for c in columns)
         out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return out + [""]
 
@@ -170,10 +184,11 @@ def render_markdown(report: dict) -> str:
     if "stated_vs_computed" in report:
         lines += ["## Stated figures against the sums of the monthly counts", "",
                   "A figure a review states for a period, where the monthly counts read here add up to "
-                  "another number. A shortfall with months missing is explained by them.", ""]
-        lines += _table(report["stated_vs_computed"], ["period", "target", "stated", "computed",
-                                                       "months_with_data", "months_in_period",
-                                                       "explained_by_missing_months"])
+                  "another number. A shortfall with months missing is explained by them. A figure restated "
+                  "in several reviews is listed once (data_quality.json has each statement with its page).", ""]
+        columns = ["period", "metric_as_written", "target", "stated", "computed", "months_with_data",
+                   "months_in_period", "explained_by_missing_months"]
+        lines += _table(_once(report["stated_vs_computed"], columns), columns)
     lines += ["## Cases by article and stage reached", ""] + _table(
         report.get("cases_by_article_and_stage", []), ["article", "complaint", "pre_trial", "trial", "verdict",
                                                        "appeal", "closed", "unknown"])

@@ -71,7 +71,7 @@ def notes(lang: str, version: str, previous: str | None, day: str, coverage: tup
     `counts` is the new monthly counts (as text); `rejected` the rows the cleaning rejected now and in
     the previous release (None for a first release).
     """
-    span = {"start": coverage[0], "end": coverage[1]}
+    span = {"start": month_label(coverage[0], lang), "end": month_label(coverage[1], lang)}
     lines = [t("notes_title", lang, title=t("release_title", lang), version=version), ""]
     if previous is None or changes is None:
         lines += [t("notes_intro_first", lang, date=day, **span), ""]

@@ -116,7 +116,7 @@ def _month_pages(stage: Path, paths: Paths, month: str) -> None:
                           "embed": embed.read_text(encoding="utf-8") if embed.is_file() else None,
                           "zip": figure.zip if (figures / figure.zip).is_file() else None})
         _render("month.html.j2", stage / lang / f"{month}.html", **_common(lang, f"{month}.html", 1),
-                month=month, title=month_label(month, lang),
+                month=month, title=capitalised(month_label(month, lang)),
                 summary=markdown(summary.read_text(encoding="utf-8")) if summary.is_file() else None,
                 figures=shown, prefix=f"../figures/{month}/")
 
