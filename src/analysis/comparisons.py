@@ -268,10 +268,15 @@ def year_to_date(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: s
     wanted += [(k, c) for k, c in stated[(stated["start"] == current[0]) & (stated["end"] == month)]
                [["kind", "code"]].itertuples(index=False) if (k, c) not in wanted]
     measured = monthly_all(counts, wanted)
+    # Each measure looks only at its own statements of the two periods, picked once for all.
+    periods = stated["start"].isin([current[0], previous[0]]) & stated["end"].isin([current[1], previous[1]])
+    own = dict(list(stated[periods].groupby(["kind", "code"])))
+    none = stated.iloc[:0]
     rows = []
     for kind, code in wanted:
         try:
-            comp = compare(counts, stated, kind, code, current, previous, allow_break, measured[kind, code])
+            comp = compare(counts, own.get((kind, code), none), kind, code, current, previous, allow_break,
+                           measured[kind, code])
         except SeriesBreak as exc:
             rows.append({**_row(kind, code), "refused": "; ".join(exc.breaks["date"])})
             continue
