@@ -180,3 +180,13 @@ def test_a_month_known_only_from_its_log_is_drafted_as_the_logs_counts_without_e
     assert any(p.text.startswith("Инциденты, названные в журнале") and "не прочитан" in p.text
                for p in document.paragraphs)
     assert len(document.inline_shapes) == 0
+
+
+def test_a_victim_is_followed_by_its_kind_in_the_reader_s_words_unless_the_name_already_says_it():
+    nine = _row(victim="Nine journalists", victim_type="journalist")
+    assert [draft._event(nine, {}, lang).who for lang in ("en", "ru", "kk")] == [
+        "Nine journalists", "Nine journalists (журналист)", "Nine journalists (журналист)"]
+    named = _row(victim="Talgat Umarov", victim_type="journalist")
+    assert draft._event(named, {}, "en").who == "Talgat Umarov (journalist)"
+    outlet = _row(victim="Ratel.kz", victim_type="media_outlet")
+    assert draft._event(outlet, {}, "ru").who == "Ratel.kz (СМИ)"

@@ -58,3 +58,20 @@ def test_a_stated_figure_restated_in_several_reviews_is_one_line_with_its_words_
     assert rows == [
         "| 2022-01/2023-12 | attacks via judicial and/or economic means | attack | 430 | 1 | 1 | 24 | True |",
         "| 2022-01/2023-12 | physical attacks | attack | 56 | 1 | 1 | 24 | True |"]
+
+
+def test_the_report_names_the_logs_that_cover_no_month_because_they_hold_only_later_mentions(shipped_run):
+    """The shipped logs of 2009-02, 2009-06, 2019-08, 2019-11 and 2022-11 mention cases first counted
+    earlier: they are read and kept, yet the logs' coverage leaves their months out, and says why."""
+    root, result = shipped_run
+    later = result.report["logs_of_later_mentions"]
+    assert later == ["2009-02.csv", "2009-06.csv", "2019-08.csv", "2019-11.csv", "2022-11.csv"]
+    covered = set(result.report["coverage_by_source"]["incident_log"]["months_covered"])
+    assert all(f"data/raw/incidents/{name}" in result.report["files"] for name in later)
+    assert not covered & {name[:7] for name in later}
+    text = (root / "reports" / "data_quality.md").read_text(encoding="utf-8")
+    assert ("5 logs hold only later mentions of cases counted in an earlier month, so no month is covered "
+            "by them: 2009-02.csv, 2009-06.csv, 2019-08.csv, 2019-11.csv, 2022-11.csv.") in text
+    one = quality.render_markdown({**result.report, "logs_of_later_mentions": later[:1]})
+    assert "1 log holds only later mentions" in one and "covered by it: 2009-02.csv." in one
+    assert "only later mentions" not in quality.render_markdown({**result.report, "logs_of_later_mentions": []})

@@ -360,6 +360,7 @@ def _quality_report(files: dict[str, dict], tables: _Tables, file_errors: list[d
     report["stated_vs_computed"] = comparisons.disagreements(tables.counts, tables.cumulative)
     report["rejected_by_month"] = quality.rejected_by_month(tables.rejected, tables.published)
     report["unread_files"] = unread
+    report["logs_of_later_mentions"] = quality.logs_of_later_mentions(tables.incidents)
     report["cases_by_article_and_stage"] = cases.by_article_and_stage(tables.cases).reset_index().to_dict("records")
     return report
 

@@ -92,8 +92,8 @@ def _who(row: dict, lang: str) -> str:
     if kind:
         labels = vocabulary("victim_type").set_index("code")[f"label_{lang}"]
         kind = labels.get(kind, "")
-    if victim and kind:
-        return f"{victim} ({running(kind)})"
+    if victim and kind and running(kind).casefold() not in victim.casefold():
+        return f"{victim} ({running(kind)})"  # the kind in the reader's words, unless the name says it
     return victim or kind
 
 

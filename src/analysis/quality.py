@@ -95,6 +95,15 @@ def build_report(*, version: str, files: dict, file_errors: list[dict], rejected
     }
 
 
+def logs_of_later_mentions(incidents: pd.DataFrame) -> list[str]:
+    """The incident logs whose every kept row is a later mention of a case counted in an earlier
+    month: such a log adds no count, so its month is not among the months the logs cover."""
+    if incidents.empty:
+        return []
+    counted = incidents.groupby(incidents["source_file"].astype(str))["counted"].any()
+    return sorted(counted.index[~counted.to_numpy(dtype=bool)])
+
+
 # a month at the start of a file's name ("2024-12.csv", "2024-12.xlsx:2024-12", "2024-12_review.csv")
 MONTH_OF_FILE = re.compile(r"(?:^|/)(\d{4}-(?:0[1-9]|1[0-2]))(?=[._\-:][^/]*$|$)")
 
@@ -165,6 +174,12 @@ def render_markdown(report: dict) -> str:
     for source, cov in report["coverage_by_source"].items():
         lines.append(f"- {source}: {len(cov['months_covered'])} months covered, "
                      f"{len(cov['months_missing'])} missing between {cov['first']} and {cov['last']}")
+    later = report.get("logs_of_later_mentions", [])
+    if later:
+        lines += ["", f"An incident log covers the months of the incidents it counts. {len(later)} "
+                  f"{'log holds' if len(later) == 1 else 'logs hold'} only later mentions of cases counted "
+                  f"in an earlier month, so no month is covered by {'it' if len(later) == 1 else 'them'}: "
+                  f"{', '.join(later)}."]
     lines += ["", "## Inconsistencies in the sources", ""]
     lines += _table(report["inconsistencies"], ["month", "kind", "message"])
     lines += ["## Older headings kept as their own groups", "",
