@@ -104,6 +104,20 @@ def small_project(root: Path, notebooks: bool = True) -> Paths:
     return paths
 
 
+def shading(ax, offset: float = 0.5) -> dict:
+    """slot -> the patch that shades or hatches it, for each month (or year) slot of a chart: a run
+    of slots side by side is one patch (`plots.runs`). A slot `i` begins at `i - offset` (0.5 for
+    bars and lines, whose slots are centred on their index; 0 for the cells of a heat map). Bars
+    (narrower than a slot) are left out."""
+    found = {}
+    for patch in ax.patches:
+        width = patch.get_width()
+        if width >= 1 and float(width).is_integer():
+            first = int(round(patch.get_x() + offset))
+            found.update({i: patch for i in range(first, first + int(width))})
+    return found
+
+
 def source_rows(path: Path) -> list[list[str]]:
     """The records of a raw CSV, read by the standard library (not by the code under test)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:

@@ -9,7 +9,7 @@ import shutil
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, shading
 from matplotlib.colors import to_hex
 
 from analysis import accessibility, case_figures, cases, plots
@@ -360,8 +360,9 @@ def test_a_month_without_an_incident_log_is_shaded_and_its_new_and_ended_cases_n
     text = spec.texts("en")["long_description"]
     assert f"{(~table.index.isin(logged)).sum()} months without data (shaded; not zero)" in text
     fig = spec.draw("en")
-    shaded = [p for p in fig.axes[0].patches if to_hex(p.get_facecolor()).upper() == colour("no_data").upper()]
-    assert len(shaded) == (~table.index.isin(logged)).sum()
+    grey = colour("no_data").upper()
+    shaded = sorted(i for i, p in shading(fig.axes[0]).items() if to_hex(p.get_facecolor()).upper() == grey)
+    assert [table.index[i] for i in shaded] == list(table.index[~table.index.isin(logged)])
     assert fig.legends[0].get_texts()[-1].get_text().startswith("No incident log for this month")
     plt.close(fig)
 

@@ -13,6 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import shading
+from hypothesis import given
+from hypothesis import strategies as st
 from matplotlib.colors import to_hex
 
 import analysis
@@ -295,8 +298,8 @@ def test_a_partly_stated_month_is_hatched_and_its_missing_part_never_drawn_as_ze
     ax = fig.axes[0]
     legal = [c for c in ax.containers if c.get_label() == "legal_claims"][0]
     assert len(legal.patches) == 2  # January and April only: no zero-height bar for February or March
-    hatched = [p for p in ax.patches if p.get_hatch()]
-    assert len(hatched) == 2  # February and March
+    hatched = sorted(i for i, p in shading(ax).items() if p.get_hatch())
+    assert hatched == [1, 2]  # February and March, one patch
     assert [t.get_text() for t in fig.legends[0].get_texts()][-1] == "not all stated"
     assert "no data" not in [t.get_text() for t in fig.legends[0].get_texts()]  # every month has data
 
@@ -417,7 +420,7 @@ def test_a_heat_map_shades_the_periods_without_a_review_and_hatches_only_what_a_
     read = set(counts.loc[counts["source"].eq("published") & counts["unit"].eq("count"), "month"])
     columns = list(months) if resolution == "month" else sorted({m[:4] for m in months})
     not_read = np.array([not any(m.startswith(c) for m in read) for c in columns])
-    shaded = sorted(int(p.get_x()) for p in ax.patches
+    shaded = sorted(i for i, p in shading(ax, offset=0).items()
                     if not p.get_hatch() and to_hex(p.get_facecolor()) == to_hex(colour("no_data")))
     under = [p for p in ax.patches if p.get_hatch()]  # the hatching, under the grid
     hatched = np.zeros_like(missing)
@@ -446,7 +449,7 @@ def test_a_trend_hatches_a_month_whose_review_states_no_figure_and_shades_one_no
     months = list(pd.period_range("2022-06", "2024-11", freq="M").astype(str))
     read = set(counts.loc[counts["source"].eq("published") & counts["unit"].eq("count"), "month"])
     value = spec.data.set_index("month")["value"]
-    spans = {int(round(p.get_x() + 0.5)): p for p in ax.patches}  # axvspan i - 0.5 .. i + 0.5
+    spans = shading(ax)
     shaded = sorted(i for i, p in spans.items() if not p.get_hatch()
                     and to_hex(p.get_facecolor()) == to_hex(colour("no_data")))
     hatched = sorted(i for i, p in spans.items() if p.get_hatch())
@@ -479,7 +482,7 @@ def test_the_year_view_hatches_a_year_whose_reviews_state_no_figure_and_shades_a
     years = [str(y) for y in range(2009, 2025)]
     read = {m[:4] for m in counts.loc[counts["source"].eq("published") & counts["unit"].eq("count"), "month"]}
     stated = set(spec.data.loc[spec.data["value"].notna(), "year"])
-    spans = {int(round(p.get_x() + 0.5)): p for p in ax.patches if p.get_width() == 1.0}  # not the bars (0.7)
+    spans = shading(ax)  # not the bars (0.7 wide)
     shaded = sorted(years[i] for i, p in spans.items() if not p.get_hatch()
                     and to_hex(p.get_facecolor()) == to_hex(colour("no_data")))
     hatched = sorted(years[i] for i, p in spans.items() if p.get_hatch())
@@ -563,3 +566,11 @@ def test_a_figure_asked_for_with_a_bad_parameter_is_one_parameter_error_naming_i
     with pytest.raises(ParameterError) as refused:  # a researcher's own call, as a notebook's: not a pandas error
         make(counts)
     assert str(refused.value).startswith(words)
+
+
+@given(st.lists(st.booleans(), max_size=40))
+def test_months_side_by_side_are_one_shaded_run_and_every_month_is_in_exactly_one(mask):
+    found = plots.runs(np.array(mask, dtype=bool))
+    covered = [i for start, stop in found for i in range(start, stop)]
+    assert covered == [i for i, value in enumerate(mask) if value]
+    assert all(stop < later for (_, stop), (later, _) in zip(found, found[1:]))  # never two touching runs

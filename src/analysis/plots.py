@@ -313,17 +313,24 @@ def _month_ticks(ax: Axes, months: list[str], lang: str, offset: float) -> None:
                   rotation=45, ha="right", rotation_mode="anchor")
 
 
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of consecutive True in `mask`, as (first, last + 1): months side by side are one
+    patch, drawn once and without seams between them."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], np.asarray(mask, dtype=np.int8), [0]))))
+    return [(int(start), int(stop)) for start, stop in zip(edges[::2], edges[1::2])]
+
+
 def _shade_missing(ax: Axes, missing: np.ndarray) -> None:
-    for i in np.flatnonzero(missing):
-        ax.axvspan(i - 0.5, i + 0.5, color=colour("no_data"), lw=0, zorder=0)
+    for start, stop in runs(missing):
+        ax.axvspan(start - 0.5, stop - 0.5, color=colour("no_data"), lw=0, zorder=0)
 
 
 PART_HATCH = "////"
 
 
 def _hatch_partial(ax: Axes, partial: np.ndarray) -> Patch:
-    for i in np.flatnonzero(partial):
-        ax.axvspan(i - 0.5, i + 0.5, facecolor="none", edgecolor=role("hatch"), hatch=PART_HATCH,
+    for start, stop in runs(partial):
+        ax.axvspan(start - 0.5, stop - 0.5, facecolor="none", edgecolor=role("hatch"), hatch=PART_HATCH,
                    lw=0, zorder=0)
     return Patch(facecolor=role("background"), edgecolor=role("hatch"), hatch=PART_HATCH, lw=0)
 
@@ -473,8 +480,8 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
         if unstated.any():  # one hatched patch under the whole grid: a cell not stated shows it
             ax.add_patch(Rectangle((0, 0), len(months), len(matrix.index), facecolor="none",
                                    edgecolor=role("hatch"), hatch=PART_HATCH, lw=0, zorder=0))
-        for i in np.flatnonzero(none):  # over the hatching; the cells stated are drawn over both
-            ax.axvspan(i, i + 1, color=colour("no_data"), lw=0, zorder=0.5)
+        for start, stop in runs(none):  # over the hatching; the cells stated are drawn over both
+            ax.axvspan(start, stop, color=colour("no_data"), lw=0, zorder=0.5)
         cell = fig.get_figwidth() * (0.55 if one_line is None else 1 - one_line) / max(len(months), 1)  # inches
         annot = bool(cell >= 0.08) if cell_text is None else cell_text.to_numpy()
         sns.heatmap(matrix.astype(float), ax=ax, cmap="Blues", mask=matrix.isna(), cbar=False,
