@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -230,3 +231,43 @@ def test_a_folder_without_data_raw_is_one_line_and_nothing_is_written_into_it(co
                    "data/raw/incidents/ and the published counts in data/raw/published/ (pass --root DIR before "
                    "the command, or set ANALYSIS_ROOT)\n")
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("table", "column", "broken", "where"), [
+    ("label_rules.csv", "pattern", "(угроз", "label_rules.csv: line 2: column pattern: '(угроз'"),
+    ("group_rules.csv", "pattern", "[журналист", "group_rules.csv: line 2: column pattern: '[журналист'"),
+    ("amount_words.csv", "pattern", "(млрд", "amount_words.csv: line 2: column pattern: '(млрд'"),
+], ids=["label_rules", "group_rules", "amount_words"])
+def test_a_domain_table_edited_into_a_wrong_pattern_is_one_line_naming_it_and_nothing_is_written(
+        monkeypatch, small_raw, tmp_path, capsys, table, column, broken, where):
+    """The domain tables are edited by hand (README, "Adding a new wording"): a pattern that is not a
+    regular expression stops the clean with one line naming the table, line and column, exit 2."""
+    import csv
+
+    from analysis import domain_data, parsing, taxonomy
+    from analysis.config import DOMAIN_DIR
+
+    domain = tmp_path / "domain"
+    shutil.copytree(DOMAIN_DIR, domain)
+    with (domain / table).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index(column)] = broken
+    with (domain / table).open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    cached = (taxonomy.label_rules, taxonomy._group_rules, taxonomy.match_group, taxonomy.classify,
+              parsing._amount_words)
+    monkeypatch.setattr(domain_data, "DOMAIN_DIR", domain)
+    for function in cached:
+        function.cache_clear()
+    try:
+        assert cli.main(["--root", str(small_raw.root), "clean"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {where} is not a valid regular expression: ") and err.count("\n") == 1
+        assert not small_raw.processed.exists()
+        assert cli.main(["--root", str(small_raw.root), "report", "--lang", "en"]) == 2  # the scheduled run
+        assert capsys.readouterr().err == err
+        (log,) = (small_raw.reports / "logs").glob("*.log")
+        assert f"stopped: {where} is not a valid regular expression" in log.read_text(encoding="utf-8")
+    finally:
+        for function in cached:
+            function.cache_clear()

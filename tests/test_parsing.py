@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date
 
 import pandas as pd
@@ -123,7 +125,14 @@ def test_each_distinct_value_of_an_arrow_column_is_parsed_once():
     assert results[positions].tolist() == ["20", "21", ""] * 1000
 
 
-@pytest.mark.parametrize("name", sorted(parsing._MONTH_NAMES), ids=numbered)
+def test_the_month_names_are_icu_s_of_each_language_as_a_date_writes_them():
+    names = parsing._month_names()
+    assert len(names) == 36 and sorted(set(names.values())) == list(range(1, 13))
+    assert [names[n] for n in ("november", "ноября", "қараша", "мая", "шілде")] == [11, 11, 11, 5, 7]
+    assert "ноябрь" not in names  # the name alone, not as a date writes it: dateparser decides
+
+
+@pytest.mark.parametrize("name", sorted(parsing._month_names()), ids=numbered)
 def test_the_month_name_table_reads_as_dateparser_does(name):
     """Dates with a month name are read from a table; dateparser, which read them before, agrees
     on every one, and the table leaves to it what it cannot decide (a day the month lacks)."""
@@ -134,3 +143,21 @@ def test_the_month_name_table_reads_as_dateparser_does(name):
             slow = parsing.Parsed(found.date_obj.date(), found.period) if found.date_obj is not None else None
             assert fast is None or fast == slow, text
             assert (fast is None) == (slow is None or slow.extra != "day"), text
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("multiplier,(млн,6,", "amount_words.csv: line 3: column pattern: '(млн' is not a valid regular expression"),
+    ("multiplier,(лакх),five,", "amount_words.csv: line 3: expected a multiplier with its power of ten"),
+], ids=["pattern", "power"])
+def test_a_wrong_row_of_the_amount_words_is_named_with_its_line(monkeypatch, row, message):
+    from analysis.domain_data import DomainError
+
+    table = pd.read_csv(io.StringIO(f"role,pattern,power,note\ncurrency,(тг),,\n{row}\n"), dtype=str,
+                        keep_default_na=False)
+    monkeypatch.setattr(parsing, "read_domain", lambda name: table)
+    parsing._amount_words.cache_clear()
+    try:
+        with pytest.raises(DomainError, match=re.escape(message)):
+            parse_amount("2 млн тг")
+    finally:
+        parsing._amount_words.cache_clear()

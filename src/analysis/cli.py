@@ -302,6 +302,7 @@ def elsewhere(root: Path, cwd: Path, chosen: bool) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # --help and a bad option end here, before the lock's imports
+    from .errors import DomainError
     from .lock import Busy, project_lock
 
     paths = Paths(args.root)
@@ -323,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     except Busy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    except DomainError as exc:  # a table of src/analysis/domain/ edited by hand: nothing was written
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

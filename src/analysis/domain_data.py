@@ -7,10 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from .config import DOMAIN_DIR
+from .errors import DomainError
 
-
-class DomainError(ValueError):
-    """A domain table that cannot be read: the message names the file and what is wrong."""
+__all__ = ["DomainError", "read_domain"]
 
 
 def read_domain(name: str | Path) -> pd.DataFrame:

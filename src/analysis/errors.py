@@ -1,5 +1,6 @@
-"""The two kinds of bad input a person can give, each reported as one line, never a traceback:
-a file that cannot be used (`InputError`) and a parameter that cannot be used (`ParameterError`).
+"""The kinds of bad input a person can give, each reported as one line, never a traceback: a file
+that cannot be used (`InputError`), a parameter that cannot be used (`ParameterError`), and a
+domain table of src/analysis/domain/ that cannot be read (`DomainError`).
 
 Every parameter is checked through the functions below, wherever it arrives (the command line, a
 notebook's parameters cell, a call from a researcher's own code), so the message is the same.
@@ -24,6 +25,10 @@ class InputError(Exception):
 
 class ParameterError(ValueError):
     """A parameter a person typed is not usable; the message names it, what was expected and found."""
+
+
+class DomainError(ValueError):
+    """A domain table that cannot be read: the message names the file and what is wrong."""
 
 
 def expect_month(value: object, name: str = "month") -> str:

@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .config import EARLIEST_YEAR
-from .domain_data import read_domain
+from .config import EARLIEST_YEAR, LANGUAGES
+from .domain_data import DomainError, read_domain
 from .text import normalise_text
 
 T = TypeVar("T")
@@ -86,23 +86,28 @@ _DATE_EXPECTED = ("a date such as 2024-11-20, 20.11.2024, 20 November 2024, 20 �
                   "20 қараша 2024, an Excel serial number, or a month such as 2024-11")
 
 
-# Month names as the logs write them ("20 ноября 2024", "20 қараша 2024", "20 November 2024"): a
-# table decides these at once; dateparser, slow to start and to run, reads whatever else has words.
-_MONTH_NAMES = {
-    **{name: n for n, name in enumerate("january february march april may june july august september "
-                                         "october november december".split(), start=1)},
-    **{name: n for n, name in enumerate("января февраля марта апреля мая июня июля августа сентября "
-                                         "октября ноября декабря".split(), start=1)},
-    **{name: n for n, name in enumerate("қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек "
-                                         "қазан қараша желтоқсан".split(), start=1)},
-}
+@cache
+def _month_names() -> dict[str, int]:
+    """Month names as a date writes them ("20 ноября 2024", "20 қараша 2024", "20 November 2024"),
+    ICU's for each language, in lower case -> the month's number. A table decides these at once;
+    dateparser, slow to start and to run, reads whatever else has words."""
+    import icu  # PyICU, as for collation (i18n)
+
+    names: dict[str, int] = {}
+    for lang in LANGUAGES:
+        symbols = icu.DateFormatSymbols(icu.Locale(lang))
+        months = symbols.getMonths(icu.DateFormatSymbols.FORMAT, icu.DateFormatSymbols.WIDE)
+        names.update({name.lower(): n for n, name in enumerate(months, start=1)})
+    return names
+
+
 _NAMED_DAY = re.compile(r"^(\d{1,2}) ([^\W\d_]+) (\d{4})$")
 
 
 def _named_day(text: str) -> Parsed | None:
     """"20 ноября 2024" and the like from the table, or None for dateparser to decide."""
     m = _NAMED_DAY.match(text)
-    month = _MONTH_NAMES.get(m[2].lower()) if m else None
+    month = _month_names().get(m[2].lower()) if m else None
     if month is None:
         return None
     try:
@@ -173,12 +178,29 @@ def _parse_date(raw: str) -> Parsed:
 
 # --- amounts of money ------------------------------------------------------------------------
 
-_MULTIPLIERS = (
-    (re.compile(r"(млрд|миллиард|billion|\bbln\b|\bbn\b)"), Decimal(10) ** 9),
-    (re.compile(r"(млн|миллион|million|\bmln\b|\bmn\b|\bm\b)"), Decimal(10) ** 6),
-    (re.compile(r"(тыс|мың|thousand|\bk\b)"), Decimal(10) ** 3),
-)
-_CURRENCY = re.compile(r"(тенге|теңге|tenge|\bтг\b|\bkzt\b|₸|\bт\b)")
+@cache
+def _amount_words() -> tuple[tuple[tuple[re.Pattern[str], Decimal], ...], re.Pattern[str]]:
+    """(the multipliers, each a pattern and its factor, in the order they are tried; the currency),
+    from domain/amount_words.csv."""
+    table = read_domain("amount_words.csv")
+    multipliers, currency = [], []
+    for line, row in enumerate(table.itertuples(), start=2):
+        where = f"amount_words.csv: line {line}"
+        try:
+            pattern = re.compile(row.pattern)
+        except re.error as exc:
+            raise DomainError(f"{where}: column pattern: {row.pattern!r} is not a valid regular expression: "
+                              f"{exc}") from None
+        if row.role == "currency":
+            currency.append(row.pattern)
+        elif row.role == "multiplier" and row.power.isdigit():
+            multipliers.append((pattern, Decimal(10) ** int(row.power)))
+        else:
+            raise DomainError(f"{where}: expected a multiplier with its power of ten (3 for a thousand) or the "
+                              f"currency; found role {row.role!r}, power {row.power!r}")
+    return tuple(multipliers), re.compile("|".join(currency) or "(?!)")  # no currency row: nothing dropped
+
+
 _NOT_A_NUMBER = re.compile(r"[^\d\s,.\-+']")
 _SHORT_DECIMAL = re.compile(r"\d,\d{1,2}\b")  # "1,5 млн": a decimal comma, not thousands
 _AMOUNT_EXPECTED = 'an amount in tenge such as 184600, "184 600 тг", "184,600 tenge" or "2 млн тенге"'
@@ -189,12 +211,13 @@ def parse_amount(raw: str) -> Parsed:
     text = normalise_text(raw)
     if not text:
         return Parsed(None)
+    multipliers, currency = _amount_words()
     multiplier, rest = Decimal(1), text
-    for pattern, factor in _MULTIPLIERS:
+    for pattern, factor in multipliers:
         if pattern.search(rest):
             multiplier, rest = factor, pattern.sub(" ", rest)
             break
-    rest = _CURRENCY.sub(" ", rest).strip()
+    rest = currency.sub(" ", rest).strip()
     if not rest or _NOT_A_NUMBER.search(rest):
         return Parsed(None, error=f"expected {_AMOUNT_EXPECTED}")
     if rest.startswith("-"):

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import LANGUAGES, RESOLUTIONS, Paths
-from .errors import ParameterError, expect_between, expect_month, expect_one_of
+from .errors import DomainError, ParameterError, expect_between, expect_month, expect_one_of
 from .execute import check_parameters, execute
 from .i18n import plural
 from .load import load_cumulative, load_incidents, load_monthly_counts, load_rejected_by_month
@@ -153,6 +153,9 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
     logger, log_path = _logger(paths)
     try:
         return _report(paths, request, progress, dry_run, logger, log_path)
+    except DomainError as exc:  # said on the terminal by the command; the run's log says it too
+        logger.error("stopped: %s", exc)
+        raise
     finally:
         _close(logger)
 

@@ -186,8 +186,9 @@ def _category_index() -> pd.DataFrame:
 _WORD_START = r"(?<!\w)"
 
 
-def _compile(pattern: str) -> re.Pattern[str] | None:
-    r"""A rule's pattern, anchored so that it matches only at the start of a word.
+def _compile(pattern: str, where: str = "") -> re.Pattern[str] | None:
+    r"""A rule's pattern, anchored so that it matches only at the start of a word; `where` names
+    the table, line and column it was read from, for the message of a pattern that is not valid.
 
     `\w` is Unicode-aware: Kazakh letters (ә ғ қ ң ө ұ ү һ і) are word letters, so a stem never
     matches inside a longer Kazakh or Russian word. The end stays open for case endings.
@@ -197,7 +198,8 @@ def _compile(pattern: str) -> re.Pattern[str] | None:
     try:
         return re.compile(f"{_WORD_START}(?:{pattern})")
     except re.error as exc:
-        raise DomainError(f"the pattern {pattern!r} is not a valid regular expression: {exc}") from None
+        raise DomainError(f"{where}{': ' if where else ''}{pattern!r} is not a valid regular expression: "
+                          f"{exc}") from None
 
 
 @cache
@@ -207,15 +209,17 @@ def label_rules() -> tuple[Rule, ...]:
     unknown = sorted(set(frame["category"]) - set(category_codes()))
     if unknown:
         raise DomainError(f"label_rules.csv names unknown categories: {', '.join(unknown)}")
-    return tuple(Rule(row.category, category_group(row.category), _compile(row.pattern),
-                      _compile(row.also), _compile(row.unless))
-                 for row in frame.itertuples(index=False))
+    return tuple(Rule(row.category, category_group(row.category),
+                      *(_compile(getattr(row, column), f"label_rules.csv: line {line}: column {column}")
+                        for column in ("pattern", "also", "unless")))
+                 for line, row in enumerate(frame.itertuples(index=False), start=2))
 
 
 @cache
 def _group_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     frame = read_domain("group_rules.csv")
-    return tuple((row.group, _compile(row.pattern)) for row in frame.itertuples(index=False))
+    return tuple((row.group, _compile(row.pattern, f"group_rules.csv: line {line}: column pattern"))
+                 for line, row in enumerate(frame.itertuples(index=False), start=2))
 
 
 @cache
