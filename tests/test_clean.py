@@ -415,3 +415,19 @@ def test_a_month_with_rejected_rows_says_so_under_its_summarys_heading_and_its_r
     keys = [run_record(run, small_raw, DataHashes(counts, incidents, load_cumulative(small_raw), rejected))["key"]
             for rejected in ({"2024-12": 1}, {"2024-12": 2}, {"2024-12": 1, "2022-01": 3})]
     assert keys[0] != keys[1] and keys[0] == keys[2]  # a second rejected row reruns the review; another month's not
+
+
+def test_a_row_rejected_from_a_counts_file_named_otherwise_is_of_the_month_its_kept_rows_name(small_raw):
+    """A file of published counts may have any name: a rejected row of `december.csv` is December's,
+    so December's summary opens with its "Incomplete" line (`load_rejected_by_month`)."""
+    from analysis.load import load_rejected_by_month
+
+    (small_raw.raw_published / "december.csv").write_text(
+        "month,group_as_written,category_as_written,count\n"
+        "2024-12,\"violations of the rights of journalists, media outlets, and newsmakers\",TOTAL,9\n"
+        "2024-12,\"violations of the rights of journalists, media outlets, and newsmakers\",threat,many\n",
+        encoding="utf-8")
+    result = run_clean(small_raw)
+    assert result.rejected["file"].tolist() == ["data/raw/published/december.csv"]
+    assert result.report["rejected_by_month"] == {"2024-12": 1}
+    assert load_rejected_by_month(small_raw) == {"2024-12": 1}

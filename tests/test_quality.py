@@ -34,9 +34,9 @@ def test_a_rejected_row_belongs_to_the_month_its_file_is_named_after_or_the_one_
                                       "data/raw/published/2024-10_review.csv", "data/raw/published/december.csv",
                                       "data/raw/published/published_counts.csv", "data/raw/case_stages/stages.csv"],
                              "line": [2, 3, 4, 5, 6, 7]})
-    published = pd.DataFrame({"source_file": ["data/raw/published/december.csv", "data/raw/published/december.csv",
-                                              "data/raw/published/published_counts.csv",
-                                              "data/raw/published/published_counts.csv"],
+    # kept rows name their file by its name, rejections by its path (`RawTable.name`, `.label`)
+    published = pd.DataFrame({"source_file": ["december.csv", "december.csv", "published_counts.csv",
+                                              "published_counts.csv"],
                               "month": ["2024-12", "2024-12", "2024-10", "2024-11"]})
     # a file of several months, and the stage coding, name no month: their rows are in rejected.csv alone
     assert rejected_by_month(rejected, published) == {"2024-10": 1, "2024-12": 3}

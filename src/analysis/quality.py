@@ -114,9 +114,12 @@ def rejected_by_month(rejected: pd.DataFrame, published: pd.DataFrame) -> dict[s
     A row of a file that holds several months is of none of them (it is in rejected.csv)."""
     if rejected.empty:
         return {}
-    named = rejected["file"].astype(str).str.extract(MONTH_OF_FILE, expand=False)
+    files = rejected["file"].astype(str)
+    named = files.str.extract(MONTH_OF_FILE, expand=False)
     months = published.groupby("source_file")["month"].agg(lambda m: m.iloc[0] if m.nunique() == 1 else None)
-    month = named.astype(object).where(named.notna(), rejected["file"].map(months).astype(object))
+    # a rejection names its file by its path, a kept row by the file's name (`RawTable.label`, `.name`)
+    by_rows = files.str.rsplit("/", n=1).str[-1].map(months).astype(object)
+    month = named.astype(object).where(named.notna(), by_rows)
     return {str(m): int(n) for m, n in month.dropna().value_counts().sort_index().items()}
 
 
