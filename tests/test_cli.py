@@ -196,21 +196,37 @@ def test_a_command_run_from_another_folder_says_which_project_it_works_on(tmp_pa
     assert cli.elsewhere(checkout, checkout / "notebooks", chosen=False) is None  # inside it
 
 
-def test_the_crontab_line_works_on_a_fresh_checkout(tmp_path):
-    """The line in deploy/crontab, run by sh as cron runs it, in a checkout with no reports/logs/."""
+@pytest.mark.parametrize("status", [0, 3])
+def test_the_crontab_line_works_on_a_fresh_checkout_and_says_when_the_run_failed(tmp_path, status):
+    """The line in deploy/crontab, run by sh as cron runs it, in a checkout with no reports/logs/: the
+    environment brought up to date, then the report, whose exit status a failure names on stderr
+    (what cron mails), unchanged by make."""
     line = next(line for line in (ROOT / "deploy" / "crontab").read_text(encoding="utf-8").splitlines()
                 if line and not line.startswith("#"))
     command = line.split(None, 5)[5]
     checkout = tmp_path / "checkout"
-    checkout.mkdir()
-    (checkout / "Makefile").write_text("report:\n\t@echo report ran\n", encoding="utf-8")
+    (checkout / ".venv" / "bin").mkdir(parents=True)
+    (checkout / "Makefile").write_text("install:\n\t@echo installed\n", encoding="utf-8")
+    analysis = checkout / ".venv" / "bin" / "analysis"
+    analysis.write_text(f'#!/bin/sh\necho "report ran: $*"\nexit {status}\n', encoding="utf-8")
+    analysis.chmod(0o755)
     assert not (checkout / "reports").exists()
     cron = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}  # not under make
     done = subprocess.run(["sh", "-c", command.replace("/srv/adilsoz-trends", str(checkout))],
                           capture_output=True, text=True, env=cron)
-    assert done.returncode == 0, done.stderr
-    assert (checkout / "reports" / "logs" / "cron.log").read_text(encoding="utf-8") == "report ran\n"
+    log = checkout / "reports" / "logs" / "cron.log"
+    assert log.read_text(encoding="utf-8") == "installed\nreport ran: --wait 3600 report\n"
+    assert done.returncode == 0 and done.stdout == ""
+    assert done.stderr == ("" if status == 0 else
+                           f"adilsoz-trends: the monthly report failed (exit status 3); see {log}\n")
 
+
+def test_the_systemd_service_runs_the_report_itself_after_the_environment():
+    """So that the service's exit status is the report's (make would make every failure 2)."""
+    unit = (ROOT / "deploy" / "adilsoz-report.service").read_text(encoding="utf-8").splitlines()
+    assert "ExecStartPre=/usr/bin/make install" in unit
+    assert "ExecStart=/srv/adilsoz-trends/.venv/bin/analysis --wait 3600 report" in unit
+    assert "WorkingDirectory=/srv/adilsoz-trends" in unit and "Wants=network-online.target" in unit
 
 
 @pytest.mark.parametrize("command", [["clean"], ["report", "--dry-run"], ["release"]])
