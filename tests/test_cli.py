@@ -287,3 +287,45 @@ def test_a_domain_table_edited_into_a_wrong_pattern_is_one_line_naming_it_and_no
     finally:
         for function in cached:
             function.cache_clear()
+
+
+def test_a_run_that_waited_for_the_lock_in_vain_says_how_long_it_waited(tmp_path):
+    from analysis.config import Paths
+    from analysis.lock import Busy, project_lock
+
+    paths = Paths(tmp_path)
+    with project_lock(paths):  # held here; a second holder is another open file of the lock
+        with pytest.raises(Busy, match=r"^another run is in progress \(pid \d+, started .*\); wait for it to "
+                                       r"finish, or pass --wait SECONDS to wait for it$"):
+            with project_lock(paths):
+                pass
+        with pytest.raises(Busy, match=r"^another run is still in progress after 0\.3 s of waiting \(pid \d+, "
+                                       r"started .*\); wait for it to finish, or pass a longer --wait$"):
+            with project_lock(paths, wait=0.3):
+                pass
+
+
+def test_a_run_s_log_opens_with_the_version_the_folder_and_every_parameter(small_raw):
+    from analysis import __version__
+    from analysis.report import run_report
+
+    result = run_report(small_raw, month="2024-11", langs="en,kk", force=True, dry_run=True, progress=False, jobs=1)
+    first = result.log.read_text(encoding="utf-8").splitlines()[0]
+    assert first.split(" ", 2)[2] == (
+        f"analysis {__version__} report --dry-run in {small_raw.root}: month=2024-11, every=False, "
+        "langs=['en', 'kk'], categories=all, rolling=3, timeout=600, start=None, jobs=1, force=True, "
+        "resolution=auto, variants=None")
+
+
+def test_a_report_after_analysis_clean_does_not_clean_again(tmp_path, capsys):
+    from conftest import small_project
+
+    from analysis.report import run_report
+
+    paths = small_project(tmp_path / "project")  # with its notebooks: a dry run plans their runs
+    assert run_report(paths, dry_run=True, progress=False, langs="en").planned["clean"] == "never run"
+    assert cli.main(["--root", str(paths.root), "clean"]) == 0
+    assert "clean" not in run_report(paths, dry_run=True, progress=False, langs="en").planned
+    (paths.raw_incidents / "2024-11.csv").write_bytes(
+        (paths.raw_incidents / "2024-11.csv").read_bytes() + b"\n")  # a raw file changed since
+    assert run_report(paths, dry_run=True, progress=False, langs="en").planned["clean"] == "its inputs changed"

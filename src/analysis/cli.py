@@ -32,13 +32,20 @@ def print_rejected(rejected, headings: dict[str, dict[str, str]]) -> None:
 
 def _clean(args: argparse.Namespace) -> int:
     from .clean import run_clean
+    from .manifest import read_manifest, write_manifest
+    from .report import clean_entry, clean_key
     from .verdicts import RowsLost
 
+    paths = Paths(args.root)
+    raw, key = clean_key(paths)
     try:
-        result = run_clean(Paths(args.root))
+        result = run_clean(paths)
     except RowsLost as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    manifest = read_manifest(paths)  # recorded as a report's clean is: the report after it cleans no more
+    manifest["clean"] = clean_entry(paths, raw, key, result)
+    write_manifest(paths, manifest)
     report = result.report
     width = max((len(name) for name in report["files"]), default=0)
     for name, stats in report["files"].items():
@@ -226,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", parents=[after], help="run the notebooks: figures, summaries, HTML")
     which = report.add_mutually_exclusive_group()
     which.add_argument("--month", help="the month to report on, YYYY-MM")
-    which.add_argument("--latest", action="store_true", help="the newest month with data (default)")
+    which.add_argument("--latest", action="store_true", help="the newest month with published counts (default)")
     which.add_argument("--all", action="store_true", help="every month with data")
     report.add_argument("--lang", default="en,ru,kk", help="languages, comma-separated (default: en,ru,kk)")
     report.add_argument("--categories", default="all",

@@ -34,6 +34,9 @@ def project_lock(paths: Paths, wait: float = 0.0) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+                    if wait > 0:
+                        raise Busy(f"another run is still in progress after {wait:g} s of waiting ({holder}); "
+                                   "wait for it to finish, or pass a longer --wait") from None
                     raise Busy(f"another run is in progress ({holder}); wait for it to finish, or "
                                f"pass --wait SECONDS to wait for it") from None
                 time.sleep(0.2)

@@ -21,7 +21,7 @@ import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -151,6 +151,8 @@ def run_report(paths: Paths, month: str | None = None, every: bool = False, lang
     request = check_request(month, every, langs, categories, rolling, timeout, start, jobs, force, resolution,
                             variants)
     logger, log_path = _logger(paths)
+    logger.info("analysis %s report%s in %s: %s", __version__, " --dry-run" if dry_run else "", paths.root,
+                ", ".join(f"{name}={value}" for name, value in asdict(request).items()))
     try:
         return _report(paths, request, progress, dry_run, logger, log_path)
     except DomainError as exc:  # said on the terminal by the command; the run's log says it too
@@ -241,11 +243,24 @@ class CleanStep:
 LOGGED_REJECTIONS = 200  # rejected rows written to the run's log; all are in data/processed/rejected.csv
 
 
+def clean_key(paths: Paths) -> tuple[dict[str, str], str]:
+    """(each raw file's sha256, the key of a clean: the raw files and the package together)."""
+    raw = raw_hashes(paths)
+    return raw, sha(json.dumps(raw, sort_keys=True).encode(), package_hash().encode())
+
+
+def clean_entry(paths: Paths, raw: dict[str, str], key: str, cleaned) -> dict:
+    """The manifest's record of a clean (`CleanResult`) of the raw files `raw` (`clean_key`): a
+    report after it cleans again only when the raw files, the package or an output changed."""
+    return with_outputs({"key": key, "raw_sha256": raw, "package_version": __version__,
+                         "package_sha256": package_hash(), "file_errors": cleaned.file_errors,
+                         "unread": cleaned.unread}, clean_outputs(paths), paths)
+
+
 def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger: logging.Logger) -> CleanStep:
     """Step 1: clean the raw data when it or the code changed, or one of its outputs is gone or changed."""
     began = time.monotonic()
-    raw = raw_hashes(paths)
-    key = sha(json.dumps(raw, sort_keys=True).encode(), package_hash().encode())
+    raw, key = clean_key(paths)
     why = why_needed(recorded, key, paths, force)
     if why is None or dry_run:
         if why is None:
@@ -256,9 +271,7 @@ def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger:
     from .verdicts import rejection_line
 
     cleaned = run_clean(paths)
-    entry = with_outputs({"key": key, "raw_sha256": raw, "package_version": __version__,
-                          "package_sha256": package_hash(), "file_errors": cleaned.file_errors,
-                          "unread": cleaned.unread}, clean_outputs(paths), paths)
+    entry = clean_entry(paths, raw, key, cleaned)
     logger.info("clean (%s): %.2f s, %d files could not be read, %d rows rejected", why, time.monotonic() - began,
                 len(cleaned.file_errors), len(cleaned.rejected))
     for row in cleaned.rejected.head(LOGGED_REJECTIONS).itertuples():
