@@ -328,4 +328,5 @@ def test_a_report_after_analysis_clean_does_not_clean_again(tmp_path, capsys):
     assert "clean" not in run_report(paths, dry_run=True, progress=False, langs="en").planned
     (paths.raw_incidents / "2024-11.csv").write_bytes(
         (paths.raw_incidents / "2024-11.csv").read_bytes() + b"\n")  # a raw file changed since
-    assert run_report(paths, dry_run=True, progress=False, langs="en").planned["clean"] == "its inputs changed"
+    assert run_report(paths, dry_run=True, progress=False, langs="en").planned["clean"] == (
+        "data/raw/incidents/2024-11.csv changed")

@@ -93,6 +93,7 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     assert after.cleaned and after.ok
     assert ids(after.executed) == {f"{notebook}_2024-12" for notebook in RUNS}
     assert "monthly_review_2024-05.en: up to date" in after.log.read_text(encoding="utf-8")
+    assert "clean (data/raw/published/december.csv added): " in after.log.read_text(encoding="utf-8")
 
     # Forced, every step of the month would run again: the plan (the same decision a real run acts on).
     forced = report.run_report(project, month="2024-11", langs="en", progress=False, variants="default", force=True,
@@ -124,6 +125,8 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
         log.write(",CASE-S,13 August 2024,threat,Almaty,journalist,non-state,,SYNTHETIC test incident\n")
     refreshed = report.run_report(project, langs="en", progress=False, variants="default", jobs=2)
     assert refreshed.cleaned and ids(refreshed.executed) == {"monthly_review_2024-08"}
+    assert "monthly_review_2024-08.en: to run: its data changed (rejected)\n" in refreshed.log.read_text(
+        encoding="utf-8")
     assert "**Incomplete:**" in (project.reports / "2024-08" / "summary.en.md").read_text(encoding="utf-8")
     assert "**Incomplete:**" not in (project.reports / "2024-05" / "summary.en.md").read_text(encoding="utf-8")
     assert report.run_report(project, langs="en", progress=False, variants="default").nothing_to_do
@@ -249,3 +252,19 @@ def test_a_one_off_categories_figure_does_not_outlive_the_default_run(reported):
     assert {"reports/figures/2024-11/trend_threat.en.png", "reports/figures/2024-11/trend_threat.csv",
             "reports/figures/2024-11/trend_threat.json"} <= set(default.removed)
     assert (folder / "trend_refusal_of_information.en.png").exists()
+
+
+def test_the_log_names_which_inputs_of_a_step_changed():
+    before = {"raw_sha256": {"data/raw/a.csv": "1", "data/raw/b.csv": "2", "data/raw/c.csv": "3"},
+              "package_sha256": "p", "notebook_sha256": "n", "parameters": {"month": "2024-11"},
+              "data_parts": {"counts": "x", "incidents": "y"}}
+    assert manifest.what_changed(before, {**before, "raw_sha256": {"data/raw/b.csv": "2", "data/raw/c.csv": "4",
+                                                                   "data/raw/d.csv": "5"}}) == (
+        "data/raw/a.csv removed and 2 more raw files")
+    assert manifest.what_changed(before, {**before, "raw_sha256": {**before["raw_sha256"], "data/raw/d.csv": "5"},
+                                          "package_sha256": "q"}) == "data/raw/d.csv added; the package changed"
+    assert manifest.what_changed(before, {**before, "data_parts": {"counts": "z", "incidents": "y"},
+                                          "notebook_sha256": "m", "parameters": {"month": "2024-12"}}) == (
+        "its data changed (counts); the notebook changed; its parameters changed")
+    assert manifest.what_changed({"key": "k"}, {"key": "l"}) == "its inputs changed"  # a record without its parts
+    assert manifest.why_needed({}, "k", None, False) == "never run"

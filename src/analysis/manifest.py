@@ -169,12 +169,37 @@ def with_outputs(record: dict, outputs: dict[str, str], paths: Paths) -> dict:
     return {**record, "outputs": outputs, "output_stats": file_stats(paths, outputs)}
 
 
-def why_needed(entry: dict, key: str, paths: Paths, force: bool) -> str | None:
-    """Why a step must run (None when it is up to date): forced, new inputs, or outputs gone or changed."""
+def what_changed(before: dict, now: dict) -> str:
+    """Which of a step's inputs differ between its record `before` and its inputs `now`, in words
+    for the log: the raw files added, removed or changed (a clean's `raw_sha256`), the tables of
+    data a run reads (`data_parts`), its notebook, the package, its parameters."""
+    changes = []
+    raw_before, raw_now = before.get("raw_sha256"), now.get("raw_sha256")
+    if isinstance(raw_before, dict) and isinstance(raw_now, dict):
+        files = [f"{name} {'added' if name not in raw_before else 'removed' if name not in raw_now else 'changed'}"
+                 for name in sorted(set(raw_before) | set(raw_now)) if raw_before.get(name) != raw_now.get(name)]
+        if files:
+            changes.append(files[0] + (f" and {len(files) - 1} more raw files" if len(files) > 1 else ""))
+    parts_before, parts_now = before.get("data_parts"), now.get("data_parts")
+    if isinstance(parts_before, dict) and isinstance(parts_now, dict):
+        tables = [name for name in sorted(set(parts_before) | set(parts_now))
+                  if parts_before.get(name) != parts_now.get(name)]
+        if tables:
+            changes.append(f"its data changed ({', '.join(tables)})")
+    for name, words in (("notebook_sha256", "the notebook changed"), ("package_sha256", "the package changed"),
+                        ("parameters", "its parameters changed")):
+        if name in before and name in now and before[name] != now[name]:
+            changes.append(words)
+    return "; ".join(changes) or "its inputs changed"
+
+
+def why_needed(entry: dict, key: str, paths: Paths, force: bool, inputs: dict | None = None) -> str | None:
+    """Why a step must run (None when it is up to date): forced, new inputs (which, when `inputs`
+    gives what the step would now be made from), or outputs gone or changed."""
     if force:
         return "forced"
     if entry.get("key") != key:
-        return "its inputs changed" if entry else "never run"
+        return "never run" if not entry else what_changed(entry, inputs) if inputs else "its inputs changed"
     if not entry.get("outputs"):
         return "its outputs were not recorded"
     changed = changed_outputs(paths, entry["outputs"], entry.get("output_stats"))
@@ -184,11 +209,13 @@ def why_needed(entry: dict, key: str, paths: Paths, force: bool) -> str | None:
     return None
 
 
-def needed(runs: list[Run], keys: dict[Run, str], manifest: dict, paths: Paths,
+def needed(runs: list[Run], records: dict[Run, dict], manifest: dict, paths: Paths,
            force: bool = False) -> dict[Run, str]:
-    """The notebook runs to redo, each with the reason; the others are up to date."""
+    """The notebook runs to redo, each with the reason; the others are up to date. `records`: what
+    each run would now be made from (`run_inputs`)."""
     done = manifest.get("runs", {})
-    reasons = {run: why_needed(done.get(run.id, {}), keys[run], paths, force) for run in runs}
+    reasons = {run: why_needed(done.get(run.id, {}), records[run]["key"], paths, force, records[run])
+               for run in runs}
     return {run: why for run, why in reasons.items() if why}
 
 

@@ -201,7 +201,7 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
         result.logged_only = logged_only_after(counts, set(incidents["report_month"]), newest)
         for month in result.logged_only:
             logger.info("%s: known only from its incident log; not run (run it with --month %s)", month, month)
-    todo = needed(result.runs, {run: record["key"] for run, record in records.items()}, manifest, paths,
+    todo = needed(result.runs, records, manifest, paths,
                   request.force)
     for run in result.runs:
         logger.info("%s: %s", run.id, f"to run: {todo[run]}" if run in todo else "up to date")
@@ -261,7 +261,7 @@ def clean_step(paths: Paths, recorded: dict, force: bool, dry_run: bool, logger:
     """Step 1: clean the raw data when it or the code changed, or one of its outputs is gone or changed."""
     began = time.monotonic()
     raw, key = clean_key(paths)
-    why = why_needed(recorded, key, paths, force)
+    why = why_needed(recorded, key, paths, force, {"raw_sha256": raw, "package_sha256": package_hash()})
     if why is None or dry_run:
         if why is None:
             logger.info("clean: up to date (%.2f s to check)", time.monotonic() - began)
