@@ -138,3 +138,14 @@ def test_the_case_lines_say_they_come_from_the_named_incidents_not_the_review_s_
     first_case_line = next(i for i, line in enumerate(lines) if line.startswith("- Дела о ложной информации"))
     assert lines[first_case_line - 1].startswith("Дела по инцидентам, названным в обзорах (это примеры")
     assert "Дела по инцидентам" not in review_summary(counts, "2024-11", "ru", cumulative)  # no log read: no lines
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "its address is not given with the counts"),
+                                             ("ru", "ссылка на обзор при подсчётах не указана"),
+                                             ("kk", "шолуға сілтеме көрсетілмеген")])
+def test_a_month_whose_counts_give_no_address_of_the_review_says_so(shipped_clean, lang, words):
+    counts, cumulative, _ = shipped_clean
+    unsourced = counts.assign(source_url=counts["source_url"].where(counts["month"] != "2024-11", ""))
+    last = review_summary(unsourced, "2024-11", lang, cumulative).splitlines()[-1]
+    assert words in last and "(-)" not in last and "adilsoz.kz" not in last
+    assert "adilsoz.kz" in review_summary(counts, "2024-11", lang, cumulative).splitlines()[-1]

@@ -103,5 +103,5 @@ def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.D
     if incidents is not None:  # the false-information cases of the incident log: open, new, ended
         lines += ["", t("summary_cases_intro", lang)] + cases.false_information_lines(incidents, month, lang)
     urls = sorted({html.escape(u) for u in rows["source_url"] if u})  # data, never markup
-    lines += ["", t("summary_source", lang, url=", ".join(urls) or "-")]
+    lines += ["", t("summary_source", lang, url=", ".join(urls)) if urls else t("summary_source_unknown", lang)]
     return "\n".join(lines) + "\n"
