@@ -201,8 +201,7 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
         result.logged_only = logged_only_after(counts, set(incidents["report_month"]), newest)
         for month in result.logged_only:
             logger.info("%s: known only from its incident log; not run (run it with --month %s)", month, month)
-    todo = needed(result.runs, records, manifest, paths,
-                  request.force)
+    todo = needed(result.runs, records, manifest, paths, request.force)
     for run in result.runs:
         logger.info("%s: %s", run.id, f"to run: {todo[run]}" if run in todo else "up to date")
     months = sorted({run.month for run in result.runs})

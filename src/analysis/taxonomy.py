@@ -186,7 +186,7 @@ def _category_index() -> pd.DataFrame:
 _WORD_START = r"(?<!\w)"
 
 
-def _compile(pattern: str, where: str = "") -> re.Pattern[str] | None:
+def _compile(pattern: str, where: str) -> re.Pattern[str] | None:
     r"""A rule's pattern, anchored so that it matches only at the start of a word; `where` names
     the table, line and column it was read from, for the message of a pattern that is not valid.
 
@@ -198,8 +198,7 @@ def _compile(pattern: str, where: str = "") -> re.Pattern[str] | None:
     try:
         return re.compile(f"{_WORD_START}(?:{pattern})")
     except re.error as exc:
-        raise DomainError(f"{where}{': ' if where else ''}{pattern!r} is not a valid regular expression: "
-                          f"{exc}") from None
+        raise DomainError(f"{where}: {pattern!r} is not a valid regular expression: {exc}") from None
 
 
 @cache
