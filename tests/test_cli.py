@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, small_project
 
 from analysis import cli
 from analysis.report import ReportResult
@@ -317,9 +317,7 @@ def test_a_run_s_log_opens_with_the_version_the_folder_and_every_parameter(small
         "resolution=auto, variants=None")
 
 
-def test_a_report_after_analysis_clean_does_not_clean_again(tmp_path, capsys):
-    from conftest import small_project
-
+def test_a_report_after_analysis_clean_does_not_clean_again(tmp_path):
     from analysis.report import run_report
 
     paths = small_project(tmp_path / "project")  # with its notebooks: a dry run plans their runs
