@@ -29,18 +29,17 @@ from analysis.release import changes_since_release
 counts = load_monthly_counts()
 cumulative = load_cumulative()
 out = Publication(month, lang, publish=publish, variants=variants)
-display(out.say("nb_review_title"), out.say("nb_review_intro"))
-
-# %% [markdown]
-# The opening of the review, written from the counts (also saved as `reports/<month>/summary.<lang>.md`).
+# the opening of the review, from the review's counts or, for a month whose review was not read,
+# from its incident log (`out.from_log`); also saved as `reports/<month>/summary.<lang>.md`
+summary = out.summary(counts, cumulative)
+display(out.say("nb_review_title"), out.say("nb_review_intro_log" if out.from_log else "nb_review_intro"))
 
 # %%
-summary = out.summary(counts, cumulative)
 display(Markdown(summary))
 
 # %%
-display(out.say("nb_month_categories"))
-out.figure(figures.month_categories(counts, month))
+if not out.from_log:  # a month known only from its log has no review's counts to chart
+    display(out.say("nb_month_categories"), out.figure(figures.month_categories(counts, month)))
 
 # %%
 display(out.say("nb_ytd_comparison"))

@@ -81,6 +81,14 @@ def test_nothing_changed_means_nothing_done_and_a_new_month_reruns_only_what_dep
     recorded = manifest.read_manifest(project)
     assert set(recorded["runs"]) == {"monthly_review_2024-05.en", "monthly_review_2024-08.en", *RUNS.values()}
     assert (project.reports / "2024-08" / "summary.en.md").exists()
+    # its review says where its opening comes from, and charts no review's counts it does not have
+    page = (project.reports / "2024-08" / "monthly_review.en.html").read_text(encoding="utf-8")
+    assert "its opening below comes from the month's incident log" in page
+    august = project.reports / "figures" / "2024-08"
+    assert "as the review lists them" not in page and not (august / "month_categories.csv").exists()
+    assert (august / "ytd_comparison.csv").exists()
+    assert "as the review lists them" in (project.reports / "2024-05" / "monthly_review.en.html").read_text(
+        encoding="utf-8")  # a month whose review was read
 
     again = report.run_report(project, every=True, langs="en", progress=False, variants="default", jobs=2)
     assert again.nothing_to_do and again.executed == [] and not again.cleaned and again.removed == []

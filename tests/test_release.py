@@ -307,7 +307,8 @@ def test_the_committed_release_validates():
 
 def test_a_month_filled_in_from_the_template_with_only_its_required_cells_is_released(series, tmp_path):
     """What the cleaning keeps, a release accepts: a log may leave out the source, the description and
-    the source's language (the template asks only for the identifier, the date and the category)."""
+    the source's language (the template asks only for the identifier and the category), and the date
+    of an incident known only by its month (the template says to leave it empty)."""
     from openpyxl import load_workbook
 
     from analysis.clean import run_clean
@@ -321,12 +322,15 @@ def test_a_month_filled_in_from_the_template_with_only_its_required_cells_is_rel
     rows = (("SYN-1", "Угроза"), ("SYN-2", "Отказ или ограничение в предоставлении общественно значимой информации"),
             ("SYN-3", "Административное дело о ложной информации"))  # a case: in the cases table too
     for row, (incident, category) in enumerate(rows, start=2):
-        for column, value in (("incident_id", incident), ("event_date", "03.12.2024"), ("category", category)):
-            book["2024-12"].cell(row=row, column=columns.index(column) + 1, value=value)
+        day = "" if incident == "SYN-2" else "03.12.2024"
+        for column, value in (("incident_id", incident), ("event_date", day), ("category", category)):
+            book["2024-12"].cell(row=row, column=columns.index(column) + 1, value=value or None)
     book.save(path)
     cleaned = run_clean(paths)
     assert cleaned.ok and cleaned.rejected.empty
     assert set(cleaned.incidents["incident_id"]) >= {"SYN-1", "SYN-2", "SYN-3"}
+    undated = cleaned.incidents.set_index("incident_id").loc["SYN-2"]
+    assert (undated["date_precision"], str(undated["event_date"])[:7]) == ("month", "2024-12")
     made = make_release(paths)
     assert made.version == "1.2.0"
     incidents = pd.read_csv(made.folder / "data" / "incidents.csv", dtype=str, keep_default_na=False)

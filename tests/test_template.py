@@ -116,3 +116,13 @@ def test_the_command_writes_it_once_and_then_refuses_in_one_line(tmp_path, capsy
     assert capsys.readouterr().err == ("error: data/raw/incidents/2025-02.xlsx exists already; it is never "
                                        "overwritten (move it away first, or fill it in)\n")
     assert load_workbook(tmp_path / "data/raw/incidents/2025-02.xlsx")["2025-02"]["A1"].value == "Оқиға ID"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_a_date_known_only_by_its_month_is_left_empty_as_the_instructions_say(root, lang):
+    """The reader takes an empty date as the log's month (precision `month`); the first day of the
+    month, which the instructions once asked for, would be read as that day."""
+    help_text = template_columns().set_index("column").loc["event_date", f"help_{lang}"]
+    assert {"en": "leave it empty", "ru": "оставьте пустым", "kk": "бос қалдырыңыз"}[lang] in help_text
+    assert not help_text.startswith(("Required", "Обязательно", "Міндетті"))
+    assert parsing.parse_date("") == parsing.Parsed(None)  # no error: the month of the log is taken
