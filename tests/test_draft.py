@@ -190,3 +190,34 @@ def test_a_victim_is_followed_by_its_kind_in_the_reader_s_words_unless_the_name_
     assert draft._event(named, {}, "en").who == "Talgat Umarov (journalist)"
     outlet = _row(victim="Ratel.kz", victim_type="media_outlet")
     assert draft._event(outlet, {}, "ru").who == "Ratel.kz (СМИ)"
+
+
+@pytest.mark.parametrize(("lang", "heading"), [
+    ("en", "Administrative case for false information: 2 cases, of which first reported earlier: 1"),
+    ("ru", "Административное дело о ложной информации — 2 случая, из них впервые названы раньше: 1"),
+    ("kk", "Жалған ақпарат бойынша әкімшілік іс — 2 жағдай, оның ішінде бұрын аталғаны: 1")])
+def test_a_heading_says_how_many_of_its_cases_were_first_reported_earlier(lang, heading):
+    """The summary counts a month's new cases; the draft names every case the log mentions, and its
+    heading says how many of them are not new, so that the two never seem to disagree."""
+    rows = pd.DataFrame([
+        _row(incident_id="T-1", case_id="C-1", report_month="2024-10", event_date=pd.Timestamp("2024-10-02"),
+             category="administrative_false_information", group="legal_claims"),
+        _row(incident_id="T-2", case_id="C-1", category="administrative_false_information", group="legal_claims"),
+        _row(incident_id="T-3", case_id="C-2", category="administrative_false_information", group="legal_claims"),
+    ])
+    (section,) = draft.sections(rows, MONTH, lang)
+    assert section.heading == heading
+    assert [bool(e.ongoing_since) for e in section.events] == [True, False]  # C-1 (from October), then C-2
+    (threat,) = draft.sections(rows.assign(category="threat", group="rights_of_journalists").iloc[1:2], MONTH, lang)
+    assert "earlier" not in threat.heading and "раньше" not in threat.heading and "бұрын" not in threat.heading
+
+
+@pytest.mark.parametrize(("month", "lang", "amount"), [
+    ("2015-10", "ru", "иск: 400\xa0000\xa0000 тенге"),  # a civil claim before its decision
+    ("2014-06", "en", "awarded: 13,000,000 tenge"),  # decided
+    ("2014-06", "kk", "өндірілген: 13\xa0000\xa0000 теңге"),
+    ("2024-11", "ru", "184\xa0600 тенге")])  # a fine: its outcome says "fined"
+def test_an_amount_says_whether_it_was_claimed_or_awarded(shipped_clean, month, lang, amount):
+    _, _, incidents = shipped_clean
+    amounts = [e.amount for s in draft.sections(incidents, month, lang) for e in s.events if e.amount]
+    assert amounts == [amount]

@@ -108,8 +108,19 @@ def _place(row: dict, lang: str) -> str:
     return written
 
 
-def _event(row: dict, first_month: dict[str, str], lang: str) -> Event:
+def _amount(row: dict, kind: str, lang: str) -> str:
+    """The amount in tenge, saying whether it was claimed or awarded where the case's stage and
+    outcome say so (`cases.case_events`' `amount_is`); a fine goes with its outcome, "fined"."""
     amount = row.get("amount_kzt")
+    if amount is None or pd.isna(amount):
+        return ""
+    text = number(int(amount), lang)
+    if kind in ("claimed", "awarded"):
+        return t("draft_amount_kind", lang, kind=running(t(f"table_kind_{kind}", lang)), amount=text)
+    return t("draft_amount", lang, amount=text)
+
+
+def _event(row: dict, first_month: dict[str, str], lang: str, amount_is: dict[str, str] | None = None) -> Event:
     first = first_month.get(_text(row.get("case_id")), row["report_month"])
     return Event(
         date=_date(row["event_date"], _text(row.get("date_precision")), lang),
@@ -118,7 +129,7 @@ def _event(row: dict, first_month: dict[str, str], lang: str) -> Event:
         outlet=_text(row.get("outlet")),
         what=_text(row.get("summary")),
         outcome=_text(row.get("outcome")),
-        amount="" if amount is None or pd.isna(amount) else t("draft_amount", lang, amount=number(int(amount), lang)),
+        amount=_amount(row, (amount_is or {}).get(_text(row.get("incident_id")), ""), lang),
         ongoing_since=month_label(first, lang) if first < row["report_month"] else "",
         source_url=_text(row.get("source_url")),
         written_in=_text(row.get("source_lang")),
@@ -132,8 +143,13 @@ def title(month: str, lang: str) -> str:
 def sections(incidents: pd.DataFrame, month: str, lang: str) -> list[Section]:
     """Every incident the month's log names, by group and category in the taxonomy's order; a case
     first reported in an earlier month (not counted again) is marked as ongoing, with that month."""
+    from .cases import case_events
+
     first_month = incidents.groupby("case_id")["report_month"].min().to_dict()
     rows = incidents[incidents["report_month"] == month].sort_values(["event_date", "incident_id"], kind="stable")
+    with_amount = rows[rows["amount_kzt"].notna()]  # what each amount is: from the case's stage and outcome
+    events = case_events(with_amount) if len(with_amount) else pd.DataFrame(columns=["incident_id", "amount_is"])
+    amount_is = dict(zip(events["incident_id"].astype(str), events["amount_is"]))
     found = []
     for group in taxonomy.group_codes():
         cats = taxonomy.categories()
@@ -141,11 +157,15 @@ def sections(incidents: pd.DataFrame, month: str, lang: str) -> list[Section]:
             part = rows[rows["category"] == category]
             if part.empty:
                 continue
-            n = part["case_id"].nunique()  # a case reported twice in the month is one case
-            heading = t("draft_section", lang, label=taxonomy.category_label(category, lang), n=n,
-                        cases=plural("cases", n, lang))
+            named = part["case_id"].dropna().drop_duplicates()  # a case reported twice in the month is one case
+            n = len(named)
+            # cases first reported in an earlier month are named again here, not counted again above
+            ongoing = int((named.map(first_month) < month).sum())
+            heading = t("draft_section_ongoing" if ongoing else "draft_section", lang,
+                        label=taxonomy.category_label(category, lang), n=n, cases=plural("cases", n, lang),
+                        ongoing=ongoing)
             found.append(Section(group, category, heading,
-                                 [_event(r, first_month, lang) for r in _one_row_an_event(part)]))
+                                 [_event(r, first_month, lang, amount_is) for r in _one_row_an_event(part)]))
     return found
 
 
