@@ -14,20 +14,19 @@ of the ratios taken within each round (candidate / baseline).
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import turns
+
+ROOT = turns.ROOT
 MEASURES = ("ytd_newest", "ytd_every_month", "summaries")
 
 
@@ -63,29 +62,14 @@ def worker(repeat: int) -> None:
     print(json.dumps({"seconds": seconds, "digest": digest.hexdigest()}))
 
 
-def run_side(src: Path, repeat: int) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--worker", "--repeat", str(repeat)], capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(src)}, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", type=Path, help="a checkout of the code to compare with")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = turns.parser(__doc__, rounds=5, repeat=5).parse_args()
     if args.worker:
         worker(args.repeat)
         return
     if args.baseline is None:
-        parser.error("--baseline is required")
-    sides = {"baseline": args.baseline / "src", "candidate": ROOT / "src"}
-    found: dict[str, list[dict]] = {name: [] for name in sides}
-    for n in range(args.rounds):
-        for name in (list(sides) if n % 2 == 0 else list(reversed(sides))):
-            found[name].append(run_side(sides[name], args.repeat))
+        raise SystemExit("--baseline is required")
+    found = turns.in_turns(__file__, args.baseline, args.rounds, args.repeat)
     digests = {run["digest"] for runs in found.values() for run in runs}
     if len(digests) != 1:
         raise SystemExit(f"the two sides' tables or summaries differ: {sorted(digests)}")

@@ -15,19 +15,18 @@ taken within each round (candidate / baseline).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import turns
+
+ROOT = turns.ROOT
 
 
 def worker(repeat: int) -> None:
@@ -61,25 +60,14 @@ def worker(repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", type=Path, help="a checkout of the code to compare with")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = turns.parser(__doc__, rounds=3, repeat=3).parse_args()
     if args.worker:
         worker(args.repeat)
         return
     if args.baseline is None:
-        parser.error("--baseline is required")
-    sides = {"baseline": args.baseline / "src", "candidate": ROOT / "src"}
-    found: dict[str, list[float]] = {name: [] for name in sides}
-    for n in range(args.rounds):
-        for name in (list(sides) if n % 2 == 0 else list(reversed(sides))):
-            done = subprocess.run([sys.executable, __file__, "--worker", "--repeat", str(args.repeat)],
-                                  capture_output=True, text=True, check=True,
-                                  env={**os.environ, "PYTHONPATH": str(sides[name]), "MPLBACKEND": "agg"})
-            found[name].append(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+        raise SystemExit("--baseline is required")
+    found = {side: [run["seconds"] for run in runs]
+             for side, runs in turns.in_turns(__file__, args.baseline, args.rounds, args.repeat).items()}
     ratio = statistics.median(c / b for b, c in zip(found["baseline"], found["candidate"]))
     print(f"load average {os.getloadavg()[0]:.1f}; {args.rounds} rounds of {args.repeat} drawings of the three figures")
     print(f"baseline {statistics.median(found['baseline']):.2f} s CPU | candidate "

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import taxonomy
+from .cases import case_events
 from .config import LANGUAGES
 from .i18n import dated, month_label, number, plural, t
 from .parsing import vocabulary
@@ -143,8 +144,6 @@ def title(month: str, lang: str) -> str:
 def sections(incidents: pd.DataFrame, month: str, lang: str) -> list[Section]:
     """Every incident the month's log names, by group and category in the taxonomy's order; a case
     first reported in an earlier month (not counted again) is marked as ongoing, with that month."""
-    from .cases import case_events
-
     first_month = incidents.groupby("case_id")["report_month"].min().to_dict()
     rows = incidents[incidents["report_month"] == month].sort_values(["event_date", "incident_id"], kind="stable")
     with_amount = rows[rows["amount_kzt"].notna()]  # what each amount is: from the case's stage and outcome
