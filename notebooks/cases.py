@@ -40,14 +40,14 @@ for page in case_figures.cases_timeline(ledger, events, start, end, articles):
 
 # %%
 display(out.say("nb_cases_outcomes"))
-out.figure(case_figures.cases_outcomes(ledger, start, end, articles))
+out.figure(case_figures.cases_outcomes(ledger, events, start, end, articles))
 
 # %%
 display(out.say("nb_cases_active"))
 out.figure(case_figures.cases_active(events, ledger, start, end, articles, logged=set(incidents["report_month"])))
 
 # %%
-shown = cases.seen_between(cases.with_articles(ledger, articles), start, end)
+shown = cases.seen_between(cases.with_articles(ledger, articles), events, start, end)
 display(out.say("nb_cases_by_stage"))
 cases.by_article_and_stage(shown, lang)
 

@@ -216,7 +216,7 @@ def _every_figure(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[figures
             figures.incidents_by_region(incidents, "2009-01", "2024-11"),
             figures.amounts_by_category(incidents, "2009-01", "2024-11"),
             case_figures.cases_timeline(ledger, events, "2009-01", "2024-11", articles)[0],
-            case_figures.cases_outcomes(ledger, "2009-01", "2024-11", articles),
+            case_figures.cases_outcomes(ledger, events, "2009-01", "2024-11", articles),
             case_figures.cases_active(events, ledger, "2022-06", "2024-11", articles),
             # by year (the trends notebook beyond 36 months, or resolution "year")
             figures.groups_stacked(counts, "2015-01", "2024-11", "2024-11", "year"),

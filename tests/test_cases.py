@@ -201,6 +201,29 @@ def test_a_case_is_active_while_open_ends_with_its_verdict_and_an_appeal_reopens
     assert list(months.loc[months["case_id"] == "B", "month"]) == ["2024-02"]
 
 
+def test_a_period_shows_the_cases_active_in_it_by_the_rule_the_chart_of_active_cases_counts(shipped_clean):
+    """The timeline and the outcomes (`seen_between`) show a case in the months `case_months` counts
+    it active: not between a verdict and an appeal, not after a mention that gives no stage."""
+    events = cases.case_events(_followed())
+    ledger = cases.ledger(_followed(), events)
+
+    def seen(start, end, ledger=ledger, events=events):
+        return set(cases.seen_between(ledger, events, start, end)["case_id"])
+
+    assert seen("2024-02", "2024-02") == {"A", "B"}
+    assert seen("2024-03", "2024-03") == {"A"}  # B's stage is never known: not known to be open after February
+    assert seen("2024-05", "2024-05") == {"C"}  # A ended with its verdict in April; its appeal reopens it in June
+    assert seen("2024-05", "2024-06") == {"A", "C"}
+    # open without news for twelve months after the last mention: C from May 2024, A from its appeal in June
+    assert seen("2025-05", "2025-05") == {"A", "C"}
+    assert seen("2025-06", "2025-12") == {"A"}
+    assert seen("2025-07", "2025-12") == set()
+    events = cases.case_events(shipped_clean[2])
+    ledger = cases.ledger(shipped_clean[2], events)
+    assert "AS-2023-09-002" in seen("2023-09", "2023-09", ledger, events)  # mentioned once, its stage not given
+    assert "AS-2023-09-002" not in seen("2023-10", "2024-11", ledger, events)
+
+
 def test_a_person_named_with_a_role_after_a_comma_is_the_same_person_named_without_it():
     incidents = _incidents([
         {"case_id": "K", "event_date": "2017-02-03", "victim": "Nick Kravts", "victim_type": "journalist",
@@ -416,7 +439,7 @@ def test_the_timeline_goes_on_further_pages_beyond_40_cases_and_long_cyrillic_na
 def test_the_outcomes_and_active_figures_count_each_case_once(three_logs):
     incidents = load_incidents(three_logs)
     ledger, events = cases.ledger(incidents), cases.case_events(incidents)
-    outcomes = case_figures.cases_outcomes(ledger, "2024-09", "2024-11", ["274", "456-2"])
+    outcomes = case_figures.cases_outcomes(ledger, events, "2024-09", "2024-11", ["274", "456-2"])
     assert outcomes.data.to_dict("records") == [
         {"article": "274", "year": 2024, "outcome": "convicted", "cases": 1},
         {"article": "456-2", "year": 2024, "outcome": "fined", "cases": 1}]
@@ -432,10 +455,11 @@ def test_the_outcomes_and_active_figures_count_each_case_once(three_logs):
 
 def test_a_case_whose_end_is_not_recorded_is_not_shown_as_ended(three_logs):
     incidents = load_incidents(three_logs)
-    ledger = cases.ledger(incidents[incidents["event_date"] < "2024-11-01"])  # the case before its verdict
-    outcomes = case_figures.cases_outcomes(ledger, "2024-09", "2024-10", ["274"])
+    before = incidents[incidents["event_date"] < "2024-11-01"]  # the case before its verdict
+    ledger, events = cases.ledger(before), cases.case_events(before)
+    outcomes = case_figures.cases_outcomes(ledger, events, "2024-09", "2024-10", ["274"])
     assert outcomes.data.to_dict("records") == [{"article": "274", "year": 2024, "outcome": "open", "cases": 1}]
-    ended = case_figures.cases_outcomes(ledger.assign(ended=True), "2024-09", "2024-10", ["274"])
+    ended = case_figures.cases_outcomes(ledger.assign(ended=True), events, "2024-09", "2024-10", ["274"])
     assert ended.data["outcome"].tolist() == ["none"]  # ended, with no outcome stated
     assert [cases.outcome_label(o, "ru") for o in ("open", "none")] == ["Окончание не записано", "Исход не записан"]
     for lang in ("en", "ru", "kk"):
@@ -488,7 +512,7 @@ def test_a_period_without_cases_gives_notices_and_zeros_not_errors():
                                   "source_line", "amount_kzt"])
     ledger, events = cases.ledger(empty), cases.case_events(empty)
     specs = [*case_figures.cases_timeline(ledger, events, "2024-01", "2024-11", ["274"]),
-             case_figures.cases_outcomes(ledger, "2024-01", "2024-11", ["274"]),
+             case_figures.cases_outcomes(ledger, events, "2024-01", "2024-11", ["274"]),
              case_figures.cases_active(events, ledger, "2024-01", "2024-11", ["274"])]
     assert [s.name for s in specs] == ["cases_timeline", "cases_outcomes", "cases_active"]
     assert specs[2].data["active"].tolist() == [0] * 11

@@ -96,7 +96,7 @@ def _one_of_each_kind(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[fig
             figures.amounts_by_category(incidents, first, end),
             figures.month_categories(counts, "2019-08"),
             case_figures.cases_timeline(ledger, events, first, end, articles)[0],
-            case_figures.cases_outcomes(ledger, first, end, articles),
+            case_figures.cases_outcomes(ledger, events, first, end, articles),
             case_figures.cases_active(events, ledger, start, end, articles)]
 
 

@@ -126,7 +126,7 @@ def cases_timeline(cases: pd.DataFrame, events: pd.DataFrame, start: str, end: s
 
     Up to 40 cases a figure: `cases_timeline`, then `cases_timeline_2`, ... in order of first mention.
     """
-    chosen = ledger.seen_between(ledger.with_articles(cases, articles), start, end).sort_values(
+    chosen = ledger.seen_between(ledger.with_articles(cases, articles), events, start, end).sort_values(
         ["first_date", "case_id"], kind="stable").reset_index(drop=True)
     pages = [chosen.iloc[i:i + LANES_PER_PAGE].reset_index(drop=True)
              for i in range(0, max(len(chosen), 1), LANES_PER_PAGE)]
@@ -172,10 +172,12 @@ OUTCOMES = ("convicted", "fined", "claim_satisfied", "acquitted", "dismissed", "
             ledger.NOT_ENDED)
 
 
-def outcomes_by_article_and_year(cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> pd.DataFrame:
-    """Cases by article, year of last mention and the outcome last recorded: `none` for a case that
-    ended with none recorded, `open` for a case whose end is not recorded."""
-    chosen = ledger.seen_between(ledger.with_articles(cases, articles), start, end)
+def outcomes_by_article_and_year(cases: pd.DataFrame, events: pd.DataFrame, start: str, end: str,
+                                 articles: list[str]) -> pd.DataFrame:
+    """The cases active in the period (`cases.seen_between`) by article, year of last mention and the
+    outcome last recorded: `none` for a case that ended with none recorded, `open` for a case whose
+    end is not recorded."""
+    chosen = ledger.seen_between(ledger.with_articles(cases, articles), events, start, end)
     rows = [{"article": a, "year": int(case.last_month[:4]),
              "outcome": case.outcome or (ledger.NO_OUTCOME if case.ended else ledger.NOT_ENDED)}
             for case in chosen.itertuples(index=False) for a in case.article.split("; ") if a in articles]
@@ -193,8 +195,8 @@ def _outcome_style(outcome: str) -> dict:
     return {"color": colour(f"outcome_{outcome}")}
 
 
-def cases_outcomes(cases: pd.DataFrame, start: str, end: str, articles: list[str]) -> FigureSpec:
-    table = outcomes_by_article_and_year(cases, start, end, articles)
+def cases_outcomes(cases: pd.DataFrame, events: pd.DataFrame, start: str, end: str, articles: list[str]) -> FigureSpec:
+    table = outcomes_by_article_and_year(cases, events, start, end, articles)
     years = list(range(int(start[:4]), int(end[:4]) + 1))
 
     def texts(lang: str) -> dict[str, str]:

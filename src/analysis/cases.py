@@ -354,14 +354,12 @@ def with_articles(cases: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
     return cases.loc[cited.astype(bool)].reset_index(drop=True)
 
 
-def seen_between(cases: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
-    """The cases mentioned at some time from `start` to `end` (months, inclusive) or open in some
-    month of it (for CASE_OPEN_WITHOUT_NEWS_MONTHS after their last mention at most: `case_months`)."""
-    open_until = pd.Series(_month_names(_ordinals(cases["last_month"]) + CASE_OPEN_WITHOUT_NEWS_MONTHS),
-                           index=cases.index, dtype=object)
-    return cases[(cases["last_month"] >= start) & (cases["first_month"] <= end)
-                 | (cases["first_month"] <= end) & ~cases["ended"].astype(bool) & (open_until >= start)
-                 ].reset_index(drop=True)
+def seen_between(cases: pd.DataFrame, events: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """The `cases` active in some month from `start` to `end` (inclusive) by `case_months`, the one
+    rule of when a case is active: mentioned, or open between or after its mentions."""
+    months = case_months(events[events["case_id"].isin(cases["case_id"]) & (events["report_month"] <= end)], end)
+    active = months.loc[months["month"].between(start, end), "case_id"]
+    return cases[cases["case_id"].isin(active)].reset_index(drop=True)
 
 
 def false_information_articles() -> list[str]:
