@@ -554,7 +554,7 @@ def test_a_tie_for_the_largest_or_the_smallest_bar_names_every_bar_in_it(shipped
     (lambda c: figures.false_information_trend(c, "2022-06", "2024-11", 0, "2024-11"),
      "rolling: expected a number of months, 1 or more; found 0"),
     (lambda c: figures.category_heatmap(c, ["threat", "threatt"], "2022-06", "2024-11", "2024-11"),
-     "categories: unknown category code(s) threatt;"),
+     "categories: unknown category code(s) threatt (did you mean: threatt -> threat?);"),
     (lambda c: figures.month_categories(c, "2024-13"), "month: expected a month as YYYY-MM"),
     (lambda c: figures.ytd_comparison(c, "24-11"), "month: expected a month as YYYY-MM"),
     (lambda c: figures.groups_stacked(c, "2022-06", "November", "2024-11"), "end: expected a month as YYYY-MM"),

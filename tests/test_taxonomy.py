@@ -8,6 +8,7 @@ from conftest import ROOT
 
 from analysis import taxonomy
 from analysis.config import ALL_GROUPS, LANGUAGES
+from analysis.errors import ParameterError
 
 PUBLISHED = ROOT / "data" / "raw" / "published" / "published_counts.csv"
 
@@ -141,6 +142,31 @@ def test_an_unmapped_label_is_told_what_to_do_whether_no_rule_or_only_part_of_on
                            "wording to src/analysis/domain/label_rules.csv")
     if "ложную" in label:  # the rules it half matches are named
         assert "it only partly matches administrative_false_information (legal_claims) and " in reason
+
+
+@pytest.mark.parametrize("label, meant", [
+    ("Угрза", "Угроза"), ("Напдение на журналиста", "Нападение на журналиста"),
+    ("Қорыту", "Қорқыту"), ("Автрлық құқықты бұзу", "Авторлық құқықты бұзу"),
+    ("Attck on a journalist", "Attack on a journalist"), ("atack", "attack"),
+])
+def test_a_label_one_slip_away_from_a_category_is_not_coded_but_the_category_is_named(label, meant):
+    """A typing slip is not guessed: the row is rejected, and the reason names the code or label (as
+    the template writes it) that was probably meant."""
+    found = taxonomy.classify(label)
+    assert found.category is None
+    assert found.reason == f"{taxonomy.NO_RULE}; did you mean {meant!r}?"
+
+
+@pytest.mark.parametrize("label", ["weather report", "Нечто", "атака на сайт"])
+def test_a_label_like_no_category_names_none(label):
+    assert taxonomy.classify(label).reason == taxonomy.NO_RULE
+
+
+def test_a_category_code_mistyped_as_a_parameter_names_the_code_meant():
+    with pytest.raises(ParameterError, match=r"^--categories: unknown category code\(s\) refusal_of_informaton, "
+                                             r"weather \(did you mean: refusal_of_informaton -> "
+                                             r"refusal_of_information\?\); expected codes from"):
+        taxonomy.expect_categories(["threat", "refusal_of_informaton", "weather"], "--categories")
 
 
 @pytest.mark.parametrize("heading, expected", [

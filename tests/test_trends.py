@@ -181,5 +181,6 @@ def test_the_trends_notebooks_categories_are_all_a_list_or_codes_separated_by_co
     assert chosen_categories(["threat", "attack"]) == ["threat", "attack"]
     assert chosen_categories("threat") == ["threat"]  # one code as text, not its letters
     assert chosen_categories("threat, blocking") == ["threat", "blocking"]
-    with pytest.raises(ParameterError, match=r"^categories: unknown category code\(s\) thraet; expected 'all'"):
+    with pytest.raises(ParameterError, match=r"^categories: unknown category code\(s\) thraet \(did you mean: "
+                                             r"thraet -> threat\?\); expected 'all'"):
         chosen_categories(["threat", "thraet"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -88,12 +89,16 @@ def _category_groups() -> dict[str, str]:
 
 
 def expect_categories(codes: list[str], name: str, also: str = "") -> list[str]:
-    """Category codes the taxonomy has, or one ParameterError naming those it does not."""
+    """Category codes the taxonomy has, or one ParameterError naming those it does not (and the
+    code nearest to each, where one is near: a typing slip)."""
     known = set(category_codes())
     unknown = [code for code in codes if code not in known]
     if not codes or unknown:
         named = ", ".join(map(str, unknown)) or repr(codes)
-        raise ParameterError(f"{name}: unknown category code(s) {named}; expected {also}codes from "
+        near = [f"{code} -> {nearest[0]}" for code in unknown
+                if (nearest := difflib.get_close_matches(str(code), sorted(known), n=1, cutoff=NEAR))]
+        hint = f" (did you mean: {', '.join(near)}?)" if near else ""
+        raise ParameterError(f"{name}: unknown category code(s) {named}{hint}; expected {also}codes from "
                              "src/analysis/domain/categories.csv such as refusal_of_information, threat")
     return codes
 
@@ -344,6 +349,26 @@ class Classification:
 WHAT_TO_DO = ("write the category as the template's list does (`analysis template`), or add this wording to "
               "src/analysis/domain/label_rules.csv")
 NO_RULE = f"no category rule matches this label: {WHAT_TO_DO}"
+NEAR = 0.8  # how alike (difflib's ratio) a code or label must be to be named as the one probably meant
+
+
+@cache
+def _written_forms() -> dict[str, str]:
+    """Each category's code and its label in every language, normalised -> how the template writes it:
+    "refusal_of_information", "Отказ в предоставлении информации"."""
+    table = categories()
+    forms = {normalise_text(code): code for code in table["code"]}
+    for lang in LANGUAGES:
+        forms.update({normalise_text(label): label for label in table[f"label_{lang}"]})
+    return forms
+
+
+def nearest_category(text: str) -> str | None:
+    """The category code or label (as the template writes it) that a label matching no rule is
+    most like, when it is near enough to be a typing slip ("refusal_of_informaton"); else None."""
+    forms = _written_forms()
+    nearest = difflib.get_close_matches(normalise_text(text), list(forms), n=1, cutoff=NEAR)
+    return forms[nearest[0]] if nearest else None
 
 
 def _matches(text: str, group: str | None) -> list[Rule]:
@@ -437,7 +462,8 @@ def classify(label: str, group: str | None = None) -> Classification:
         return Classification(None, "no category rule matches this label fully: it only partly "
                                     f"matches {_named(partial)} (the words those rules also ask for are "
                                     f"missing): {WHAT_TO_DO}")
-    return Classification(None, NO_RULE)
+    near = nearest_category(text)
+    return Classification(None, NO_RULE + (f"; did you mean {near!r}?" if near else ""))
 
 
 def match_category(label: str, group: str | None = None) -> str | None:
