@@ -136,11 +136,28 @@ def test_a_difference_that_contradicts_the_monthly_count_is_reported_and_not_use
     assert "gives 7, the review of the month states 3" in problems[0]["message"]
 
 
+def test_two_statements_of_one_category_that_count_different_things_give_no_month():
+    complaints = "pre-trial complaints of protection of honour, dignity and business reputation"
+    claims_and_suits = "since the beginning of the year: pre-trial claims and suits on protection of honour"
+    cumulative = cumulative_frame([("2015-01", "2015-01", complaints, 3), ("2015-01", "2015-02", claims_and_suits, 22),
+                                   ("2015-01", "2015-03", claims_and_suits, 30)])
+    rows, problems = comparisons.derive_months(counts_frame([]), cumulative)
+    assert rows[["month", "category", "count"]].values.tolist() == [["2015-03", "civil_claims", 8]]  # 30 - 22
+    assert [p["kind"] for p in problems] == ["derived month of two measures"]
+    assert problems[0]["message"].startswith("2015-02 civil_claims: 2015-01/2015-02: 22 (published_cumulative.csv "
+                                             "line 3) minus 2015-01/2015-01: 3 (published_cumulative.csv line 2): ")
+    assert problems[0]["message"].endswith("count different things; not used")
+
+
 def test_shipped_derived_months_are_in_monthly_counts(shipped_clean):
     counts, _, _ = shipped_clean
     derived = counts[counts["source"] == "derived"]
     july = derived[(derived["month"] == "2014-07") & (derived["category"] == "criminal_defamation")]
     assert july["count"].tolist() == [4]  # 13 in January-July 2014 minus 9 in January-June
+    # January-February 2015's 22 "pre-trial claims and suits" less January's 3 "pre-trial complaints" (January
+    # also had 4 suits filed): no February figure; the charges of those two statements give one
+    february = derived[derived["month"] == "2015-02"]
+    assert february[["category", "count"]].values.tolist() == [["criminal_defamation", 1]]
     assert (counts["derived_from"] != "").eq(counts["source"] == "derived").all()
 
 

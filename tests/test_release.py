@@ -393,6 +393,45 @@ def test_the_notes_of_a_release_that_drops_a_month_name_the_month(series, tmp_pa
         assert {"en": "removed 3 rows", "ru": "удалено: 3 строки", "kk": "алынып тасталды: 3 жол"}[lang] in notes
 
 
+def test_the_notes_name_each_figure_added_to_or_removed_from_a_month_released_before():
+    """A derived month no longer made is a row removed, not a revised figure: the notes name it under the
+    row counts, in three languages; a new month's rows and the counts from the incident logs are not listed."""
+    from analysis.release_notes import notes
+    from analysis.revisions import COLUMNS, Changes
+
+    def row(change, key):
+        month, group, category = key.split("|")[:3]
+        return {"table": "monthly_counts", "change": change, "key": key, "month": month, "group": group,
+                "category": category, "unit": "count", "field": "", "old_value": "", "new_value": "", "reason": ""}
+
+    rows = pd.DataFrame([
+        row("removed", "2015-02|legal_claims|civil_claims|count|derived|reports||since the beginning of the year"),
+        row("added", "2015-03|rights_of_journalists|threat|count|published|reports||threats to journalists"),
+        row("added", "2015-03|legal_claims|civil_claims|count|incident_log|active_cases||"),
+        row("added", "2024-12|legal_claims|total|count|published|reports||TOTAL"),
+    ], columns=[c for c in COLUMNS if c not in ("release", "previous_release")])
+    changes = Changes(rows, new_months=["2024-12"])
+    counts = pd.DataFrame({"month": ["2024-12"], "group": ["legal_claims"], "category": ["total"], "count": ["5"],
+                           "source": ["published"], "unit": ["count"], "unit_of_count": ["reports"]})
+    expected = {
+        "en": ["- `monthly_counts`: added 3 rows, removed 1 row",
+               "  - February 2015: Pre-trial and judicial claims and lawsuits against journalists, media outlets and "
+               "citizens: Civil claim against media or journalists: removed (derived from two cumulative statements)",
+               "  - March 2015: Violations of the rights of journalists, media outlets and newsmakers: Threat: added "
+               "(threats to journalists)"],
+        "ru": ["  - февраль 2015: Досудебные и судебные претензии и иски к журналистам, СМИ и гражданам: Гражданский "
+               "иск к СМИ или журналистам: удалено (выведено из двух нарастающих итогов)"],
+        "kk": ["  - наурыз 2015: Журналистердің, БАҚ пен ньюсмейкерлердің құқықтарын бұзу: Қорқыту: "
+               "қосылды (threats to journalists)"]}
+    for lang, lines in expected.items():
+        text = notes(lang, "2.0.3", "2.0.2", "2026-12-01", ("2009-01", "2024-12"), changes, counts, (0, 0),
+                     "analysis 0.1.0", ["monthly_counts"]).splitlines()
+        listed = [line for line in text if line.startswith("  - ")]
+        assert len(listed) == 2, listed
+        for line in lines:
+            assert line in text, (lang, line, text)
+
+
 def test_a_schema_change_is_named_column_by_column_in_each_language():
     from analysis.release_notes import _schema_line
     from analysis.revisions import schema_changes

@@ -357,8 +357,10 @@ def derive_months(counts: pd.DataFrame, cumulative: pd.DataFrame) -> tuple[pd.Da
     start (January-June and January-July give July), where no monthly count exists.
 
     Returns (rows for monthly_counts with `source = derived` and `derived_from` naming the two
-    statements, inconsistencies). A negative difference, or one that contradicts a published
-    monthly count, is an inconsistency and is not used.
+    statements, inconsistencies). A negative difference, one that contradicts a published monthly
+    count, or one of two statements of a category that name different measures of it
+    (`taxonomy.measure_words`: January's "pre-trial complaints" are not January's share of
+    "pre-trial claims and suits") is an inconsistency and is not used.
     """
     stated = statements(cumulative)
     rows, problems = [], []
@@ -380,6 +382,13 @@ def derive_months(counts: pd.DataFrame, cumulative: pd.DataFrame) -> tuple[pd.Da
             origin = (f"{start}/{end}: {int(later['value'])} ({later['where']}) minus {start}/{earlier}: "
                       f"{int(before['value'])} ({before['where']})")
             group = code if kind == "group" else taxonomy.category_group(code)
+            if taxonomy.measure_words(later["metric_as_written"]) != taxonomy.measure_words(
+                    before["metric_as_written"]):
+                problems.append({"kind": "derived month of two measures", "month": end, "group": group,
+                                 "total": None, "listed_sum": None,
+                                 "message": f"{end} {code}: {origin}: '{later['metric_as_written']}' and "
+                                            f"'{before['metric_as_written']}' count different things; not used"})
+                continue
             if value < 0:
                 problems.append({"kind": "derived month is negative", "month": end, "group": group,
                                  "total": None, "listed_sum": None,

@@ -54,6 +54,26 @@ def _revised_figure(row: pd.Series, lang: str) -> str:
     return line + (t("notes_reason", lang, reason=row["reason"]) if row["reason"] else "")
 
 
+def _figure_rows(rows: pd.DataFrame, changes: Changes | None, lang: str) -> list[str]:
+    """The published and derived figures added to or removed from months released before (not a new
+    or removed month's, not a count from the incident logs), one line each: the revisions a row
+    count would hide, such as a derived month no longer made."""
+    if changes is None:
+        return []
+    source = rows["key"].str.split("|").str[4]
+    chosen = rows[rows["table"].eq("monthly_counts") & rows["change"].isin(["added", "removed"])
+                  & ~rows["month"].isin([*changes.new_months, *changes.removed_months])
+                  & source.isin(["published", "derived"])]
+    lines = [t(f"notes_figure_{row.change}", lang, month=month_label(row.month, lang),
+               what=f"{_label(row.group, lang)}: {_label(row.category, lang)}",
+               source=t("derived_value", lang) if row.key.split("|")[4] == "derived" else row.key.split("|")[7])
+             for row in chosen.head(SHOWN).itertuples()]
+    if len(chosen) > SHOWN:
+        lines.append(t("notes_more", lang, n=number(len(chosen) - SHOWN, lang),
+                       figures=plural("figures", len(chosen) - SHOWN, lang)))
+    return lines
+
+
 def _rows(table: str, rows: pd.DataFrame, lang: str) -> str | None:
     added = int(((rows["table"] == table) & (rows["change"] == "added")).sum())
     removed = int(((rows["table"] == table) & (rows["change"] == "removed")).sum())
@@ -121,7 +141,8 @@ def notes(lang: str, version: str, previous: str | None, day: str, coverage: tup
         lines.append(t("notes_none", lang))
 
     lines += ["", t("notes_rows_heading", lang), ""]
-    lines += [line for table in tables if (line := _rows(table, rows, lang))] or \
+    lines += [each for table in tables if (line := _rows(table, rows, lang))
+              for each in [line, *(_figure_rows(rows, changes, lang) if table == "monthly_counts" else [])]] or \
         ([t("notes_none", lang)] if changes is not None else [])
     now, before = rejected
     lines.append(t("notes_rejected", lang, n=number(now, lang), rows=plural("rows", now, lang))

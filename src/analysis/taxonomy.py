@@ -152,6 +152,20 @@ def part_words() -> re.Pattern[str]:
     return re.compile("(?:" + _statement_words("part") + ")")
 
 
+@cache
+def _measure_words() -> tuple[re.Pattern[str], ...]:
+    words = read_domain("statement_words.csv")
+    return tuple(re.compile(pattern) for pattern in words.loc[words["role"] == "measure", "pattern"])
+
+
+def measure_words(label: str) -> frozenset[int]:
+    """Which `measure` rows of domain/statement_words.csv a figure's label names: two statements of one
+    category measure the same thing only where these are the same ("pre-trial complaints" are fewer
+    than "pre-trial claims and suits")."""
+    text = normalise_text(label)
+    return frozenset(i for i, pattern in enumerate(_measure_words()) if pattern.search(text))
+
+
 def within(code: str, ancestor: str) -> bool:
     """Whether category `code` is `ancestor` or lies inside it (categories.csv's `parent`, followed up)."""
     while code:
