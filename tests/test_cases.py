@@ -518,7 +518,11 @@ def test_a_period_without_cases_gives_notices_and_zeros_not_errors():
     assert specs[2].data["active"].tolist() == [0] * 11
     for spec in specs:
         assert plots.layout_problems(spec.draw("kk")) == []
-    assert cases.false_information_lines(empty, "2024-11", "en")[2] == "- No false-information case ended this month."
+    assert cases.false_information_lines(empty, "2024-11", "en")[1:] == [  # no log read: not known, not zero
+        "- New false-information cases this month: not known (no incident log for November 2024)",
+        "- False-information cases that ended this month: not known (no incident log for November 2024)"]
+    assert cases.logs_read_line(empty, "2024-11", "en") == (
+        "- These lines rest on the incident logs of 0 of the 12 months December 2023 – November 2024.")
 
 
 def test_the_coded_stages_fill_what_the_logs_leave_empty_and_bad_rows_are_rejected():

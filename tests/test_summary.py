@@ -140,6 +140,24 @@ def test_the_case_lines_say_they_come_from_the_named_incidents_not_the_review_s_
     assert "Дела по инцидентам" not in review_summary(counts, "2024-11", "ru", cumulative)  # no log read: no lines
 
 
+def test_a_month_without_an_incident_log_says_its_new_and_ended_cases_are_not_known_not_zero(shipped_clean):
+    """July 2024 has a review but no incident log: the review's own counts name false-information cases,
+    so "0 new" would contradict it. The case lines say how many of the months they rest on have a log."""
+    counts, cumulative, incidents = shipped_clean
+    july = review_summary(counts, "2024-07", "en", cumulative, incidents=incidents).splitlines()
+    assert "- New false-information cases this month: not known (no incident log for July 2024)" in july
+    assert "- False-information cases that ended this month: not known (no incident log for July 2024)" in july
+    assert not any(line.startswith("- New false-information cases this month: 0") for line in july)
+    assert ("- These lines rest on the incident logs of 4 of the 12 months August 2023 – July 2024 (August 2023, "
+            "September 2023, November 2023, January 2024).") in july
+    november = review_summary(counts, "2024-11", "ru", cumulative, incidents=incidents).splitlines()
+    assert "- Новые дела о ложной информации за месяц: 1 дело" in november  # a month with its log: counted
+    assert ("- Эти строки основаны на журналах инцидентов за 2 из 12 мес. периода декабрь 2023 – ноябрь 2024 "
+            "(январь 2024, ноябрь 2024).") in november
+    kk = review_summary(counts, "2015-05", "kk", cumulative, incidents=incidents)
+    assert "Айдағы жаңа жалған ақпарат істері: белгісіз (мамыр 2015 бойынша оқиғалар журналы жоқ)" in kk
+
+
 @pytest.mark.parametrize(("lang", "words"), [("en", "its address is not given with the counts"),
                                              ("ru", "ссылка на обзор при подсчётах не указана"),
                                              ("kk", "шолуға сілтеме көрсетілмеген")])

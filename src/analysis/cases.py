@@ -593,7 +593,8 @@ def amounts_by_kind(incidents: pd.DataFrame, start: str | None = None, end: str 
 def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> list[str]:
     """The review's lines on false-information cases: open at the end of `month` (with how many of
     them the month does not mention, and the oldest last mention among those; and how many are no
-    longer counted as open for want of news), new, ended and how."""
+    longer counted as open for want of news), new, ended and how. In a month without an incident log
+    (no row of `incidents` reported in it), new and ended are not known, and said so, not zero."""
     events = case_events(incidents)
     codes = false_information_codes()
     chosen = events[events["case_id"].isin(set(events.loc[events["category"].isin(codes), "case_id"]))]
@@ -617,6 +618,9 @@ def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> l
     if no_news:  # left at a stage before the end, and not mentioned for longer than the limit
         open_line += t("cases_summary_no_news", lang, n=number(len(no_news), lang), months=limit,
                        since=month_label(_earliest_last_mention(chosen, no_news), lang))
+    if month not in set(incidents["report_month"].astype(str)):  # what the month's log would have said is not known
+        return [f"- {line}" for line in (open_line, t("cases_summary_new_unknown", lang, month=name),
+                                         t("cases_summary_ended_unknown", lang, month=name))]
     lines = [open_line, t("cases_summary_new", lang, n=number(new, lang), cases=plural("legal_cases", new, lang))]
     if len(ended):
         how = ended["outcome"].value_counts()
@@ -626,6 +630,17 @@ def false_information_lines(incidents: pd.DataFrame, month: str, lang: str) -> l
     else:
         lines.append(t("cases_summary_none_ended", lang))
     return [f"- {line}" for line in lines]
+
+
+def logs_read_line(incidents: pd.DataFrame, month: str, lang: str) -> str:
+    """How many of the CASE_OPEN_WITHOUT_NEWS_MONTHS months to `month` (the months the open cases rest
+    on) have an incident log, and which: the lines on cases are only as complete as those logs."""
+    span = [str(p) for p in pd.period_range(end=month, periods=CASE_OPEN_WITHOUT_NEWS_MONTHS, freq="M")]
+    logged = set(incidents["report_month"].astype(str))
+    read = [m for m in span if m in logged]
+    which = f" ({', '.join(month_label(m, lang) for m in read)})" if read and len(read) < len(span) else ""
+    return "- " + t("cases_summary_logs", lang, n=number(len(read), lang), months=number(len(span), lang),
+                    first=month_label(span[0], lang), month=month_label(month, lang), which=which)
 
 
 def _earliest_last_mention(events: pd.DataFrame, case_ids: set[str]) -> str:

@@ -101,7 +101,8 @@ def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.D
         lines.append(f"- {t('summary_total', lang, n=n, reports=plural('reports', n, lang))}.")
     lines += [""] + _ytd_lines(counts, cumulative, month, lang)
     if incidents is not None:  # the false-information cases of the incident log: open, new, ended
-        lines += ["", t("summary_cases_intro", lang)] + cases.false_information_lines(incidents, month, lang)
+        lines += ["", t("summary_cases_intro", lang), *cases.false_information_lines(incidents, month, lang),
+                  cases.logs_read_line(incidents, month, lang)]
     urls = sorted({html.escape(u) for u in rows["source_url"] if u})  # data, never markup
     lines += ["", t("summary_source", lang, url=", ".join(urls)) if urls else t("summary_source_unknown", lang)]
     return "\n".join(lines) + "\n"
