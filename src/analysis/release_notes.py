@@ -60,14 +60,14 @@ def _figure_rows(rows: pd.DataFrame, changes: Changes | None, lang: str) -> list
     count would hide, such as a derived month no longer made."""
     if changes is None:
         return []
-    source = rows["key"].str.split("|").str[4]
+    key = rows["key"].str.split("|", n=7)  # month|group|category|unit|source|unit_of_count|parent|label as written
     chosen = rows[rows["table"].eq("monthly_counts") & rows["change"].isin(["added", "removed"])
                   & ~rows["month"].isin([*changes.new_months, *changes.removed_months])
-                  & source.isin(["published", "derived"])]
+                  & key.str[4].isin(["published", "derived"])]
     lines = [t(f"notes_figure_{row.change}", lang, month=month_label(row.month, lang),
                what=f"{_label(row.group, lang)}: {_label(row.category, lang)}",
-               source=t("derived_value", lang) if row.key.split("|")[4] == "derived" else row.key.split("|")[7])
-             for row in chosen.head(SHOWN).itertuples()]
+               source=t("derived_value", lang) if key[i][4] == "derived" else key[i][7])
+             for i, row in chosen.head(SHOWN).iterrows()]
     if len(chosen) > SHOWN:
         lines.append(t("notes_more", lang, n=number(len(chosen) - SHOWN, lang),
                        figures=plural("figures", len(chosen) - SHOWN, lang)))
