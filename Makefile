@@ -11,10 +11,13 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
+# The package's bytecode is written once at install (compileall writes it even where the environment
+# sets PYTHONDONTWRITEBYTECODE): otherwise every command compiles the package again at start.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	mkdir -p $(dir $(LAB_SETTINGS)) && cp jupyter/overrides.json $(LAB_SETTINGS)
 	touch $(STAMP)

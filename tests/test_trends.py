@@ -34,6 +34,25 @@ def test_false_information_adds_456_2_and_274_including_nested_items(cleaned):
     assert math.isnan(series["2024-07"])
 
 
+def test_a_false_information_month_whose_other_part_may_hide_in_unitemised_cases_is_stated_in_part(cleaned):
+    """April 2024 states two 456-2 cases and three criminal cases without their article (274 cases may be
+    among them): its 2 is a lower bound, hatched and named so. November 2024 itemises its claims to none
+    criminal: its 2 is whole."""
+    from conftest import shading
+
+    counts, _, _ = cleaned
+    in_part = trends.false_information_in_part(counts, "2024-01", "2024-11")
+    assert sorted(in_part[in_part].index) == ["2024-04", "2024-09"]
+    assert not in_part[["2024-02", "2024-11"]].any()  # 274 stated (February); no criminal case at all (November)
+    spec = figures.false_information_trend(counts, "2024-01", "2024-11", 3, "2024-11")
+    assert spec.data.loc[spec.data["stated_in_part"], "month"].tolist() == ["2024-04", "2024-09"]
+    assert spec.data.set_index("month").loc[["2024-04", "2024-09"], "value"].tolist() == [2, 3]  # still drawn
+    assert "Not all stated in the review (hatched): March–October 2024." in spec.texts("en")["long_description"]
+    hatched = sorted(i for i, p in shading(spec.draw("kk").axes[0]).items() if p.get_hatch())
+    assert hatched == list(range(2, 10))  # March to October: April and September among them
+    assert trends.false_information_in_part(counts, "2022-06", "2023-12").eq(False).all()
+
+
 def test_category_matrix_does_not_double_count_nested_details(cleaned):
     counts, _, _ = cleaned
     # "cyberattacks > ... accounts blocked after mass complaints" (3) is part of the 21 cyberattacks:

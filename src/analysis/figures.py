@@ -515,15 +515,21 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
 
 def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, key: str, codes: list[str],
                 title_of: Callable[[str], str], as_of: str, params: dict, resolution: str,
-                yearly: tuple | None, read: list[str], revised: list[str] | None = None) -> FigureSpec:
+                yearly: tuple | None, read: list[str], revised: list[str] | None = None,
+                in_part: pd.Series | None = None) -> FigureSpec:
     """`read`: the months whose review was read (`_months_with_data`): a month among them without a
-    value is hatched as not stated, any other month without one shaded as without data."""
+    value is hatched as not stated, any other month without one shaded as without data. `in_part`:
+    the months whose value sums some of its parts while another is not stated: drawn, and hatched."""
     start, end = series.index[0], series.index[-1]
     smooth = trends.rolling_mean(series, rolling).where(series.notna())  # drawn only where stated
     coverage = _coverage_meta(list(series.index), series.notna(), derived)
     marks = _event_marks(codes, start, end, resolution)
     data = pd.DataFrame({"month": series.index, "value": series.to_numpy(), "rolling_mean": smooth.to_numpy(),
                          "derived": derived.reindex(series.index, fill_value=False).to_numpy()})
+    in_part = (in_part if in_part is not None else pd.Series(False, index=series.index)).reindex(
+        series.index, fill_value=False).astype(bool)
+    if in_part.any():
+        data["stated_in_part"] = in_part.to_numpy()
 
     def texts(lang: str) -> dict[str, str]:
         title = title_of(lang)
@@ -533,7 +539,7 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
         alt += " " + _coverage_sentence(coverage, lang)
         shown = series if yearly is None else _by_key(yearly[0].iloc[:, 0])
         # a month whose review was read but states no figure is hatched, not shaded: named apart
-        unstated = (list(series.index[series.isna() & series.index.isin(read)]) if yearly is None
+        unstated = (list(series.index[(series.isna() & series.index.isin(read)) | in_part]) if yearly is None
                     else _unstated_years(yearly[0], read))
         caption = "caption_category_trend_year" if yearly is not None else "caption_category_trend"
         return {"title": title, "caption": t(caption, lang), "alt_text": alt,
@@ -552,7 +558,8 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
                               derived=derived.reindex(series.index, fill_value=False).to_numpy(),
                               derived_label=t("derived_value", lang), events=_events(marks, lang, resolution),
                               revised=series.index.isin(revised or []), revised_label=t("revised_value", lang),
-                              no_data=t("no_data", lang), with_data=read, not_stated=t("not_stated", lang))
+                              no_data=t("no_data", lang), with_data=read, not_stated=t("not_stated", lang),
+                              in_part=in_part.to_numpy())
         return fig
 
     return FigureSpec(name, data if yearly is None else yearly[3], draw, texts, {**params, "rolling": rolling},
@@ -589,7 +596,8 @@ def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling:
     return _trend_spec("false_information_trend", series, derived, rolling, "administrative_false_information",
                        trends.false_information_codes(),
                        lambda lang: t("title_false_information_trend", lang, **_period(start, end, lang)),
-                       as_of, {"start": start, "end": end}, resolution, yearly, _months_with_data(counts), revised)
+                       as_of, {"start": start, "end": end}, resolution, yearly, _months_with_data(counts), revised,
+                       in_part=trends.false_information_in_part(counts, start, end, trends.WITH_DERIVED))
 
 
 def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: str, end: str,

@@ -401,7 +401,7 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
           value_label: str, smooth_label: str, source: str, lang: str, derived: np.ndarray | None = None,
           derived_label: str = "", events: list[Event] | None = None, revised: np.ndarray | None = None,
           revised_label: str = "", no_data: str = "", with_data: list[str] | None = None,
-          not_stated: str = "") -> Figure:
+          not_stated: str = "", in_part: np.ndarray | None = None) -> Figure:
     """Points for the stated monthly values and a line for their rolling mean (gaps stay gaps).
 
     The rolling mean is a line where neighbouring months have it, and a short dash at a month that
@@ -409,7 +409,9 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
     from two cumulative statements (`derived`) are drawn as diamonds; months a data release revised
     (`revised`) get a small mark above their point. A month without a value is shaded and named
     `no_data` in the legend; when `with_data` (the months whose review was read) is given, a month
-    among them without a value is hatched instead and named `not_stated`, as the bar charts do.
+    among them without a value is hatched instead and named `not_stated`, as the bar charts do; so
+    is a month whose value is stated in part (`in_part`: some of the parts it sums not stated), its
+    value drawn over the hatching.
     """
     with style():
         fig, ax = _figure()
@@ -418,6 +420,8 @@ def trend(series: pd.Series, smooth: pd.Series, *, key: str, title: str, ylabel:
         none = series.isna().to_numpy()
         read = np.isin(months, list(with_data)) if with_data is not None else np.zeros(len(months), dtype=bool)
         unread, unstated = none & ~read, none & read
+        if in_part is not None:
+            unstated = unstated | (np.asarray(in_part, dtype=bool) & ~none)
         _shade_missing(ax, unread)
         hatch = _hatch_partial(ax, unstated) if unstated.any() else None
         mean = smooth.to_numpy(dtype=float)
