@@ -53,6 +53,30 @@ def test_a_false_information_month_whose_other_part_may_hide_in_unitemised_cases
     assert trends.false_information_in_part(counts, "2022-06", "2023-12").eq(False).all()
 
 
+def test_a_chart_by_year_is_described_by_year_and_names_the_months_its_part_years_have(cleaned):
+    """The alt text of a trend drawn by year names the year of the highest bar, with its months where some
+    are missing; each long description of a chart by year names every part year with its months."""
+    counts, cumulative, _ = cleaned
+    spec = figures.category_trend(counts, "refusal_of_information", "2009-01", "2024-11", 3, "2024-11",
+                                  resolution="year", cumulative=cumulative)
+    alt = {lang: spec.texts(lang)["alt_text"] for lang in ("en", "ru", "kk")}
+    assert alt["en"].startswith("Bar chart by year. ") and "Highest 107, in 2024 (10 of 11 months)." in alt["en"]
+    assert "Максимум 107: 2024 (10 из 11 мес.)." in alt["ru"] and "Ең жоғарысы 107, 2024 (11 айдың 10)." in alt["kk"]
+    assert "August 2010" not in alt["en"]  # the month of the highest monthly value, which the bars do not show
+    assert ("Years with months missing (each figure sums only the months with data): 2010 (1 of 12 months), "
+            "2023 (2 of 12 months), 2024 (10 of 11 months).") in spec.texts("en")["long_description"]
+    groups = figures.groups_stacked(counts, "2009-01", "2024-11", "2024-11", resolution="year", cumulative=cumulative)
+    assert "2022 (1 из 12 мес.), 2023 (3 из 12 мес.), 2024 (10 из 11 мес.)." in groups.texts("ru")["long_description"]
+    heat = figures.category_heatmap(counts, ["refusal_of_information", "threat"], "2009-01", "2024-11", "2024-11",
+                                    resolution="year", cumulative=cumulative)
+    assert "Айлары толық емес жылдар" in heat.texts("kk")["long_description"]
+    monthly = figures.category_trend(counts, "refusal_of_information", "2022-06", "2024-11", 3, "2024-11")
+    assert monthly.texts("en")["alt_text"].startswith("Chart by month. ")
+    assert "Years with months missing" not in monthly.texts("en")["long_description"]
+    claims = figures.legal_claims_by_type(counts, "2022-06", "2024-11", "2024-11")
+    assert claims.texts("en")["alt_text"].endswith("Months with data: 11 of 30.")
+
+
 def test_category_matrix_does_not_double_count_nested_details(cleaned):
     counts, _, _ = cleaned
     # "cyberattacks > ... accounts blocked after mass complaints" (3) is part of the 21 cyberattacks:

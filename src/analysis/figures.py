@@ -433,6 +433,20 @@ def _unstated_years(values: pd.DataFrame, read: list[str]) -> list[str]:
     return [str(y) for y in values.index[values.isna().all(axis=1)] if str(y) in years]
 
 
+def _partial_years(table: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Each year with missing months -> the year named with how many months have data ("2022 (1 of 12
+    months)"): its figure sums those months only, and is no whole year."""
+    part = table[table["evidence"].eq(comparisons.PARTIAL)].groupby("year").agg(
+        n=("months_with_data", "max"), total=("months_in_period", "max"))
+    return {str(year): t("long_year_months", lang, year=year, n=number(int(row.n), lang),
+                         total=number(int(row.total), lang)) for year, row in part.iterrows()}
+
+
+def _partial_years_sentence(table: pd.DataFrame, lang: str) -> str:
+    named = _partial_years(table, lang)
+    return t("long_years_partial", lang, years=", ".join(named.values())) if named else ""
+
+
 def _months_text(table: pd.DataFrame) -> list[str]:
     """Above each year with missing months: how many months have data (the most of its series)."""
     out = []
@@ -486,6 +500,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         if yearly is not None:
             body = describe.series_description(_by_key(yearly[0].sum(axis=1, min_count=1)), lang,
                                                partial=_unstated_years(yearly[0], read))
+            body = f"{body} {_partial_years_sentence(yearly[3], lang)}".strip()
         else:
             body = describe.series_description(totals.reindex(wide.index), lang, partial=_not_all_stated(wide, counts))
         caption = "caption_groups_stacked_year" if yearly is not None else "caption_groups_stacked"
@@ -533,18 +548,24 @@ def _trend_spec(name: str, series: pd.Series, derived: pd.Series, rolling: int, 
 
     def texts(lang: str) -> dict[str, str]:
         title = title_of(lang)
-        stated = series.dropna()
-        alt = t("alt_lines", lang, title=title, value=number(stated.max(), lang),
-                top=month_label(stated.idxmax(), lang)) if len(stated) else title
-        alt += " " + _coverage_sentence(coverage, lang)
         shown = series if yearly is None else _by_key(yearly[0].iloc[:, 0])
+        stated = shown.dropna()
+        if yearly is None:
+            alt = t("alt_lines", lang, title=title, value=number(stated.max(), lang),
+                    top=month_label(stated.idxmax(), lang)) if len(stated) else title
+        else:  # the years drawn, the highest named with its months where some are missing
+            alt = t("alt_bars_year", lang, title=title, value=number(stated.max(), lang),
+                    top=_partial_years(yearly[3], lang).get(stated.idxmax(), stated.idxmax())) if len(stated) else title
+        alt += " " + _coverage_sentence(coverage, lang)
         # a month whose review was read but states no figure is hatched, not shaded: named apart
         unstated = (list(series.index[(series.isna() & series.index.isin(read)) | in_part]) if yearly is None
                     else _unstated_years(yearly[0], read))
         caption = "caption_category_trend_year" if yearly is not None else "caption_category_trend"
+        body = describe.series_description(shown, lang, partial=unstated)
+        if yearly is not None:
+            body += " " + _partial_years_sentence(yearly[3], lang)
         return {"title": title, "caption": t(caption, lang), "alt_text": alt,
-                "long_description": _long(title, describe.series_description(shown, lang, partial=unstated),
-                                          _source(as_of, lang), _coverage_line(coverage, lang))}
+                "long_description": _long(title, body.strip(), _source(as_of, lang), _coverage_line(coverage, lang))}
 
     def draw(lang: str) -> Figure:
         if yearly is not None:  # one series, drawn in its category's colour
@@ -647,6 +668,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
             body += " " + describe.partial_sentence([m for m in missing if m in read], lang)
         else:
             body += " " + describe.missing_sentence(missing, lang)
+            body = f"{body} {_partial_years_sentence(table, lang)}".strip()
         caption = "caption_category_heatmap_year" if table is not None else "caption_category_heatmap"
         return {"title": title, "caption": t(caption, lang),
                 "alt_text": alt + " " + _coverage_sentence(coverage, lang),
@@ -684,7 +706,7 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
                 + describe.series_description(wide.sum(axis=1, min_count=1), lang, "reports",
                                               partial=_not_all_stated(wide, counts)))
         return {"title": title, "caption": t("caption_legal_claims_by_type", lang),
-                "alt_text": _alt_bars(title, names, sums.tolist(), lang),
+                "alt_text": _alt_bars(title, names, sums.tolist(), lang) + " " + _coverage_sentence(coverage, lang),
                 "long_description": _long(title, body, _source(as_of, lang), _coverage_line(coverage, lang))}
 
     def draw(lang: str) -> Figure:
