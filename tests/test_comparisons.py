@@ -149,6 +149,29 @@ def test_two_statements_of_one_category_that_count_different_things_give_no_mont
     assert problems[0]["message"].endswith("count different things; not used")
 
 
+def test_where_a_category_s_figures_change_measure_its_series_has_a_break(shipped_clean):
+    """Two months of one category whose figures name different measures ("pre-trial complaints", "pre-trial
+    claims and suits": `measure` rows of statement_words.csv), with no month naming a measure between them,
+    have an event between them that breaks the series (domain/events.csv), so that a chart marks the change
+    and a comparison across it says so."""
+    from analysis import events, taxonomy
+
+    counts, _, _ = shipped_clean
+    figures_ = counts[counts["source"].isin(["published", "derived"]) & ~counts["category"].isin(["total"])
+                      & counts["unit"].eq("count")]
+    checked = 0
+    for code, part in figures_.groupby(figures_["category"].astype(str)):
+        measured = part.sort_values("month").drop_duplicates("month", keep="last")
+        named = [(m, w) for m, label in zip(measured["month"], measured["label_as_written"])
+                 if (w := taxonomy.measure_words(label))]  # a wording that names no measure says nothing of it
+        months, words = [m for m, _ in named], [w for _, w in named]
+        for (before, a), (after, b) in zip(zip(months, words), zip(months[1:], words[1:])):
+            if a != b:
+                checked += 1
+                assert len(events.breaks_between([code], before, after)), (code, before, after)
+    assert checked == 2  # civil claims: July to November 2014, December 2014 to January 2015
+
+
 def test_shipped_derived_months_are_in_monthly_counts(shipped_clean):
     counts, _, _ = shipped_clean
     derived = counts[counts["source"] == "derived"]
