@@ -77,6 +77,32 @@ def test_a_chart_by_year_is_described_by_year_and_names_the_months_its_part_year
     assert claims.texts("en")["alt_text"].endswith("Months with data: 11 of 30.")
 
 
+def test_a_heat_map_marks_each_derived_cell_and_names_it_in_its_description(cleaned):
+    """A cell derived from two cumulative statements (0 for November 2014's defamation charges is 15 less
+    15) is no figure a review stated: a diamond marks it, the legend names the mark, the description
+    lists the cells."""
+    counts, _, _ = cleaned
+    spec = figures.category_heatmap(counts, ["criminal_defamation", "civil_claims", "court_rulings"],
+                                    "2014-01", "2014-12", "2024-11")
+    ax = spec.draw("en").axes[0]
+    diamonds = [line for line in ax.lines if line.get_marker() == "D"]
+    assert len(diamonds) == 1
+    cells = sorted(zip(diamonds[0].get_xdata() - 0.8, diamonds[0].get_ydata() - 0.22))
+    months = [f"2014-{m:02d}" for m in range(1, 13)]
+    assert [(months[round(x)], ["criminal_defamation", "civil_claims", "court_rulings"][round(y)])
+            for x, y in cells] == [("2014-07", "criminal_defamation"), ("2014-07", "civil_claims"),
+                                   ("2014-11", "criminal_defamation"), ("2014-11", "civil_claims"),
+                                   ("2014-12", "criminal_defamation"), ("2014-12", "civil_claims")]
+    assert "derived from two cumulative statements" in [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    assert ("Derived from two cumulative statements (◆), not stated for the month: Criminal case for defamation: "
+            "July and November–December 2014; Civil claim against media or journalists: July and November–December "
+            "2014.") in spec.texts("en")["long_description"]
+    assert "  " not in spec.texts("en")["long_description"]
+    later = figures.category_heatmap(counts, ["threat"], "2024-01", "2024-11", "2024-11")  # none derived
+    assert not [line for line in later.draw("ru").axes[0].lines if line.get_marker() == "D" and len(line.get_xdata())]
+    assert "◆" not in later.texts("ru")["long_description"]
+
+
 def test_category_matrix_does_not_double_count_nested_details(cleaned):
     counts, _, _ = cleaned
     # "cyberattacks > ... accounts blocked after mass complaints" (3) is part of the 21 cyberattacks:

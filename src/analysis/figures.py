@@ -640,6 +640,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                                  index=values.index, columns=values.columns).T
     else:
         matrix, table = monthly, None
+    derived_cells = (trends.category_matrix(counts, list(monthly.columns), start, end, ("derived",)).notna().T
+                     if table is None else None)
     shown = matrix.T  # categories as rows
     read = _months_with_data(counts)  # a month (or year) among them without a category's figure: not stated
     if table is not None:
@@ -666,6 +668,10 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
         if table is None:  # a month whose review was read is hatched (nothing stated), not shaded: named apart
             body += " " + describe.missing_sentence([m for m in missing if m not in read], lang)
             body += " " + describe.partial_sentence([m for m in missing if m in read], lang)
+            cells = [f"{labels[code]}: {describe.months_label(list(row.index[row]), lang)}"
+                     for code, row in derived_cells.iterrows() if row.any()]  # each category's months, in runs
+            body += (" " + t("long_cells_derived", lang, cells="; ".join(cells))) if cells else ""
+            body = " ".join(part for part in body.split(" ") if part)  # a sentence left empty leaves no gap
         else:
             body += " " + describe.missing_sentence(missing, lang)
             body = f"{body} {_partial_years_sentence(table, lang)}".strip()
@@ -684,7 +690,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                              empty_text=t("no_counts_in_period", lang),
                              column_labels=list(shown.columns) if table is not None else None,
                              cell_text=cell_text, with_data=read,
-                             note="* " + t("year_partial", lang).split(" (")[0] if table is not None else "")
+                             note="* " + t("year_partial", lang).split(" (")[0] if table is not None else "",
+                             derived=derived_cells, derived_label=t("derived_value", lang))
 
     return FigureSpec("category_heatmap", _wide_csv(matrix) if table is None else table, draw, texts,
                       {"categories": categories or "all", "start": start, "end": end},

@@ -462,12 +462,15 @@ def _mark_revised(ax: Axes, x: np.ndarray, values: np.ndarray, revised: np.ndarr
 def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: str,
             not_stated: str, no_data: str, lang: str, empty_text: str = "",
             column_labels: list[str] | None = None, cell_text: pd.DataFrame | None = None,
-            note: str = "", with_data: list | None = None) -> Figure:
+            note: str = "", with_data: list | None = None, derived: pd.DataFrame | None = None,
+            derived_label: str = "") -> Figure:
     """Categories (rows) x months (columns), as the bar charts show them: a column with no data
     at all (a month whose review was not read: not among `with_data`, when given) is shaded and
     labelled `no_data`; a cell not stated in a column whose review was read is hatched and labelled
     `not_stated`. Years as columns give `column_labels`, and `cell_text` marks the cells of years
-    with missing months."""
+    with missing months. `derived` (the shape of `matrix`): cells derived from two cumulative
+    statements, marked with a small diamond in their corner, as the trend charts draw such months,
+    and named `derived_label` in the legend."""
     import seaborn as sns
 
     with style():
@@ -494,6 +497,13 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
                     xticklabels=False, yticklabels=False)  # set below; with labels of its own, seaborn draws
         # the whole figure to see whether they overlap, half the cost of a heat map, for labels replaced here
         ax.grid(False)
+        marked = derived.to_numpy(dtype=bool) & ~missing if derived is not None else np.zeros_like(missing)
+        if marked.any():  # a small diamond in the corner of a derived cell, clear of its number
+            rows, columns = np.nonzero(marked)
+            limits = ax.get_xlim(), ax.get_ylim()
+            ax.plot(columns + 0.8, rows + 0.22, "D", color=role("text"), mec=role("background"), ms=2.6, mew=0.4, lw=0)
+            ax.set_xlim(*limits[0])
+            ax.set_ylim(*limits[1])  # the grid as seaborn laid it out: a line would widen its margins
         ax.set_yticks(np.arange(len(row_labels)) + 0.5, row_labels if one_line else _wrap(row_labels, 45), rotation=0,
                       va="center")
         if column_labels:
@@ -507,6 +517,7 @@ def heatmap(matrix: pd.DataFrame, *, row_labels: list[str], title: str, source: 
                   if unstated.any() else [])
         legend += [(Patch(color=colour("no_data")), no_data)] if none.any() else []
         legend += [(Patch(color=role("background")), note)] if note else []
+        legend += [(Line2D([], [], marker="D", color=role("text"), ms=3, lw=0), derived_label)] if marked.any() else []
         return _finish(fig, ax, title, source, ([h for h, _ in legend], [n for _, n in legend], 1) if legend else None)
 
 
