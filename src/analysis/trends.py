@@ -125,10 +125,10 @@ def false_information(counts: pd.DataFrame, start: str | None = None, end: str |
 def false_information_in_part(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
                               sources: tuple[str, ...] = PUBLISHED) -> pd.Series:
     """Month -> whether the month's false-information figure (`false_information`) is stated in part:
-    one of its categories is stated and another is not, while the month has claims of that other
-    category's legal type that the review does not itemise by article (April 2024: 456-2 cases
-    stated, and three criminal cases without their article, which may be 274 cases). A type the
-    review itemises to zero (`legal_claims_by_type`) leaves nothing unstated."""
+    one of its categories is stated and another is not, while claims of that other category's legal
+    type are not known to be none (April 2024: 456-2 cases stated, and three criminal cases without
+    their article, which may be 274 cases). A type the review itemises to zero
+    (`legal_claims_by_type`: no criminal claim in November 2024) leaves nothing unstated."""
     matrix = category_matrix(counts, false_information_codes(), start, end, sources)
     types = legal_claims_by_type(counts, start, end, sources).reindex(matrix.index)
     legal_type = taxonomy.categories().set_index("code")["legal_type"]
