@@ -98,6 +98,8 @@ def test_a_heat_map_marks_each_derived_cell_and_names_it_in_its_description(clea
             "July and November–December 2014; Civil claim against media or journalists: July and November–December "
             "2014.") in spec.texts("en")["long_description"]
     assert "  " not in spec.texts("en")["long_description"]
+    underived = figures.category_heatmap(counts[counts["source"] != "derived"], None, "2014-01", "2014-12", "2024-11")
+    assert not [line for line in underived.draw("en").axes[0].lines if line.get_marker() == "D"]  # no such row at all
     later = figures.category_heatmap(counts, ["threat"], "2024-01", "2024-11", "2024-11")  # none derived
     assert not [line for line in later.draw("ru").axes[0].lines if line.get_marker() == "D" and len(line.get_xdata())]
     assert "◆" not in later.texts("ru")["long_description"]

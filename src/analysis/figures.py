@@ -640,7 +640,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                                  index=values.index, columns=values.columns).T
     else:
         matrix, table = monthly, None
-    derived_cells = (trends.category_matrix(counts, list(monthly.columns), start, end, ("derived",)).notna().T
+    derived_cells = (trends.category_matrix(counts, list(monthly.columns), start, end, ("derived",))
+                     .reindex(index=monthly.index, columns=monthly.columns).notna().T  # no derived row: none
                      if table is None else None)
     shown = matrix.T  # categories as rows
     read = _months_with_data(counts)  # a month (or year) among them without a category's figure: not stated
