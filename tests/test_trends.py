@@ -67,6 +67,8 @@ def test_a_chart_by_year_is_described_by_year_and_names_the_months_its_part_year
             "2023 (2 of 12 months), 2024 (10 of 11 months).") in spec.texts("en")["long_description"]
     groups = figures.groups_stacked(counts, "2009-01", "2024-11", "2024-11", resolution="year", cumulative=cumulative)
     assert "2022 (1 из 12 мес.), 2023 (3 из 12 мес.), 2024 (10 из 11 мес.)." in groups.texts("ru")["long_description"]
+    assert "Highest total of a year: 438, in 2024 (10 of 11 months)." in groups.texts("en")["alt_text"]
+    assert "Наибольшая сумма за год — 438, 2024 (10 из 11 мес.)." in groups.texts("ru")["alt_text"]
     heat = figures.category_heatmap(counts, ["refusal_of_information", "threat"], "2009-01", "2024-11", "2024-11",
                                     resolution="year", cumulative=cumulative)
     assert "Айлары толық емес жылдар" in heat.texts("kk")["long_description"]

@@ -494,8 +494,13 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
         title = t(key, lang, **_period(start, end, lang))
         # the total of the months with every group stated: two groups of three are no month's total
         totals = wide.sum(axis=1, min_count=wide.shape[1]).dropna()
-        alt = t("alt_stacked", lang, title=title, value=number(totals.max(), lang),
-                top=month_label(totals.idxmax(), lang)) if len(totals) else title
+        if yearly is None:
+            alt = t("alt_stacked", lang, title=title, value=number(totals.max(), lang),
+                    top=month_label(totals.idxmax(), lang)) if len(totals) else title
+        else:  # the years drawn, the highest named with its months where some are missing
+            years = _by_key(yearly[0].sum(axis=1, min_count=1)).dropna()
+            alt = t("alt_stacked_year", lang, title=title, value=number(years.max(), lang),
+                    top=_partial_years(yearly[3], lang).get(years.idxmax(), years.idxmax())) if len(years) else title
         alt += " " + _coverage_sentence(coverage, lang)
         if yearly is not None:
             body = describe.series_description(_by_key(yearly[0].sum(axis=1, min_count=1)), lang,
