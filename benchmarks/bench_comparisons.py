@@ -63,12 +63,7 @@ def worker(repeat: int) -> None:
 
 
 def main() -> None:
-    args = turns.parser(__doc__, rounds=5, repeat=5).parse_args()
-    if args.worker:
-        worker(args.repeat)
-        return
-    if args.baseline is None:
-        raise SystemExit("--baseline is required")
+    args = turns.arguments(__doc__, rounds=5, repeat=5, worker=worker)
     found = turns.in_turns(__file__, args.baseline, args.rounds, args.repeat)
     digests = {run["digest"] for runs in found.values() for run in runs}
     if len(digests) != 1:

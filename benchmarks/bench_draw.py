@@ -60,12 +60,7 @@ def worker(repeat: int) -> None:
 
 
 def main() -> None:
-    args = turns.parser(__doc__, rounds=3, repeat=3).parse_args()
-    if args.worker:
-        worker(args.repeat)
-        return
-    if args.baseline is None:
-        raise SystemExit("--baseline is required")
+    args = turns.arguments(__doc__, rounds=3, repeat=3, worker=worker)
     found = {side: [run["seconds"] for run in runs]
              for side, runs in turns.in_turns(__file__, args.baseline, args.rounds, args.repeat).items()}
     ratio = statistics.median(c / b for b, c in zip(found["baseline"], found["candidate"]))

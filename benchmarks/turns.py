@@ -24,6 +24,18 @@ def parser(doc: str, rounds: int, repeat: int) -> argparse.ArgumentParser:
     return found
 
 
+def arguments(doc: str, rounds: int, repeat: int, worker) -> argparse.Namespace:
+    """The script's arguments (`parser`). In the worker process the script starts, `worker(repeat)`
+    runs and the process ends; otherwise `--baseline` is required."""
+    args = parser(doc, rounds, repeat).parse_args()
+    if args.worker:
+        worker(args.repeat)
+        raise SystemExit(0)
+    if args.baseline is None:
+        raise SystemExit("--baseline is required")
+    return args
+
+
 def in_turns(script: str, baseline: Path, rounds: int, repeat: int) -> dict[str, list[dict]]:
     """Each side's results ("baseline", "candidate": this checkout), one a round: the JSON the
     script's worker prints last, run with that side's src/ on PYTHONPATH."""

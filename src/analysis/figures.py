@@ -634,8 +634,9 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
     resolution = trends.resolve(resolution, start, end)
     monthly = trends.category_matrix(counts, categories, start, end, trends.WITH_DERIVED)
     monthly = monthly.loc[:, monthly.notna().any()] if categories is None else monthly
-    derived = trends.category_matrix(counts, list(monthly.columns), start, end, ("derived",)).notna().any(axis=1)
-    coverage = _coverage_meta(list(monthly.index), monthly.notna().any(axis=1), derived)
+    derived_cells = (trends.category_matrix(counts, list(monthly.columns), start, end, ("derived",))
+                     .reindex(index=monthly.index, columns=monthly.columns).notna())  # no derived row: none
+    coverage = _coverage_meta(list(monthly.index), monthly.notna().any(axis=1), derived_cells.any(axis=1))
     cell_text = None
     if resolution == "year":  # the year's figure; a * where months of the year have no data
         values, partial, _, table = _yearly_wide(counts, cumulative, "category", list(monthly.columns), start, end)
@@ -645,9 +646,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                                  index=values.index, columns=values.columns).T
     else:
         matrix, table = monthly, None
-    derived_cells = (trends.category_matrix(counts, list(monthly.columns), start, end, ("derived",))
-                     .reindex(index=monthly.index, columns=monthly.columns).notna().T  # no derived row: none
-                     if table is None else None)
+    marked = derived_cells.T if table is None else None  # the derived cells, categories as rows (by month only)
     shown = matrix.T  # categories as rows
     read = _months_with_data(counts)  # a month (or year) among them without a category's figure: not stated
     if table is not None:
@@ -675,7 +674,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
             body += " " + describe.missing_sentence([m for m in missing if m not in read], lang)
             body += " " + describe.partial_sentence([m for m in missing if m in read], lang)
             cells = [f"{labels[code]}: {describe.months_label(list(row.index[row]), lang)}"
-                     for code, row in derived_cells.iterrows() if row.any()]  # each category's months, in runs
+                     for code, row in marked.iterrows() if row.any()]  # each category's months, in runs
             body += (" " + t("long_cells_derived", lang, cells="; ".join(cells))) if cells else ""
             body = " ".join(part for part in body.split(" ") if part)  # a sentence left empty leaves no gap
         else:
@@ -697,7 +696,7 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
                              column_labels=list(shown.columns) if table is not None else None,
                              cell_text=cell_text, with_data=read,
                              note="* " + t("year_partial", lang).split(" (")[0] if table is not None else "",
-                             derived=derived_cells, derived_label=t("derived_value", lang))
+                             derived=marked, derived_label=t("derived_value", lang))
 
     return FigureSpec("category_heatmap", _wide_csv(matrix) if table is None else table, draw, texts,
                       {"categories": categories or "all", "start": start, "end": end},
