@@ -206,3 +206,36 @@ def test_what_a_figure_counts_comes_from_the_taxonomy(tmp_path, name, csv, param
     groups, stated_apart = counted(figure, tmp_path)
     assert groups == counted_en
     assert apart in stated_apart
+
+
+def test_a_figure_published_under_a_name_of_its_own_keeps_what_its_kind_gives_it(shipped_clean, tmp_path):
+    """notebooks/README.md: a notebook publishing a figure function's figure under a name of its own
+    (`dataclasses.replace`) keeps its kind: its data table in words, what its bundle says it counts,
+    and its place among the month's figures."""
+    from dataclasses import replace
+
+    from analysis import figures, taxonomy
+    from analysis.outputs import Publication
+    from analysis.site import site_table
+
+    counts, _, incidents = shipped_clean
+    spec = replace(figures.incidents_by_region(incidents, "2009-01", "2024-11"), name="regions_overview")
+    assert (spec.name, spec.kind) == ("regions_overview", "incidents_by_region")
+    run = Publication("2024-11", "kk", paths=Paths(tmp_path))
+    view = run.figure(spec)  # the HTML copy's data table
+    assert "Өңір" in view.table and "name_kk" not in view.table and "iso_code" not in view.table
+    figure = read_figure(run.figures / "regions_overview.json", "kk")
+    assert (figure.name, figure.kind) == ("regions_overview", "incidents_by_region")
+    table = site_table(run.figures / figure.csv, figure.kind, "kk")  # the site's
+    assert "Өңір" in table.columns and not {"name_kk", "iso_code", "kind"} & set(table.columns)
+    # a trend under a name of its own counts its category, and comes before the named incidents
+    name = "refusals_trend"
+    (run.figures / f"{name}.csv").write_text("month,value,rolling_mean,derived\n2024-11,5,5,False\n", encoding="utf-8")
+    (run.figures / f"{name}.kk.png").write_bytes(b"")
+    (run.figures / f"{name}.json").write_text(json.dumps(
+        {"name": name, "kind": "trend_refusal_of_information", "title": {"kk": name}, "data": f"{name}.csv"}),
+        encoding="utf-8")
+    trend = read_figure(run.figures / f"{name}.json", "kk")
+    groups, _ = counted(trend, run.figures)
+    assert [categories for _, categories in groups] == [[taxonomy.category_label("refusal_of_information", "kk")]]
+    assert [f.name for f in month_figures(run.figures, "kk")] == ["refusals_trend", "regions_overview"]

@@ -67,6 +67,7 @@ class Figure:
     csv: str
     json: str
     articles: tuple[str, ...] = ()  # the legal articles a figure of cases is drawn for
+    kind: str = ""  # the name its figure function gave it (`figures.FigureSpec.kind`); its name when not told
 
     def image(self, size: str = "default", dark: bool = False, fmt: str = "png") -> Image | None:
         return next((i for i in self.images if (i.size, i.dark, i.format) == (size, dark, fmt)), None)
@@ -119,7 +120,8 @@ def read_figure(meta_path: Path, lang: str) -> Figure | None:
     return Figure(name=name, lang=lang, month=folder.name, title=text("title"), caption=text("caption"),
                   alt_text=text("alt_text"), long_description=text("long_description") or text("alt_text"),
                   images=tuple(images), csv=meta.get("data", f"{name}.csv"), json=meta_path.name,
-                  articles=tuple(str(a) for a in (meta.get("parameters") or {}).get("articles", [])))
+                  articles=tuple(str(a) for a in (meta.get("parameters") or {}).get("articles", [])),
+                  kind=meta.get("kind") or name)
 
 
 def _rank(name: str) -> tuple[int, str]:
@@ -134,7 +136,7 @@ def month_figures(folder: Path, lang: str) -> list[Figure]:
     if not folder.is_dir():
         return []
     found = (read_figure(path, lang) for path in folder.glob("*.json"))
-    return sorted((f for f in found if f is not None), key=lambda f: _rank(f.name))
+    return sorted((f for f in found if f is not None), key=lambda f: (*_rank(f.kind), f.name))
 
 
 # --- the words ------------------------------------------------------------------------------------
@@ -170,10 +172,10 @@ def _named(figure: Figure, data: pd.DataFrame | None) -> set[str]:
         of_type = row["legal_type"] in names and not row["parent"] and row["in_group_total"] == "true"
         if row["legal_article"] in articles or of_type:
             names.add(code)
-        if "false_information" in figure.name and row["false_information"] == "true":
+        if "false_information" in figure.kind and row["false_information"] == "true":
             names.add(code)
-    if figure.name.startswith("trend_"):
-        names.add(figure.name.removeprefix("trend_"))
+    if figure.kind.startswith("trend_"):
+        names.add(figure.kind.removeprefix("trend_"))
     return names
 
 

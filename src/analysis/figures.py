@@ -44,12 +44,21 @@ TEXTS = ("title", "caption", "alt_text", "long_description")  # each in every la
 
 @dataclass
 class FigureSpec:
+    """A named figure: `name` names its files; `kind` is the name its figure function gave it, which
+    a figure published under a name of its own keeps (`dataclasses.replace(spec, name=...)`): its
+    data table's rules (domain/data_tables.csv), what its bundle says it counts and its place among
+    the month's figures follow the kind."""
+
     name: str
     data: pd.DataFrame
     draw: Callable[[str], Figure]
     texts: Callable[[str], dict[str, str]]  # title, caption, alt_text and long_description in one language
     params: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)  # written into the JSON beside the texts (coverage, events, evidence)
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        self.kind = self.kind or self.name
 
 
 def input_hashes(files: list[Path], root: Path) -> dict[str, str]:
@@ -83,7 +92,7 @@ def export(spec: FigureSpec, folder: Path, langs: list[str], inputs: dict[str, s
                     names.append(name)
             write_csv(spec.data, staging / f"{spec.name}.csv")
             earlier = _earlier_files(staging / f"{spec.name}.json", staging)
-            meta = {"name": spec.name,
+            meta = {"name": spec.name, "kind": spec.kind,
                     **{key: {lang: texts[lang][key] for lang in LANGUAGES} for key in TEXTS},
                     "parameters": spec.params, **spec.meta, "inputs": inputs, "package_version": __version__,
                     "data": f"{spec.name}.csv",

@@ -67,7 +67,7 @@ class Publication:
         record_outputs(export(spec, self.figures, [self.lang], self.inputs, self.variants, previews))
         self.figures_made.append(spec)
         texts = spec.texts(self.lang)
-        return FigureView(previews[self.lang], texts["alt_text"], data_table_html(spec.data, spec.name, self.lang),
+        return FigureView(previews[self.lang], texts["alt_text"], data_table_html(spec.data, spec.kind, self.lang),
                           texts["caption"])
 
     def summary(self, counts: pd.DataFrame, cumulative: pd.DataFrame | None = None,

@@ -111,7 +111,7 @@ def _month_pages(stage: Path, paths: Paths, month: str) -> None:
         shown = []
         for figure in month_figures(figures, lang):
             embed = figures / figure.embed
-            shown.append({"figure": figure, "table": site_table(figures / figure.csv, figure.name, lang),
+            shown.append({"figure": figure, "table": site_table(figures / figure.csv, figure.kind, lang),
                           "downloads": [(i.file, _variant_label(i, lang)) for i in figure.images],
                           "embed": embed.read_text(encoding="utf-8") if embed.is_file() else None,
                           "zip": figure.zip if (figures / figure.zip).is_file() else None})
