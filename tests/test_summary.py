@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import re
 
+import pandas as pd
 import pytest
 
+from analysis import figures, taxonomy
 from analysis.summary import review_summary
 
 
@@ -111,6 +113,47 @@ def test_without_a_group_to_compare_the_categories_the_reviews_state_for_both_ye
     assert "No year-to-date comparison" in summary("2014-12", "en", stated=True)  # nothing stated for 2013
 
 
+def test_where_no_group_can_be_compared_the_categories_are_on_the_months_they_have_in_both_years(summary):
+    # December 2015: no group total, no category stated or counted for the whole year in both years;
+    # the court rulings have 4 months with data in both: compared on those, never "no month has data"
+    text = summary("2015-12", "en", stated=True)
+    assert "No year-to-date comparison" not in text
+    assert ("- **Court rulings on honour and dignity**, July and October–December 2015 against July and "
+            "October–December 2014, the 4 months with data in both years: 16 against 18") in text
+    assert "**Судебные акты в пользу СМИ и граждан**" in summary("2015-12", "ru", stated=True)  # СМИ as written
+    # December 2023: both groups refused at a break; the foundation's own figure for a category is compared
+    text = summary("2023-12", "en", stated=True)
+    assert "- **Rights of journalists**: not compared with 2022, the series changed in between" in text
+    assert ("- **Unauthorised access and DDoS attacks**, January–December 2023 against January–December 2022: "
+            "52 against 32, the foundation's own figures") in text
+    assert "No year-to-date comparison" in summary("2023-04", "en", stated=True)  # 2022 begins in June
+
+
+def test_a_year_to_date_chart_with_every_row_refused_at_a_break_says_so_not_that_no_month_has_data(shipped_clean):
+    counts, cumulative, _ = shipped_clean
+    spec = figures.ytd_comparison(counts, "2023-06", cumulative)  # June 2022 and June 2023 both have data
+    assert spec.data.empty and [r["code"] for r in spec.meta["refused"]] == ["rights_of_journalists",
+                                                                           "access_to_information"]
+    for lang in ("en", "ru", "kk"):
+        texts = spec.texts(lang)
+        notice = next(x.get_text() for x in spec.draw(lang).findobj(lambda a: hasattr(a, "get_text"))
+                      if "2022-06" in str(getattr(x, "get_text", lambda: "")()))
+        assert "2022-06" in texts["alt_text"] and "2022-06" in texts["long_description"]
+        assert "Earliest month" in notice if lang == "en" else "2022-06" in notice
+    assert "no month" not in spec.texts("en")["long_description"]
+
+
+def test_a_detail_of_a_category_s_own_figure_is_not_listed_as_an_item_inside_it(summary):
+    # April 2024: 7 of the 8 discrediting cases were impersonations through fake accounts, a detail
+    # whose words only the review has; the summary does not say "of which discrediting: 7"
+    for lang in ("en", "ru", "kk"):
+        label = taxonomy.category_label("discrediting", lang).lower()
+        lines = [x for x in summary("2024-04", lang).splitlines() if x.startswith("- ") and label in x.lower()]
+        assert len(lines) == 1 and lines[0].lower().count(label) == 1, lines
+        assert not lines[0][2].islower(), lines[0]  # a list item opens with a capital letter, in Kazakh too
+    assert "8 cases: discrediting of media or journalists;" in summary("2024-04", "en")
+
+
 def test_an_interval_that_excludes_no_change_never_reads_as_if_it_included_it(shipped_clean):
     from matplotlib.text import Text
 
@@ -120,6 +163,16 @@ def test_an_interval_that_excludes_no_change_never_reads_as_if_it_included_it(sh
     assert [bound(x, "en") for x in (0.9953, 1.0047, 0.94, 1.0, 2.25, float("inf"))] == [
         "0.995", "1.005", "0.9", "1.0", "2.2", "∞"]
     assert bound(0.99953, "ru", 2) == "0,9995"
+    assert [bound(x, "en") for x in (1.0000176, 0.9999912)] == ["1.00002", "0.99999"]  # 150 against 117, and back
+    # a rise from 0 is read by its interval, as any change from a base below 20, not "no comparison"
+    from analysis.reviews import COUNT_COLUMNS
+    rows = [{"month": m, "group": "legal_claims", "category": "total", "unit": "count", "count": n,
+             "source": "published", "source_url": "", "parent": "", "label_as_written": "", "note": ""}
+            for m, n in (("2023-01", 0), ("2023-02", 0), ("2024-01", 7), ("2024-02", 5))]
+    rise = figures.ytd_comparison(pd.DataFrame(rows, columns=COUNT_COLUMNS), "2024-02")
+    drawn = [text.get_text() for text in rise.draw("en").findobj(Text)]
+    assert any(re.fullmatch(r"\(\d\.\d–∞\)", text) for text in drawn), drawn
+    assert t("ratio_undefined", "en") not in drawn
     counts, cumulative, _ = shipped_clean
     spec = figures.ytd_comparison(counts, "2024-11", cumulative)
     refusal = spec.data[spec.data["code"] == "refusal_of_information"].iloc[0]

@@ -759,11 +759,11 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
     def ratio_text(row: pd.Series, lang: str) -> str:
         if row["verdict"] == "too_few":
             return t("change_too_few", lang)
-        if not np.isfinite(row["ratio"]):
+        if np.isnan(row["ratio"]):
             return t("ratio_undefined", lang)
         low, high = bound(row["low"], lang), bound(row["high"], lang)
-        if row["previous"] < comparisons.MIN_PERCENT_BASE:  # no relative change from a small base: the interval only
-            return f"({low}–{high})"
+        if row["previous"] < comparisons.MIN_PERCENT_BASE:  # no relative change from a small base (a rise
+            return f"({low}–{high})"                        # from 0 among them): the interval only
         return t("ratio_label", lang, ratio=number(row["ratio"], lang, 1), low=low, high=high)
 
     def labels(lang: str) -> list[str]:
@@ -780,6 +780,9 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
         caption = t("caption_ytd_evidence", lang) + (
             " " + t("ytd_break_footnote", lang, events=events.labelled("; ".join(notes), lang)) if notes else "")
         names = {code: taxonomy.category_label(code, lang) for code in table["code"]}
+        if table.empty:  # the notice the chart shows, in its texts too
+            return {"title": title, "caption": caption, "alt_text": f"{title}. {none_text(lang)}",
+                    "long_description": _long(title, none_text(lang), _source(month, lang))}
         return {"title": title, "caption": caption,
                 "alt_text": _alt_bars(title, list(names.values()), table["current"].tolist(), lang, key="alt_paired",
                                       year=year),
@@ -795,9 +798,14 @@ def ytd_comparison(counts: pd.DataFrame, month: str, cumulative: pd.DataFrame | 
                                  previous_label=str(previous), current_label=str(year),
                                  ratio_labels=[ratio_text(r, lang) for _, r in table.iterrows()],
                                  ratio_header=t("ytd_ratio_header", lang, year=year, previous=previous),
-                                 source=_source(month, lang), lang=lang,
-                                 empty_text=t("summary_ytd_none", lang, period=period_label(f"{year}-01", month, lang),
-                                              year=year, prev_year=previous))
+                                 source=_source(month, lang), lang=lang, empty_text=none_text(lang))
+
+    def none_text(lang: str) -> str:  # why nothing is compared: the series changed, or no month in both years
+        changed = "; ".join(sorted({d for r in full["refused"] if r for d in r.split("; ")}))
+        if changed:
+            return t("ytd_none_refused", lang, prev_year=previous, events=events.labelled(changed, lang))
+        return t("summary_ytd_none", lang, period=period_label(f"{year}-01", month, lang), year=year,
+                 prev_year=previous)
 
     evidence = [{"code": r["code"], "evidence": r["evidence"], "months": r["months_list"].split(","),
                  "previous_months": r["previous_months_list"].split(","), "derived_months":

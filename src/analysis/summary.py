@@ -16,6 +16,12 @@ def running(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
+def leading(text: str) -> str:
+    """A text that opens a sentence or a list item: its first letter upper-case, the rest as written
+    (СМИ, БАҚ, DDoS stay as they are; a Kazakh sentence that opens with its words, not its number)."""
+    return text[:1].upper() + text[1:]
+
+
 def _items(rows: pd.DataFrame, nested: pd.DataFrame, lang: str) -> list[str]:
     parts = []
     order = {c: i for i, c in enumerate(taxonomy.category_codes() + [OTHER_UNSPECIFIED])}
@@ -26,7 +32,9 @@ def _items(rows: pd.DataFrame, nested: pd.DataFrame, lang: str) -> list[str]:
             continue
         text = t("summary_item", lang, n=n, cases=plural("cases", n, lang),
                  label=running(taxonomy.category_label(row.category, lang)))
-        inner = nested[nested["parent"] == row.category]
+        # the items inside it; a detail of its own figure (parent the category itself: one day, one
+        # medium) has no words of its own in the three languages, only the review's: left out
+        inner = nested[(nested["parent"] == row.category) & (nested["category"] != row.category)]
         if len(inner):
             text += " (" + "; ".join(
                 t("summary_nested", lang, n=int(r.count), label=running(taxonomy.category_label(r.category, lang)))
@@ -37,22 +45,26 @@ def _items(rows: pd.DataFrame, nested: pd.DataFrame, lang: str) -> list[str]:
 
 def _ytd_lines(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: str, lang: str) -> list[str]:
     """A line that says what is compared, then one line per group: the comparison of the year to
-    date, with the months and evidence it rests on, then the standing caveat once. Where no group
-    can be compared, the categories whose whole period can be (the foundation's own year-to-date
-    figures, or a monthly count for every month) are, as the reviews of 2014-2016 compare them."""
+    date, with the months and evidence it rests on (or why it is not compared), then the standing
+    caveat once. Where no group can be compared, the categories are, as the reviews of 2014-2016
+    compare them: those whose whole period can be (the foundation's own year-to-date figures, or a
+    monthly count for every month), or else those with some months of data in both years, each
+    naming its months. Only where no row has a month of data in both years does the line say so."""
     year, previous = int(month[:4]), int(month[:4]) - 1
     full = comparisons.year_to_date(counts, cumulative, month)
     table = full[full["kind"] == "group"]
-    if table.empty:
-        table = full[(full["kind"] == "category")
-                     & full["evidence"].isin([comparisons.STATED, comparisons.COMPLETE])]
+    if not table["refused"].eq("").any():
+        categories = full[full["kind"] == "category"]
+        compared = categories[categories["refused"].eq("")]
+        whole = compared[compared["evidence"].isin([comparisons.STATED, comparisons.COMPLETE])]
+        table = pd.concat([table, whole if len(whole) else compared if len(compared) else categories])
     if table.empty:
         period = period_label(f"{year}-01", month, lang)
         return [t("summary_ytd_none", lang, period=period, year=year, prev_year=previous)]
     lines = [t("summary_ytd_intro", lang, prev_year=previous), ""]  # a list of its own, not the month's
     for row in table.to_dict(orient="records"):
-        label = (taxonomy.group_short_label(row["code"], lang) if row["kind"] == "group"
-                 else taxonomy.category_label(row["code"], lang)).capitalize()
+        label = leading(taxonomy.group_short_label(row["code"], lang) if row["kind"] == "group"
+                        else taxonomy.category_label(row["code"], lang))
         if row["refused"]:
             refused = t("ytd_refused", lang, label=f"**{label}**", prev_year=previous,
                         events=events.labelled(row["refused"], lang))
@@ -94,11 +106,11 @@ def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.D
             sentence = t("summary_group_untotalled", lang, label=taxonomy.category_label(group, lang))
         items = _items(top, nested, lang) if set(top["category"]) - {OTHER_UNSPECIFIED} else []
         including = f", {t('summary_including', lang)}: " + "; ".join(items) if items else ""
-        lines.append(f"- {sentence}{including}.")
+        lines.append(f"- {leading(sentence)}{including}.")
     overall = rows[(rows["group"] == ALL_GROUPS) & (rows["category"] == TOTAL)]
     if len(overall):
         n = int(overall["count"].iloc[0])
-        lines.append(f"- {t('summary_total', lang, n=n, reports=plural('reports', n, lang))}.")
+        lines.append(f"- {leading(t('summary_total', lang, n=n, reports=plural('reports', n, lang)))}.")
     lines += [""] + _ytd_lines(counts, cumulative, month, lang)
     if incidents is not None:  # the false-information cases of the incident log: open, new, ended
         lines += ["", t("summary_cases_intro", lang), *cases.false_information_lines(incidents, month, lang),
