@@ -17,7 +17,7 @@ from analysis import __version__
 from analysis.bundles import counted, month_figures, read_figure, write_bundles
 from analysis.config import DATA_LICENCE, SOURCE_NAME, Paths
 from analysis.manifest import file_hashes
-from analysis.site import bundle_step
+from analysis.site import bundle_step, publish_step, site_step
 
 pytestmark = pytest.mark.xdist_group("published")  # one worker builds `exported_month` for these tests
 
@@ -145,7 +145,12 @@ def test_the_report_remakes_the_bundles_when_one_is_deleted_or_a_figure_changes(
     manifest = {"runs": {f"monthly_review_{MONTH}.en": {"outputs": file_hashes(paths, figures_written)}}}
     assert bundle_step(paths, manifest, [MONTH]) == {f"bundles {MONTH}": "never run"}
     assert bundle_step(paths, manifest, [MONTH]) == {}
+    assert site_step(paths, manifest) == {"site": "never run"}
     (folder / "month_categories.ru.zip").unlink()
+    # a dry run says why the site would be made again: its bundles would (not "forced")
+    assert publish_step(paths, manifest, [MONTH], dry_run=True) == {
+        f"bundles {MONTH}": f"reports/figures/{MONTH}/month_categories.ru.zip missing or changed",
+        "site": "its bundles would be made again"}
     assert bundle_step(paths, manifest, [MONTH]) == {
         f"bundles {MONTH}": f"reports/figures/{MONTH}/month_categories.ru.zip missing or changed"}
     assert (folder / "month_categories.ru.zip").is_file()

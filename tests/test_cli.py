@@ -33,14 +33,28 @@ def test_numbers_that_mean_no_work_or_no_time_are_refused(args, words, capsys):
     with pytest.raises(SystemExit) as exited:  # argparse's refusal; any other exception fails the test
         cli.main(args)
     assert exited.value.code == 2
-    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(words)
+    command = "analysis report" if args[0] == "report" else "analysis"  # the parser that refused it
+    assert capsys.readouterr().err == f"error: {words} (see {command} --help)\n"  # one line, no usage block
 
 
 def test_a_refused_number_is_one_line_from_the_command_without_traceback():
     done = analysis("report", "-j", "0")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines()[-1] == \
-        "analysis report: error: argument -j/--jobs: expected a whole number, 1 or more; found '0'"
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == \
+        "error: argument -j/--jobs: expected a whole number, 1 or more; found '0' (see analysis report --help)\n"
+    done = analysis("repor")  # a command mistyped
+    assert done.returncode == 2 and done.stderr.startswith("error: argument command: invalid choice: 'repor'")
+    assert len(done.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--rows", "-3", "--months", "2"], "--rows: expected a number of incidents, 1 or more; found -3"),
+    (["--rows", "10", "--months", "0"], "--months: expected a number of monthly logs, 1 or more; found 0"),
+])
+def test_synth_refuses_a_number_of_rows_or_logs_below_one_and_writes_nothing(args, words, tmp_path, capsys):
+    out = tmp_path / "synthetic"
+    assert cli.main(["synth", *args, "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"error: {words}\n" and not out.exists()
 
 
 @pytest.mark.parametrize("args, wait", [
@@ -315,6 +329,24 @@ def test_a_run_s_log_opens_with_the_version_the_folder_and_every_parameter(small
         f"analysis {__version__} report --dry-run in {small_raw.root}: month=2024-11, every=False, "
         "langs=['en', 'kk'], categories=all, rolling=3, timeout=600, start=None, jobs=1, force=True, "
         "resolution=auto, variants=None")
+
+
+def test_a_dry_run_refuses_a_new_notebook_as_the_real_run_would(tmp_path, monkeypatch, capsys):
+    from dataclasses import replace
+
+    from analysis import runs
+
+    paths = small_project(tmp_path / "project")
+    assert cli.main(["--root", str(paths.root), "clean"]) == 0
+    shutil.copy(paths.notebooks / "named_incidents.py", paths.notebooks / "regions_overview.py")
+    row = replace(runs.BY_NAME["named_incidents"], name="regions_overview")  # its row, but no title yet
+    monkeypatch.setattr(runs, "NOTEBOOKS", [*runs.NOTEBOOKS, row])
+    monkeypatch.setitem(runs.BY_NAME, row.name, row)
+    capsys.readouterr()
+    assert cli.main(["--root", str(paths.root), "report", "--dry-run", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "error: notebooks/regions_overview.py has no title for its HTML copy in en: expected a row "
+        "html_title_regions_overview in src/analysis/domain/translations.csv")
 
 
 def test_a_report_after_analysis_clean_does_not_clean_again(tmp_path):

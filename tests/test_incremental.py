@@ -48,10 +48,11 @@ def test_a_kernel_that_never_starts_fails_with_its_reason(monkeypatch, tmp_path)
 
 def test_synthetic_logs_are_messy_marked_and_never_written_into_raw(tmp_path):
     from analysis.clean import run_clean
+    from analysis.errors import ParameterError
     from analysis.reading import read_table
     from analysis.synth import synthesise
 
-    with pytest.raises(ValueError, match="synthetic data never goes there"):
+    with pytest.raises(ParameterError, match="synthetic data never goes there"):
         synthesise(10, 1, Paths().raw_incidents)
     paths = Paths(tmp_path)
     paths.raw_published.mkdir(parents=True)

@@ -277,6 +277,13 @@ def test_the_trends_page_is_titled_by_the_resolution_it_draws():
     assert execute.html_title(run("2009-01", "auto", "kk")).startswith("Жылдар бойынша үрдістер: ")
 
 
+def test_every_notebook_file_is_a_row_of_the_table_of_notebooks_and_every_row_a_file():
+    from analysis.runs import BY_NAME
+
+    # a notebook without its row would never run, and never say so
+    assert {p.stem for p in (ROOT / "notebooks").glob("*.py")} == set(BY_NAME)
+
+
 def test_a_new_notebook_without_its_title_or_with_a_parameter_it_does_not_declare_is_refused_before_running(tmp_path):
     from analysis.config import LANGUAGES, Paths
     from analysis.errors import ParameterError

@@ -552,7 +552,11 @@ def test_a_tie_for_the_largest_or_the_smallest_bar_names_every_bar_in_it(shipped
     (lambda c: figures.category_trend(c, "refusal_of_information", "2022-13", "2024-11", 3, "2024-11"),
      "start: expected a month as YYYY-MM (for example 2024-11); found '2022-13'"),
     (lambda c: figures.false_information_trend(c, "2022-06", "2024-11", 0, "2024-11"),
-     "rolling: expected a number of months, 1 or more; found 0"),
+     "rolling: expected a number of months from 1 to 24; found 0"),
+    (lambda c: figures.category_trend(c, "threat", "2022-06", "2024-11", 30, "2024-11"),
+     "rolling: expected a number of months from 1 to 24; found 30"),  # as `analysis report --rolling` refuses it
+    (lambda c: figures.groups_stacked(c, "2024-11", "2023-01", "2024-11"),
+     "start: expected a month no later than the end, 2023-01; found '2024-11'"),
     (lambda c: figures.category_heatmap(c, ["threat", "threatt"], "2022-06", "2024-11", "2024-11"),
      "categories: unknown category code(s) threatt (did you mean: threatt -> threat?);"),
     (lambda c: figures.month_categories(c, "2024-13"), "month: expected a month as YYYY-MM"),

@@ -182,11 +182,12 @@ def _site(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
+    from .errors import ParameterError
     from .synth import synthesise
 
     try:
         paths = synthesise(args.rows, args.months, args.out, seed=args.seed)
-    except ValueError as exc:
+    except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"synth: {args.rows} SYNTHETIC incidents in {len(paths)} monthly logs in {args.out}")
@@ -214,8 +215,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """A command line it cannot take is refused in one line, as every other parameter is: what was
+    wrong, and where the command's options are listed (not the whole usage)."""
+
+    def error(self, message: str):  # noqa: ANN201 (argparse's signature: it never returns)
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="analysis", description=__doc__)
+    parser = _Parser(prog="analysis", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--root", type=Path, default=None,
                         help="project root holding data/ and reports/ (default: this checkout)")
@@ -223,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="wait this long for another run to finish (default: refuse at once)")
     # --wait is accepted after the subcommand too (`analysis report --wait 60`); SUPPRESS keeps a
     # value given before the subcommand when none is given after it.
-    after = argparse.ArgumentParser(add_help=False)
+    after = _Parser(add_help=False)
     after.add_argument("--wait", type=_seconds, default=argparse.SUPPRESS, metavar="SECONDS",
                        help="wait this long for another run to finish (default: refuse at once)")
     sub = parser.add_subparsers(dest="command", required=True)

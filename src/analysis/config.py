@@ -94,6 +94,7 @@ TOTAL = "total"
 OTHER_UNSPECIFIED = "other_unspecified"
 ALL_GROUPS = "all"
 LANGUAGES = ("en", "ru", "kk")
+MAX_ROLLING = 24  # months in a trend's rolling mean at most (two years), wherever it is asked for
 RESOLUTIONS = ("auto", "month", "year")  # of the trend charts: by month, by year, or by the range
 
 # The licence of the data and figures the project publishes (the code is MIT, pyproject.toml).

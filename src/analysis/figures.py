@@ -28,8 +28,8 @@ from matplotlib.figure import Figure
 
 from . import __version__, accessibility, comparisons, describe, events, plots, regions, taxonomy, trends, variants
 from .cases import AMOUNT_KINDS, amounts_by_kind
-from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, OTHER_UNSPECIFIED, SOURCE_NAME
-from .errors import expect_between, expect_month
+from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, MAX_ROLLING, OTHER_UNSPECIFIED, SOURCE_NAME
+from .errors import ParameterError, expect_between, expect_month
 from .i18n import bound, capitalised, month_label, number, period_label, plural, t
 from .quality import month_span
 from .storage import scratch_dir, staged_dir, write_atomic, write_csv
@@ -477,12 +477,16 @@ def _full_years(coverage: dict) -> tuple[int, int]:
 
 def _checked(rolling: int | None = None, **months: str) -> None:
     """The months and rolling mean of a figure, as a notebook or a researcher's own code passes
-    them: each month as YYYY-MM, the rolling mean 1 month or more; else one ParameterError naming it.
+    them: each month as YYYY-MM, `start` no later than `end`, the rolling mean from 1 to
+    MAX_ROLLING months, as `analysis report` checks them; else one ParameterError naming it.
     (Category codes: `taxonomy.expect_categories`.)"""
     for name, month in months.items():
         expect_month(month, name)
+    if "start" in months and "end" in months and months["start"] > months["end"]:
+        raise ParameterError(f"start: expected a month no later than the end, {months['end']}; "
+                             f"found {months['start']!r}")
     if rolling is not None:
-        expect_between(rolling, 1, None, "rolling", "a number of months")
+        expect_between(rolling, 1, MAX_ROLLING, "rolling", "a number of months")
 
 
 def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resolution: str = "month",

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .config import LANGUAGES, RESOLUTIONS, Paths
+from .config import LANGUAGES, MAX_ROLLING, RESOLUTIONS, Paths
 from .errors import DomainError, ParameterError, expect_between, expect_month, expect_one_of
 from .execute import check_parameters, execute
 from .i18n import plural
@@ -126,7 +126,7 @@ def check_request(month: str | None = None, every: bool = False, langs: str = "e
         every=every,
         langs=parse_languages(langs),
         categories=parse_categories(categories),
-        rolling=expect_between(rolling, 1, 24, "--rolling", "a number of months"),
+        rolling=expect_between(rolling, 1, MAX_ROLLING, "--rolling", "a number of months"),
         timeout=expect_between(timeout, 1, None, "--timeout", "a number of seconds a cell may take"),
         start=None if start is None else expect_month(start, "--start"),
         jobs=expect_between((os.cpu_count() or 1) if jobs is None else jobs, 1, None, "-j",
@@ -206,6 +206,7 @@ def _report(paths: Paths, request: Request, progress: bool, dry_run: bool, logge
         logger.info("%s: %s", run.id, f"to run: {todo[run]}" if run in todo else "up to date")
     months = sorted({run.month for run in result.runs})
     if dry_run:
+        check_parameters(paths, list(todo))  # a run the real report would refuse is refused here too
         result.planned.update({run.id: why for run, why in todo.items()})
         # the embed snippets, bundles and site when they are out of date themselves; the runs planned
         # would bring them up to date after them in any case

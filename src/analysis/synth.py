@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 
 from .config import Paths
+from .errors import ParameterError, expect_between
 
 HEADERS = {
     "en": ["incident_id", "event_date", "category", "place", "victim_type", "perpetrator_type",
@@ -64,10 +65,13 @@ def _date(rng: random.Random, year: int, month: int, lang: str) -> str:
 
 def synthesise(rows: int, months: int, out: Path, seed: int = 1, first_year: int = 2001) -> list[Path]:
     """Write `months` monthly logs holding `rows` SYNTHETIC incidents in all into `out`."""
+    expect_between(rows, 1, None, "--rows", "a number of incidents")
+    expect_between(months, 1, None, "--months", "a number of monthly logs")
     out = Path(out).resolve()
     raw = Paths().raw.resolve()
     if out == raw or raw in out.parents:
-        raise ValueError(f"{out} is inside data/raw/: synthetic data never goes there; choose another folder")
+        raise ParameterError(f"--out: {out} is inside data/raw/: synthetic data never goes there; "
+                             "choose another folder")
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     written = []
