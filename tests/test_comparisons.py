@@ -11,9 +11,11 @@ import json
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from analysis import comparisons, events, figures, trends
 from analysis.config import DOMAIN_DIR, LANGUAGES
+from analysis.i18n import t
 from analysis.reviews import CUMULATIVE_COLUMNS
 
 URL = "https://adilsoz.kz/en/262-violations/synthetic.html"  # SYNTHETIC: not a real page
@@ -218,15 +220,44 @@ def test_monthly_all_takes_nested_items_and_flags_derived_months():
 # --- breaks and events ---------------------------------------------------------------------------
 
 def test_a_comparison_across_a_break_refuses_unless_allowed():
+    # June and August in both years: June 2023 lies before the 456-2 amendment of 2023-07-10
     counts = counts_frame([(f"{y}-{m:02d}", "legal_claims", "administrative_false_information", n)
-                           for y in (2023, 2024) for m, n in ((8, 6), (9, 7))])
+                           for y in (2023, 2024) for m, n in ((6, 5), (8, 6), (9, 7))])
+    stated = comparisons.statements(cumulative_frame([]))
     with pytest.raises(comparisons.SeriesBreak, match="456-2"):
-        comparisons.compare(counts, comparisons.statements(cumulative_frame([])), "category",
-                            "administrative_false_information", ("2024-01", "2024-09"), ("2023-01", "2023-09"))
-    comp = comparisons.compare(counts, comparisons.statements(cumulative_frame([])), "category",
-                               "administrative_false_information", ("2024-01", "2024-09"), ("2023-01", "2023-09"),
-                               allow_break=True)
+        comparisons.compare(counts, stated, "category", "administrative_false_information",
+                            ("2024-01", "2024-09"), ("2023-01", "2023-09"))
+    comp = comparisons.compare(counts, stated, "category", "administrative_false_information",
+                               ("2024-01", "2024-09"), ("2023-01", "2023-09"), allow_break=True)
     assert comp.breaks[0]["date"] == "2023-07-10" and comp.evidence == "partial"
+    # the months compared decide, not the period named: August-September of both years lie after it
+    after = counts[~counts["month"].str.endswith("-06")]
+    comp = comparisons.compare(after, stated, "category", "administrative_false_information",
+                               ("2024-01", "2024-09"), ("2023-01", "2023-09"))
+    assert comp.breaks == [] and comp.months == ("2024-08", "2024-09")
+
+
+def test_the_first_month_of_a_series_compares_with_the_same_month_a_year_later(shipped_clean):
+    # June 2022 is the first month counted in the three present groups (a break at 2022-06): June
+    # 2023 against June 2022 lies wholly after it, as the foundation's own review compares it (15 against 30)
+    counts, cumulative, _ = shipped_clean
+    table = comparisons.year_to_date(counts, cumulative, "2023-06")
+    rights = table[table["code"] == "rights_of_journalists"].iloc[0]
+    assert (rights["refused"], rights["months_list"], rights["previous_months_list"]) == ("", "2023-06", "2022-06")
+    assert (rights["current"], rights["previous"], rights["verdict"]) == (15, 30, "fewer")
+
+
+def test_a_year_to_date_chart_with_every_row_refused_at_a_break_says_so_not_that_no_month_has_data():
+    counts = counts_frame([(m, "legal_claims", "administrative_false_information", 4) for m in ("2023-06", "2024-06")])
+    spec = figures.ytd_comparison(counts, "2024-06")  # June of both years, across the amendment of 2023-07-10
+    assert spec.data.empty and spec.meta["refused"] == [{"code": "administrative_false_information",
+                                                         "refused": "2023-07-10"}]
+    for lang in LANGUAGES:
+        texts = spec.texts(lang)
+        drawn = [x.get_text().replace("\n", " ") for x in spec.draw(lang).findobj(Text)]  # wrapped to fit
+        notice = t("ytd_none_refused", lang, prev_year=2023, events=events.labelled("2023-07-10", lang))
+        assert notice in drawn and notice in texts["alt_text"] and notice in texts["long_description"]
+    assert "no month" not in spec.texts("en")["long_description"]
 
 
 def test_every_event_has_a_source_and_three_labels():

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import figures, taxonomy
+from analysis import taxonomy
 from analysis.summary import review_summary
 
 
@@ -121,26 +121,7 @@ def test_where_no_group_can_be_compared_the_categories_are_on_the_months_they_ha
     assert ("- **Court rulings on honour and dignity**, July and October–December 2015 against July and "
             "October–December 2014, the 4 months with data in both years: 16 against 18") in text
     assert "**Судебные акты в пользу СМИ и граждан**" in summary("2015-12", "ru", stated=True)  # СМИ as written
-    # December 2023: both groups refused at a break; the foundation's own figure for a category is compared
-    text = summary("2023-12", "en", stated=True)
-    assert "- **Rights of journalists**: not compared with 2022, the series changed in between" in text
-    assert ("- **Unauthorised access and DDoS attacks**, January–December 2023 against January–December 2022: "
-            "52 against 32, the foundation's own figures") in text
     assert "No year-to-date comparison" in summary("2023-04", "en", stated=True)  # 2022 begins in June
-
-
-def test_a_year_to_date_chart_with_every_row_refused_at_a_break_says_so_not_that_no_month_has_data(shipped_clean):
-    counts, cumulative, _ = shipped_clean
-    spec = figures.ytd_comparison(counts, "2023-06", cumulative)  # June 2022 and June 2023 both have data
-    assert spec.data.empty and [r["code"] for r in spec.meta["refused"]] == ["rights_of_journalists",
-                                                                           "access_to_information"]
-    for lang in ("en", "ru", "kk"):
-        texts = spec.texts(lang)
-        notice = next(x.get_text() for x in spec.draw(lang).findobj(lambda a: hasattr(a, "get_text"))
-                      if "2022-06" in str(getattr(x, "get_text", lambda: "")()))
-        assert "2022-06" in texts["alt_text"] and "2022-06" in texts["long_description"]
-        assert "Earliest month" in notice if lang == "en" else "2022-06" in notice
-    assert "no month" not in spec.texts("en")["long_description"]
 
 
 def test_a_detail_of_a_category_s_own_figure_is_not_listed_as_an_item_inside_it(summary):

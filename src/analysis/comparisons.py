@@ -211,8 +211,9 @@ def compare(counts: pd.DataFrame, stated: pd.DataFrame, kind: str, code: str, cu
 
     Whole figures (stated or complete) on both sides are compared as they are. Otherwise only the
     months with a monthly count on both sides are summed, and the comparison is partial. None
-    when no month has data on both sides. A comparison that crosses a break of comparability
-    raises SeriesBreak unless `allow_break`; then it carries the break for a footnote.
+    when no month has data on both sides. A comparison whose months cross a break of comparability
+    (a break after the first month compared and no later than the last) raises SeriesBreak unless
+    `allow_break`; then it carries the break for a footnote.
     `measured` is `monthly(counts, kind, code)` when the caller already has it.
     """
     measured = measured if measured is not None else monthly(counts, kind, code)
@@ -232,7 +233,7 @@ def compare(counts: pd.DataFrame, stated: pd.DataFrame, kind: str, code: str, cu
         evidence = PARTIAL
         change = judge(int(series.reindex(list(months)).sum()), int(series.reindex(list(before)).sum()))
     codes = trends.false_information_codes() if code == "false_information" else [code]
-    crossed = events.breaks_between(codes, previous[0], current[1])
+    crossed = events.breaks_between(codes, min(before), max(months))  # the months compared, not the period named
     if len(crossed) and not allow_break:
         raise SeriesBreak(crossed)
     return Comparison(kind, code, evidence, now, then, months, before, change, events.as_records(crossed))
