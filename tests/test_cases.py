@@ -46,6 +46,13 @@ def test_the_stages_run_in_the_order_a_case_moves_and_unknown_is_apart():
     ("иск удовлетворён частично", ("claim_satisfied", "verdict")),
     ("Appeal court found journalist not guilty", ("acquitted", "appeal")),
     ("апелляционная инстанция оставила приговор в силе", ("convicted", "appeal")),
+    # an appeal lodged after the decision: the case is open at appeal (AS-2021-06-001)
+    ("police complaint; criminal charges dropped; lawyer appealed", ("", "appeal")),
+    ("суд оштрафовал журналиста, адвокат обжаловал решение", ("", "appeal")),
+    ("айыппұл салынды, адвокат шағым келтірді", ("", "appeal")),
+    # ... and before it: the decision of the appeal ends the case
+    ("appealed; appeal court acquitted him", ("acquitted", "appeal")),
+    ("cassation appeal declared inadmissible", ("dismissed", "closed")),
     ("trial began; denies charges", ("", "trial")),
     ("возбуждено уголовное дело", ("", "pre_trial")),
     ("сотқа дейінгі тергеп-тексеру басталды", ("", "pre_trial")),

@@ -53,10 +53,11 @@ CASE_COLUMNS = [
 # --- reading a mention -----------------------------------------------------------------------------
 
 @cache
-def outcome_words() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    """(outcome, stage, pattern) from domain/outcome_words.csv, in the table's order: the first match wins."""
+def outcome_words() -> tuple[tuple[str, str, bool, re.Pattern[str]], ...]:
+    """(outcome, stage, opens, pattern) from domain/outcome_words.csv, in the table's order: the
+    first match wins. `opens`: words that lodge an appeal, which reopen a case decided before them."""
     table = read_domain("outcome_words.csv")
-    return tuple((row.outcome, row.stage, re.compile(rf"(?<!\w)(?:{row.pattern})"))
+    return tuple((row.outcome, row.stage, row.opens == "true", re.compile(rf"(?<!\w)(?:{row.pattern})"))
                  for row in table.itertuples(index=False))
 
 
@@ -65,14 +66,23 @@ def read_outcome(text: str) -> tuple[str, str]:
 
     The outcome is the first outcome row of domain/outcome_words.csv whose words the text holds;
     the stage is the furthest of its stage and the stages the text names ("acquitted on appeal"
-    is an acquittal at the appeal stage).
+    is an acquittal at the appeal stage). An appeal lodged after the outcome is named ("charges
+    dropped; lawyer appealed") leaves the case open at that stage: the outcome is the decision
+    appealed, not the end of the case.
     """
     normalised = normalise_text(text)
     if not normalised:
         return "", ""
-    found = [(outcome, stage) for outcome, stage, pattern in outcome_words() if pattern.search(normalised)]
-    outcome = next((o for o, _ in found if o), "")
-    stages = [stage for o, stage in found if not o or o == outcome]
+    found = [(outcome, stage, opens, max(m.start() for m in matches))
+             for outcome, stage, opens, pattern in outcome_words()
+             if (matches := list(pattern.finditer(normalised)))]
+    outcome = next((o for o, *_ in found if o), "")
+    if outcome:
+        said = max(at for o, _, _, at in found if o == outcome)
+        reopened = [stage for _, stage, opens, at in found if opens and at > said]
+        if reopened:
+            return "", max(reopened, key=RANK.__getitem__)
+    stages = [stage for o, stage, _, _ in found if not o or o == outcome]
     return outcome, max(stages, key=RANK.__getitem__, default="")
 
 
