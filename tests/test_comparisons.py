@@ -304,7 +304,21 @@ def test_yearly_resolution_never_passes_a_year_with_missing_months_for_a_whole_o
     spec = figures.groups_stacked(counts, "2022-06", "2024-11", "2024-11", "year", cumulative)
     table = spec.data.set_index(["year", "code"])
     assert table["evidence"].isin(["partial", "none"]).all()  # no year 2022-2024 has every month
-    assert table.loc[("2024", "rights_of_journalists"), "months_in_period"] == 11
+    assert table.loc[("2024", "rights_of_journalists"), "months_in_period"] == 12  # a year has 12 months
+
+
+def test_a_year_the_range_cuts_is_never_a_whole_year_even_with_every_month_of_the_cut(shipped_clean):
+    counts, cumulative, _ = shipped_clean
+    # January-July 2024: the foundation states 87 claims for it; the bar is no year's figure
+    table = comparisons.yearly(counts, cumulative, "group", ["legal_claims"], "2022-06", "2024-07").set_index("year")
+    assert (table.loc["2024", "value"], table.loc["2024", "evidence"]) == (87, "partial")
+    assert (table.loc["2024", "months_with_data"], table.loc["2024", "months_in_period"]) == (7, 12)
+    # SYNTHETIC: every month from June 2023 to December 2024 has data; June-December 2023 is 7 of 12
+    rows = [(f"{y}-{m:02d}", "legal_claims", "total", 10) for y in (2023, 2024) for m in range(1, 13)
+            if (y, m) >= (2023, 6)]
+    table = comparisons.yearly(counts_frame(rows), None, "group", ["legal_claims"], "2023-06", "2024-12")
+    assert table[["year", "evidence", "months_with_data"]].values.tolist() == [["2023", "partial", 7],
+                                                                              ["2024", "complete", 12]]
     assert trends.resolve("auto", "2022-06", "2024-11") == "month"
     assert trends.resolve("auto", "2009-03", "2024-11") == "year"
 

@@ -60,15 +60,15 @@ def test_a_chart_by_year_is_described_by_year_and_names_the_months_its_part_year
     spec = figures.category_trend(counts, "refusal_of_information", "2009-01", "2024-11", 3, "2024-11",
                                   resolution="year", cumulative=cumulative)
     alt = {lang: spec.texts(lang)["alt_text"] for lang in ("en", "ru", "kk")}
-    assert alt["en"].startswith("Bar chart by year. ") and "Highest 107, in 2024 (10 of 11 months)." in alt["en"]
-    assert "Максимум 107: 2024 (10 из 11 мес.)." in alt["ru"] and "Ең жоғарысы 107, 2024 (11 айдың 10)." in alt["kk"]
+    assert alt["en"].startswith("Bar chart by year. ") and "Highest 107, in 2024 (10 of 12 months)." in alt["en"]
+    assert "Максимум 107: 2024 (10 из 12 мес.)." in alt["ru"] and "Ең жоғарысы 107, 2024 (12 айдың 10)." in alt["kk"]
     assert "August 2010" not in alt["en"]  # the month of the highest monthly value, which the bars do not show
     assert ("Years with months missing (each figure sums only the months with data): 2010 (1 of 12 months), "
-            "2023 (2 of 12 months), 2024 (10 of 11 months).") in spec.texts("en")["long_description"]
+            "2023 (2 of 12 months), 2024 (10 of 12 months).") in spec.texts("en")["long_description"]
     groups = figures.groups_stacked(counts, "2009-01", "2024-11", "2024-11", resolution="year", cumulative=cumulative)
-    assert "2022 (1 из 12 мес.), 2023 (3 из 12 мес.), 2024 (10 из 11 мес.)." in groups.texts("ru")["long_description"]
-    assert "Highest total of a year: 438, in 2024 (10 of 11 months)." in groups.texts("en")["alt_text"]
-    assert "Наибольшая сумма за год — 438, 2024 (10 из 11 мес.)." in groups.texts("ru")["alt_text"]
+    assert "2022 (1 из 12 мес.), 2023 (3 из 12 мес.), 2024 (10 из 12 мес.)." in groups.texts("ru")["long_description"]
+    assert "Highest total of a year: 438, in 2024 (10 of 12 months)." in groups.texts("en")["alt_text"]
+    assert "Наибольшая сумма за год — 438, 2024 (10 из 12 мес.)." in groups.texts("ru")["alt_text"]
     heat = figures.category_heatmap(counts, ["refusal_of_information", "threat"], "2009-01", "2024-11", "2024-11",
                                     resolution="year", cumulative=cumulative)
     assert "Айлары толық емес жылдар" in heat.texts("kk")["long_description"]

@@ -313,7 +313,9 @@ YEARLY_COLUMNS = ["year", "code", "value", "evidence", "months_with_data", "mont
 def yearly(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: str, codes: list[str],
            start: str, end: str) -> pd.DataFrame:
     """Each calendar year from `start` to `end` (clipped to them) and each code: its figure and the
-    evidence it rests on. A year with missing months is `partial` and says how many it has."""
+    evidence it rests on. A year with missing months is `partial` and says how many of its 12 it
+    has; so is a year the range cuts (June to December of the first year, January to July of the
+    last), even where every month of the cut has data or a statement covers it."""
     stated = statements(cumulative) if cumulative is not None else pd.DataFrame(columns=STATEMENT_COLUMNS)
     # Each code's series is picked once, and the statements once for all (a heat map of 40
     # categories over 16 years asks for 640 figures): a year's figure looks only at the statements
@@ -332,8 +334,11 @@ def yearly(counts: pd.DataFrame, cumulative: pd.DataFrame | None, kind: str, cod
             else:
                 fig = period_figure(counts, own.get((code, first, last), none), kind, code, first, last,
                                     measured[kind, code])
-            rows.append({"year": str(year), "code": code, "value": fig.value, "evidence": fig.evidence,
-                         "months_with_data": len(fig.months), "months_in_period": len(fig.period),
+            evidence, covered = fig.evidence, len(fig.period) if fig.evidence == STATED else len(fig.months)
+            if len(fig.period) < 12 and evidence in (COMPLETE, STATED):  # a year the range cuts: no whole year
+                evidence = PARTIAL
+            rows.append({"year": str(year), "code": code, "value": fig.value, "evidence": evidence,
+                         "months_with_data": covered, "months_in_period": 12,
                          "derived_months": ",".join(fig.derived), "start": first, "end": last})
     return pd.DataFrame(rows, columns=YEARLY_COLUMNS)
 

@@ -466,10 +466,11 @@ def _months_text(table: pd.DataFrame) -> list[str]:
 
 
 def _full_years(coverage: dict) -> tuple[int, int]:
-    """(years of the range whose every month has data, years in the range)."""
+    """(years of the range whose every month has data, years in the range); a year the range cuts
+    is not whole."""
     with_data = set(coverage["months_with_data"])
     years = sorted({m[:4] for m in coverage["months"]})
-    full = [y for y in years if all(m in with_data for m in coverage["months"] if m[:4] == y)]
+    full = [y for y in years if sum(m[:4] == y and m in with_data for m in coverage["months"]) == 12]
     return len(full), len(years)
 
 
