@@ -385,3 +385,22 @@ def test_the_trends_notebook_gets_the_resolution(shipped_clean):
     counts, _, _ = shipped_clean
     runs = plan(counts, ["2024-11"], ["en"], "all", 3, resolution="year")
     assert [r.parameters["resolution"] for r in runs if r.notebook == "trends"] == ["year"]
+
+
+def test_a_foundation_s_figure_against_a_sum_of_every_month_says_which_year_is_which():
+    from analysis import describe
+
+    # SYNTHETIC: January-March 2024 stated as 60 (one month counted), January-March 2023 every month counted
+    counts = counts_frame([("2023-01", "legal_claims", "total", 10), ("2023-02", "legal_claims", "total", 10),
+                           ("2023-03", "legal_claims", "total", 10), ("2024-01", "legal_claims", "total", 20)])
+    table = comparisons.year_to_date(counts, cumulative_frame([("2024-01", "2024-03", CLAIMS, 60)]), "2024-03")
+    row = table[table["code"] == "legal_claims"].iloc[0]
+    assert (row["evidence_current"], row["evidence_previous"], row["current"], row["previous"]) == (
+        "stated", "complete", 60, 30)
+    sentence = describe.ytd_sentence(row, "2024-03", "en")
+    assert sentence.startswith("January–March 2024 against January–March 2023: 60 against 30 (2024: the "
+                               "foundation's own figure stated in its review; 2023: the monthly counts, every "
+                               "month with data)"), sentence
+    assert "every month with data: 60" not in sentence
+    assert "2024 — собственные данные фонда" in describe.ytd_sentence(row, "2024-03", "ru")
+    assert describe.evidence_label(row, "en") == "January–March 2024; 2024 stated by the foundation, 2023 every month"

@@ -207,3 +207,18 @@ def test_every_group_label_reads_back_as_its_group(lang):
     table = taxonomy.groups()
     for code, label in zip(table["code"], table[f"label_{lang}"]):
         assert taxonomy.match_group(label) == code, label
+
+
+def test_a_translation_key_on_two_rows_is_refused_with_both_lines(tmp_path):
+    from analysis.config import DOMAIN_DIR
+    from analysis.errors import DomainError
+    from analysis.i18n import read_translations
+
+    assert read_translations().index.is_unique  # the shipped table
+    lines = (DOMAIN_DIR / "translations.csv").read_text(encoding="utf-8").splitlines()
+    copy = tmp_path / "translations.csv"
+    copy.write_text("\n".join([*lines, lines[5]]) + "\n", encoding="utf-8")
+    key = lines[5].split(",")[0]
+    twice = rf"the key '{key}' is on lines 6 and {len(lines) + 1}; expected each key once"
+    with pytest.raises(DomainError, match=twice):
+        read_translations(copy)

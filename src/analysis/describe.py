@@ -71,9 +71,23 @@ def ytd_sentence(row: pd.Series | dict, month: str, lang: str) -> str:
         n = len(months)
         return t("ytd_line_partial", lang, months=months_label(months, lang),
                  prev_months=months_label(before, lang), n=n, months_word=plural("months", n, lang), **values)
+    periods = {"period": period_label(f"{year}-01", month, lang),
+               "prev_period": period_label(f"{previous}-01", f"{previous}{month[4:]}", lang)}
+    mixed = _mixed(row, year)
+    if mixed:  # one year the foundation's figure, the other the months summed
+        return t("ytd_line_mixed", lang, **mixed, **periods, **values)
     key = "ytd_line_stated" if row["evidence"] == STATED else "ytd_line_complete"
-    return t(key, lang, period=period_label(f"{year}-01", month, lang),
-             prev_period=period_label(f"{previous}-01", f"{previous}{month[4:]}", lang), **values)
+    return t(key, lang, **periods, **values)
+
+
+def _mixed(row: pd.Series | dict, year: int) -> dict[str, int]:
+    """{stated_year, counted_year} of a comparison whose one side the foundation states and whose
+    other is the sum of every month; {} for any other."""
+    sides = (row.get("evidence_current"), row.get("evidence_previous"))
+    if STATED not in sides or sides[0] == sides[1] or PARTIAL in sides:
+        return {}
+    return ({"stated_year": year, "counted_year": year - 1} if sides[0] == STATED
+            else {"stated_year": year - 1, "counted_year": year})
 
 
 def computed_note(row: pd.Series | dict, lang: str) -> str:
@@ -93,7 +107,9 @@ def evidence_label(row: pd.Series | dict, lang: str) -> str:
         n = int(row["months"])
         return f"{months_label(months, lang)}; " + t("evidence_partial", lang, n=n,
                                                       months_word=plural("months", n, lang))
-    return f"{period_label(months[0], months[-1], lang)}; " + t(f"evidence_{row['evidence']}", lang)
+    mixed = _mixed(row, int(months[-1][:4]))
+    words = t("evidence_mixed", lang, **mixed) if mixed else t(f"evidence_{row['evidence']}", lang)
+    return f"{period_label(months[0], months[-1], lang)}; {words}"
 
 
 def coverage_text(months: list[str], with_data: list[str], derived: list[str], lang: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 from babel import Locale
@@ -11,12 +12,23 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from .domain_data import read_domain
-from .errors import expect_language
+from .errors import DomainError, expect_language
 
 
 @cache
 def _translations() -> pd.DataFrame:
-    return read_domain("translations.csv").set_index("key")
+    return read_translations()
+
+
+def read_translations(name: str | Path = "translations.csv") -> pd.DataFrame:
+    """The texts by key; a key on two rows is refused with both lines (a text would be two)."""
+    table = read_domain(name)
+    twice = table["key"][table["key"].duplicated(keep=False)]
+    if len(twice):
+        lines = [str(i + 2) for i in twice.index[twice == twice.iloc[0]]]
+        raise DomainError(f"{name}: the key {twice.iloc[0]!r} is on lines {' and '.join(lines)}; "
+                          "expected each key once")
+    return table.set_index("key")
 
 
 def t(key: str, lang: str, **values: object) -> str:
