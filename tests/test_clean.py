@@ -158,16 +158,16 @@ def test_unmapped_label_is_rejected_and_reported_with_file_and_row(small_raw):
 def test_a_log_s_label_as_written_that_no_rule_matches_is_named_with_its_column_and_words(small_raw):
     (small_raw.raw_incidents / "2024-12.csv").write_text(  # a log with the label as written only, as monitors type it
         "incident_id,event_date,category_as_written,place\n"
-        "AS-2024-12-001,3 December 2024,Угрожали журналисту по телефону,Almaty\n"
+        "AS-2024-12-001,3 December 2024,Журналисту звонили по телефону,Almaty\n"
         "AS-2024-12-002,4 December 2024,угрозы журналистам,Almaty\n", encoding="utf-8")
     result = run_clean(small_raw)
     rejected = read_csv(small_raw.rejected, dtype=str, keep_default_na=False)
     row = rejected[rejected["file"] == "data/raw/incidents/2024-12.csv"]
     assert row[["line", "column", "value"]].values.tolist() == [
-        ["2", "category_as_written", "Угрожали журналисту по телефону"]]
+        ["2", "category_as_written", "Журналисту звонили по телефону"]]
     assert row["reason"].iloc[0].startswith("no category rule matches this label")
     assert result.report["unmapped_labels"] == [
-        {"label": "Угрожали журналисту по телефону", "file": "data/raw/incidents/2024-12.csv", "row": 2}]
+        {"label": "Журналисту звонили по телефону", "file": "data/raw/incidents/2024-12.csv", "row": 2}]
 
 
 def test_duplicates_and_conflicts_across_logs(empty_project):
