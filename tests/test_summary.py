@@ -201,3 +201,17 @@ def test_a_month_whose_counts_give_no_address_of_the_review_says_so(shipped_clea
     last = review_summary(unsourced, "2024-11", lang, cumulative).splitlines()[-1]
     assert words in last and "(-)" not in last and "adilsoz.kz" not in last
     assert "adilsoz.kz" in review_summary(counts, "2024-11", lang, cumulative).splitlines()[-1]
+
+
+def test_a_figure_stated_beside_a_group_s_total_is_not_listed_as_included_in_it():
+    from analysis.reviews import COUNT_COLUMNS, add_other_unspecified
+
+    # SYNTHETIC: 10 claims, 7 of them civil; 4 court rulings, which the reviews count apart from the total
+    rows = [{"month": "2024-03", "group": "legal_claims", "category": code, "unit": "count", "count": n,
+             "source": "published", "source_url": "", "parent": "", "label_as_written": "", "note": ""}
+            for code, n in (("total", 10), ("civil_claims", 7), ("court_rulings", 4))]
+    counts, problems = add_other_unspecified(pd.DataFrame(rows, columns=COUNT_COLUMNS))
+    assert problems == []
+    line = next(x for x in review_summary(counts, "2024-03", "en").splitlines() if x.startswith("- 10 "))
+    assert line.endswith("including: 7 cases: civil claim against media or journalists; 3 not itemised; and, not "
+                         "counted in that total: 4 cases: court rulings on honour and dignity."), line
