@@ -404,3 +404,13 @@ def test_a_foundation_s_figure_against_a_sum_of_every_month_says_which_year_is_w
     assert "every month with data: 60" not in sentence
     assert "2024 — собственные данные фонда" in describe.ytd_sentence(row, "2024-03", "ru")
     assert describe.evidence_label(row, "en") == "January–March 2024; 2024 stated by the foundation, 2023 every month"
+
+
+def test_a_comparison_lists_only_the_derived_months_its_figures_sum(shipped_clean):
+    counts, cumulative, _ = shipped_clean
+    # November 2015: the slander charges are the foundation's own figures for both years: no month summed
+    row = comparisons.year_to_date(counts, cumulative, "2015-11").set_index("code").loc["criminal_defamation"]
+    assert (row["evidence"], row["derived_months"]) == ("stated", "")
+    # December 2015: November of both years compared, each derived from two statements
+    row = comparisons.year_to_date(counts, cumulative, "2015-12").set_index("code").loc["criminal_defamation"]
+    assert (row["evidence"], row["months_list"], row["derived_months"]) == ("partial", "2015-11", "2014-11,2015-11")

@@ -239,6 +239,14 @@ def compare(counts: pd.DataFrame, stated: pd.DataFrame, kind: str, code: str, cu
     return Comparison(kind, code, evidence, now, then, months, before, change, events.as_records(crossed))
 
 
+def _derived_used(comp: Comparison) -> list[str]:
+    """The derived months a comparison's figures rest on: the derived months it sums, on a side
+    whose figure is the sum of its months (a stated figure rests on its statement alone)."""
+    used = set(comp.months) | set(comp.previous_months)
+    sides = [side for side in (comp.current, comp.previous) if comp.evidence == PARTIAL or side.evidence != STATED]
+    return sorted({m for side in sides for m in side.derived if m in used})
+
+
 YTD_COLUMNS = ["kind", "code", "group", "evidence", "current", "previous", "months", "months_list",
                "previous_months_list", "evidence_current", "evidence_previous", "stated_current",
                "stated_previous", "computed_current", "computed_previous", "months_with_data_current",
@@ -293,7 +301,7 @@ def year_to_date(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: s
                      "computed_current": comp.current.computed, "computed_previous": comp.previous.computed,
                      "months_with_data_current": len(comp.current.months),
                      "months_in_period": len(comp.current.period),
-                     "derived_months": ",".join(sorted(set(comp.current.derived) | set(comp.previous.derived))),
+                     "derived_months": ",".join(_derived_used(comp)),
                      "verdict": ch.verdict, "ratio": ch.ratio, "low": ch.low, "high": ch.high,
                      "percent": ch.percent, "source": comp.current.source,
                      "breaks": "; ".join(b["date"] for b in comp.breaks), "refused": ""})
