@@ -3,7 +3,10 @@ that cannot be used (`InputError`), a parameter that cannot be used (`ParameterE
 domain table of src/analysis/domain/ that cannot be read (`DomainError`).
 
 Every parameter is checked through the functions below, wherever it arrives (the command line, a
-notebook's parameters cell, a call from a researcher's own code), so the message is the same.
+notebook's parameters cell, a call from a researcher's own code), so the message is the same. The
+command line first reads its numbers (`cli._positive`, `cli._seconds`): a word where a number
+belongs, or a count of jobs or seconds that means no work or no time, is refused there, in one line
+as well.
 """
 
 from __future__ import annotations
