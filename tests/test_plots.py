@@ -578,3 +578,20 @@ def test_months_side_by_side_are_one_shaded_run_and_every_month_is_in_exactly_on
     covered = [i for start, stop in found for i in range(start, stop)]
     assert covered == [i for i, value in enumerate(mask) if value]
     assert all(stop < later for (_, stop), (later, _) in zip(found, found[1:]))  # never two touching runs
+
+
+def test_a_figure_of_one_month_names_the_month_once_in_each_language(shipped_clean):
+    from analysis import case_figures, cases
+
+    counts, _, incidents = shipped_clean
+    assert figures.incidents_by_region(incidents, "2024-11", "2024-11").texts("en")["title"] == \
+        "Named incidents by region, November 2024"
+    assert figures.incidents_by_region(incidents, "2024-01", "2024-11").texts("ru")["title"] == \
+        "Названные инциденты по регионам, январь 2024 – ноябрь 2024"  # two months: the span as before
+    ledger, events = cases.ledger(incidents), cases.case_events(incidents)
+    timeline = case_figures.cases_timeline(ledger, events, "2024-11", "2024-11", cases.false_information_articles())[0]
+    assert "mentioned in November 2024: stages" in timeline.texts("en")["title"]
+    assert timeline.texts("kk")["title"].startswith("Қараша 2024 аралығында аталған")  # opens the Kazakh title
+    for lang in ("en", "ru", "kk"):
+        title = figures.category_heatmap(counts, None, "2019-08", "2019-08", "2019-08").texts(lang)["title"]
+        assert title.lower().count("2019") == 1, title

@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from . import cases as ledger
 from . import describe, plots, taxonomy
 from .config import CASE_OPEN_WITHOUT_NEWS_MONTHS
-from .figures import FigureSpec, _alt_bars, _long, _period, _source
+from .figures import FigureSpec, _alt_bars, _long, _source, _titled
 from .i18n import colour, month_label, month_tick, number, t
 
 LANES_PER_PAGE = 40  # a timeline stays readable up to 40 cases; more go on further pages
@@ -144,8 +144,8 @@ def _timeline_spec(page: pd.DataFrame, segments: pd.DataFrame, start: str, end: 
 
     def texts(lang: str) -> dict[str, str]:
         key = "title_cases_timeline" if pages == 1 else "title_cases_timeline_page"
-        title = t(key, lang, articles=article_names(articles, lang), page=page_number, pages=pages,
-                  **_period(start, end, lang))
+        title = _titled(key, lang, start, end, articles=article_names(articles, lang), page=page_number,
+                        pages=pages)
         reached = page["stage"].value_counts()
         stages = ", ".join(f"{ledger.stage_label(s, lang)} {n}" for s, n in reached.items())
         body = describe.ranking_description([ledger.stage_label(s, lang) for s in reached.index], reached.tolist(),
@@ -200,7 +200,7 @@ def cases_outcomes(cases: pd.DataFrame, events: pd.DataFrame, start: str, end: s
     years = list(range(int(start[:4]), int(end[:4]) + 1))
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_cases_outcomes", lang, articles=article_names(articles, lang), **_period(start, end, lang))
+        title = _titled("title_cases_outcomes", lang, start, end, articles=article_names(articles, lang))
         totals = table.groupby("outcome")["cases"].sum()
         labels = [ledger.outcome_label(o, lang) for o in totals.index]
         body = describe.ranking_description(labels, totals.tolist(), lang, word="legal_cases")
@@ -272,7 +272,7 @@ def cases_active(events: pd.DataFrame, cases: pd.DataFrame, start: str, end: str
     unlogged = table["mentioned"].isna().to_numpy()
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_cases_active", lang, articles=article_names(articles, lang), **_period(start, end, lang))
+        title = _titled("title_cases_active", lang, start, end, articles=article_names(articles, lang))
         values = table["active"].tolist()
         if not values or max(values) == 0:
             alt = title

@@ -328,6 +328,20 @@ def _period(start: str, end: str, lang: str) -> dict[str, str]:
     return {"start": month_label(start, lang), "end": month_label(end, lang)}
 
 
+def _titled(key: str, lang: str, start: str, end: str, **values: object) -> str:
+    """The title `key` of a figure of `start`..`end`. A period of one month is named once: "Named
+    incidents by region, November 2024", not "November 2024 to November 2024" (the words of a
+    span are the translations' `period_span` and `period_range`, each with its one-month form)."""
+    title = t(key, lang, **_period(start, end, lang), **values)
+    if start != end:
+        return title
+    one = month_label(start, lang)
+    for words in ("period_span", "period_range"):
+        joined, once = t(words, lang, start=one, end=one), t(f"{words}_one", lang, month=one)
+        title = title.replace(joined, once).replace(capitalised(joined), capitalised(once))  # a title may open with it
+    return title
+
+
 def _long(title: str, body: str, source: str, coverage: str = "") -> str:
     return describe.long_description(title, body, coverage, source)
 
@@ -505,7 +519,7 @@ def groups_stacked(counts: pd.DataFrame, start: str, end: str, as_of: str, resol
 
     def texts(lang: str) -> dict[str, str]:
         key = "title_groups_stacked_year" if yearly is not None else "title_groups_stacked"
-        title = t(key, lang, **_period(start, end, lang))
+        title = _titled(key, lang, start, end)
         # the total of the months with every group stated: two groups of three are no month's total
         totals = wide.sum(axis=1, min_count=wide.shape[1]).dropna()
         if yearly is None:
@@ -618,8 +632,8 @@ def category_trend(counts: pd.DataFrame, code: str, start: str, end: str, rollin
     derived = trends.category_matrix(counts, [code], start, end, ("derived",))[code].notna()
     yearly = _yearly_wide(counts, cumulative, "category", [code], start, end) if resolution == "year" else None
     return _trend_spec(f"trend_{code}", series, derived, rolling, code, [code],
-                       lambda lang: t("title_category_trend_year" if yearly is not None else "title_category_trend",
-                                      lang, category=taxonomy.category_label(code, lang), **_period(start, end, lang)),
+                       lambda lang: _titled("title_category_trend" + ("_year" if yearly is not None else ""),
+                                            lang, start, end, category=taxonomy.category_label(code, lang)),
                        as_of, {"category": code, "start": start, "end": end}, resolution, yearly,
                        _months_with_data(counts), revised)
 
@@ -635,7 +649,7 @@ def false_information_trend(counts: pd.DataFrame, start: str, end: str, rolling:
               if resolution == "year" else None)
     return _trend_spec("false_information_trend", series, derived, rolling, "administrative_false_information",
                        trends.false_information_codes(),
-                       lambda lang: t("title_false_information_trend", lang, **_period(start, end, lang)),
+                       lambda lang: _titled("title_false_information_trend", lang, start, end),
                        as_of, {"start": start, "end": end}, resolution, yearly, _months_with_data(counts), revised,
                        in_part=trends.false_information_in_part(counts, start, end, trends.WITH_DERIVED))
 
@@ -668,8 +682,8 @@ def category_heatmap(counts: pd.DataFrame, categories: list[str] | None, start: 
         read = [c for c in shown.columns if str(c)[:4] in years]
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_category_heatmap_year" if table is not None else "title_category_heatmap", lang,
-                  **_period(start, end, lang))
+        title = _titled("title_category_heatmap_year" if table is not None else "title_category_heatmap", lang,
+                        start, end)
         stacked = shown.stack()
         if stacked.empty:
             alt = title
@@ -723,7 +737,7 @@ def legal_claims_by_type(counts: pd.DataFrame, start: str, end: str, as_of: str)
     coverage = _coverage_meta(list(wide.index), wide.notna().any(axis=1), pd.Series(dtype=bool))
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_legal_claims_by_type", lang, **_period(start, end, lang))
+        title = _titled("title_legal_claims_by_type", lang, start, end)
         sums = wide.sum()
         names = [t(f"legal_{k}", lang) for k in sums.index]
         # the reviews' monthly counts: a claim reported in several months is in each of them, so
@@ -858,7 +872,7 @@ def incidents_by_region(incidents: pd.DataFrame, start: str, end: str) -> Figure
     unplaced = trends.incidents_without_region(incidents, start, end)
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_incidents_by_region", lang, **_period(start, end, lang))
+        title = _titled("title_incidents_by_region", lang, start, end)
         names, values = table[f"name_{lang}"].tolist(), table["incidents"].tolist()
         caption = t("caption_incidents_by_region", lang)
         if unplaced:  # not in the bars: the reader must not take their sum for every incident
@@ -889,7 +903,7 @@ def amounts_by_category(incidents: pd.DataFrame, start: str, end: str) -> Figure
     wide = wide.reindex(index=list(dict.fromkeys(table["category"])), columns=list(AMOUNT_KINDS))
 
     def texts(lang: str) -> dict[str, str]:
-        title = t("title_amounts_by_category", lang, **_period(start, end, lang))
+        title = _titled("title_amounts_by_category", lang, start, end)
         names = [f"{taxonomy.category_label(c, lang)}: {t(f'table_kind_{k}', lang).lower()}"
                  for c, k in zip(table["category"], table["kind"])]
         millions = (table["amount_kzt"] / 1e6).tolist()
