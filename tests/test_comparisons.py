@@ -138,6 +138,24 @@ def test_a_difference_that_contradicts_the_monthly_count_is_reported_and_not_use
     assert "gives 7, the review of the month states 3" in problems[0]["message"]
 
 
+def test_a_difference_below_a_figure_the_month_states_inside_it_is_reported_and_not_used():
+    # SYNTHETIC: 3 criminal charges in January, 4 to February: February's 1 is below the 2 criminal
+    # false-information cases (inside criminal proceedings) that February's review states
+    counts = counts_frame([("2024-02", "legal_claims", "criminal_false_information", 2),
+                           ("2024-02", "legal_claims", "civil_claims", 7), ("2024-02", "legal_claims", "total", 9)])
+    cumulative = cumulative_frame([("2024-01", "2024-01", "criminal charges", 3),
+                                   ("2024-01", "2024-02", "criminal charges", 4)])
+    rows, problems = comparisons.derive_months(counts, cumulative)
+    assert rows.empty and [p["kind"] for p in problems] == ["derived month below a figure inside it"]
+    assert problems[0]["message"].endswith("gives 1, less than the 2 criminal_false_information the review of the "
+                                           "month states inside it; not used")
+    # a group's total below one of its categories, likewise
+    cumulative = cumulative_frame([("2024-01", "2024-01", CLAIMS, 10), ("2024-01", "2024-02", CLAIMS, 15)])
+    rows, problems = comparisons.derive_months(counts.iloc[:2], cumulative)  # February: 7 civil claims, no total
+    assert rows.empty and problems[0]["message"].endswith("gives 5, less than the 7 civil_claims the review of the "
+                                                          "month states inside it; not used")
+
+
 def test_two_statements_of_one_category_that_count_different_things_give_no_month():
     complaints = "pre-trial complaints of protection of honour, dignity and business reputation"
     claims_and_suits = "since the beginning of the year: pre-trial claims and suits on protection of honour"

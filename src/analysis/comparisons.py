@@ -372,7 +372,8 @@ def derive_months(counts: pd.DataFrame, cumulative: pd.DataFrame) -> tuple[pd.Da
 
     Returns (rows for monthly_counts with `source = derived` and `derived_from` naming the two
     statements, inconsistencies). A negative difference, one that contradicts a published monthly
-    count, or one of two statements of a category that name different measures of it
+    count, one below a figure the month's review states inside it, or one of two statements of a
+    category that name different measures of it
     (`taxonomy.measure_words`: January's "pre-trial complaints" are not January's share of
     "pre-trial claims and suits") is an inconsistency and is not used.
     """
@@ -415,6 +416,13 @@ def derive_months(counts: pd.DataFrame, cumulative: pd.DataFrame) -> tuple[pd.Da
                                      "message": f"{end} {code}: {origin} gives {value}, the review of the "
                                                 f"month states {int(published_only[end])}; not used"})
                 continue
+            inside = _largest_inside(counts, kind, code, end)
+            if inside is not None and value < inside[1]:
+                problems.append({"kind": "derived month below a figure inside it", "month": end, "group": group,
+                                 "total": value, "listed_sum": inside[1],
+                                 "message": f"{end} {code}: {origin} gives {value}, less than the {inside[1]} "
+                                            f"{inside[0]} the review of the month states inside it; not used"})
+                continue
             rows.append({"month": end, "group": group, "category": TOTAL if kind == "group" else code,
                          "unit": "count", "count": value, "source": "derived",
                          "source_url": later["source_url"], "parent": "",
@@ -422,6 +430,24 @@ def derive_months(counts: pd.DataFrame, cumulative: pd.DataFrame) -> tuple[pd.Da
                          "note": "difference of two cumulative statements", "derived_from": origin})
     columns = list(counts.columns) + ([] if "derived_from" in counts.columns else ["derived_from"])
     return pd.DataFrame(rows, columns=columns), problems
+
+
+def _largest_inside(counts: pd.DataFrame, kind: str, code: str, month: str) -> tuple[str, int] | None:
+    """(category, count) of the largest published figure of `month` that lies inside `code` (a
+    category of a group's total, or a category within a category), or None: a figure of the whole
+    is never below one of its parts."""
+    rows = counts[(counts["month"] == month) & (counts["source"] == "published") & (counts["unit"] == "count")]
+    cats = taxonomy.categories().set_index("code")
+    if kind == "group":
+        inside = [c for c in rows.loc[rows["group"] == code, "category"].astype(str)
+                  if c in cats.index and str(cats.loc[c, "in_group_total"]).lower() == "true"]
+    else:
+        inside = [c for c in rows["category"].astype(str) if c != code and taxonomy.within(c, code)]
+    chosen = rows[rows["category"].astype(str).isin(inside)]
+    if chosen.empty:
+        return None
+    largest = chosen.loc[chosen["count"].astype(int).idxmax()]
+    return str(largest["category"]), int(largest["count"])
 
 
 def disagreements(counts: pd.DataFrame, cumulative: pd.DataFrame) -> list[dict]:
