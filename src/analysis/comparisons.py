@@ -437,13 +437,12 @@ def _largest_inside(counts: pd.DataFrame, kind: str, code: str, month: str) -> t
     category of a group's total, or a category within a category), or None: a figure of the whole
     is never below one of its parts."""
     rows = counts[(counts["month"] == month) & (counts["source"] == "published") & (counts["unit"] == "count")]
-    cats = taxonomy.categories().set_index("code")
+    category = rows["category"].astype(str)
     if kind == "group":
-        inside = [c for c in rows.loc[rows["group"] == code, "category"].astype(str)
-                  if c in cats.index and str(cats.loc[c, "in_group_total"]).lower() == "true"]
+        in_total = taxonomy.categories().set_index("code")["in_group_total"]
+        chosen = rows[rows["group"].eq(code) & category.map(in_total).eq(True)]
     else:
-        inside = [c for c in rows["category"].astype(str) if c != code and taxonomy.within(c, code)]
-    chosen = rows[rows["category"].astype(str).isin(inside)]
+        chosen = rows[category.map(lambda c: c != code and taxonomy.within(c, code))]
     if chosen.empty:
         return None
     largest = chosen.loc[chosen["count"].astype(int).idxmax()]
