@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import variants
+from . import taxonomy, variants
 from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, SOURCE_NAME, SOURCE_URL
 from .domain_data import read_domain
 from .i18n import month_label, plural, t
@@ -153,7 +153,7 @@ def citation(figure: Figure) -> str:
 
 @cache
 def _taxonomy() -> tuple[dict, dict]:
-    return ({row["code"]: row for row in read_domain("categories.csv").to_dict("records")},
+    return ({row["code"]: row for row in taxonomy.categories().to_dict("records")},
             {row["code"]: row for row in read_domain("groups.csv").to_dict("records")})
 
 
@@ -169,10 +169,10 @@ def _named(figure: Figure, data: pd.DataFrame | None) -> set[str]:
     if data is not None and "article" in data.columns:
         articles |= set(data["article"].dropna())
     for code, row in categories.items():
-        of_type = row["legal_type"] in names and not row["parent"] and row["in_group_total"] == "true"
+        of_type = row["legal_type"] in names and not row["parent"] and row["in_group_total"]
         if row["legal_article"] in articles or of_type:
             names.add(code)
-        if "false_information" in figure.kind and row["false_information"] == "true":
+        if "false_information" in figure.kind and row["false_information"]:
             names.add(code)
     if figure.kind.startswith("trend_"):
         names.add(figure.kind.removeprefix("trend_"))
@@ -195,7 +195,7 @@ def counted(figure: Figure, folder: Path) -> tuple[list[tuple[str, list[str]]], 
                [row[f"label_{lang}"] for code, row in categories.items() if row["group"] == group and code in names])
               for group in found]
     apart = [row[f"label_{lang}"] for row in categories.values()
-             if row["group"] in found and row["in_group_total"] == "false" and row["parent"] == ""]
+             if row["group"] in found and not row["in_group_total"] and row["parent"] == ""]
     return listed, apart
 
 

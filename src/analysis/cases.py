@@ -554,8 +554,7 @@ def counts_by_unit(incidents: pd.DataFrame, counts: pd.DataFrame, last: str | No
 
 def _unit_counts(rows: pd.DataFrame, key: str, unit: str) -> pd.DataFrame:
     """Distinct `key`s by month and category, by month and group, and by month overall."""
-    in_total = rows["category"].map(taxonomy.categories().set_index("code")["in_group_total"])
-    summed = rows[in_total.astype(str).str.lower().eq("true")]
+    summed = rows[rows["category"].isin(taxonomy.in_group_total_codes())]
     frame = pd.concat([
         rows.groupby(["month", "group", "category"])[key].nunique().rename("count").reset_index(),
         summed.groupby(["month", "group"])[key].nunique().rename("count").reset_index().assign(category=TOTAL),

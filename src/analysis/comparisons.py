@@ -439,8 +439,7 @@ def _largest_inside(counts: pd.DataFrame, kind: str, code: str, month: str) -> t
     rows = counts[(counts["month"] == month) & (counts["source"] == "published") & (counts["unit"] == "count")]
     category = rows["category"].astype(str)
     if kind == "group":
-        in_total = taxonomy.categories().set_index("code")["in_group_total"]
-        chosen = rows[rows["group"].eq(code) & category.map(in_total).eq(True)]
+        chosen = rows[rows["group"].eq(code) & category.isin(taxonomy.in_group_total_codes())]
     else:
         chosen = rows[category.map(lambda c: c != code and taxonomy.within(c, code))]
     if chosen.empty:

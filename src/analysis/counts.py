@@ -6,7 +6,7 @@ import pandas as pd
 
 from .config import ALL_GROUPS, TOTAL
 from .reviews import COUNT_COLUMNS
-from .taxonomy import categories
+from .taxonomy import in_group_total_codes
 
 
 def _sized(frame: pd.DataFrame, keys: list[str], values: str | None = None) -> pd.DataFrame:
@@ -25,8 +25,7 @@ def incident_log_counts(incidents: pd.DataFrame) -> pd.DataFrame:
     counted = incidents.loc[incidents["counted"].astype(bool), ["report_month", "group", "category", "amount_kzt"]]
     counted = counted.assign(**{c: counted[c].astype(str).astype("category") for c in ("group", "category")
                                 if not isinstance(counted[c].dtype, pd.CategoricalDtype)})
-    in_group_total = categories().set_index("code")["in_group_total"]
-    codes = counted["category"].cat.categories.to_series().map(in_group_total).astype(bool).to_numpy()
+    codes = counted["category"].cat.categories.isin(in_group_total_codes())
     in_total = counted[codes[counted["category"].cat.codes.to_numpy()]]
     by_category = _sized(counted, ["report_month", "group", "category"])
     by_group = _sized(in_total, ["report_month", "group"]).assign(category=TOTAL)

@@ -132,11 +132,6 @@ def drop_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
             rows[duplicate.to_numpy()], rejected)
 
 
-def _in_total(category: pd.Series) -> pd.Series:
-    flags = taxonomy.categories().set_index("code")["in_group_total"]
-    return category.map(flags).fillna(False).astype(bool)
-
-
 def add_other_unspecified(counts: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     """Add `other_unspecified` = a group's total minus its listed items; report listed > total.
 
@@ -146,7 +141,7 @@ def add_other_unspecified(counts: pd.DataFrame) -> tuple[pd.DataFrame, list[dict
     published = counts[counts["source"] == "published"]
     totals = published[(published["category"] == TOTAL) & published["group"].ne(ALL_GROUPS)]
     items = published[published["category"].ne(TOTAL) & published["parent"].eq("")
-                      & _in_total(published["category"]) & published["unit"].eq("count")]
+                      & published["category"].isin(taxonomy.in_group_total_codes()) & published["unit"].eq("count")]
     listed = items.groupby(["month", "group"])["count"].sum()
     other_rows, inconsistencies = [], []
     for row in totals.itertuples(index=False):

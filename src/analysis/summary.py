@@ -43,11 +43,6 @@ def _items(rows: pd.DataFrame, nested: pd.DataFrame, lang: str) -> list[str]:
     return parts
 
 
-def _in_group_total() -> dict[str, bool]:
-    """Each category code -> whether the reviews count it inside its group's total."""
-    return taxonomy.categories().set_index("code")["in_group_total"].to_dict()
-
-
 def _ytd_lines(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: str, lang: str) -> list[str]:
     """A line that says what is compared, then one line per group: the comparison of the year to
     date, with the months and evidence it rests on (or why it is not compared), then the standing
@@ -110,7 +105,7 @@ def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.D
         else:
             sentence = t("summary_group_untotalled", lang, label=taxonomy.category_label(group, lang))
         # figures the reviews state beside the group's total (court rulings, laws), not inside it
-        beside = top["category"].map(_in_group_total()).eq(False) & (len(total) > 0)
+        beside = top["category"].isin(taxonomy.in_group_total_codes(inside=False)) & (len(total) > 0)
         inside = top[~beside]
         items = _items(inside, nested, lang) if set(inside["category"]) - {OTHER_UNSPECIFIED} else []
         including = f", {t('summary_including', lang)}: " + "; ".join(items) if items else ""

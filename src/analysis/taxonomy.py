@@ -78,6 +78,15 @@ def category_codes() -> list[str]:
     return categories()["code"].tolist()
 
 
+@cache
+def in_group_total_codes(inside: bool = True) -> frozenset[str]:
+    """The category codes the reviews count inside their group's total (`inside`), or those they
+    state beside it (court rulings, sums of money, laws: `inside=False`). A code the taxonomy does
+    not have (TOTAL, other_unspecified) is in neither."""
+    cats = categories()
+    return frozenset(cats.loc[cats["in_group_total"] == inside, "code"])
+
+
 def category_group(code: str) -> str:
     return _category_groups()[code]
 
