@@ -23,25 +23,50 @@ def analysis(*args: str, root: Path | None = None) -> subprocess.CompletedProces
 
 
 @pytest.mark.parametrize("args, words", [
-    (["report", "-j", "0"], "argument -j/--jobs: expected a whole number, 1 or more; found '0'"),
-    (["report", "--jobs", "-2"], "argument -j/--jobs: expected a whole number, 1 or more; found '-2'"),
-    (["report", "--timeout", "0"], "argument --timeout: expected a whole number, 1 or more; found '0'"),
+    (["report", "-j", "two"], "argument -j/--jobs: expected a whole number; found 'two'"),
+    (["report", "--rolling", "3.5"], "argument --rolling: expected a whole number; found '3.5'"),
+    (["synth", "--rows", "1e3", "--months", "2", "--out", "x"],
+     "argument --rows: expected a whole number; found '1e3'"),
     (["report", "--wait", "soon"], "argument --wait: expected a number of seconds; found 'soon'"),
     (["--wait", "-1", "clean"], "argument --wait: expected a number of seconds, 0 or more; found '-1'"),
 ])
-def test_numbers_that_mean_no_work_or_no_time_are_refused(args, words, capsys):
+def test_a_word_where_a_number_belongs_is_refused_by_the_command_line(args, words, capsys):
     with pytest.raises(SystemExit) as exited:  # argparse's refusal; any other exception fails the test
         cli.main(args)
     assert exited.value.code == 2
-    command = "analysis report" if args[0] == "report" else "analysis"  # the parser that refused it
+    command = f"analysis {args[0]}" if args[0] in ("report", "synth") else "analysis"  # the parser that refused it
     assert capsys.readouterr().err == f"error: {words} (see {command} --help)\n"  # one line, no usage block
 
 
-def test_a_refused_number_is_one_line_from_the_command_without_traceback():
-    done = analysis("report", "-j", "0")
+@pytest.mark.parametrize("args, words", [
+    (["-j", "0"], "-j/--jobs: expected a number of notebooks to run at once, 1 or more; found 0"),
+    (["--jobs", "-2"], "-j/--jobs: expected a number of notebooks to run at once, 1 or more; found -2"),
+    (["--timeout", "0"], "--timeout: expected a number of seconds a cell may take, 1 or more; found 0"),
+    (["--rolling", "25"], "--rolling: expected a number of months from 1 to 24; found 25"),
+])
+def test_a_number_out_of_range_is_refused_as_a_call_from_code_is_and_nothing_is_written(args, words, small_raw,
+                                                                                       capsys):
+    """The range of a number is checked in one place (`report.check_request`), for the command
+    line as for a researcher's call: the same words, and no log, no cleaning, no output."""
+    from analysis.errors import ParameterError
+    from analysis.report import run_report
+
+    before = sorted(p.relative_to(small_raw.root) for p in small_raw.root.rglob("*") if p.name != ".analysis.lock")
+    assert cli.main(["--root", str(small_raw.root), "report", *args]) == 2
+    assert capsys.readouterr().err == f"error: {words}\n"
+    assert sorted(p.relative_to(small_raw.root) for p in small_raw.root.rglob("*") if p.name != ".analysis.lock") \
+        == before
+    option, value = args
+    keyword = {"-j": "jobs", "--jobs": "jobs"}.get(option, option.removeprefix("--"))
+    with pytest.raises(ParameterError) as refused:
+        run_report(small_raw, progress=False, **{keyword: int(value)})
+    assert str(refused.value) == words
+
+
+def test_a_refused_number_is_one_line_from_the_command_without_traceback(small_raw):
+    done = analysis("report", "-j", "0", root=small_raw.root)
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr == \
-        "error: argument -j/--jobs: expected a whole number, 1 or more; found '0' (see analysis report --help)\n"
+    assert done.stderr == "error: -j/--jobs: expected a number of notebooks to run at once, 1 or more; found 0\n"
     done = analysis("repor")  # a command mistyped
     assert done.returncode == 2 and done.stderr.startswith("error: argument command: invalid choice: 'repor'")
     assert len(done.stderr.splitlines()) == 1

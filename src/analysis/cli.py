@@ -194,15 +194,13 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    """A whole number of 1 or more (`-j`, `--timeout`): 0 would mean no work, or no time, at all."""
+def _whole(text: str) -> int:
+    """A whole number, as the command line reads it; whether it is in range is checked where every
+    caller's number is (`report.check_request`, `synth.synthesise`), so that the message is the same."""
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more; found {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more; found {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(f"expected a whole number; found {text!r}") from None
 
 
 def _seconds(text: str) -> float:
@@ -249,15 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="category codes for the trend charts, comma-separated, or 'all'")
     report.add_argument("--start", help="first month of the trend charts, YYYY-MM (default: the first "
                                             "month with a published group total)")
-    report.add_argument("--rolling", type=int, default=3, help="months in the rolling mean (default 3)")
+    report.add_argument("--rolling", type=_whole, default=3, help="months in the rolling mean (default 3)")
     report.add_argument("--resolution", default="auto", help="trend charts by 'month', by 'year', or 'auto' "
                                                                 "(default: by month up to 36 months, by year beyond)")
     report.add_argument("--variants", default=None,
                         help="the figures' variants, comma-separated: default,dark,social,square,newsletter,print "
                              "(default: all of them for the newest month, the default figure for earlier months)")
-    report.add_argument("--timeout", type=_positive, default=600,
+    report.add_argument("--timeout", type=_whole, default=600,
                         help="seconds a notebook cell may take, 1 or more (default 600)")
-    report.add_argument("-j", "--jobs", type=_positive, default=None,
+    report.add_argument("-j", "--jobs", type=_whole, default=None,
                         help="notebooks run side by side (default: the number of cores)")
     report.add_argument("--force", action="store_true", help="redo everything, changed or not")
     report.add_argument("--dry-run", action="store_true",
@@ -273,10 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
                                "made again from what reports/ holds")
     site.set_defaults(func=_site)
     synth = sub.add_parser("synth", help="write SYNTHETIC messy incident logs (benchmarks, tests)")
-    synth.add_argument("--rows", type=int, required=True, help="incidents in all")
-    synth.add_argument("--months", type=int, required=True, help="number of monthly logs")
+    synth.add_argument("--rows", type=_whole, required=True, help="incidents in all")
+    synth.add_argument("--months", type=_whole, required=True, help="number of monthly logs")
     synth.add_argument("--out", type=Path, required=True, help="folder to write (never data/raw/)")
-    synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    synth.add_argument("--seed", type=_whole, default=1, help="random seed (default 1)")
     synth.set_defaults(func=_synth)
     template = sub.add_parser("template", help="write an empty incident log for a month: "
                                                "data/raw/incidents/<month>.xlsx, in the analyst's language")

@@ -4,9 +4,8 @@ domain table of src/analysis/domain/ that cannot be read (`DomainError`).
 
 Every parameter is checked through the functions below, wherever it arrives (the command line, a
 notebook's parameters cell, a call from a researcher's own code), so the message is the same. The
-command line first reads its numbers (`cli._positive`, `cli._seconds`): a word where a number
-belongs, or a count of jobs or seconds that means no work or no time, is refused there, in one line
-as well.
+command line only reads its numbers first (`cli._whole`, `cli._seconds`): a word where a number
+belongs is refused there, in one line as well; whether the number is in range is checked here.
 """
 
 from __future__ import annotations

@@ -129,7 +129,7 @@ def check_request(month: str | None = None, every: bool = False, langs: str = "e
         rolling=expect_between(rolling, 1, MAX_ROLLING, "--rolling", "a number of months"),
         timeout=expect_between(timeout, 1, None, "--timeout", "a number of seconds a cell may take"),
         start=None if start is None else expect_month(start, "--start"),
-        jobs=expect_between((os.cpu_count() or 1) if jobs is None else jobs, 1, None, "-j",
+        jobs=expect_between((os.cpu_count() or 1) if jobs is None else jobs, 1, None, "-j/--jobs",
                             "a number of notebooks to run at once"),
         force=force,
         resolution=expect_one_of(resolution, RESOLUTIONS, "--resolution"),
