@@ -50,8 +50,17 @@ def test_the_stages_run_in_the_order_a_case_moves_and_unknown_is_apart():
     ("police complaint; criminal charges dropped; lawyer appealed", ("", "appeal")),
     ("суд оштрафовал журналиста, адвокат обжаловал решение", ("", "appeal")),
     ("айыппұл салынды, адвокат шағым келтірді", ("", "appeal")),
+    # ... or naming the decision it appeals
+    ("journalist appealed the fine", ("", "appeal")),
+    ("filed an appeal against the verdict", ("", "appeal")),
+    ("обжаловал решение суда о штрафе", ("", "appeal")),
+    ("подал апелляционную жалобу на приговор", ("", "appeal")),
     # ... and before it: the decision of the appeal ends the case
     ("appealed; appeal court acquitted him", ("acquitted", "appeal")),
+    ("appealed and was fined", ("fined", "appeal")),
+    ("обжаловал, и суд назначил штраф", ("fined", "appeal")),
+    ("обжаловал и суд назначил штраф", ("fined", "appeal")),
+    ("обжаловал штраф; апелляционный суд оставил штраф в силе", ("fined", "appeal")),
     ("cassation appeal declared inadmissible", ("dismissed", "closed")),
     ("trial began; denies charges", ("", "trial")),
     ("возбуждено уголовное дело", ("", "pre_trial")),

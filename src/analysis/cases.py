@@ -66,23 +66,25 @@ def read_outcome(text: str) -> tuple[str, str]:
 
     The outcome is the first outcome row of domain/outcome_words.csv whose words the text holds;
     the stage is the furthest of its stage and the stages the text names ("acquitted on appeal"
-    is an acquittal at the appeal stage). An appeal lodged after the outcome is named ("charges
-    dropped; lawyer appealed") leaves the case open at that stage: the outcome is the decision
-    appealed, not the end of the case.
+    is an acquittal at the appeal stage). An appeal lodged against the outcome leaves the case
+    open at that stage, the outcome being the decision appealed, not the end of the case: an
+    appeal named after the outcome is last stated ("charges dropped; lawyer appealed"), or whose
+    words take in that statement ("appealed the fine", "обжаловал приговор"). An outcome stated
+    after the appeal's words is the appeal's decision ("appealed; appeal court acquitted him").
     """
     normalised = normalise_text(text)
     if not normalised:
         return "", ""
-    found = [(outcome, stage, opens, max(m.start() for m in matches))
+    found = [(outcome, stage, opens, max(m.start() for m in matches), max(m.end() for m in matches))
              for outcome, stage, opens, pattern in outcome_words()
              if (matches := list(pattern.finditer(normalised)))]
     outcome = next((o for o, *_ in found if o), "")
     if outcome:
-        said = max(at for o, _, _, at in found if o == outcome)
-        reopened = [stage for _, stage, opens, at in found if opens and at > said]
+        said = max(at for o, _, _, at, _ in found if o == outcome)
+        reopened = [stage for _, stage, opens, _, end in found if opens and end > said]
         if reopened:
             return "", max(reopened, key=RANK.__getitem__)
-    stages = [stage for o, stage, _, _ in found if not o or o == outcome]
+    stages = [stage for o, stage, *_ in found if not o or o == outcome]
     return outcome, max(stages, key=RANK.__getitem__, default="")
 
 
