@@ -361,7 +361,8 @@ def test_the_summary_says_how_many_open_cases_the_month_does_not_mention_and_sin
                           "recorded, mentioned in the last 12 months); no longer counted as open: 1, with no news for "
                           "more than 12 months (the earliest last mention: September 2024)")
     kk = cases.false_information_lines(september, "2025-10", "kk")[0]
-    assert kk.endswith("; енді ашық саналмайды: 1, 12 айдан астам жаңалығы жоқ (ең ерте соңғы аталуы: қыркүйек 2024)")
+    assert kk.endswith("; енді ашық саналмайды: 1, 12 айдан астам жаңалығы жоқ "
+                       "(ең ерте соңғы аталуы: 2024 ж. қыркүйек)")
 
 
 def test_open_cases_the_month_does_not_mention_are_drawn_apart_from_those_it_does(shipped_clean):
@@ -394,7 +395,7 @@ def test_a_month_without_an_incident_log_is_shaded_and_its_new_and_ended_cases_n
     assert table.loc["2024-09", "active"] == 0
     assert table.loc["2024-11", ["new", "ended"]].tolist() == [1, 1]
     shown = accessibility.reader_table(spec.data, spec.name, "kk")  # the data table beside it: empty, not 0
-    september = shown[shown.iloc[:, 0] == "қыркүйек 2018"].iloc[0].tolist()
+    september = shown[shown.iloc[:, 0] == "2018 ж. қыркүйек"].iloc[0].tolist()
     assert september[1:] == ["2", "", "", ""]
     text = spec.texts("en")["long_description"]
     assert f"{(~table.index.isin(logged)).sum()} months without data (shaded; not zero)" in text
@@ -409,7 +410,7 @@ def test_a_month_without_an_incident_log_is_shaded_and_its_new_and_ended_cases_n
 def test_the_summary_says_how_the_months_false_information_cases_ended(three_logs):
     lines = cases.false_information_lines(load_incidents(three_logs), "2024-11", "kk")
     assert lines == [
-        "- Жалған ақпарат туралы істер (ҚК 274-бабы, ӘҚБтК 456-2-бабы), ай соңында (қараша 2024) ашық: 0 іс "
+        "- Жалған ақпарат туралы істер (ҚК 274-бабы, ӘҚБтК 456-2-бабы), ай соңында (2024 ж. қараша) ашық: 0 іс "
         "(аяқталғанға дейінгі сатысы жазылған, аяқталуы жазылмаған, соңғы 12 айда аталған)",
         "- Айдағы жаңа жалған ақпарат істері: 1 іс",
         "- Айда аяқталған жалған ақпарат істері: 2 іс (сотталды: 1, айыппұл салынды: 1)",
@@ -645,4 +646,4 @@ def test_the_timeline_runs_to_the_end_of_its_period_so_the_time_since_the_last_m
     assert [spec.texts(lang)["title"] for lang in ("en", "ru", "kk")] == [
         "Cases under Criminal Code 274 mentioned from January 2018 to November 2024: stages",
         "Дела по ст. 274 УК, упомянутые за январь 2018 – ноябрь 2024: стадии",
-        "Қаңтар 2018 – қараша 2024 аралығында аталған ҚК 274-бабы бойынша істер: сатылары"]
+        "2018 ж. қаңтар – 2024 ж. қараша аралығында аталған ҚК 274-бабы бойынша істер: сатылары"]

@@ -78,7 +78,7 @@ def test_a_city_or_region_is_named_in_the_draft_s_language_and_a_finer_place_as_
     assert draft._event(town, {}, "ru").place == "Uralsk (West Kazakhstan)"
 
 
-@pytest.mark.parametrize(("lang", "since"), [("en", "January 2009"), ("ru", "январь 2009"), ("kk", "қаңтар 2009")])
+@pytest.mark.parametrize(("lang", "since"), [("en", "January 2009"), ("ru", "январь 2009"), ("kk", "2009 ж. қаңтар")])
 def test_a_case_first_reported_earlier_is_marked_ongoing_with_its_first_month(shipped_clean, lang, since):
     _, _, incidents = shipped_clean
     (section,) = draft.sections(incidents, "2009-02", lang)
@@ -129,7 +129,7 @@ def test_the_draft_is_written_as_markdown_and_word_with_the_figures_alt_text(cle
     text = out.review_draft(summary)
     md = cleaned_project.reports / "scratch" / MONTH / "review_draft.kk.md"
     assert md.read_text(encoding="utf-8") == text
-    assert text.startswith("# Қазақстандағы сөз бостандығының бұзылуы, қараша 2024\n")
+    assert text.startswith("# Қазақстандағы сөз бостандығының бұзылуы, 2024 ж. қараша\n")
     assert text.count("\n# ") == 0  # the summary's own heading is not repeated
     assert "## Негізгі оқиғалар\n\n_Айдың оқиғалар журналында аталған оқиғалар, санаттар бойынша; жоғарыдағы сандар " \
            "шолудан алынған" in text  # a category's logged incidents can be fewer than the review counts
@@ -139,7 +139,7 @@ def test_the_draft_is_written_as_markdown_and_word_with_the_figures_alt_text(cle
     assert (md.parent / "../figures/2024-11/month_categories.kk.png").resolve().is_file()
 
     document = Document(str(md.with_suffix(".docx")))
-    assert document.core_properties.title == "Қазақстандағы сөз бостандығының бұзылуы, қараша 2024"
+    assert document.core_properties.title == "Қазақстандағы сөз бостандығының бұзылуы, 2024 ж. қараша"
     paragraphs = [p.text for p in document.paragraphs]
     assert "Негізгі оқиғалар" in paragraphs
     assert paragraphs[paragraphs.index("Негізгі оқиғалар") + 1].startswith("Айдың оқиғалар журналында аталған")

@@ -170,7 +170,7 @@ def test_a_long_title_is_wrapped_whole_never_cut(lang):
     title = {"en": "Refusal or restriction of socially significant information: reports per month",
              "ru": "Отказ или ограничение в предоставлении общественно значимой информации: сообщений в месяц",
              "kk": "Санаттар бойынша айыппұлдар, талаптар мен өндірілген сомалар, теңге, "
-                   "қаңтар 2009 – қараша 2024"}[lang]
+                   "2009 ж. қаңтар – 2024 ж. қараша"}[lang]
     fig, _ = plots._figure((4, 3))
     wrapped = plots.fit_text(fig, title, 9, "bold")
     assert wrapped.split() == title.split()  # every word kept, dashes included
@@ -183,8 +183,8 @@ def test_a_long_title_is_wrapped_whole_never_cut(lang):
 
 def test_a_line_never_breaks_inside_a_date_an_article_or_the_licence():
     fig, _ = plots._figure((4, 3))
-    text = "Санаттар бойынша істер (ҚК 274-бап, ӘҚБтК 456-2-бап), қаңтар 2009 – қараша 2024 · Лицензия: CC BY 4.0"
-    kept = ["(ҚК 274-бап,", "ӘҚБтК 456-2-бап),", "қаңтар 2009 –", "қараша 2024 ·", "Лицензия: CC BY 4.0"]
+    text = "Санаттар бойынша істер (ҚК 274-бап, ӘҚБтК 456-2-бап), 2009 ж. қаңтар – 2024 ж. қараша · Лицензия: CC BY 4.0"
+    kept = ["(ҚК 274-бап,", "ӘҚБтК 456-2-бап),", "2009 ж. қаңтар –", "2024 ж. қараша ·", "Лицензия: CC BY 4.0"]
     for width in (0.6, 0.9, 1.2, 1.6, 2.0, 2.5, 3.0, 4.0):  # inches: every break the text can take
         lines = plots.fit_text(fig, text, 9, "bold", width=width).split("\n")
         assert " ".join(lines) == text, width

@@ -144,13 +144,13 @@ def test_the_html_copy_is_self_contained_and_in_the_page_language(hand_run, tmp_
     executed = tmp_path / "trends.ipynb"
     nbformat.write(notebook, executed)
     page = tmp_path / "trends.kk.html"
-    write_html(executed, page, "kk", t("html_title_trends", "kk", month="қараша 2024"))
+    write_html(executed, page, "kk", t("html_title_trends", "kk", month="2024 ж. қараша"))
     parser = _Page()
     parser.feed(page.read_text(encoding="utf-8"))
     assert parser.external == []  # nothing fetched: no require.js, MathJax or stylesheet from a CDN
     assert parser.icon == "data:,"  # nor the server's /favicon.ico, which a browser asks for otherwise
     assert parser.lang == "kk"
-    assert parser.title == "Айлар бойынша үрдістер: қараша 2024 деректері"
+    assert parser.title == "Айлар бойынша үрдістер: 2024 ж. қараша деректері"
     assert len(parser.images) == 5 and all(src.startswith("data:image/png;base64,") for src in parser.images)
     text = " ".join(parser.text)
     assert "Айлар бойынша үрдістер" in text and "Үш топ, ай сайын." in text

@@ -85,7 +85,7 @@ def test_july_2024_uses_the_foundations_own_year_to_date_figure(summary):
     ru = summary("2024-07", "ru", stated=True)
     assert "за январь–июль 2024: 87; за январь–июль 2023: 55 — собственные данные фонда" in ru
     kk = summary("2024-07", "kk", stated=True)
-    assert "қаңтар–шілде 2024: 87; қаңтар–шілде 2023: 55 — қордың өз шолуында" in kk
+    assert "2024 ж. қаңтар–шілде: 87; 2023 ж. қаңтар–шілде: 55 — қордың өз шолуында" in kk
 
 
 def test_the_standing_caveat_appears_once_per_summary(summary):
@@ -189,7 +189,7 @@ def test_a_month_without_an_incident_log_says_its_new_and_ended_cases_are_not_kn
     assert ("- Эти строки основаны на журналах инцидентов за 2 из 12 мес. периода декабрь 2023 – ноябрь 2024 "
             "(январь 2024, ноябрь 2024).") in november
     kk = review_summary(counts, "2015-05", "kk", cumulative, incidents=incidents)
-    assert "Айдағы жаңа жалған ақпарат істері: белгісіз (мамыр 2015 бойынша оқиғалар журналы жоқ)" in kk
+    assert "Айдағы жаңа жалған ақпарат істері: белгісіз (2015 ж. мамыр бойынша оқиғалар журналы жоқ)" in kk
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", "its address is not given with the counts"),

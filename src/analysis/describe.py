@@ -22,14 +22,14 @@ def _runs(months: list[str]) -> list[list[str]]:
 
 def months_label(months: list[str], lang: str) -> str:
     """The months named as ranges: "April–May 2024", "February, April–May and July 2024",
-    "November–December 2023, January 2024"."""
+    "November–December 2023, January 2024" (in Kazakh the year first: "2024 ж. сәуір–мамыр")."""
     parts = []
     for year in sorted({m[:4] for m in months}):
         runs = _runs([m for m in months if m[:4] == year])
         names = [month_name(r[0], lang) if len(r) == 1 else f"{month_name(r[0], lang)}–{month_name(r[-1], lang)}"
                  for r in runs]
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + t("list_and", lang) + names[-1]
-        parts.append(f"{joined} {year}")
+        parts.append(t("month_year", lang, month=joined, year=year))
     return ", ".join(parts)
 
 

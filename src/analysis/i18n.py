@@ -33,7 +33,7 @@ def read_translations(name: str | Path = "translations.csv") -> pd.DataFrame:
 
 def t(key: str, lang: str, **values: object) -> str:
     """The text `key` in `lang`, with {placeholders} filled from `values`. A title (`title_*`)
-    opens with a capital: "қараша 2024: ..." is "Қараша 2024: ..." wherever the title is shown."""
+    opens with a capital: "қаңтар–қараша: ..." is "Қаңтар–қараша: ..." wherever the title is shown."""
     text = _translations().loc[key, expect_language(lang)].format(**values)
     return capitalised(text) if key.startswith("title_") else text
 
@@ -46,7 +46,7 @@ def has_text(key: str, lang: str) -> bool:
 
 
 def capitalised(text: str) -> str:
-    """`text` opening with a capital, the rest as it is: "қараша 2024: ..." -> "Қараша 2024: ..."."""
+    """`text` opening with a capital, the rest as it is: "қаңтар–қараша: ..." -> "Қаңтар–қараша: ..."."""
     return text[:1].upper() + text[1:]
 
 
@@ -68,8 +68,9 @@ def month_name(month: str, lang: str) -> str:
 
 
 def month_label(month: str, lang: str) -> str:
-    """Month and year for titles: November 2024 / ноябрь 2024 / қараша 2024."""
-    return f"{month_name(month, lang)} {month[:4]}"
+    """Month and year for titles: November 2024 / ноябрь 2024 / 2024 ж. қараша (the year first in
+    Kazakh, as its dates are written: `month_year` in translations.csv)."""
+    return t("month_year", lang, month=month_name(month, lang), year=month[:4])
 
 
 DAY_FORMATS = {"en": "d MMMM y", "ru": "long", "kk": "long"}  # 26 February 2009, 26 февраля 2009 г., 2009 ж. 26 ақпан
@@ -94,10 +95,11 @@ def month_tick(month: str, lang: str) -> str:
 
 
 def period_label(start: str, end: str, lang: str) -> str:
-    """January–November 2024 / январь–ноябрь 2024 / қаңтар–қараша 2024."""
+    """January–November 2024 / январь–ноябрь 2024 / 2024 ж. қаңтар–қараша."""
+    if start == end:
+        return month_label(end, lang)
     if start[:4] == end[:4]:
-        first = month_name(start, lang)
-        return f"{first}–{month_name(end, lang)} {end[:4]}" if start != end else month_label(end, lang)
+        return t("months_of_year", lang, first=month_name(start, lang), last=month_name(end, lang), year=end[:4])
     return f"{month_label(start, lang)} – {month_label(end, lang)}"
 
 

@@ -90,21 +90,25 @@ _WIDTHS: dict[tuple, float] = {}
 # "274-бап,", "BY 4.0")
 KEPT_WITH_PREVIOUS = re.compile(r"[–—·-]|\d[\d.,]*(-\w+)*\W*")
 KEPT_WITH_NEXT = re.compile(r"CC|\w+:")  # the licence's "CC BY"; a label and what it names ("Licence: CC")
+YEAR_MARK = "ж."  # Kazakh writes the year first, marked, before its month: "2024 ж. қараша"
 
 
 def unbreakable(paragraph: str) -> list[str]:
     """The paragraph's words, with those a line must not break between joined by a space: a dash or
     a "·" stays at the end of its line, a number with the word before it (a month and its year, an
-    article and its number, the licence's version), "CC" with "BY", a label ending in a colon with
-    the word after it ("Licence: CC BY 4.0")."""
+    article and its number, the licence's version), a year written first with its mark and month
+    ("2024 ж. қараша"), "CC" with "BY", a label ending in a colon with the word after it
+    ("Licence: CC BY 4.0")."""
     words: list[str] = []
     glue = False
-    for word in paragraph.split():
-        if words and (glue or KEPT_WITH_PREVIOUS.fullmatch(word)):
+    given = paragraph.split()
+    for i, word in enumerate(given):
+        year_first = given[i + 1:i + 2] == [YEAR_MARK]
+        if words and (glue or (KEPT_WITH_PREVIOUS.fullmatch(word) and not year_first)):
             words[-1] += " " + word
         else:
             words.append(word)
-        glue = bool(KEPT_WITH_NEXT.fullmatch(word))
+        glue = bool(KEPT_WITH_NEXT.fullmatch(word)) or year_first or word == YEAR_MARK
     return words
 
 
