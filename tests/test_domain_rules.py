@@ -487,7 +487,12 @@ def test_incidents_by_keeps_to_its_months_and_calls_an_empty_value_unknown():
     assert dict(zip(table["victim_type"], table["incidents"])) == {"unknown": 1, "blogger": 1}
 
 
-@pytest.mark.parametrize("text, value", [("1,25 млн", 1_250_000), ("2,5 тыс", 2_500), ("1,250 млн", 1_250_000_000)])
+@pytest.mark.parametrize("text, value", [
+    ("1,25 млн", 1_250_000), ("2,5 тыс", 2_500), ("1,5 mln", 1_500_000),
+    # Russian and Kazakh write a comma only as the decimal one (and a point for it at times); English
+    # writes it between the thousands
+    ("1,250 млн", 1_250_000), ("2,500 млн тг", 2_500_000), ("1.25 млн", 1_250_000), ("1,250 million", 1_250_000_000),
+])
 def test_a_decimal_comma_counts_only_before_a_multiplier(text, value):
     assert parse_amount(text).value == value
 

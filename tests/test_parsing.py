@@ -61,6 +61,8 @@ def test_empty_date_is_no_error():
     ("184,600 tenge", 184_600), ("KZT 50,000,000", 50_000_000), ("2 млн тенге", 2_000_000),
     ("1,5 млн тенге", 1_500_000), ("2.5 mln", 2_500_000), ("4 млрд", 4_000_000_000),
     ("300 мың теңге", 300_000), ("1 000 000,00", 1_000_000), ("145560000", 145_560_000),
+    ("150k", 150_000), ("150к", 150_000), ("5m", 5_000_000), ("1.5m", 1_500_000), ("2bn", 2_000_000_000),
+    ("200тг", 200), ("-", None), ("–", None),  # a dash alone: no amount, as an empty cell
 ], ids=numbered)
 def test_amounts(text, expected):
     assert parse_amount(text) == (expected, None, None)
@@ -70,6 +72,9 @@ def test_amounts(text, expected):
     ("-500", "a negative amount"), ("many", "expected an amount in tenge"),
     ("about a million", "expected an amount in tenge"), ("12 apples", "expected an amount in tenge"),
     ("2 млн 300 тыс", "expected an amount in tenge"),
+    # a fraction of a tenge: a million meant without its word ("1.5" in a workbook's cell), never cut to 1
+    ("1.5", "a fraction of a tenge (1.5): expected whole tenge"), ("12,5", "a fraction of a tenge (12,5)"),
+    ("0.5", "a fraction of a tenge"),
 ], ids=numbered)
 def test_bad_amounts_are_errors(text, reason):
     parsed = parse_amount(text)
@@ -146,13 +151,13 @@ def test_the_month_name_table_reads_as_dateparser_does(name):
 
 
 @pytest.mark.parametrize(("row", "message"), [
-    ("multiplier,(млн,6,", "amount_words.csv: line 3: column pattern: '(млн' is not a valid regular expression"),
-    ("multiplier,(лакх),five,", "amount_words.csv: line 3: expected a multiplier with its power of ten"),
+    ("multiplier,(млн,6,true,", "amount_words.csv: line 3: column pattern: '(млн' is not a valid regular expression"),
+    ("multiplier,(лакх),five,,", "amount_words.csv: line 3: expected a multiplier with its power of ten"),
 ], ids=["pattern", "power"])
 def test_a_wrong_row_of_the_amount_words_is_named_with_its_line(monkeypatch, row, message):
     from analysis.domain_data import DomainError
 
-    table = pd.read_csv(io.StringIO(f"role,pattern,power,note\ncurrency,(тг),,\n{row}\n"), dtype=str,
+    table = pd.read_csv(io.StringIO(f"role,pattern,power,decimal_comma,note\ncurrency,(тг),,,\n{row}\n"), dtype=str,
                         keep_default_na=False)
     monkeypatch.setattr(parsing, "read_domain", lambda name: table)
     parsing._amount_words.cache_clear()

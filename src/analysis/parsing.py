@@ -179,9 +179,9 @@ def _parse_date(raw: str) -> Parsed:
 # --- amounts of money ------------------------------------------------------------------------
 
 @cache
-def _amount_words() -> tuple[tuple[tuple[re.Pattern[str], Decimal], ...], re.Pattern[str]]:
-    """(the multipliers, each a pattern and its factor, in the order they are tried; the currency),
-    from domain/amount_words.csv."""
+def _amount_words() -> tuple[tuple[tuple[re.Pattern[str], Decimal, bool], ...], re.Pattern[str]]:
+    """(the multipliers, each a pattern, its factor and whether a comma before it is always the
+    decimal one, in the order they are tried; the currency), from domain/amount_words.csv."""
     table = read_domain("amount_words.csv")
     multipliers, currency = [], []
     for line, row in enumerate(table.itertuples(), start=2):
@@ -194,7 +194,7 @@ def _amount_words() -> tuple[tuple[tuple[re.Pattern[str], Decimal], ...], re.Pat
         if row.role == "currency":
             currency.append(row.pattern)
         elif row.role == "multiplier" and row.power.isdigit():
-            multipliers.append((pattern, Decimal(10) ** int(row.power)))
+            multipliers.append((pattern, Decimal(10) ** int(row.power), row.decimal_comma == "true"))
         else:
             raise DomainError(f"{where}: expected a multiplier with its power of ten (3 for a thousand) or the "
                               f"currency; found role {row.role!r}, power {row.power!r}")
@@ -202,32 +202,46 @@ def _amount_words() -> tuple[tuple[tuple[re.Pattern[str], Decimal], ...], re.Pat
 
 
 _NOT_A_NUMBER = re.compile(r"[^\d\s,.\-+']")
-_SHORT_DECIMAL = re.compile(r"\d,\d{1,2}\b")  # "1,5 млн": a decimal comma, not thousands
+_SHORT_DECIMAL = re.compile(r"\d,\d{1,2}\b")  # "1,5 mln": a decimal comma, not thousands
 _AMOUNT_EXPECTED = 'an amount in tenge such as 184600, "184 600 тг", "184,600 tenge" or "2 млн тенге"'
+NONE_WRITTEN = ("-", "–", "—")  # a dash alone in a cell: no amount, as an empty cell
+SMALLEST_WITH_TIYN = 1000  # tenge: an amount with a fraction below it has lost its multiplier ("1.5" for 1,5 млн)
 
 
 def parse_amount(raw: str) -> Parsed:
-    """An amount of tenge as written -> Parsed(int tenge, None, error)."""
+    """An amount of tenge as written -> Parsed(int tenge, None, error).
+
+    Before a Russian or Kazakh multiplier ("млн", "мың") a comma or a point is the decimal one
+    ("1,250 млн" is 1 250 000); before an English one, a comma only before one or two digits ("1,5
+    mln", but "1,250 million" is 1 250 000 000). An amount is whole tenge: tiyn after the decimal
+    comma are dropped ("1 234,50 тг" is 1 234), but a fraction of less than a thousand tenge
+    written without a multiplier ("1.5", "12,5") is refused, not cut to 1 or 12: it is a million
+    or a thousand whose word was left out ("1,5 млн" is a million and a half)."""
     text = normalise_text(raw)
-    if not text:
+    if not text or text in NONE_WRITTEN:
         return Parsed(None)
     multipliers, currency = _amount_words()
-    multiplier, rest = Decimal(1), text
-    for pattern, factor in multipliers:
+    multiplier, rest, decimal_comma = Decimal(1), text, False
+    for pattern, factor, comma in multipliers:
         if pattern.search(rest):
-            multiplier, rest = factor, pattern.sub(" ", rest)
+            multiplier, rest, decimal_comma = factor, pattern.sub(" ", rest), comma
             break
     rest = currency.sub(" ", rest).strip()
     if not rest or _NOT_A_NUMBER.search(rest):
         return Parsed(None, error=f"expected {_AMOUNT_EXPECTED}")
     if rest.startswith("-"):
         return Parsed(None, error="a negative amount")
-    decimal = "," if multiplier > 1 and _SHORT_DECIMAL.search(rest) else None
+    if decimal_comma and "," not in rest:
+        rest = rest.replace(".", ",")  # "1.25 млн": a point written for the decimal comma
+    decimal = "," if multiplier > 1 and (decimal_comma or _SHORT_DECIMAL.search(rest)) else None
     from price_parser import Price
 
     amount = Price.fromstring(rest, decimal_separator=decimal).amount
     if amount is None:
         return Parsed(None, error=f"expected {_AMOUNT_EXPECTED}")
+    if multiplier == 1 and amount != amount.to_integral_value() and amount < SMALLEST_WITH_TIYN:
+        return Parsed(None, error=f'a fraction of a tenge ({rest}): expected whole tenge, or a multiplier for a '
+                                  'larger amount ("1,5 млн" for a million and a half)')
     return Parsed(int(amount * multiplier))
 
 
