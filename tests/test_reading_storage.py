@@ -76,6 +76,21 @@ def test_mixed_cp1251_and_utf8_lines_are_each_decoded(tmp_path):
     assert table.frame["category"].tolist() == ["угрозы", "угрозы"]
 
 
+def test_kazakh_letters_lost_to_cp1251_refuse_the_file_with_the_line_and_what_to_do(tmp_path):
+    """Excel saves a Kazakh log as "CSV (comma delimited)" in cp1251, which has no Ө, Қ, Ә: each
+    became "?". The names are lost, so the file is refused, naming the line and the word."""
+    path = tmp_path / "2024-11.csv"
+    text = "incident_id;event_date;category;place;summary\r\nA1;02.11.2024;угрозы;Алматы;Кто виноват? Никто\r\n"
+    path.write_bytes(text.encode("cp1251"))  # a question mark before a space is a question mark
+    assert read_table(path, "incidents").frame["summary"].tolist() == ["Кто виноват? Никто"]
+    path.write_bytes((text + "A2;03.11.2024;угрозы;Өскемен;Құсайынова\r\n").encode("cp1251", errors="replace"))
+    with pytest.raises(InputError) as refused:
+        read_table(path, "incidents")
+    assert refused.value.message.startswith("line 3: '?скемен': the file was saved in cp1251 (Windows Cyrillic), "
+                                            "which has no Kazakh letters, and they became '?'; expected the file "
+                                            "saved as CSV UTF-8")
+
+
 def write(tmp_path: Path, content: bytes | str, name: str = "2024-11.csv") -> Path:
     path = tmp_path / name
     path.write_bytes(content.encode() if isinstance(content, str) else content)

@@ -66,7 +66,29 @@ class RawTable:
 # --- encodings -------------------------------------------------------------------------------
 
 def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
-    """(text, encoding, notes): UTF-8 (BOM or not), UTF-16 with BOM, cp1251, or per-line mixes."""
+    """(text, encoding, notes): UTF-8 (BOM or not), UTF-16 with BOM, cp1251, or per-line mixes. A
+    cp1251 text whose Kazakh letters were lost when it was saved is refused (`_lost_letters`)."""
+    text, encoding, notes = _decoded(data, path)
+    if "cp1251" in encoding:
+        _lost_letters(text, path)
+    return text, encoding, notes
+
+
+# A "?" right before a Cyrillic letter: a question mark never stands there, a letter cp1251 does not
+# have (Ө, Қ, Ү, Ұ, Ә, Ғ, Ң, Һ, І in part) does, in a file saved in it ("?скемен", "??сайынова").
+_LOST_LETTER = re.compile(r"\?+[А-Яа-яЁё]\w*")
+
+
+def _lost_letters(text: str, path: Path) -> None:
+    found = _LOST_LETTER.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise InputError(path, f"line {line}: {found.group()!r}: the file was saved in cp1251 (Windows Cyrillic), "
+                               "which has no Kazakh letters, and they became '?'; expected the file saved as "
+                               "CSV UTF-8 (in Excel: Save As, CSV UTF-8), from the workbook that still has them")
+
+
+def _decoded(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     if not data.strip():
         raise InputError(path, "the file is empty; expected a header line and rows")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
