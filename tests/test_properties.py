@@ -32,16 +32,24 @@ row = st.fixed_dictionaries({
 })
 
 
+def written(r: dict) -> list[str] | None:
+    """The fields a row is written with; None for a blank line."""
+    fields = [r["id"], r["event_date"], r["category"], r["place"], r["amount_kzt"], r["victim_type"]]
+    if r["shape"] == "blank":
+        return None
+    return fields[:-1] if r["shape"] == "short" else fields + ["x"] if r["shape"] == "long" else fields
+
+
 def render(rows: list[dict], delimiter: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(HEADER)
     for r in rows:
-        fields = [r["id"], r["event_date"], r["category"], r["place"], r["amount_kzt"], r["victim_type"]]
-        if r["shape"] == "blank":
+        fields = written(r)
+        if fields is None:
             out.write("\n")
-            continue
-        writer.writerow(fields[:-1] if r["shape"] == "short" else fields + ["x"] if r["shape"] == "long" else fields)
+        else:
+            writer.writerow(fields)
     return out.getvalue()
 
 
@@ -91,8 +99,9 @@ def test_rows_add_up_per_file(files):
                 assert [e["message"] for e in result.report["file_errors"] if e["file"] == name] != []
                 continue
             stats = result.report["files"][name]
-            # the records written: line 1 is the header, each row one line, blank lines no record
-            records = {line for line, r in enumerate(rows, start=2) if r["shape"] != "blank"}
+            # the records written: line 1 is the header, each row one line, blank lines no record, nor
+            # a line of separators alone (a row whose every field is empty)
+            records = {line for line, r in enumerate(rows, start=2) if any(written(r) or [])}
             texts = [(paths.raw_incidents / n).read_bytes() for n in names]
             read_before = [texts[k] for k in range(i) if f"data/raw/incidents/{names[k]}" in result.report["files"]]
             if texts[i] in read_before:  # a whole file identical to an earlier one read: all duplicates

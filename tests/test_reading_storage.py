@@ -91,6 +91,17 @@ def test_kazakh_letters_lost_to_cp1251_refuse_the_file_with_the_line_and_what_to
                                             "saved as CSV UTF-8")
 
 
+@pytest.mark.parametrize("last", ["", 'A3;"open;b;c\n'], ids=["columnar", "by_rows"])  # an unbalanced quote: by rows
+def test_a_line_of_separators_alone_is_no_row_as_a_blank_line_is_none(tmp_path, last):
+    """A spreadsheet writes a cleared row as ";;;;": nothing to keep or reject, not "incident_id empty"."""
+    path = tmp_path / "2024-11.csv"
+    path.write_text("incident_id;event_date;category;summary\nA1;2024-11-02;threat;x\n;;;\n\"\";;\"\";\n ; ;\t;\n"
+                    "A2;2024-11-03;threat;y\n;;;;\n" + last, encoding="utf-8")
+    table = read_table(path, "incidents")
+    assert table.frame["incident_id"].tolist() == ["A1", "A2"] and table.rows_read == 2 + bool(last)
+    assert table.bad_records["line"].tolist() == ([8] if last else [])
+
+
 def write(tmp_path: Path, content: bytes | str, name: str = "2024-11.csv") -> Path:
     path = tmp_path / name
     path.write_bytes(content.encode() if isinstance(content, str) else content)

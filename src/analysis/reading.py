@@ -326,7 +326,9 @@ def _length_error(record: list[str], line: int, index: int, name: str) -> dict[s
 
 
 def _blank(record: list[str]) -> bool:
-    return not record or (len(record) == 1 and not record[0].strip())
+    """A blank line, or a line of separators alone (";;;;" where a spreadsheet's cleared row was):
+    no row."""
+    return all(not field.strip() for field in record)
 
 
 @dataclass
@@ -369,9 +371,17 @@ def _read_columnar(data: bytes, layout: _Layout, names: list[str | None], delimi
         return None
     columns = {names[i]: table.column(f"f{i}").combine_chunks() for i in keep}
     lines = lines[good]
-    long = np.zeros(len(good), dtype=bool)
+    # a line of separators alone is no row (`_blank`): short, and read as Python reads it
+    blank = np.zeros(len(good), dtype=bool)
+    for i in np.flatnonzero(ends[good] - starts[good] <= 3 * width):  # `"",` a field at most
+        blank[i] = _blank(_fields(data[starts[good][i]:ends[good][i]].decode("utf-8"), delimiter))
+    if blank.any():
+        mask = pa.array(~blank)
+        columns = {name: column.filter(mask) for name, column in columns.items()}
+        lines = lines[~blank]
+    long = np.zeros(len(lines), dtype=bool)
     for column in columns.values():
-        if pc.max(pc.binary_length(column)).as_py() > MAX_FIELD_CHARS:  # bytes: at least as many as characters
+        if (pc.max(pc.binary_length(column)).as_py() or 0) > MAX_FIELD_CHARS:  # bytes: at least as many as characters
             long |= pc.greater(pc.utf8_length(column), MAX_FIELD_CHARS).to_numpy(zero_copy_only=False)
     if long.any():
         for i in np.flatnonzero(long):
