@@ -310,6 +310,11 @@ def test_every_file_that_is_not_read_is_named_with_what_to_do(small_raw):
     (small_raw.raw_published / "old").mkdir()
     (small_raw.raw_published / "old" / "counts.csv").write_text("month\n", encoding="utf-8")
     (small_raw.raw_incidents / ".gitkeep").write_text("", encoding="utf-8")
+    # the lock file Excel keeps beside a workbook open in it: no log, nothing to do (and no new data)
+    (small_raw.raw_incidents / "~$2024-11.xlsx").write_bytes(b"\x0bOffice User" + bytes(150))
+    from analysis.manifest import raw_hashes
+
+    assert not any("~$" in name for name in raw_hashes(small_raw))
     done = subprocess.run([sys.executable, "-m", "analysis", "--root", str(small_raw.root), "clean"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr

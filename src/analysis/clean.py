@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from . import __version__, cases, comparisons, quality, reviews, schemas
 from . import incidents as inc
-from .config import CUMULATIVE_PREFIX, THREADED_FILE_BYTES, THREADS, Paths
+from .config import CUMULATIVE_PREFIX, THREADED_FILE_BYTES, THREADS, Paths, temporary_file
 from .counts import compare_sources, incident_log_counts
 from .reading import LINE, InputError, RawTable, read_table
 from .storage import staged_dir, write_atomic, write_csv, write_parquet_and_csv
@@ -46,7 +46,7 @@ def _inputs(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in INPUT_SUFFIXES)
+                  if p.is_file() and not temporary_file(p.name) and p.suffix.lower() in INPUT_SUFFIXES)
 
 
 def unread_files(paths: Paths) -> list[dict]:
@@ -54,9 +54,8 @@ def unread_files(paths: Paths) -> list[dict]:
     folders = (paths.raw_incidents, paths.raw_published, paths.raw_case_stages)
     read = {path for folder in folders for path in _inputs(folder)}
     found = []
-    for path in sorted(p for p in paths.raw.rglob("*") if p.is_file()):
-        relative = path.relative_to(paths.raw)
-        if path in read or any(part.startswith(".") for part in relative.parts):
+    for path in paths.raw_files():
+        if path in read or any(temporary_file(part) for part in path.relative_to(paths.raw).parts):
             continue
         if path.parent in folders:
             message = (f"only {', '.join(sorted(INPUT_SUFFIXES))} files are read; save it as CSV, "

@@ -16,6 +16,12 @@ def project_root() -> Path:
     return Path(env).resolve() if env else PACKAGE_DIR.parents[1]
 
 
+def temporary_file(name: str) -> bool:
+    """A hidden file (".DS_Store", ".~lock.2024-11.ods#") or the lock file Office keeps beside a
+    workbook while it is open ("~$2024-11.xlsx"): never data, never listed, never hashed."""
+    return name.startswith((".", "~$"))
+
+
 class Paths:
     """Every folder and file the pipeline reads or writes, anchored on one root."""
 
@@ -32,6 +38,10 @@ class Paths:
         # the data releases: $ANALYSIS_RELEASES when set (any local or mounted folder), else <root>/releases
         releases = os.environ.get("ANALYSIS_RELEASES")
         self.releases = Path(releases).resolve() if releases else self.root / "releases"
+
+    def raw_files(self) -> list[Path]:
+        """Every file under data/raw/, but the temporary ones (`temporary_file`), in order."""
+        return sorted(p for p in self.raw.rglob("*") if p.is_file() and not temporary_file(p.name))
 
     @property
     def incidents(self) -> Path:

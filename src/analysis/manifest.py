@@ -37,8 +37,7 @@ def package_hash() -> str:
 
 
 def raw_hashes(paths: Paths) -> dict[str, str]:
-    files = sorted(p for p in paths.raw.rglob("*") if p.is_file() and not p.name.startswith("."))
-    return {str(p.relative_to(paths.root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    return {str(p.relative_to(paths.root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.raw_files()}
 
 
 def _frame_hash(frame: pd.DataFrame) -> str:

@@ -57,8 +57,7 @@ class Publication:
     @cached_property
     def inputs(self) -> dict[str, str]:
         """sha256 of every raw file the figures are made from."""
-        files = [p for p in self.paths.raw.rglob("*") if p.is_file() and not p.name.startswith(".")]
-        return input_hashes(files, self.paths.root)
+        return input_hashes(self.paths.raw_files(), self.paths.root)
 
     def figure(self, spec: FigureSpec) -> FigureView:
         """Export `spec` in this run's language and variants (with its CSV and JSON) and return it
