@@ -54,6 +54,16 @@ def test_no_traceback_nonzero_exit_and_raw_files_untouched(run):
     assert digests(paths.raw) == before
 
 
+def test_the_rejected_rows_keep_their_columns_in_order_whatever_was_refused_first(run):
+    """A record refused at reading (its number of fields) is written as every other rejection is:
+    file, line, column, value, reason (the release's rejected table has that order)."""
+    from analysis.verdicts import REJECTED_COLUMNS
+
+    _, _, _, rejected, _, _ = run
+    assert list(rejected.columns) == REJECTED_COLUMNS
+    assert (rejected["reason"].str.startswith("expected 6 fields")).any()
+
+
 def test_every_file_adds_up(run):
     _, _, report, rejected, _, _ = run
     for name, stats in report["files"].items():

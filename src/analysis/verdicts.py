@@ -101,9 +101,14 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    """Concatenate frames, an empty frame with `columns` when there are none."""
+    """Concatenate frames, those of `columns` they have first and in that order, whichever frame
+    comes first (the records refused at reading name their file last); an empty frame with
+    `columns` when there are none."""
     frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[[c for c in columns if c in frame.columns] + [c for c in frame.columns if c not in columns]]
 
 
 class PerValue:
