@@ -86,6 +86,9 @@ FILE_ERRORS = [
     (PUB + "p_empty.csv", "the file is empty"),
     (PUB + "p_binary.csv", "is not a text file"),
     (PUB + "p_missing_columns.csv", "required column(s) missing: group_as_written, category_as_written"),
+    (INC + "1991-09.csv", "none of its 2 dated rows is in 1991-09, the month in the file name; most are in 1991-08: "
+                          "if this is the log of 1991-08, save it as 1991-08.csv; a log of 1991-09 that reports only "
+                          "incidents of 1991-08 says so in a report_month column of 1991-09"),
 ]
 
 
@@ -116,12 +119,12 @@ ROWS = [  # file, kept, rejected, duplicate, (line, column, words) of each rejec
     (INC + "1991-07.csv", 1, 1, 0,
      [(3, "incident_id", "incident_id already used with different content at 1991-07.csv line 2")]),
     (INC + "1991-08.csv", 2, 0, 0, []),
-    (INC + "1991-09.csv", 0, 0, 2, []),
     (INC + "1991-10.csv", 3, 0, 0, []),
     (INC + "1991-11.csv", 1, 1, 0, [(2, "category", "no category rule matches this label")]),
     (INC + "1991-12.csv", 1, 0, 1, []),
     (INC + "1992-01.csv", 1, 1, 0, [(3, "event_date", "no such day: 1992-13-01")]),
     (PUB + "p_items_exceed_total.csv", 3, 0, 0, []),
+    (PUB + "p_items_exceed_total_again.csv", 0, 0, 3, []),
     (PUB + "p_unknown_label.csv", 0, 1, 0, [(2, "category_as_written", "no category rule matches this label")]),
     (PUB + "p_bad_count.csv", 0, 2, 0, [(2, "count", "expected a whole number"), (3, "count", "a negative number")]),
     (PUB + "p_bad_month.csv", 0, 1, 0, [(2, "month", "expected the month covered as YYYY-MM")]),
@@ -148,7 +151,7 @@ def test_notes_explain_what_was_read_differently(run):
     assert "cp1251" in notes[INC + "1990-05.csv"]
     assert "unbalanced quote" in notes[INC + "1990-07.csv"]
     assert "'colour' is not one this project reads" in notes[INC + "1990-11.csv"]
-    assert "identical to data/raw/incidents/1991-08.csv" in notes[INC + "1991-09.csv"]
+    assert "identical to data/raw/published/p_items_exceed_total.csv" in notes[PUB + "p_items_exceed_total_again.csv"]
     warnings = pd.DataFrame(report["warnings"])
     atlantis = warnings[warnings["file"] == INC + "1991-06.csv"].iloc[0]
     assert (atlantis["line"], atlantis["column"], atlantis["value"]) == (2, "place_as_written", "Atlantis")

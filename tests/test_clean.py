@@ -285,9 +285,20 @@ def test_a_log_named_after_a_month_that_has_not_begun_is_refused(empty_project):
         "month the log covers"]
 
 
-def test_a_log_may_report_incidents_of_the_month_before(empty_project):
-    (empty_project.raw_incidents / "2024-12.csv").write_text(
-        "incident_id,event_date,category\nA1,2024-11-28,threat\n", encoding="utf-8")
+def test_a_log_may_report_incidents_of_the_month_before_but_not_only_them_unless_it_says_its_month(empty_project):
+    """November's log saved as 2024-12.csv would count November's incidents in December: a log all of
+    whose rows are dated in the month before is refused, unless its rows say they are December's."""
+    log = empty_project.raw_incidents / "2024-12.csv"
+    log.write_text("incident_id,event_date,category\nA1,2024-11-28,threat\nA2,2024-12-02,threat\n", encoding="utf-8")
+    result = run_clean(empty_project, today=date(2026, 1, 1))
+    assert result.file_errors == [] and result.incidents["report_month"].tolist() == ["2024-12"] * 2
+    log.write_text("incident_id,event_date,category\nA1,2024-11-28,threat\n", encoding="utf-8")
+    result = run_clean(empty_project, today=date(2026, 1, 1))
+    assert [e["message"] for e in result.file_errors] == [
+        "its one dated row is not in 2024-12, the month in the file name; most are in 2024-11: if this is the "
+        "log of 2024-11, save it as 2024-11.csv; a log of 2024-12 that reports only incidents of 2024-11 says so in "
+        "a report_month column of 2024-12"]
+    log.write_text("incident_id,report_month,event_date,category\nA1,2024-12,2024-11-28,threat\n", encoding="utf-8")
     result = run_clean(empty_project, today=date(2026, 1, 1))
     assert result.file_errors == [] and result.incidents["report_month"].tolist() == ["2024-12"]
 

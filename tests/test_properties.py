@@ -92,7 +92,8 @@ def test_rows_add_up_per_file(files):
         for i, (rows, _, _) in enumerate(files):
             name = f"data/raw/incidents/{names[i]}"
             if name not in result.report["files"]:  # the whole file was refused, with one error naming it:
-                # only for its month (none of its dated rows in it or the month before), which a well-formed
+                # only for its month (none of its dated rows in it: all in another month, or all in the month
+                # before without a report_month), which a well-formed
                 # row dated in the file's own month rules out (a malformed record's fields may be shifted:
                 # it is not read for the month)
                 assert not any(r["event_date"] == "2024-11-02" and r["shape"] == "ok" for r in rows), name

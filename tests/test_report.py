@@ -138,7 +138,7 @@ def test_a_newer_month_known_only_from_its_log_is_named_with_how_to_run_it(small
     assert logged_only_after(counts, {"2024-11"}, "2024-11") == []
 
     project = copy_project(small_project.root, tmp_path / "project")
-    december = (project.raw_incidents / "2024-11.csv").read_text(encoding="utf-8").replace("2024-11-", "2024-12-")
+    december = (project.raw_incidents / "2024-11.csv").read_text(encoding="utf-8").replace(" November ", " December ")
     (project.raw_incidents / "2024-12.csv").write_text(december.replace("SYN-", "DEC-"), encoding="utf-8")
     assert run_clean(project).ok
     assert cli.main(["--root", str(project.root), "report", "--dry-run", "--lang", "en"]) == 0

@@ -66,8 +66,10 @@ def _row_months(raw: Raw) -> tuple[np.ndarray, np.ndarray]:
 def check_file_month(table: RawTable, path: Path, today: date) -> None:
     """Refuse a log saved under the wrong month: one whose dated rows all fall outside it.
 
-    A log may report an incident of the month before (reported late), never one of a later month;
-    a log named after a month that has not begun is refused too.
+    A log may report incidents of the month before (reported late) beside others, or alone where its
+    rows say the month they are reported in (`report_month`); a log whose rows are all dated in the
+    month before, and say nothing more, is the log of that month saved under the next month's name.
+    A log named after a month that has not begun is refused too.
     """
     month = file_month(path)
     if month > today.strftime("%Y-%m"):
@@ -79,13 +81,15 @@ def check_file_month(table: RawTable, path: Path, today: date) -> None:
     if all(m is None for m in found):
         return
     previous = str(pd.Period(month, freq="M") - 1)
-    if any(m in (month, previous) for m in found):
-        return
     months = pd.Series(found[positions], dtype=object).dropna()
+    if month in set(months) or (previous in set(months) and set(months) != {previous}):
+        return
     likely = months.value_counts().index[0]
-    raise InputError(path, f"none of its {len(months)} dated rows is in {month}, the month in the file "
-                           f"name; most are in {likely}: if this is the log of {likely}, save it as "
-                           f"{likely}{path.suffix}")
+    late = (f"; a log of {month} that reports only incidents of {previous} says so in a report_month "
+            f"column of {month}") if likely == previous else ""
+    rows = "its one dated row is not" if len(months) == 1 else f"none of its {len(months)} dated rows is"
+    raise InputError(path, f"{rows} in {month}, the month in the file name; most are in {likely}: if this is "
+                           f"the log of {likely}, save it as {likely}{path.suffix}{late}")
 
 
 def _month_end(month: str) -> date:
