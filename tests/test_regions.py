@@ -45,6 +45,7 @@ def test_twenty_units_with_iso_codes_known_to_iso_3166_2():
     ("Dzhezkazgan", date(2017, 1, 1), "KZ-35"),
     ("Жезқазған", date(2023, 1, 1), "KZ-62"),
     ("Abai village, Zhambyl region", None, "KZ-31"),
+    ("Жамбылский район Алматинской области", None, "KZ-19"),  # a district named as a region is no region
     ("Uralsk (West Kazakhstan)", None, "KZ-27"),
     ("Петропавловск", None, "KZ-59"),
     ("Петропавлда", None, "KZ-59"),
@@ -56,7 +57,8 @@ def test_places_map_to_regions(place, on, expected):
     assert match_region(place, on) == (expected, None)
 
 
-@pytest.mark.parametrize("place", ["Strasbourg", "Zarechny village", "Almaty; Nur-Sultan; Shymkent"])
+@pytest.mark.parametrize("place", ["Strasbourg", "Zarechny village", "Almaty; Nur-Sultan; Shymkent",
+                                   "Жамбылский район", "Жамбыл ауданы"])  # districts of that name in two regions
 def test_unknown_or_ambiguous_places_say_why(place):
     code, problem = match_region(place, None)
     assert code is None and problem

@@ -43,9 +43,21 @@ def _date(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+DISTRICT = "district"  # the level of region_aliases.csv's row of a district's words (район, ауданы)
+
+
+@cache
+def _district_word() -> re.Pattern[str]:
+    """A district's word right after a name: "Жамбылский район" is a district (of Almaty Region),
+    not Jambyl Region."""
+    frame = read_domain("region_aliases.csv")
+    return re.compile(r"\s*(?:" + "|".join(frame.loc[frame["level"] == DISTRICT, "pattern"]) + ")")
+
+
 @cache
 def aliases() -> tuple[Alias, ...]:
     frame = read_domain("region_aliases.csv")
+    frame = frame[frame["level"] != DISTRICT]
     unknown = sorted(set(frame["iso_code"]) - set(regions()["iso_code"]))
     if unknown:
         raise ValueError(f"region_aliases.csv names unknown ISO codes: {', '.join(unknown)}")
@@ -59,8 +71,9 @@ def match_region(place: str, on: date | None = None) -> tuple[str | None, str | 
 
     A name of a region ("Almaty region", "Алматы облысы") outranks a city or district inside the
     text ("Abai village, Zhambyl region" is in Jambyl Region); otherwise the first place named
-    decides ("Almaty (Zhetysu District Court)" is Almaty city). Renamed and re-drawn units follow
-    the date: Semey is East Kazakhstan before 2022-06-08 and Abai Region after.
+    decides ("Almaty (Zhetysu District Court)" is Almaty city). A region's name that names a
+    district ("Жамбылский район Алматинской области") is no region. Renamed and re-drawn units
+    follow the date: Semey is East Kazakhstan before 2022-06-08 and Abai Region after.
     """
     text = normalise_text(place)
     if not text:
@@ -69,7 +82,8 @@ def match_region(place: str, on: date | None = None) -> tuple[str | None, str | 
         return text.upper(), None
     for level in ("region", "place"):
         hits = sorted((m.start(), a.iso_code) for a in aliases()
-                      if a.level == level and a.valid_on(on) and (m := a.pattern.search(text)))
+                      if a.level == level and a.valid_on(on) and (m := a.pattern.search(text))
+                      and not (level == "region" and _district_word().match(text, m.end())))
         codes = list(dict.fromkeys(code for _, code in hits))
         if len(codes) > 1 and ";" in text:
             return None, f"several regions named ({', '.join(codes)})"
