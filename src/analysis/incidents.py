@@ -335,7 +335,9 @@ def drop_duplicates(incidents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     clashes = candidates[clashing]
     first = unique[~clashing[first_copy]].set_index("incident_id")
     reasons = [f"incident_id already used with different content at {first.loc[i, 'source_file']} "
-               f"line {first.loc[i, 'source_line']}" for i in clashes["incident_id"]]
+               f"line {first.loc[i, 'source_line']}; expected an incident_id of its own for each row (a later "
+               "mention of the same case keeps its case_id and takes a new incident_id)"
+               for i in clashes["incident_id"]]
     rejected = pd.DataFrame({"file": clashes["source_file"], "line": clashes["source_line"],
                              "column": "incident_id", "value": clashes["incident_id"],
                              "reason": reasons}, columns=REJECTED_COLUMNS)
