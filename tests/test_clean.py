@@ -295,7 +295,7 @@ def test_a_log_may_report_incidents_of_the_month_before_but_not_only_them_unless
     log.write_text("incident_id,event_date,category\nA1,2024-11-28,threat\n", encoding="utf-8")
     result = run_clean(empty_project, today=date(2026, 1, 1))
     assert [e["message"] for e in result.file_errors] == [
-        "its one dated row is not in 2024-12, the month in the file name; most are in 2024-11: if this is the "
+        "its one dated row is not in 2024-12, the month in the file name; it is in 2024-11: if this is the "
         "log of 2024-11, save it as 2024-11.csv; a log of 2024-12 that reports only incidents of 2024-11 says so in "
         "a report_month column of 2024-12"]
     log.write_text("incident_id,report_month,event_date,category\nA1,2024-12,2024-11-28,threat\n", encoding="utf-8")

@@ -33,7 +33,7 @@ def read_translations(name: str | Path = "translations.csv") -> pd.DataFrame:
 
 def t(key: str, lang: str, **values: object) -> str:
     """The text `key` in `lang`, with {placeholders} filled from `values`. A title (`title_*`)
-    opens with a capital: "қаңтар–қараша: ..." is "Қаңтар–қараша: ..." wherever the title is shown."""
+    opens with a capital wherever it is shown, whatever word a language puts first."""
     text = _translations().loc[key, expect_language(lang)].format(**values)
     return capitalised(text) if key.startswith("title_") else text
 
@@ -46,7 +46,8 @@ def has_text(key: str, lang: str) -> bool:
 
 
 def capitalised(text: str) -> str:
-    """`text` opening with a capital, the rest as it is: "қаңтар–қараша: ..." -> "Қаңтар–қараша: ..."."""
+    """`text` opening with a capital, the rest as written ("СМИ ..." stays so, where `str.capitalize`
+    would write "Сми ...")."""
     return text[:1].upper() + text[1:]
 
 

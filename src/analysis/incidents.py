@@ -87,8 +87,9 @@ def check_file_month(table: RawTable, path: Path, today: date) -> None:
     likely = months.value_counts().index[0]
     late = (f"; a log of {month} that reports only incidents of {previous} says so in a report_month "
             f"column of {month}") if likely == previous else ""
-    rows = "its one dated row is not" if len(months) == 1 else f"none of its {len(months)} dated rows is"
-    raise InputError(path, f"{rows} in {month}, the month in the file name; most are in {likely}: if this is "
+    rows, where = (("its one dated row is not", "it is") if len(months) == 1
+                   else (f"none of its {len(months)} dated rows is", "most are"))
+    raise InputError(path, f"{rows} in {month}, the month in the file name; {where} in {likely}: if this is "
                            f"the log of {likely}, save it as {likely}{path.suffix}{late}")
 
 
