@@ -108,7 +108,8 @@ def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     frame = pd.concat(frames, ignore_index=True)
-    return frame[[c for c in columns if c in frame.columns] + [c for c in frame.columns if c not in columns]]
+    order = [c for c in columns if c in frame.columns] + [c for c in frame.columns if c not in columns]
+    return frame if order == list(frame.columns) else frame[order]  # no copy of a table in order already
 
 
 class PerValue:
