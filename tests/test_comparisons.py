@@ -304,7 +304,7 @@ def test_trend_figures_state_their_coverage_inside_the_image_and_in_the_json(shi
     assert spec.meta["coverage"]["months_with_data"] == ["2024-02", "2024-04", "2024-09", "2024-11"]
     assert len(spec.meta["coverage"]["months_missing"]) == 26
     for lang, words in (("en", "Months with data: 4 of 30"), ("ru", "Месяцев с данными: 4 из 30"),
-                        ("kk", "Деректері бар айлар: 30 айдың 4")):
+                        ("kk", "Деректері бар айлар: 30 айдың 4-і")):
         fig = spec.draw(lang)
         assert any(f"· {words}" in text.get_text() for text in fig.texts)  # capitalised as each part of the footer
         plt.close(fig)

@@ -46,6 +46,17 @@ def test_english_summary_for_2024_11_states_exactly_the_published_counts(summary
     assert stated == [1, 1, 2, 2, 2, 2, 3, 3, 4, 7, 7, 10, 10, 12]
 
 
+@pytest.mark.parametrize("n, written", [(13, "13-і"), (6, "6-сы"), (2, "2-сі"), (9, "9-ы"), (10, "10-ы"), (20, "20-сы"),
+                                        (40, "40-ы"), (50, "50-і"), (100, "100-і"), (0, "0-і")])
+def test_a_kazakh_part_of_a_whole_takes_the_ending_of_its_last_word(n, written):
+    """"30 айдың 13-і" (13 of 30 months): the possessive ending follows the number's last word
+    (он үш -> үші, алты -> алтысы, тоғыз -> тоғызы), as number_endings.csv gives it."""
+    from analysis.i18n import t
+
+    assert t("coverage_note", "kk", n=n, total=30) == f"деректері бар айлар: 30 айдың {written}"
+    assert t("coverage_note", "ru", n=n, total=30) == f"месяцев с данными: {n} из 30"
+
+
 def test_russian_plural_forms(summary):
     text = summary("2024-11", "ru")
     assert "10 сообщений о нарушениях прав журналистов" in text

@@ -61,7 +61,7 @@ def test_a_chart_by_year_is_described_by_year_and_names_the_months_its_part_year
                                   resolution="year", cumulative=cumulative)
     alt = {lang: spec.texts(lang)["alt_text"] for lang in ("en", "ru", "kk")}
     assert alt["en"].startswith("Bar chart by year. ") and "Highest 107, in 2024 (10 of 12 months)." in alt["en"]
-    assert "Максимум 107: 2024 (10 из 12 мес.)." in alt["ru"] and "Ең жоғарысы 107, 2024 (12 айдың 10)." in alt["kk"]
+    assert "Максимум 107: 2024 (10 из 12 мес.)." in alt["ru"] and "Ең жоғарысы 107, 2024 (12 айдың 10-ы)." in alt["kk"]
     assert "August 2010" not in alt["en"]  # the month of the highest monthly value, which the bars do not show
     assert ("Years with months missing (each figure sums only the months with data): 2010 (1 of 12 months), "
             "2023 (2 of 12 months), 2024 (10 of 12 months).") in spec.texts("en")["long_description"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -33,9 +34,40 @@ def read_translations(name: str | Path = "translations.csv") -> pd.DataFrame:
 
 def t(key: str, lang: str, **values: object) -> str:
     """The text `key` in `lang`, with {placeholders} filled from `values`. A title (`title_*`)
-    opens with a capital wherever it is shown, whatever word a language puts first."""
-    text = _translations().loc[key, expect_language(lang)].format(**values)
+    opens with a capital wherever it is shown, whatever word a language puts first. A placeholder
+    written `{n:of}` is a number counted out of a whole, with the ending its language gives it
+    (Kazakh "30 айдың 13-і": `number_endings.csv`)."""
+    template = _translations().loc[key, expect_language(lang)]
+    text = _Formatter(lang).format(template, **values) if ":of}" in template else template.format(**values)
     return capitalised(text) if key.startswith("title_") else text
+
+
+class _Formatter(string.Formatter):
+    """str.format, and `{n:of}` for a number counted out of a whole (`of_whole`)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, spec: str) -> str:
+        return of_whole(value, self.lang) if spec == "of" else super().format_field(value, spec)
+
+
+def of_whole(value: object, lang: str) -> str:
+    """A number written as a part of a whole: "13" / "13" / "13-і" (Kazakh takes the possessive
+    ending of the number's last word: 13-і, 20-сы, 6-сы)."""
+    text = str(value)
+    endings = _number_endings().get(lang)
+    if not endings:
+        return text
+    n = int("".join(ch for ch in text if ch.isdigit()) or 0)
+    last = (n % 10 if n % 10 or n == 0 else n % 100 if n % 100 else 100 if n % 1000 else 1000)
+    return f"{text}-{endings[str(last)]}"
+
+
+@cache
+def _number_endings() -> dict[str, dict[str, str]]:
+    table = read_domain("number_endings.csv")
+    return {lang: dict(zip(part["last"], part["ending"])) for lang, part in table.groupby("lang")}
 
 
 def has_text(key: str, lang: str) -> bool:
