@@ -44,20 +44,32 @@ def _date(value: str) -> date | None:
 
 
 DISTRICT = "district"  # the level of region_aliases.csv's row of a district's words (район, ауданы)
+ENDING = "ending"  # ... and of its row of the Kazakh case endings a place name takes (Алматыда)
+
+
+@cache
+def _words(level: str) -> str:
+    frame = read_domain("region_aliases.csv")
+    return "|".join(frame.loc[frame["level"] == level, "pattern"])
 
 
 @cache
 def _district_word() -> re.Pattern[str]:
     """A district's word right after a name: "Жамбылский район" is a district (of Almaty Region),
     not Jambyl Region."""
-    frame = read_domain("region_aliases.csv")
-    return re.compile(r"\s*(?:" + "|".join(frame.loc[frame["level"] == DISTRICT, "pattern"]) + ")")
+    return re.compile(rf"\s*(?:{_words(DISTRICT)})")
+
+
+@cache
+def _case_ending() -> re.Pattern[str]:
+    """A Kazakh case ending at the end of a word of three letters or more: "Алматыда" is Almaty."""
+    return re.compile(rf"(?<=\w{{3}})(?:{_words(ENDING)})\b")
 
 
 @cache
 def aliases() -> tuple[Alias, ...]:
     frame = read_domain("region_aliases.csv")
-    frame = frame[frame["level"] != DISTRICT]
+    frame = frame[~frame["level"].isin((DISTRICT, ENDING))]
     unknown = sorted(set(frame["iso_code"]) - set(regions()["iso_code"]))
     if unknown:
         raise ValueError(f"region_aliases.csv names unknown ISO codes: {', '.join(unknown)}")
@@ -72,14 +84,25 @@ def match_region(place: str, on: date | None = None) -> tuple[str | None, str | 
     A name of a region ("Almaty region", "Алматы облысы") outranks a city or district inside the
     text ("Abai village, Zhambyl region" is in Jambyl Region); otherwise the first place named
     decides ("Almaty (Zhetysu District Court)" is Almaty city). A region's name that names a
-    district ("Жамбылский район Алматинской области") is no region. Renamed and re-drawn units
-    follow the date: Semey is East Kazakhstan before 2022-06-08 and Abai Region after.
+    district ("Жамбылский район Алматинской области") is no region. A place no name is found in
+    is tried again without its words' Kazakh case endings ("Қарағандыда", "Оралда"). Renamed and
+    re-drawn units follow the date: Semey is East Kazakhstan before 2022-06-08 and Abai Region after.
     """
     text = normalise_text(place)
     if not text:
         return None, None
     if text.upper() in set(regions()["iso_code"]):
         return text.upper(), None
+    code, problem = _match(text, on)
+    bare = _case_ending().sub("", text)
+    if code is None and bare != text:  # a place written with a Kazakh case ending: "Қарағандыда"
+        found = _match(bare, on)
+        if found[0] is not None:
+            return found
+    return code, problem
+
+
+def _match(text: str, on: date | None) -> tuple[str | None, str | None]:
     for level in ("region", "place"):
         hits = sorted((m.start(), a.iso_code) for a in aliases()
                       if a.level == level and a.valid_on(on) and (m := a.pattern.search(text))
