@@ -74,9 +74,10 @@ class Parsed(NamedTuple):
 
 # --- dates -----------------------------------------------------------------------------------
 
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"  # the time a spreadsheet writes after a date cell's day: dropped
+_ISO_DAY = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}$|^(\d{{4}})\.(\d{{1,2}})\.(\d{{1,2}})$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_DOTTED_DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_DOTTED_DAY = re.compile(rf"^(\d{{1,2}})[./](\d{{1,2}})[./](\d{{4}}){_TIME}$")
 _DOTTED_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$")
 _EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
@@ -156,7 +157,7 @@ def _parse_date(raw: str) -> Parsed:
     if not text:
         return Parsed(None)
     if m := _ISO_DAY.match(text):
-        return _day(*m.groups())
+        return _day(*[g for g in m.groups() if g is not None])
     if m := _DOTTED_DAY.match(text):
         return _day(m[3], m[2], m[1])
     if m := _ISO_MONTH.match(text):
