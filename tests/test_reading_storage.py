@@ -102,6 +102,17 @@ def test_a_line_of_separators_alone_is_no_row_as_a_blank_line_is_none(tmp_path, 
     assert table.bad_records["line"].tolist() == ([8] if last else [])
 
 
+@pytest.mark.parametrize("title", ["Журнал инцидентов за ноябрь 2024\n", "Журнал;;;\nсоставил: монитор;;;\n"])
+def test_a_title_above_the_header_is_named_with_the_line_of_the_headings(tmp_path, title):
+    path = tmp_path / "2024-11.csv"
+    path.write_text(title + "ID;Дата;Категория;Место\nA1;02.11.2024;угрозы;Алматы\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_table(path, "incidents")
+    line = title.count("\n") + 1
+    assert refused.value.message == (f"line 1 is not the header: line {line} holds the headings; expected the header "
+                                     "on line 1 (delete the line(s) above it, such as a title, and save again)")
+
+
 def write(tmp_path: Path, content: bytes | str, name: str = "2024-11.csv") -> Path:
     path = tmp_path / name
     path.write_bytes(content.encode() if isinstance(content, str) else content)

@@ -445,6 +445,24 @@ def _read_by_rows(text: str, names: list[str | None], delimiter: str) -> _Record
     return _Records(columns, np.array(lines, dtype=np.int64), bad, notes)
 
 
+TITLE_LINES = 5  # lines a title or note above a CSV's header may take
+
+
+def _header_below(text: str, kind: str) -> int | None:
+    """The line, after the first, of the first of the next `TITLE_LINES` lines that is a header
+    this project can read (a title typed above the headings, which may have misled the delimiter's
+    sniffing: each line is tried with the lines below it); None when there is none."""
+    lines = text.splitlines()
+    for number in range(2, min(len(lines), TITLE_LINES + 1) + 1):
+        rest = "\n".join(lines[number - 1:])
+        try:
+            canonical_columns([h.strip() for h in _fields(lines[number - 1], sniff_delimiter(rest))], kind, Path())
+        except (InputError, csv.Error):
+            continue
+        return number
+    return None
+
+
 def _header(text: str, delimiter: str, path: Path) -> list[str]:
     try:
         return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
@@ -483,7 +501,15 @@ def read_table(path: Path, kind: str) -> RawTable:
         header = _fields(utf8[layout.starts[0]:layout.ends[0]].decode("utf-8"), delimiter)
     else:
         header = _header(text, delimiter, path)
-    names, header_notes = canonical_columns([h.strip() for h in header], kind, path)
+    try:
+        names, header_notes = canonical_columns([h.strip() for h in header], kind, path)
+    except InputError as exc:
+        below = _header_below(text, kind)
+        if below is None:
+            raise
+        raise InputError(path, f"line 1 is not the header: line {below} holds the headings; expected the "
+                               f"header on line 1 (delete the line(s) above it, such as a title, and save again)"
+                         ) from exc
     records = None
     if layout is not None and len(names) > 1:
         records = _read_columnar(utf8, layout, names, delimiter)
