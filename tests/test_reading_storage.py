@@ -113,6 +113,17 @@ def test_a_title_above_the_header_is_named_with_the_line_of_the_headings(tmp_pat
                                      "on line 1 (delete the line(s) above it, such as a title, and save again)")
 
 
+@pytest.mark.parametrize("magic, named", [(b"PK\x03\x04", ".xlsx (or .ods)"),
+                                          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls")], ids=["zip", "ole2"])
+def test_a_workbook_saved_under_a_csv_name_is_named_as_one(tmp_path, magic, named):
+    path = tmp_path / "2024-11.csv"
+    path.write_bytes(magic + bytes(64))
+    with pytest.raises(InputError) as refused:
+        read_table(path, "incidents")
+    assert refused.value.message == (f"is a spreadsheet workbook under a .csv name; expected a CSV table: name it "
+                                     f"{named}, which is read as a workbook, or save it as CSV")
+
+
 def write(tmp_path: Path, content: bytes | str, name: str = "2024-11.csv") -> Path:
     path = tmp_path / name
     path.write_bytes(content.encode() if isinstance(content, str) else content)

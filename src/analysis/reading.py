@@ -96,6 +96,10 @@ def _decoded(data: bytes, path: Path) -> tuple[str, str, list[str]]:
             return data.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError as exc:
             raise InputError(path, f"declares UTF-16 but is not valid UTF-16 ({exc.reason})") from None
+    for magic, suffix in WORKBOOK_MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(path, f"is a spreadsheet workbook under a {path.suffix} name; expected a CSV table: "
+                                   f"name it {suffix}, which is read as a workbook, or save it as CSV")
     if b"\x00" in data:
         raise InputError(path, "is not a text file (it holds NUL bytes); expected a CSV table")
     try:
@@ -125,6 +129,9 @@ def _decoded(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         return text, "utf-8+cp1251", [f"{cp1251} lines were cp1251 and {utf8} UTF-8; "
                                       "each line was decoded on its own"]
     return text, "cp1251", []
+
+
+WORKBOOK_MAGIC = {b"PK\x03\x04": ".xlsx (or .ods)", b"\xd0\xcf\x11\xe0": ".xls"}  # a zip; an OLE2 file
 
 
 # A character decoded from valid UTF-8 beyond ASCII (not an undecodable byte kept as \udc80-\udcff).
