@@ -51,6 +51,7 @@ WORKBOOK_ERRORS = [
     ("1993-02.xlsx", "is password-protected (encrypted); expected a workbook saved without a password"),
     ("1993-03.xlsx", "sheet 'Sheet' is empty; expected a header row and the month's incidents"),
     ("1993-04.xlsx", "has no worksheet (only chart or macro sheets)"),
+    ("1993-10.xls", "is a text file (a CSV export?) under a .xls name; expected a workbook: name it .csv"),
 ]
 
 

@@ -51,11 +51,18 @@ def cell_text(value: object) -> str:
     return str(value).strip() if isinstance(value, str) else str(value)
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a text saved as "Unicode text" holds NULs, and opens with one
+
+
 def _open(path: Path):
     from python_calamine import CalamineWorkbook, PasswordError
 
     with open(path, "rb") as handle:
-        start = handle.read(8)
+        head = handle.read(4096)
+    start = head[:8]
+    if head and not head.startswith((b"PK", _CFB_MAGIC)) and (b"\x00" not in head or head.startswith(UTF16_BOMS)):
+        raise InputError(path, f"is a text file (a CSV export?) under a {path.suffix} name; expected a workbook: "
+                               "name it .csv, which is read as a CSV table")
     if start == _CFB_MAGIC and path.suffix.lower() != ".xls":
         raise InputError(path, "is password-protected (encrypted); expected a workbook saved without a password")
     try:
