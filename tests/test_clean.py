@@ -303,6 +303,13 @@ def test_a_log_may_report_incidents_of_the_month_before_but_not_only_them_unless
     assert result.file_errors == [] and result.incidents["report_month"].tolist() == ["2024-12"]
 
 
+def test_a_log_named_with_a_capital_extension_is_read_as_its_month(empty_project):
+    (empty_project.raw_incidents / "2024-11.CSV").write_text("incident_id,event_date,category\nA1,2024-11-02,threat\n",
+                                                             encoding="utf-8")
+    result = run_clean(empty_project, today=date(2026, 1, 1))
+    assert result.file_errors == [] and result.incidents["report_month"].tolist() == ["2024-11"]
+
+
 @pytest.mark.parametrize("name, words", [
     ("0000-01.csv", "the file name names the year 0000"),
     ("0999-05.csv", "the file name names the year 0999"),

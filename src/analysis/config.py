@@ -85,7 +85,7 @@ CUMULATIVE_PREFIX = "published_cumulative"
 # Two at most, and one on a machine with one core.
 THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 THREADED_FILE_BYTES = 256 * 1024
-INCIDENT_FILE_PATTERN = r"^(\d{4})-(\d{2})\.(csv|tsv|txt|xlsx|xlsm|xls|ods)$"
+INCIDENT_FILE_PATTERN = r"^(\d{4})-(\d{2})\.(?i:csv|tsv|txt|xlsx|xlsm|xls|ods)$"  # 2024-11.CSV too
 
 # Bounds that make a value absurd rather than merely large.
 MAX_AMOUNT_KZT = 1_000_000_000_000  # one trillion tenge
