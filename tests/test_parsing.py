@@ -79,6 +79,9 @@ def test_amounts(text, expected):
     # a fraction of a tenge: a million meant without its word ("1.5" in a workbook's cell), never cut to 1
     ("1.5", "a fraction of a tenge (1.5): expected whole tenge"), ("12,5", "a fraction of a tenge (12,5)"),
     ("0.5", "a fraction of a tenge"),
+    # another unit: named, never read as tenge
+    ("100 МРП", "not an amount in tenge: monthly calculation indices (МРП, АЕК)"),
+    ("$500", "not an amount in tenge: another currency"), ("1000 рублей", "not an amount in tenge: another currency"),
 ], ids=numbered)
 def test_bad_amounts_are_errors(text, reason):
     parsed = parse_amount(text)

@@ -180,11 +180,13 @@ def _parse_date(raw: str) -> Parsed:
 # --- amounts of money ------------------------------------------------------------------------
 
 @cache
-def _amount_words() -> tuple[tuple[tuple[re.Pattern[str], Decimal, bool], ...], re.Pattern[str]]:
+def _amount_words() -> tuple[tuple[tuple[re.Pattern[str], Decimal, bool], ...], re.Pattern[str],
+                             tuple[tuple[re.Pattern[str], str], ...]]:
     """(the multipliers, each a pattern, its factor and whether a comma before it is always the
-    decimal one, in the order they are tried; the currency), from domain/amount_words.csv."""
+    decimal one, in the order they are tried; the currency; the units that are not tenge, each
+    with what it is), from domain/amount_words.csv."""
     table = read_domain("amount_words.csv")
-    multipliers, currency = [], []
+    multipliers, currency, others = [], [], []
     for line, row in enumerate(table.itertuples(), start=2):
         where = f"amount_words.csv: line {line}"
         try:
@@ -194,12 +196,14 @@ def _amount_words() -> tuple[tuple[tuple[re.Pattern[str], Decimal, bool], ...], 
                               f"{exc}") from None
         if row.role == "currency":
             currency.append(row.pattern)
+        elif row.role == "other_unit":
+            others.append((pattern, row.note))
         elif row.role == "multiplier" and row.power.isdigit():
             multipliers.append((pattern, Decimal(10) ** int(row.power), row.decimal_comma == "true"))
         else:
-            raise DomainError(f"{where}: expected a multiplier with its power of ten (3 for a thousand) or the "
-                              f"currency; found role {row.role!r}, power {row.power!r}")
-    return tuple(multipliers), re.compile("|".join(currency) or "(?!)")  # no currency row: nothing dropped
+            raise DomainError(f"{where}: expected a multiplier with its power of ten (3 for a thousand), the "
+                              f"currency or another unit; found role {row.role!r}, power {row.power!r}")
+    return tuple(multipliers), re.compile("|".join(currency) or "(?!)"), tuple(others)  # no currency row: none dropped
 
 
 _NOT_A_NUMBER = re.compile(r"[^\d\s,.\-+']")
@@ -221,7 +225,10 @@ def parse_amount(raw: str) -> Parsed:
     text = normalise_text(raw)
     if not text or text in NONE_WRITTEN:
         return Parsed(None)
-    multipliers, currency = _amount_words()
+    multipliers, currency, others = _amount_words()
+    unit = next((what for pattern, what in others if pattern.search(text)), None)
+    if unit is not None:
+        return Parsed(None, error=f"not an amount in tenge: {unit}; expected {_AMOUNT_EXPECTED}")
     multiplier, rest, decimal_comma = Decimal(1), text, False
     for pattern, factor, comma in multipliers:
         if pattern.search(rest):
