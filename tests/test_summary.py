@@ -197,7 +197,7 @@ def test_a_month_without_an_incident_log_says_its_new_and_ended_cases_are_not_kn
             "September 2023, November 2023, January 2024).") in july
     november = review_summary(counts, "2024-11", "ru", cumulative, incidents=incidents).splitlines()
     assert "- Новые дела о ложной информации за месяц: 1 дело" in november  # a month with its log: counted
-    assert ("- Эти строки основаны на журналах инцидентов за 2 из 12 мес. периода декабрь 2023 – ноябрь 2024 "
+    assert ("- Эти строки основаны на журналах инцидентов за 2 из 12 мес. периода «декабрь 2023 – ноябрь 2024» "
             "(январь 2024, ноябрь 2024).") in november
     kk = review_summary(counts, "2015-05", "kk", cumulative, incidents=incidents)
     assert "Айдағы жаңа жалған ақпарат істері: белгісіз (2015 ж. мамыр бойынша оқиғалар журналы жоқ)" in kk
