@@ -9,7 +9,7 @@ import pandas as pd
 from .config import DOMAIN_DIR
 from .errors import DomainError
 
-__all__ = ["DomainError", "read_domain"]
+__all__ = ["DomainError", "alternatives", "read_domain"]
 
 
 def read_domain(name: str | Path) -> pd.DataFrame:
@@ -22,3 +22,10 @@ def read_domain(name: str | Path) -> pd.DataFrame:
                           "and the file saved as UTF-8") from None
     except FileNotFoundError:
         raise DomainError(f"{path}: the domain table is missing") from None
+
+
+def alternatives(name: str, column: str, value: str) -> str:
+    """The `pattern`s of the rows of domain table `name` whose `column` is `value`, as one regular
+    expression's alternatives ("(?:a)|(?:b)"): the words of one role of a table of words."""
+    table = read_domain(name)
+    return "|".join(f"(?:{pattern})" for pattern in table.loc[table[column] == value, "pattern"])

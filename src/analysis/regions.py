@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .domain_data import read_domain
+from .domain_data import alternatives, read_domain
 from .i18n import collation_key
 from .parsing import distinct
 from .text import normalise_text
@@ -48,22 +48,16 @@ ENDING = "ending"  # ... and of its row of the Kazakh case endings a place name 
 
 
 @cache
-def _words(level: str) -> str:
-    frame = read_domain("region_aliases.csv")
-    return "|".join(frame.loc[frame["level"] == level, "pattern"])
-
-
-@cache
 def _district_word() -> re.Pattern[str]:
     """A district's word right after a name: "Жамбылский район" is a district (of Almaty Region),
     not Jambyl Region."""
-    return re.compile(rf"\s*(?:{_words(DISTRICT)})")
+    return re.compile(rf"\s*(?:{alternatives('region_aliases.csv', 'level', DISTRICT)})")
 
 
 @cache
 def _case_ending() -> re.Pattern[str]:
     """A Kazakh case ending at the end of a word of three letters or more: "Алматыда" is Almaty."""
-    return re.compile(rf"(?<=\w{{3}})(?:{_words(ENDING)})\b")
+    return re.compile(rf"(?<=\w{{3}})(?:{alternatives('region_aliases.csv', 'level', ENDING)})\b")
 
 
 @cache

@@ -10,7 +10,7 @@ from functools import cache
 import pandas as pd
 
 from .config import ALL_GROUPS, LANGUAGES
-from .domain_data import DomainError, read_domain
+from .domain_data import DomainError, alternatives, read_domain
 from .errors import ParameterError, expect_language
 from .text import normalise_text
 
@@ -143,8 +143,7 @@ def is_total_label(labels: pd.Series) -> pd.Series:
 
 @cache
 def _statement_words(role: str) -> str:
-    words = read_domain("statement_words.csv")
-    return "|".join(words.loc[words["role"] == role, "pattern"])
+    return alternatives("statement_words.csv", "role", role)
 
 
 @cache
@@ -197,8 +196,7 @@ def _parents() -> dict[str, str]:
 @cache
 def legal_type_words() -> re.Pattern[str]:
     """A claim type's words in three languages (civil, уголовн, әкімшілік, ...), from legal_words.csv."""
-    words = read_domain("legal_words.csv")
-    return re.compile("(" + "|".join(words.loc[words["role"] == "legal_type", "pattern"]) + ")")
+    return re.compile("(" + alternatives("legal_words.csv", "role", "legal_type") + ")")
 
 
 def group_short_label(code: str, lang: str = "en") -> str:
@@ -304,11 +302,8 @@ def legal_grammar() -> LegalGrammar:
     A number after the word for part (`ч. 2`, `2-бөлігі`, `part 2`) is never an article.
     """
     words = read_domain("legal_words.csv")
-
-    def alternatives(role: str) -> str:
-        return "|".join(f"(?:{p})" for p in words.loc[words["role"] == role, "pattern"])
-
-    article, after, part, code = (alternatives(r) for r in ("article", "article_after", "part", "code"))
+    article, after, part, code = (alternatives("legal_words.csv", "role", r)
+                                  for r in ("article", "article_after", "part", "code"))
     listed = _LIST.format(number=_NUMBER, part=part)
     forms = (
         rf"{_WORD_START}(?:{article})\s*{_NUMBER}(?:\s*\(\d+\))?{listed}",
