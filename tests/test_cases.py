@@ -76,6 +76,13 @@ def test_the_stages_run_in_the_order_a_case_moves_and_unknown_is_apart():
     ("the appeal court overturned the fine and acquitted him", ("acquitted", "appeal")),
     ("приговор отменён, дело прекращено", ("dismissed", "closed")),
     ("заседание отменено", ("", "")),
+    # ... but a complaint not granted, a refusal to set aside, a plea or a claim of innocence decide nothing
+    ("Блогер оштрафован, его жалоба не удовлетворена", ("fined", "verdict")),
+    ("Апелляционная жалоба не удовлетворена, приговор оставлен в силе", ("convicted", "appeal")),
+    ("Суд отказал в отмене приговора", ("convicted", "verdict")),
+    ("Court refused to set aside the fine", ("fined", "verdict")),
+    ("Суд назначил штраф; журналист настаивает на своей невиновности", ("fined", "verdict")),
+    ("pleaded not guilty; trial began", ("", "trial")),
     ("trial began; denies charges", ("", "trial")),
     ("возбуждено уголовное дело", ("", "pre_trial")),
     ("сотқа дейінгі тергеп-тексеру басталды", ("", "pre_trial")),
