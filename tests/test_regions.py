@@ -46,6 +46,8 @@ def test_twenty_units_with_iso_codes_known_to_iso_3166_2():
     ("Жезқазған", date(2023, 1, 1), "KZ-62"),
     ("Abai village, Zhambyl region", None, "KZ-31"),
     ("Жамбылский район Алматинской области", None, "KZ-19"),  # a district named as a region is no region
+    ("Жамбылский район Жамбылской области", None, "KZ-31"), ("Zhambyl district, Zhambyl region", None, "KZ-31"),
+    ("Almaty region district court", None, "KZ-19"), ("Abai region district court", None, "KZ-10"),
     ("Алматыда", None, "KZ-75"), ("Қарағандыда", None, "KZ-35"), ("Оралда", None, "KZ-27"),  # Kazakh case endings
     ("Ақтөбеде", None, "KZ-15"), ("Алматыдағы сотта", None, "KZ-75"),
     ("Uralsk (West Kazakhstan)", None, "KZ-27"),

@@ -96,11 +96,21 @@ def match_region(place: str, on: date | None = None) -> tuple[str | None, str | 
     return code, problem
 
 
+def _names_region(text: str, found: re.Match[str]) -> bool:
+    """Whether a region alias's match names the region: not a bare name right before a district's
+    word ("Жамбылский район"); a name with its region's word ("Almaty region district court") does."""
+    return " " in found.group().strip() or not _district_word().match(text, found.end())
+
+
+def _first(alias: Alias, text: str) -> re.Match[str] | None:
+    """The alias's first match in `text` that names its unit (`_names_region` for a region's)."""
+    return next((m for m in alias.pattern.finditer(text) if alias.level == "place" or _names_region(text, m)), None)
+
+
 def _match(text: str, on: date | None) -> tuple[str | None, str | None]:
     for level in ("region", "place"):
         hits = sorted((m.start(), a.iso_code) for a in aliases()
-                      if a.level == level and a.valid_on(on) and (m := a.pattern.search(text))
-                      and not (level == "region" and _district_word().match(text, m.end())))
+                      if a.level == level and a.valid_on(on) and (m := _first(a, text)) is not None)
         codes = list(dict.fromkeys(code for _, code in hits))
         if len(codes) > 1 and ";" in text:
             return None, f"several regions named ({', '.join(codes)})"
