@@ -80,13 +80,15 @@ def test_kazakh_letters_lost_to_cp1251_refuse_the_file_with_the_line_and_what_to
     """Excel saves a Kazakh log as "CSV (comma delimited)" in cp1251, which has no Ө, Қ, Ә: each
     became "?". The names are lost, so the file is refused, naming the line and the word."""
     path = tmp_path / "2024-11.csv"
-    text = "incident_id;event_date;category;place;summary\r\nA1;02.11.2024;угрозы;Алматы;Кто виноват? Никто\r\n"
-    path.write_bytes(text.encode("cp1251"))  # a question mark before a space is a question mark
-    assert read_table(path, "incidents").frame["summary"].tolist() == ["Кто виноват? Никто"]
+    questions = ["Кто виноват? Никто", "Ведущему «Что?Где?Когда?» угрожали", "https://сайт.kz/news?новости=1"]
+    text = "incident_id;event_date;category;place;summary\r\n" + "".join(
+        f"A{i};02.11.2024;угрозы;Алматы;{q}\r\n" for i, q in enumerate(questions, start=1))
+    path.write_bytes(text.encode("cp1251"))  # a question mark before a space or a capital, a web address
+    assert read_table(path, "incidents").frame["summary"].tolist() == questions
     path.write_bytes((text + "A2;03.11.2024;угрозы;Өскемен;Құсайынова\r\n").encode("cp1251", errors="replace"))
     with pytest.raises(InputError) as refused:
         read_table(path, "incidents")
-    assert refused.value.message.startswith("line 3: '?скемен': the file was saved in cp1251 (Windows Cyrillic), "
+    assert refused.value.message.startswith("line 5: '?скемен': the file was saved in cp1251 (Windows Cyrillic), "
                                             "which has no Kazakh letters, and they became '?'; expected the file "
                                             "saved as CSV UTF-8")
 
@@ -96,10 +98,11 @@ def test_a_line_of_separators_alone_is_no_row_as_a_blank_line_is_none(tmp_path, 
     """A spreadsheet writes a cleared row as ";;;;": nothing to keep or reject, not "incident_id empty"."""
     path = tmp_path / "2024-11.csv"
     path.write_text("incident_id;event_date;category;summary\nA1;2024-11-02;threat;x\n;;;\n\"\";;\"\";\n ; ;\t;\n"
+                    '"     ";"      ";"       ";"        "\n'
                     "A2;2024-11-03;threat;y\n;;;;\n" + last, encoding="utf-8")
     table = read_table(path, "incidents")
     assert table.frame["incident_id"].tolist() == ["A1", "A2"] and table.rows_read == 2 + bool(last)
-    assert table.bad_records["line"].tolist() == ([8] if last else [])
+    assert table.bad_records["line"].tolist() == ([9] if last else [])
 
 
 @pytest.mark.parametrize("title", ["Журнал инцидентов за ноябрь 2024\n", "Журнал;;;\nсоставил: монитор;;;\n"])

@@ -74,18 +74,25 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     return text, encoding, notes
 
 
-# A "?" right before a Cyrillic letter: a question mark never stands there, a letter cp1251 does not
-# have (Ө, Қ, Ү, Ұ, Ә, Ғ, Ң, Һ, І in part) does, in a file saved in it ("?скемен", "??сайынова").
-_LOST_LETTER = re.compile(r"\?+[А-Яа-яЁё]\w*")
+# A "?" opening a word, or inside one, before a lower-case Cyrillic letter: a question mark stands
+# before a space or a capital ("Что?Где?Когда?"), a letter cp1251 does not have (Ө, Қ, Ү, Ұ, Ә, Ғ, Ң,
+# Һ) does, in a file saved in it ("?скемен", "??сайынова", "Б?Қ" aside). A web address is no word.
+_LOST_LETTER = re.compile(r"\?+[а-яё]\w*")
 
 
 def _lost_letters(text: str, path: Path) -> None:
-    found = _LOST_LETTER.search(text)
+    found = next((m for m in _LOST_LETTER.finditer(text) if not _in_address(text, m.start())), None)
     if found:
         line = text.count("\n", 0, found.start()) + 1
         raise InputError(path, f"line {line}: {found.group()!r}: the file was saved in cp1251 (Windows Cyrillic), "
                                "which has no Kazakh letters, and they became '?'; expected the file saved as "
                                "CSV UTF-8 (in Excel: Save As, CSV UTF-8), from the workbook that still has them")
+
+
+def _in_address(text: str, at: int) -> bool:
+    """Whether the character at `at` is inside a web address ("https://сайт.kz/news?новости=1")."""
+    start = max(text.rfind(c, 0, at) for c in " \t\n;,\"") + 1
+    return "/" in text[start:at] or "=" in text[start:at]
 
 
 def _decoded(data: bytes, path: Path) -> tuple[str, str, list[str]]:
@@ -378,9 +385,15 @@ def _read_columnar(data: bytes, layout: _Layout, names: list[str | None], delimi
         return None
     columns = {names[i]: table.column(f"f{i}").combine_chunks() for i in keep}
     lines = lines[good]
-    # a line of separators alone is no row (`_blank`): short, and read as Python reads it
+    # a line of separators alone is no row (`_blank`): each record whose columns read are all blank
+    # is read again as Python reads it, every field (those of columns not read too)
+    empty = np.ones(len(good), dtype=bool)
+    for column in columns.values():  # most logs: no blank incident_id, and the first column ends it
+        empty &= pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column)).to_numpy(zero_copy_only=False)
+        if not empty.any():
+            break
     blank = np.zeros(len(good), dtype=bool)
-    for i in np.flatnonzero(ends[good] - starts[good] <= 3 * width):  # `"",` a field at most
+    for i in np.flatnonzero(empty):
         blank[i] = _blank(_fields(data[starts[good][i]:ends[good][i]].decode("utf-8"), delimiter))
     if blank.any():
         mask = pa.array(~blank)
