@@ -301,6 +301,10 @@ def test_a_log_may_report_incidents_of_the_month_before_but_not_only_them_unless
     log.write_text("incident_id,report_month,event_date,category\nA1,2024-12,2024-11-28,threat\n", encoding="utf-8")
     result = run_clean(empty_project, today=date(2026, 1, 1))
     assert result.file_errors == [] and result.incidents["report_month"].tolist() == ["2024-12"]
+    # a row with no date is December's; one whose date cannot be read may be: beside either, a late report
+    for other in ("A2,,threat", "A2,05.12.24,threat"):
+        log.write_text(f"incident_id,event_date,category\nA1,2024-11-28,threat\n{other}\n", encoding="utf-8")
+        assert run_clean(empty_project, today=date(2026, 1, 1)).file_errors == [], other
 
 
 def test_a_log_named_with_a_capital_extension_is_read_as_its_month(empty_project):

@@ -69,7 +69,9 @@ def check_file_month(table: RawTable, path: Path, today: date) -> None:
     A log may report incidents of the month before (reported late) beside others, or alone where its
     rows say the month they are reported in (`report_month`); a log whose rows are all dated in the
     month before, and say nothing more, is the log of that month saved under the next month's name.
-    A log named after a month that has not begun is refused too.
+    A row with no date is of the log's month, and one whose date cannot be read may be: beside
+    either, rows of the month before are late reports. A log named after a month that has not begun
+    is refused too.
     """
     month = file_month(path)
     if month > today.strftime("%Y-%m"):
@@ -81,8 +83,9 @@ def check_file_month(table: RawTable, path: Path, today: date) -> None:
     if all(m is None for m in found):
         return
     previous = str(pd.Period(month, freq="M") - 1)
-    months = pd.Series(found[positions], dtype=object).dropna()
-    if month in set(months) or (previous in set(months) and set(months) != {previous}):
+    every = pd.Series(found[positions], dtype=object)
+    months = every.dropna()
+    if month in set(months) or (previous in set(months) and (set(months) != {previous} or every.isna().any())):
         return
     likely = months.value_counts().index[0]
     late = (f"; a log of {month} that reports only incidents of {previous} says so in a report_month "
