@@ -492,6 +492,7 @@ def test_incidents_by_keeps_to_its_months_and_calls_an_empty_value_unknown():
     # Russian and Kazakh write a comma only as the decimal one (and a point for it at times); English
     # writes it between the thousands
     ("1,250 млн", 1_250_000), ("2,500 млн тг", 2_500_000), ("1.25 млн", 1_250_000), ("1,250 million", 1_250_000_000),
+    ("2.500 тыс. тенге", 2_500_000), ("1.500 млн", 1_500_000_000),  # a point before three digits: thousands
 ])
 def test_a_decimal_comma_counts_only_before_a_multiplier(text, value):
     assert parse_amount(text).value == value

@@ -52,6 +52,8 @@ WORKBOOK_ERRORS = [
     ("1993-03.xlsx", "sheet 'Sheet' is empty; expected a header row and the month's incidents"),
     ("1993-04.xlsx", "has no worksheet (only chart or macro sheets)"),
     ("1993-10.xls", "is a text file (a CSV export?) under a .xls name; expected a workbook: name it .csv"),
+    ("1993-11.xls", "is an XML or HTML page under a .xls name, which this project does not read; expected a "
+                    "workbook: open it in a spreadsheet program and save it as .xlsx"),
 ]
 
 

@@ -75,7 +75,7 @@ class Parsed(NamedTuple):
 # --- dates -----------------------------------------------------------------------------------
 
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"  # the time a spreadsheet writes after a date cell's day: dropped
-_ISO_DAY = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}$|^(\d{{4}})\.(\d{{1,2}})\.(\d{{1,2}})$")
+_ISO_DAY = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}$|^(\d{{4}})\.(\d{{1,2}})\.(\d{{1,2}}){_TIME}$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DOTTED_DAY = re.compile(rf"^(\d{{1,2}})[./](\d{{1,2}})[./](\d{{4}}){_TIME}$")
 _DOTTED_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$")
@@ -208,6 +208,7 @@ def _amount_words() -> tuple[tuple[tuple[re.Pattern[str], Decimal, bool], ...], 
 
 _NOT_A_NUMBER = re.compile(r"[^\d\s,.\-+']")
 _SHORT_DECIMAL = re.compile(r"\d,\d{1,2}\b")  # "1,5 mln": a decimal comma, not thousands
+_SHORT_POINT = re.compile(r"\d\.\d{1,2}\b")  # "1.25 млн": a decimal point; "2.500 тыс." separates thousands
 _AMOUNT_EXPECTED = 'an amount in tenge such as 184600, "184 600 тг", "184,600 tenge" or "2 млн тенге"'
 NONE_WRITTEN = ("-", "–", "—")  # a dash alone in a cell: no amount, as an empty cell
 SMALLEST_WITH_TIYN = 1000  # tenge: an amount with a fraction below it has lost its multiplier ("1.5" for 1,5 млн)
@@ -216,9 +217,10 @@ SMALLEST_WITH_TIYN = 1000  # tenge: an amount with a fraction below it has lost 
 def parse_amount(raw: str) -> Parsed:
     """An amount of tenge as written -> Parsed(int tenge, None, error).
 
-    Before a Russian or Kazakh multiplier ("млн", "мың") a comma or a point is the decimal one
-    ("1,250 млн" is 1 250 000); before an English one, a comma only before one or two digits ("1,5
-    mln", but "1,250 million" is 1 250 000 000). An amount is whole tenge: tiyn after the decimal
+    Before a Russian or Kazakh multiplier ("млн", "мың") a comma is the decimal one ("1,250 млн" is
+    1 250 000), and a point before one or two digits ("1.25 млн"); before an English one, a comma
+    only before one or two digits ("1,5 mln", but "1,250 million" is 1 250 000 000). An amount is
+    whole tenge: tiyn after the decimal
     comma are dropped ("1 234,50 тг" is 1 234), but a fraction of less than a thousand tenge
     written without a multiplier ("1.5", "12,5") is refused, not cut to 1 or 12: it is a million
     or a thousand whose word was left out ("1,5 млн" is a million and a half)."""
@@ -239,8 +241,8 @@ def parse_amount(raw: str) -> Parsed:
         return Parsed(None, error=f"expected {_AMOUNT_EXPECTED}")
     if rest.startswith("-"):
         return Parsed(None, error="a negative amount")
-    if decimal_comma and "," not in rest:
-        rest = rest.replace(".", ",")  # "1.25 млн": a point written for the decimal comma
+    if decimal_comma and "," not in rest and _SHORT_POINT.search(rest):
+        rest = rest.replace(".", ",")  # "1.25 млн": a point written for the decimal comma ("2.500 тыс." is not)
     decimal = "," if multiplier > 1 and (decimal_comma or _SHORT_DECIMAL.search(rest)) else None
     from price_parser import Price
 

@@ -61,6 +61,9 @@ def _open(path: Path):
         head = handle.read(4096)
     start = head[:8]
     if head and not head.startswith((b"PK", _CFB_MAGIC)) and (b"\x00" not in head or head.startswith(UTF16_BOMS)):
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # XML Spreadsheet 2003, or a web page saved as one
+            raise InputError(path, f"is an XML or HTML page under a {path.suffix} name, which this project does not "
+                                   "read; expected a workbook: open it in a spreadsheet program and save it as .xlsx")
         raise InputError(path, f"is a text file (a CSV export?) under a {path.suffix} name; expected a workbook: "
                                "name it .csv, which is read as a CSV table")
     if start == _CFB_MAGIC and path.suffix.lower() != ".xls":
