@@ -8,18 +8,12 @@ import pandas as pd
 
 from . import cases, comparisons, describe, events, taxonomy, trends
 from .config import ALL_GROUPS, OTHER_UNSPECIFIED, TOTAL
-from .i18n import month_label, month_name, period_label, plural, t
+from .i18n import capitalised, month_label, month_name, period_label, plural, t
 
 
 def running(label: str) -> str:
     """A label inside a sentence: lower-case first letter unless it starts an acronym (DDoS, СМИ)."""
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
-
-
-def leading(text: str) -> str:
-    """A text that opens a sentence or a list item: its first letter upper-case, the rest as written
-    (СМИ, БАҚ, DDoS stay as they are; a Kazakh sentence that opens with its words, not its number)."""
-    return text[:1].upper() + text[1:]
 
 
 def _items(rows: pd.DataFrame, nested: pd.DataFrame, lang: str) -> list[str]:
@@ -63,7 +57,7 @@ def _ytd_lines(counts: pd.DataFrame, cumulative: pd.DataFrame | None, month: str
         return [t("summary_ytd_none", lang, period=period, year=year, prev_year=previous)]
     lines = [t("summary_ytd_intro", lang, prev_year=previous), ""]  # a list of its own, not the month's
     for row in table.to_dict(orient="records"):
-        label = leading(taxonomy.group_short_label(row["code"], lang) if row["kind"] == "group"
+        label = capitalised(taxonomy.group_short_label(row["code"], lang) if row["kind"] == "group"
                         else taxonomy.category_label(row["code"], lang))
         if row["refused"]:
             refused = t("ytd_refused", lang, label=f"**{label}**", prev_year=previous,
@@ -111,11 +105,11 @@ def review_summary(counts: pd.DataFrame, month: str, lang: str, cumulative: pd.D
         including = f", {t('summary_including', lang)}: " + "; ".join(items) if items else ""
         apart = _items(top[beside], nested, lang)
         besides = f"; {t('summary_beside_total', lang)}: " + "; ".join(apart) if apart else ""
-        lines.append(f"- {leading(sentence)}{including}{besides}.")
+        lines.append(f"- {capitalised(sentence)}{including}{besides}.")
     overall = rows[(rows["group"] == ALL_GROUPS) & (rows["category"] == TOTAL)]
     if len(overall):
         n = int(overall["count"].iloc[0])
-        lines.append(f"- {leading(t('summary_total', lang, n=n, reports=plural('reports', n, lang)))}.")
+        lines.append(f"- {capitalised(t('summary_total', lang, n=n, reports=plural('reports', n, lang)))}.")
     lines += [""] + _ytd_lines(counts, cumulative, month, lang)
     if incidents is not None:  # the false-information cases of the incident log: open, new, ended
         lines += ["", t("summary_cases_intro", lang), *cases.false_information_lines(incidents, month, lang),
