@@ -158,7 +158,8 @@ def test_a_label_one_slip_away_from_a_category_is_not_coded_but_the_category_is_
     assert found.reason == f"{taxonomy.NO_RULE}; did you mean {meant!r}?"
 
 
-@pytest.mark.parametrize("label", ["weather report", "Нечто", "новый сайт издания"])
+@pytest.mark.parametrize("label", ["weather report", "Нечто", "новый сайт издания",
+                                   "давление на журналиста"])  # alike to "нападение на журналиста", another word
 def test_a_label_like_no_category_names_none(label):
     assert taxonomy.classify(label).reason == taxonomy.NO_RULE
 

@@ -21,7 +21,7 @@ from charset_normalizer import from_bytes
 from .config import LANGUAGES
 from .domain_data import read_domain
 from .errors import InputError
-from .text import normalise_text
+from .text import normalise_text, slip_of
 from .workbooks import WORKBOOK_SUFFIXES
 
 csv.field_size_limit(2**31 - 1)  # one cell of a real export can hold megabytes of text
@@ -235,11 +235,9 @@ def canonical_columns(header: list[str], kind: str, path: Path) -> tuple[list[st
 def _did_you_mean(heading: str, kind: str, seen: dict[str, int]) -> str:
     """" (did you mean 'оқиға күні', event_date?)" for a heading one or two letters away from one this
     project reads, for a column the header does not hold already; else ""."""
-    from difflib import get_close_matches
-
     lookup = _header_lookup(kind)
-    near = get_close_matches(_header_key(heading), [k for k, c in lookup.items() if c not in seen], n=1, cutoff=0.8)
-    return f" (did you mean '{near[0]}', {lookup[near[0]]}?)" if near else ""
+    near = slip_of(_header_key(heading), [k for k, c in lookup.items() if c not in seen])
+    return f" (did you mean '{near}', {lookup[near]}?)" if near else ""
 
 
 def _template_headings(header: list[str]) -> dict[str, str]:

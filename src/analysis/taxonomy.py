@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -12,7 +11,7 @@ import pandas as pd
 from .config import ALL_GROUPS, LANGUAGES
 from .domain_data import DomainError, alternatives, read_domain
 from .errors import ParameterError, expect_language
-from .text import normalise_text
+from .text import normalise_text, slip_of
 
 NEST_SEPARATOR = " > "
 
@@ -104,8 +103,7 @@ def expect_categories(codes: list[str], name: str, also: str = "") -> list[str]:
     unknown = [code for code in codes if code not in known]
     if not codes or unknown:
         named = ", ".join(map(str, unknown)) or repr(codes)
-        near = [f"{code} -> {nearest[0]}" for code in unknown
-                if (nearest := difflib.get_close_matches(str(code), sorted(known), n=1, cutoff=NEAR))]
+        near = [f"{code} -> {nearest}" for code in unknown if (nearest := slip_of(str(code), sorted(known)))]
         hint = f" (did you mean: {', '.join(near)}?)" if near else ""
         raise ParameterError(f"{name}: unknown category code(s) {named}{hint}; expected {also}codes from "
                              "src/analysis/domain/categories.csv such as refusal_of_information, threat")
@@ -367,7 +365,6 @@ class Classification:
 WHAT_TO_DO = ("write the category as the template's list does (`analysis template`), or add this wording to "
               "src/analysis/domain/label_rules.csv")
 NO_RULE = f"no category rule matches this label: {WHAT_TO_DO}"
-NEAR = 0.8  # how alike (difflib's ratio) a code or label must be to be named as the one probably meant
 
 
 @cache
@@ -385,8 +382,8 @@ def nearest_category(text: str) -> str | None:
     """The category code or label (as the template writes it) that a label matching no rule is
     most like, when it is near enough to be a typing slip ("refusal_of_informaton"); else None."""
     forms = _written_forms()
-    nearest = difflib.get_close_matches(normalise_text(text), list(forms), n=1, cutoff=NEAR)
-    return forms[nearest[0]] if nearest else None
+    nearest = slip_of(normalise_text(text), forms)
+    return forms[nearest] if nearest else None
 
 
 def _matches(text: str, group: str | None) -> list[Rule]:

@@ -3,8 +3,10 @@ Markdown (data as literal text)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "«": '"', "»": '"', "“": '"', "”": '"',
                          "–": "-", "—": "-", "‑": "-", "\u00a0": " ", "ё": "е"})
@@ -36,6 +38,26 @@ def normalise_text(value: str) -> str:
     if _LATIN.search(text) and _CYRILLIC.search(text):  # both scripts: a word may mix them
         return _WORD.sub(_one_script, text)
     return text
+
+
+SLIP_LETTERS = 2  # a typing slip changes at most this many letters: "Угрза", "thraet", "Категоря"
+SLIP_ALIKE = 0.8  # and leaves the text this alike (difflib's ratio) to what was meant: "ip" is no slip of "id"
+
+
+def slip_of(text: str, meant: Iterable[str]) -> str | None:
+    """The one of `meant` that `text` is a typing slip of: the most alike of those at most two letters
+    away (left out, added, changed or swapped), else None. "давление на журналиста" is no slip of
+    "нападение на журналиста": alike as wholes, but another word."""
+    def alike(candidate: str) -> float:
+        return difflib.SequenceMatcher(None, text, candidate, autojunk=False).ratio()
+
+    def letters_changed(candidate: str) -> int:
+        opcodes = difflib.SequenceMatcher(None, text, candidate, autojunk=False).get_opcodes()
+        return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
+
+    near = [c for c in meant if abs(len(c) - len(text)) <= SLIP_LETTERS  # cheap: a longer change is no slip
+            and alike(c) >= SLIP_ALIKE and letters_changed(c) <= SLIP_LETTERS]
+    return max(near, key=alike, default=None)
 
 
 def markdown_literal(text: str) -> str:
