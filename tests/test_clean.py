@@ -307,6 +307,21 @@ def test_a_log_may_report_incidents_of_the_month_before_but_not_only_them_unless
         assert run_clean(empty_project, today=date(2026, 1, 1)).file_errors == [], other
 
 
+def test_a_date_a_year_or_more_before_the_log_s_month_is_kept_with_a_warning_and_only_on_a_kept_row(empty_project):
+    """A clerk who types last year's year ("20.11.2023" in November 2024's log) is told so: the row is
+    kept (an old incident may be reported late), with a warning naming its line; a date eleven months
+    before is no warning, and a row rejected for another column is not warned as well."""
+    (empty_project.raw_incidents / "2024-11.csv").write_text(
+        "incident_id,event_date,category\nA1,20.11.2023,threat\nA2,01.12.2023,threat\nA3,2024-11-02,threat\n"
+        "A4,30.11.2023,weather\n", encoding="utf-8")
+    result = run_clean(empty_project, today=date(2026, 1, 1))
+    assert result.incidents["incident_id"].tolist() == ["A1", "A2", "A3"]
+    warnings = result.report["warnings"]
+    assert [(w["line"], w["column"], w["value"]) for w in warnings] == [(2, "event_date", "20.11.2023")]
+    assert warnings[0]["reason"].startswith("a year or more before 2024-11, the month of the log")
+    assert result.rejected["line"].tolist() == [5]
+
+
 def test_a_log_named_with_a_capital_extension_is_read_as_its_month(empty_project):
     (empty_project.raw_incidents / "2024-11.CSV").write_text("incident_id,event_date,category\nA1,2024-11-02,threat\n",
                                                              encoding="utf-8")

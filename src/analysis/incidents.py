@@ -196,7 +196,10 @@ def _dates(raw: Raw, month: str, today: date) -> tuple[dict[str, object], list[C
                f"a date in the future (after {today.isoformat()})"),
         reject(event_date > np.datetime64(_month_end(month), "D"), "event_date",
                f"after the end of the file's month {month}: an incident is logged in the month it is "
-               "reported, which cannot come before it happened")]
+               "reported, which cannot come before it happened"),
+        warn(event_date < np.datetime64(str(pd.Period(month, freq="M") - 11), "D"), "event_date",
+             f"a year or more before {month}, the month of the log: kept as reported late; check the year "
+             "(a typing error?)")]
 
 
 def _categories(raw: Raw) -> tuple[dict[str, object], list[Check]]:
@@ -263,9 +266,9 @@ def _regions(raw: Raw, event_date: np.ndarray) -> tuple[dict[str, object], list[
 
 def _verdicts(raw: pa.Table, file: str, checks: list[Check]) -> Verdicts:
     """The verdicts given in order: a row is rejected under the first reason found, the mistakes
-    found after it in other columns added to its reason."""
+    found after it in other columns added to its reason; then the warnings, on the rows kept."""
     verdicts = Verdicts(raw, file)
-    for check in checks:
+    for check in sorted(checks, key=lambda check: check.kind == "warn"):
         (verdicts.reject if check.kind == "reject" else verdicts.warn)(check.mask, check.column, check.reasons)
     return verdicts
 
