@@ -185,7 +185,7 @@ def test_the_html_copy_gives_every_figure_its_alt_text_its_caption_and_its_data_
     assert "jp-OutputArea-output" in " ".join(around_table) and "jp-RenderedHTMLCommon" in around_table[-1]
     assert '<details><summary>Осы графиктің деректері</summary>' in html
     # each row headed by its month, announced as the row's heading; the table in a box that scrolls
-    assert '<th scope="row" style="text-align:left;font-weight:normal">2024 ж. қараша</th>' in html
+    assert '<th scope="row" style="text-align:left;font-weight:normal">2024\u00a0ж.\u00a0қараша</th>' in html
     assert '<div class="figure-data-scroll" style="overflow-x:auto;max-width:100%"><table class="figure-data">' in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert '<td style="text-align:right">7</td>' in html  # numbers set right, words left, in any page style

@@ -22,6 +22,7 @@ from matplotlib.text import Text
 
 from analysis import case_figures, cases, figures, plots, taxonomy, variants
 from analysis.runs import default_trend_start
+from analysis.text import nonbreaking_years, unbreakable
 
 LANGS = ("en", "ru", "kk")
 DEFAULT_WIDTH = 6.3  # inches: every figure's width at the default size
@@ -189,9 +190,18 @@ def test_a_line_never_breaks_inside_a_date_an_article_or_the_licence():
         lines = plots.fit_text(fig, text, 9, "bold", width=width).split("\n")
         assert " ".join(lines) == text, width
         assert all(any(unit in line for line in lines) for unit in kept), (width, lines)
-    assert plots.unbreakable("a – b") == ["a –", "b"] and plots.unbreakable("CC BY") == ["CC BY"]
-    assert plots.unbreakable("Дереккөз: «Әділ сөз» · Лицензия: CC BY 4.0") == [
+    assert unbreakable("a – b") == ["a –", "b"] and unbreakable("CC BY") == ["CC BY"]
+    assert unbreakable("Дереккөз: «Әділ сөз» · Лицензия: CC BY 4.0") == [
         "Дереккөз: «Әділ", "сөз» ·", "Лицензия: CC BY 4.0"]
+
+
+def test_a_page_never_breaks_a_year_written_first_from_its_month():
+    """A browser breaks lines at spaces: on a page a year written first is joined to its mark and
+    month by no-break spaces, and nothing else changes."""
+    page = "<h1>Бұзылуы, 2024 ж. қараша</h1><li>2023 ж. сәуір–маусым: 42; 12 ж. ішінде</li>"
+    assert nonbreaking_years(page) == ("<h1>Бұзылуы, 2024\u00a0ж.\u00a0қараша</h1>"
+                                       "<li>2023\u00a0ж.\u00a0сәуір–маусым: 42; 12 ж. ішінде</li>")
+    assert nonbreaking_years("November 2024, ноябрь 2024 г.") == "November 2024, ноябрь 2024 г."
 
 
 def test_a_bar_label_is_wrapped_whole_and_never_inside_a_date():
@@ -200,4 +210,4 @@ def test_a_bar_label_is_wrapped_whole_and_never_inside_a_date():
         lines = plots._wrap([label], width)[0].split("\n")
         assert " ".join(lines) == label
         assert any("(июнь 2024;" in line for line in lines) and any("года: 1)" in line for line in lines)
-        assert all(len(line) <= width or line in plots.unbreakable(label) for line in lines)  # else one unit
+        assert all(len(line) <= width or line in unbreakable(label) for line in lines)  # else one unit

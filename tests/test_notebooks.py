@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +21,7 @@ from analysis.i18n import t
 from analysis.load import load_monthly_counts
 from analysis.outputs import Publication
 from analysis.runs import Run
+from analysis.text import nonbreaking_years
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
 
@@ -150,14 +152,15 @@ def test_the_html_copy_is_self_contained_and_in_the_page_language(hand_run, tmp_
     assert parser.external == []  # nothing fetched: no require.js, MathJax or stylesheet from a CDN
     assert parser.icon == "data:,"  # nor the server's /favicon.ico, which a browser asks for otherwise
     assert parser.lang == "kk"
-    assert parser.title == "Айлар бойынша үрдістер: 2024 ж. қараша деректері"
+    assert parser.title == "Айлар бойынша үрдістер: 2024\u00a0ж.\u00a0қараша деректері"  # one unit on a line
     assert len(parser.images) == 5 and all(src.startswith("data:image/png;base64,") for src in parser.images)
     text = " ".join(parser.text)
     assert "Айлар бойынша үрдістер" in text and "Үш топ, ай сайын." in text
     outputs = [o for c in notebook.cells for o in c.get("outputs", [])]
     captions = [after["data"]["text/plain"] for before, after in zip(outputs, outputs[1:])
                 if "image/png" in before.get("data", {})]
-    assert len(captions) == 5 and all(caption in text for caption in captions)  # as written, no markup left
+    assert len(captions) == 5 and all(nonbreaking_years(caption) in text for caption in captions)  # no markup left
+    assert "2024\u00a0ж.\u00a0" in text and not re.search(r"\d{4} ж\. ", text)  # no line breaks a year from its month
     for english in ("Trends across months", "The three groups", "How the published counts", "figures compared",
                     "from analysis import", "Figure size"):
         assert english not in text

@@ -71,6 +71,9 @@ def test_the_month_page_shows_the_summary_the_alt_text_the_data_and_the_embed_co
     page = (site_folder(published) / "ru" / f"{MONTH}.html").read_text(encoding="utf-8")
     summary = (published.reports / MONTH / "summary.ru.md").read_text(encoding="utf-8")
     assert f"<h1>{summary.splitlines()[0].removeprefix('# ')}</h1>" in page
+    kazakh = (site_folder(published) / "kk" / f"{MONTH}.html").read_text(encoding="utf-8")
+    assert "<h1>Қазақстандағы сөз бостандығының бұзылуы, 2024\u00a0ж.\u00a0қараша</h1>" in kazakh
+    assert not re.search(r"\d{4} ж\. ", kazakh)  # nowhere does a line break a year from its month
     assert "<title>Ноябрь 2024 · " in page  # a title opens with a capital, as a heading does
     assert 'alt="Столбчатая диаграмма. Ноябрь 2024: сообщения по категориям.' in page
     # the data in the page's language: headings and categories in words, counts as whole numbers

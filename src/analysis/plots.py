@@ -12,7 +12,6 @@ canvas each format names (Agg for PNG, the PDF and SVG backends), whatever backe
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -32,6 +31,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox, blended_transform_factory
 
 from .i18n import capitalised, colour, month_tick, number
+from .text import unbreakable
 from .variants import current_size, role
 
 STYLE = "analysis.publication"
@@ -84,32 +84,6 @@ def _renderer(fig: Figure):
 # writes it (titles and source lines repeat their words across figures, sizes and languages).
 _MEASURED_WITH = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "text.antialiased")
 _WIDTHS: dict[tuple, float] = {}
-
-
-# a dash or a separator; a number, or an article's number with its ending ("ноябрь 2024", "ст. 274",
-# "274-бап,", "BY 4.0")
-KEPT_WITH_PREVIOUS = re.compile(r"[–—·-]|\d[\d.,]*(-\w+)*\W*")
-KEPT_WITH_NEXT = re.compile(r"CC|\w+:")  # the licence's "CC BY"; a label and what it names ("Licence: CC")
-YEAR_MARK = "ж."  # Kazakh writes the year first, marked, before its month: "2024 ж. қараша"
-
-
-def unbreakable(paragraph: str) -> list[str]:
-    """The paragraph's words, with those a line must not break between joined by a space: a dash or
-    a "·" stays at the end of its line, a number with the word before it (a month and its year, an
-    article and its number, the licence's version), a year written first with its mark and month
-    ("2024 ж. қараша"), "CC" with "BY", a label ending in a colon with the word after it
-    ("Licence: CC BY 4.0")."""
-    words: list[str] = []
-    glue = False
-    given = paragraph.split()
-    for i, word in enumerate(given):
-        year_first = given[i + 1:i + 2] == [YEAR_MARK]
-        if words and (glue or (KEPT_WITH_PREVIOUS.fullmatch(word) and not year_first)):
-            words[-1] += " " + word
-        else:
-            words.append(word)
-        glue = bool(KEPT_WITH_NEXT.fullmatch(word)) or year_first or word == YEAR_MARK
-    return words
 
 
 def fit_text(fig: Figure, text: str, fontsize: float, fontweight: str = "normal",

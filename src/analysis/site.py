@@ -34,6 +34,7 @@ from .manifest import (
     write_manifest,
 )
 from .storage import read_csv, staged_dir, write_atomic
+from .text import nonbreaking_years
 
 SITE = "site"
 SCREENSHOTS = "_screenshots"  # where the browser test leaves its screenshots; never part of the site
@@ -87,7 +88,7 @@ def _variant_label(image, lang: str) -> str:
 
 
 def _render(name: str, target: Path, **values) -> Path:
-    text = environment().get_template(name).render(**values)
+    text = nonbreaking_years(environment().get_template(name).render(**values))
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return target
 

@@ -1,5 +1,6 @@
-"""Text shared by every matcher (one canonical form for labels and places) and by every writer of
-Markdown (data as literal text)."""
+"""Text shared by every matcher (one canonical form for labels and places, a typing slip), by every
+writer of Markdown (data as literal text), and by the figures and pages that lay text out (the
+words a line must not break between)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,42 @@ def slip_of(text: str, meant: Iterable[str]) -> str | None:
     near = [c for c in meant if abs(len(c) - len(text)) <= SLIP_LETTERS  # cheap: a longer change is no slip
             and alike(c) >= SLIP_ALIKE and letters_changed(c) <= SLIP_LETTERS]
     return max(near, key=alike, default=None)
+
+
+# a dash or a separator; a number, or an article's number with its ending ("ноябрь 2024", "ст. 274",
+# "274-бап,", "BY 4.0")
+KEPT_WITH_PREVIOUS = re.compile(r"[–—·-]|\d[\d.,]*(-\w+)*\W*")
+KEPT_WITH_NEXT = re.compile(r"CC|\w+:")  # the licence's "CC BY"; a label and what it names ("Licence: CC")
+YEAR_MARK = "ж."  # Kazakh writes the year first, marked, before its month: "2024 ж. қараша"
+
+
+def unbreakable(paragraph: str) -> list[str]:
+    """The paragraph's words, with those a line must not break between joined by a space: a dash or
+    a "·" stays at the end of its line, a number with the word before it (a month and its year, an
+    article and its number, the licence's version), a year written first with its mark and month
+    ("2024 ж. қараша"), "CC" with "BY", a label ending in a colon with the word after it
+    ("Licence: CC BY 4.0")."""
+    words: list[str] = []
+    glue = False
+    given = paragraph.split()
+    for i, word in enumerate(given):
+        year_first = given[i + 1:i + 2] == [YEAR_MARK]
+        if words and (glue or (KEPT_WITH_PREVIOUS.fullmatch(word) and not year_first)):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+        glue = bool(KEPT_WITH_NEXT.fullmatch(word)) or year_first or word == YEAR_MARK
+    return words
+
+
+_YEAR_FIRST = re.compile(rf"(\d{{4}}) {re.escape(YEAR_MARK)} (?=\S)")
+
+
+def nonbreaking_years(html: str) -> str:
+    """A page's text with each year written first joined to its mark and the month after it by
+    no-break spaces: a browser does not break "2024 ж. қараша" between the year and its month, as
+    `unbreakable` keeps them together in a figure."""
+    return _YEAR_FIRST.sub(f"\\1\u00a0{YEAR_MARK}\u00a0", html)
 
 
 def markdown_literal(text: str) -> str:
