@@ -23,6 +23,15 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_configure(config):
+    """The tests test the package beside them: a `.venv` copied or linked from another checkout
+    imports that checkout's package, and would test (and write into) it instead."""
+    package = Path(execute.__file__).resolve().parent
+    if not package.is_relative_to(ROOT / "src"):
+        raise pytest.UsageError(f"these tests are of {ROOT / 'src' / 'analysis'}, but Python imports the package "
+                                f"from {package}: run `make install` in {ROOT}, or set PYTHONPATH={ROOT / 'src'}")
 CLEAN_OUTPUTS_TODAY = date(2026, 1, 1)  # scripts/clean_outputs.py's TODAY (tests/test_clean_outputs.py checks)
 
 # Lines a test wants shown at the end of the run (the label-variant shares): a test records them
