@@ -98,6 +98,37 @@ def pytest_xdist_make_scheduler(config, log):
     return SharedFixtureScheduling(config, log)
 
 
+def figure_makers() -> set[str]:
+    """Every function of the package that makes a figure (returns a FigureSpec, or a list of them):
+    "figures.month_categories", "case_figures.cases_timeline", ..."""
+    import inspect
+
+    from analysis import case_figures, figures
+
+    return {f"{module.__name__.rpartition('.')[2]}.{name}" for module in (figures, case_figures)
+            for name, function in inspect.getmembers(module, inspect.isfunction)
+            if function.__module__ == module.__name__ and "FigureSpec" in str(function.__annotations__.get("return"))}
+
+
+def makers_called(build, *args) -> set[str]:
+    """The figure makers (`figure_makers`) that `build(*args)` calls: a test's list of figures
+    checked against every figure the package can make, so that a new figure is not left out."""
+    from analysis import case_figures, figures
+
+    called: set[str] = set()
+    with pytest.MonkeyPatch.context() as patch:
+        for qualified in figure_makers():
+            module, name = qualified.split(".")
+            maker = getattr({"figures": figures, "case_figures": case_figures}[module], name)
+
+            def recorded(*a, maker=maker, qualified=qualified, **k):
+                called.add(qualified)
+                return maker(*a, **k)
+            patch.setattr({"figures": figures, "case_figures": case_figures}[module], name, recorded)
+        build(*args)
+    return called
+
+
 def small_project(root: Path, notebooks: bool = True) -> Paths:
     """Published counts of two months (2024-05 and 2024-11) and one SYNTHETIC incident log, with the
     notebooks unless told otherwise: a clean writes the same set of files as for the shipped data."""

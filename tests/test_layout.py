@@ -17,6 +17,7 @@ import warnings
 
 import pandas as pd
 import pytest
+from conftest import figure_makers, makers_called
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -99,6 +100,15 @@ def _one_of_each_kind(counts: pd.DataFrame, incidents: pd.DataFrame) -> list[fig
             case_figures.cases_timeline(ledger, events, first, end, articles)[0],
             case_figures.cases_outcomes(ledger, events, first, end, articles),
             case_figures.cases_active(events, ledger, start, end, articles)]
+
+
+def test_the_layout_tests_draw_every_figure_the_package_makes(shipped_clean):
+    """A new figure function is in the lists above, or this fails: a figure is laid out in every
+    language (`_specs`, `_one_of_each_kind`) once it exists, not once somebody remembers it."""
+    counts, _, incidents = shipped_clean
+    makers = figure_makers()
+    assert len(makers) >= 12 and {"figures.month_categories", "case_figures.cases_timeline"} <= makers
+    assert makers_called(_specs, counts, incidents) | makers_called(_one_of_each_kind, counts, incidents) == makers
 
 
 @pytest.mark.parametrize("size", SIZES)
