@@ -80,7 +80,8 @@ def test_year_to_date_comparison_names_its_months_and_is_worded_by_its_interval(
     assert ("April–June 2024 against April–June 2023, the 3 months with data in both years: 57 against 42: "
             "no clear change") in text
     # access to information: 12 + 13 + 16 against 25 + 26 + 19; 70 is a base of 20 or more: a percentage
-    assert "41 against 70: 1.7 times fewer, −41%" in text
+    # the interval is of the change as the sentence states it: "times fewer", as 70 ÷ 41 is
+    assert "41 against 70: 1.7 times fewer, −41% (95% interval: 1.1–2.6 times fewer)" in text
     assert "January–November" not in text  # three months are compared, not eleven
     # a list of their own, under a line of their own: not read as more of November's counts
     assert "\n\nAgainst the same months of 2023:\n\n- **" in text
