@@ -23,7 +23,7 @@ from matplotlib.text import Text
 
 from analysis import case_figures, cases, figures, plots, taxonomy, variants
 from analysis.runs import default_trend_start
-from analysis.text import nonbreaking_years, unbreakable
+from analysis.text import nonbreaking, unbreakable
 
 LANGS = ("en", "ru", "kk")
 DEFAULT_WIDTH = 6.3  # inches: every figure's width at the default size
@@ -205,13 +205,15 @@ def test_a_line_never_breaks_inside_a_date_an_article_or_the_licence():
         "Дереккөз: «Әділ", "сөз» ·", "Лицензия: CC BY 4.0"]
 
 
-def test_a_page_never_breaks_a_year_written_first_from_its_month():
-    """A browser breaks lines at spaces: on a page a year written first is joined to its mark and
-    month by no-break spaces, and nothing else changes."""
-    page = "<h1>Бұзылуы, 2024 ж. қараша</h1><li>2023 ж. сәуір–маусым: 42; 12 ж. ішінде</li>"
-    assert nonbreaking_years(page) == ("<h1>Бұзылуы, 2024\u00a0ж.\u00a0қараша</h1>"
-                                       "<li>2023\u00a0ж.\u00a0сәуір–маусым: 42; 12 ж. ішінде</li>")
-    assert nonbreaking_years("November 2024, ноябрь 2024 г.") == "November 2024, ноябрь 2024 г."
+def test_a_page_never_breaks_a_date_or_the_licence_but_leaves_its_styles_alone():
+    """A browser breaks lines at spaces: on a page a year is joined to the word before it, a year
+    written first to its mark and month, and the licence's words, by no-break spaces; style sheets
+    and scripts are not touched."""
+    page = ("<h1>Бұзылуы, 2024 ж. қараша</h1><style>p { z-index: 1000 }</style><p>ноябрь 2024 · CC BY 4.0; "
+            "12 ж. ішінде; 57 against 42</p><script>let a = b 2024</script>")
+    assert nonbreaking(page) == ("<h1>Бұзылуы, 2024\u00a0ж.\u00a0қараша</h1><style>p { z-index: 1000 }</style>"
+                                 "<p>ноябрь\u00a02024 · CC\u00a0BY\u00a04.0; 12 ж. ішінде; 57 against 42</p>"
+                                 "<script>let a = b 2024</script>")
 
 
 def test_a_bar_label_is_wrapped_whole_and_never_inside_a_date():

@@ -21,7 +21,7 @@ from analysis.i18n import t
 from analysis.load import load_monthly_counts
 from analysis.outputs import Publication
 from analysis.runs import Run
-from analysis.text import nonbreaking_years
+from analysis.text import nonbreaking
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
 
@@ -159,7 +159,7 @@ def test_the_html_copy_is_self_contained_and_in_the_page_language(hand_run, tmp_
     outputs = [o for c in notebook.cells for o in c.get("outputs", [])]
     captions = [after["data"]["text/plain"] for before, after in zip(outputs, outputs[1:])
                 if "image/png" in before.get("data", {})]
-    assert len(captions) == 5 and all(nonbreaking_years(caption) in text for caption in captions)  # no markup left
+    assert len(captions) == 5 and all(nonbreaking(caption) in text for caption in captions)  # no markup left
     assert "2024\u00a0ж.\u00a0" in text and not re.search(r"\d{4} ж\. ", text)  # no line breaks a year from its month
     for english in ("Trends across months", "The three groups", "How the published counts", "figures compared",
                     "from analysis import", "Figure size"):

@@ -24,6 +24,7 @@ from analysis.config import LANGUAGES, Paths
 from analysis.i18n import month_label
 from analysis.manifest import file_hashes, read_manifest
 from analysis.site import TABLE_ROWS, run_site, site_files, site_folder, site_step, site_table
+from analysis.text import nonbreaking
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -70,12 +71,12 @@ def test_every_link_of_every_page_is_relative_and_leads_to_a_file_of_the_site(pu
 def test_the_month_page_shows_the_summary_the_alt_text_the_data_and_the_embed_code_escaped(published):
     page = (site_folder(published) / "ru" / f"{MONTH}.html").read_text(encoding="utf-8")
     summary = (published.reports / MONTH / "summary.ru.md").read_text(encoding="utf-8")
-    assert f"<h1>{summary.splitlines()[0].removeprefix('# ')}</h1>" in page
+    assert f"<h1>{nonbreaking(summary.splitlines()[0].removeprefix('# '))}</h1>" in page  # "ноябрь\u00a02024"
     kazakh = (site_folder(published) / "kk" / f"{MONTH}.html").read_text(encoding="utf-8")
     assert "<h1>Қазақстандағы сөз бостандығының бұзылуы, 2024\u00a0ж.\u00a0қараша</h1>" in kazakh
     assert not re.search(r"\d{4} ж\. ", kazakh)  # nowhere does a line break a year from its month
-    assert "<title>Ноябрь 2024 · " in page  # a title opens with a capital, as a heading does
-    assert 'alt="Столбчатая диаграмма. Ноябрь 2024: сообщения по категориям.' in page
+    assert "<title>Ноябрь\u00a02024 · " in page  # a title opens with a capital, as a heading does
+    assert 'alt="Столбчатая диаграмма. Ноябрь\u00a02024: сообщения по категориям.' in page
     # the data in the page's language: headings and categories in words, counts as whole numbers
     assert "<th scope=\"col\">Категория</th>" in page and "refusal_of_information" not in page
     assert f"<td>{taxonomy.category_label('refusal_of_information', 'ru')}</td><td class=\"num\">7</td>" in page

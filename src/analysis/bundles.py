@@ -30,7 +30,7 @@ from .config import DATA_LICENCE, DATA_LICENCE_URL, LANGUAGES, SOURCE_NAME, SOUR
 from .domain_data import read_domain
 from .i18n import month_label, plural, t
 from .storage import read_csv, write_atomic, write_zip
-from .text import nonbreaking_years
+from .text import nonbreaking
 from .variants import variant_of
 
 SIZES = tuple(size for size in variants.SIZES if size != "default")
@@ -220,7 +220,7 @@ def environment():
 
 def embed_html(figure: Figure, prefix: str = "") -> str:
     """The embed snippet; `prefix` is put before every file name (the site uses it)."""
-    return nonbreaking_years(environment().get_template("embed.html.j2").render(figure=figure, prefix=prefix))
+    return nonbreaking(environment().get_template("embed.html.j2").render(figure=figure, prefix=prefix))
 
 
 def readme(figure: Figure, folder: Path) -> str:

@@ -13,7 +13,7 @@ from .config import LANGUAGES, PACKAGE_DIR, Paths
 from .errors import ParameterError
 from .manifest import OUTPUTS_RECORD, outputs_record
 from .storage import write_atomic
-from .text import nonbreaking_years
+from .text import nonbreaking
 
 if TYPE_CHECKING:
     from .runs import Run
@@ -226,7 +226,7 @@ def write_html(executed: Path, target: Path, lang: str, title: str) -> None:
                             exclude_markdown=True, embed_images=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={RESEARCHER_TAG}), enabled=True)
     body, _ = exporter.from_notebook_node(notebook)
-    body = nonbreaking_years(body)
+    body = nonbreaking(body)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, lambda tmp: tmp.write_text(body, encoding="utf-8"))
 

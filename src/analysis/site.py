@@ -34,7 +34,7 @@ from .manifest import (
     write_manifest,
 )
 from .storage import read_csv, staged_dir, write_atomic
-from .text import nonbreaking_years
+from .text import nonbreaking
 
 SITE = "site"
 SCREENSHOTS = "_screenshots"  # where the browser test leaves its screenshots; never part of the site
@@ -88,7 +88,7 @@ def _variant_label(image, lang: str) -> str:
 
 
 def _render(name: str, target: Path, **values) -> Path:
-    text = nonbreaking_years(environment().get_template(name).render(**values))
+    text = nonbreaking(environment().get_template(name).render(**values))
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return target
 

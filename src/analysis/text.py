@@ -87,14 +87,23 @@ def unbreakable(paragraph: str) -> list[str]:
     return words
 
 
-_YEAR_FIRST = re.compile(rf"(\d{{4}}) {re.escape(YEAR_MARK)} (?=\S)")
+_YEAR_FIRST = re.compile(rf"(\d{{4}}) {re.escape(YEAR_MARK)} (?=\S)")  # "2024 ж. қараша"
+_BEFORE_YEAR = re.compile(r"(?<=[^\W\d_]) (?=\d{4}(?!\w))")  # a word and a year: "ноябрь 2024", "in 2023"
+_LICENCE = re.compile(r"CC BY (?=\d)")  # "CC BY 4.0"
+_NOT_TEXT = re.compile(r"(<(style|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
 
 
-def nonbreaking_years(html: str) -> str:
-    """A page's text with each year written first joined to its mark and the month after it by
-    no-break spaces: a browser does not break "2024 ж. қараша" between the year and its month, as
-    `unbreakable` keeps them together in a figure."""
-    return _YEAR_FIRST.sub(f"\\1\u00a0{YEAR_MARK}\u00a0", html)
+def nonbreaking(html: str) -> str:
+    """A page with a no-break space wherever `unbreakable` keeps words together in a figure and a
+    browser would break a line: a year written first with its mark and month ("2024 ж. қараша"), a
+    word and the year after it ("ноябрь 2024"), the licence ("CC BY 4.0"). Style sheets and scripts
+    are left as they are."""
+    def text(part: str) -> str:
+        part = _YEAR_FIRST.sub(f"\\1\u00a0{YEAR_MARK}\u00a0", part)
+        return _LICENCE.sub("CC\u00a0BY\u00a0", _BEFORE_YEAR.sub("\u00a0", part))
+
+    parts = _NOT_TEXT.split(html)  # text, then (a style or script, its tag name, text) again and again
+    return "".join(text(part) if i % 3 == 0 else part if i % 3 == 1 else "" for i, part in enumerate(parts))
 
 
 def markdown_literal(text: str) -> str:
