@@ -25,7 +25,7 @@ from . import taxonomy
 from .config import ALL_GROUPS, CASE_OPEN_WITHOUT_NEWS_MONTHS, TOTAL
 from .domain_data import read_domain
 from .i18n import month_label, number, plural, t
-from .parsing import parse_enumeration, parse_unique, vocabulary
+from .parsing import parse_enumeration, parse_unique, vocabulary_label
 from .reviews import COUNT_COLUMNS
 from .text import normalise_text
 
@@ -110,7 +110,7 @@ def outcome_label(code: str, lang: str) -> str:
 
 def stage_label(code: str, lang: str) -> str:
     """A stage in the reader's language, from the stage vocabulary (`pre_trial` -> Досудебное расследование)."""
-    return str(vocabulary("stage").set_index("code").loc[code, f"label_{lang}"])
+    return vocabulary_label("stage", code, lang)
 
 
 @cache

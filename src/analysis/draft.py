@@ -22,7 +22,7 @@ from . import taxonomy
 from .cases import case_events
 from .config import LANGUAGES
 from .i18n import dated, month_label, number, plural, t
-from .parsing import vocabulary
+from .parsing import vocabulary_label
 from .regions import region_names
 from .storage import zip_bytes
 from .summary import running
@@ -89,10 +89,7 @@ def _date(value: pd.Timestamp, precision: str, lang: str) -> str:
 
 def _who(row: dict, lang: str) -> str:
     victim = _text(row.get("victim"))
-    kind = _text(row.get("victim_type"))
-    if kind:
-        labels = vocabulary("victim_type").set_index("code")[f"label_{lang}"]
-        kind = labels.get(kind, "")
+    kind = vocabulary_label("victim_type", _text(row.get("victim_type")), lang)
     if victim and kind and running(kind).casefold() not in victim.casefold():
         return f"{victim} ({running(kind)})"  # the kind in the reader's words, unless the name says it
     return victim or kind

@@ -279,6 +279,13 @@ def vocabulary(field: str) -> pd.DataFrame:
     return frame[frame["field"] == field].reset_index(drop=True)
 
 
+def vocabulary_label(field: str, code: str, lang: str) -> str:
+    """A code of an enumerated field in the reader's language (`pre_trial` -> Досудебное
+    расследование); "" for a code the vocabulary does not have."""
+    labels = vocabulary(field).set_index("code")[f"label_{lang}"]
+    return str(labels.get(code, ""))
+
+
 @cache
 def _vocabulary_rules(field: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     # A word matches only at its start (\w knows the Kazakh letters): 'сот' is no court inside 'несот'.
