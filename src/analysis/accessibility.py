@@ -23,6 +23,7 @@ import pandas as pd
 from . import cases, describe, events, regions, taxonomy
 from .domain_data import read_domain
 from .i18n import bound, dated, day_label, month_label, number, t
+from .parsing import vocabulary_label
 from .text import markdown_literal
 
 SVG_ROOT = re.compile(r"<svg\b[^>]*>")
@@ -104,7 +105,6 @@ SHOW: dict[str, Callable[[object, str], str]] = {
     "label": _looked_up(taxonomy.category_label),
     "yesno": lambda v, lang: t("table_yes" if str(v).lower() == "true" else "table_no", lang),
     "outcome": _looked_up(cases.outcome_label),
-    "stage": _looked_up(cases.stage_label),
     "date": lambda v, lang: day_label(pd.Timestamp(str(v)).date(), lang),
     "bound": lambda v, lang: bound(float(v), lang, 2),
     "kind": _looked_up(lambda v, lang: t(f"table_kind_{v}", lang)),
@@ -121,6 +121,9 @@ def _shown(values: str, column: str, lang: str) -> Callable[[object, str], str] 
         return None
     if values == "name":
         return SHOW["text"]
+    if values.startswith("vocabulary:"):  # a code of an enumerated field (domain/vocabularies.csv): its label
+        field = values.split(":")[1]
+        return _looked_up(lambda v, lang: vocabulary_label(field, v, lang))
     if values.startswith("number:"):
         digits = int(values.split(":")[1])
         return lambda v, lang: _decimal(float(v), lang, digits)

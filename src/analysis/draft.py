@@ -89,7 +89,8 @@ def _date(value: pd.Timestamp, precision: str, lang: str) -> str:
 
 def _who(row: dict, lang: str) -> str:
     victim = _text(row.get("victim"))
-    kind = vocabulary_label("victim_type", _text(row.get("victim_type")), lang)
+    code = _text(row.get("victim_type"))  # a code of the vocabulary, or empty: the cleaning saw to it
+    kind = vocabulary_label("victim_type", code, lang) if code else ""
     if victim and kind and running(kind).casefold() not in victim.casefold():
         return f"{victim} ({running(kind)})"  # the kind in the reader's words, unless the name says it
     return victim or kind

@@ -281,9 +281,8 @@ def vocabulary(field: str) -> pd.DataFrame:
 
 def vocabulary_label(field: str, code: str, lang: str) -> str:
     """A code of an enumerated field in the reader's language (`pre_trial` -> Досудебное
-    расследование); "" for a code the vocabulary does not have."""
-    labels = vocabulary(field).set_index("code")[f"label_{lang}"]
-    return str(labels.get(code, ""))
+    расследование); KeyError for a code the vocabulary does not have."""
+    return str(vocabulary(field).set_index("code").loc[code, f"label_{lang}"])
 
 
 @cache
