@@ -56,6 +56,10 @@ def test_the_site_has_an_index_and_per_language_the_months_quality_and_month_pag
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
         assert page.count('<section class="figure"') == 2
         assert page.count("<table>") == 2 and page.count('<pre class="embed"') == 2
+    # the entry page: its sections in the order of the language switch, its language and heading the first's
+    entry = (site / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<section lang="(\w+)"', entry) == ["kk", "ru", "en"]
+    assert '<html lang="kk">' in entry and "<h1>Қазақстандағы сөз бостандығы: айлық деректер</h1>" in entry
 
 
 def test_every_link_of_every_page_is_relative_and_leads_to_a_file_of_the_site(published):

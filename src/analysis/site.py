@@ -157,8 +157,11 @@ def build_site(paths: Paths, months: set[str] | None = None) -> list[Path]:
                     months=[{**e, "href": f"{e['month']}.html"} for e in entries])
             _render("site_quality.html.j2", stage / lang / "quality.html", **_common(lang, "quality.html", 1),
                     quality=quality)
-        _render("site_root.html.j2", stage / "index.html", **_common("kk", "index.html", 0),
-                sections=[{"lang": lang, "months": _month_entries(stage, shown, lang)} for lang in LANGUAGES])
+        # the entry page is in the languages in the order of the language switch, the state language
+        # first: its language, title and first heading are that one's
+        order = list(LANGUAGE_NAMES)
+        _render("site_root.html.j2", stage / "index.html", **_common(order[0], "index.html", 0),
+                sections=[{"lang": lang, "months": _month_entries(stage, shown, lang)} for lang in order])
         _render("site.css.j2", stage / "style.css")
     return site_files(paths)
 
