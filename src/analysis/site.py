@@ -88,7 +88,9 @@ def _variant_label(image, lang: str) -> str:
 
 
 def _render(name: str, target: Path, **values) -> Path:
-    text = nonbreaking(environment().get_template(name).render(**values))
+    text = environment().get_template(name).render(**values)
+    if target.suffix == ".html":  # a page: no line broken inside a date (the style sheet is not one)
+        text = nonbreaking(text)
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return target
 
