@@ -23,6 +23,7 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CLEAN_OUTPUTS_TODAY = date(2026, 1, 1)  # scripts/clean_outputs.py's TODAY (tests/test_clean_outputs.py checks)
 
 
 def pytest_configure(config):
@@ -32,7 +33,7 @@ def pytest_configure(config):
     if not package.is_relative_to(ROOT / "src"):
         raise pytest.UsageError(f"these tests are of {ROOT / 'src' / 'analysis'}, but Python imports the package "
                                 f"from {package}: run `make install` in {ROOT}, or set PYTHONPATH={ROOT / 'src'}")
-CLEAN_OUTPUTS_TODAY = date(2026, 1, 1)  # scripts/clean_outputs.py's TODAY (tests/test_clean_outputs.py checks)
+
 
 # Lines a test wants shown at the end of the run (the label-variant shares): a test records them
 # with record_property("summary", line), which also reaches the main process from xdist workers.
@@ -115,16 +116,17 @@ def makers_called(build, *args) -> set[str]:
     checked against every figure the package can make, so that a new figure is not left out."""
     from analysis import case_figures, figures
 
+    modules = {"figures": figures, "case_figures": case_figures}
     called: set[str] = set()
     with pytest.MonkeyPatch.context() as patch:
         for qualified in figure_makers():
             module, name = qualified.split(".")
-            maker = getattr({"figures": figures, "case_figures": case_figures}[module], name)
+            maker = getattr(modules[module], name)
 
             def recorded(*a, maker=maker, qualified=qualified, **k):
                 called.add(qualified)
                 return maker(*a, **k)
-            patch.setattr({"figures": figures, "case_figures": case_figures}[module], name, recorded)
+            patch.setattr(modules[module], name, recorded)
         build(*args)
     return called
 
