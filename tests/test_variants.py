@@ -112,6 +112,34 @@ def test_the_dark_variant_is_redrawn_in_the_dark_theme_with_the_category_colours
     assert len(shaded) == 1  # February: no data, shaded in the dark theme's colour
 
 
+def test_a_tint_is_pale_on_the_dark_background_as_on_the_light_and_stands_out_from_the_months_without_data():
+    """The bars of lesser weight (the cases open but not mentioned; the year compared with) are the
+    colour's tint: seen through to the white on the light background, made as pale on the dark one,
+    where seen through to the dark they sank into the shading of months without data (1.2:1)."""
+    fig = Figure()
+    ax = fig.add_subplot()
+    full = ax.bar([0], [1], color="#0072B2")[0]
+    tinted = ax.bar([1], [1], **plots.tint("#0072B2", edged=False))[0]
+    edged = ax.bar([2], [1], **plots.tint("#0072B2"))[0]
+    light_tint = variants._luminance(np.array(tinted.get_facecolor()[:3]) * 0.4 + 0.6)  # over white
+    variants.to_dark(fig)
+    background, no_data = variants.theme()["background"][1], variants.theme()["no_data"][1]
+    for bar in (tinted, edged):
+        face = bar.get_facecolor()
+        assert face[3] == 1.0  # opaque: nothing of the dark background shows through
+        assert variants.contrast(to_hex(face), background) >= variants.MIN_CONTRAST
+        assert variants.contrast(to_hex(face), no_data) > 2
+        assert variants._luminance(np.array(face[:3])) > variants._luminance(np.array(full.get_facecolor()[:3]))
+        assert variants._luminance(np.array(face[:3])) < light_tint  # pale, not white
+    assert to_hex(edged.get_edgecolor()).upper() == "#0072B2"  # the edge in the full colour, as on the light
+    # the legend's keys for every colour (the year compared with, the year): the tint the paler here too
+    keys = Figure().add_subplot().bar([0, 1], [1, 1], color=[variants.role("neutral"), variants.role("neutral")])
+    keys[0].set(**plots.tint(variants.role("neutral")))
+    variants.to_dark(keys[0].figure)
+    assert variants._luminance(np.array(keys[0].get_facecolor()[:3])) > variants._luminance(
+        np.array(keys[1].get_facecolor()[:3]))
+
+
 def test_a_heat_map_of_many_rows_keeps_its_text_readable_in_the_social_frame(shipped_clean):
     counts = shipped_clean[0]
     spec = figures.category_heatmap(counts, None, "2022-06", "2024-11", "2024-11")

@@ -207,16 +207,22 @@ TEXT_ROLES = ("text", "muted", "break")  # a text in any other colour (a heat ma
 
 
 def _dark(colour, roles: dict[str, str]):
-    """A colour (any matplotlib form, alpha kept) in the dark theme: its role's dark colour, or the
-    category colour as drawn on the dark background."""
+    """A colour (any matplotlib form) in the dark theme: its role's dark colour, or the category
+    colour as drawn on the dark background. A tint (a colour partly transparent: `plots.tint`) is
+    pale on the light background, where the white shows through it; on the dark one it is made as
+    pale, opaque, with the theme's text colour in place of the white: seen through, the dark
+    background would sink it into the shading of the months without data."""
     if colour is None or (isinstance(colour, str) and colour == "none"):
         return colour
     rgba = to_rgba(colour)
     if rgba[3] == 0:
         return colour
     key = to_hex(rgba[:3]).upper()
-    new = roles.get(key) or on_dark(key)
-    return to_rgba(new, rgba[3])
+    new = np.array(to_rgba(roles.get(key) or on_dark(key)))
+    if rgba[3] < 1:
+        new[:3] = rgba[3] * new[:3] + (1 - rgba[3]) * np.array(to_rgba(theme()["text"][1])[:3])
+        new[3] = 1.0
+    return tuple(float(x) for x in new)
 
 
 def to_dark(fig: Figure) -> Figure:
