@@ -117,57 +117,76 @@ def _earlier_files(path: Path, folder: Path) -> tuple[dict, dict]:
     return files, {lang: v for lang, v in earlier.get("pixels", {}).items() if lang in files}
 
 
-def _render(spec: FigureSpec, lang: str, texts: dict[str, str], sizes: list[tuple[variants.Size, bool]],
+Shared = list[tuple[variants.Size, bool]]  # the sizes one drawing is saved at, each with whether in dark too
+
+
+def _render(spec: FigureSpec, lang: str, texts: dict[str, str], sizes: Shared,
             out: Path, previews: dict[str, bytes] | None) -> tuple[dict[str, str], dict[str, list[int]]]:
     """Draw the figure once per layout and save it, light (then dark), in the formats of each size
-    laid out so, into `out`. Sizes at the default figure's width (newsletter, and print when the
-    print column is that width) share its drawing; a file the same drawing already gave is copied.
-    Returns the language's `files` and the PNGs' `pixels` (width, height), by key."""
+    laid out so, into `out`. Returns the language's `files` and the PNGs' `pixels` (width, height),
+    by key."""
     files: dict[str, str] = {}
     pixels: dict[str, list[int]] = {}
-    default_fig = None
-    layouts: list[tuple[Figure, list[tuple[variants.Size, bool]]]] = []
-    for size, dark in sorted(sizes, key=lambda s: s[0].name != "default"):  # the default drawing first
-        if default_fig is not None and size.shares_layout(tuple(default_fig.get_size_inches())):
+    layouts = _layouts(spec, lang, sizes)
+    for fig, shared in layouts:
+        try:
+            saved = _save_drawing(fig, shared, spec.name, lang, texts, out,
+                                  previews if fig is layouts[0][0] else None)
+        finally:
+            fig.clear()
+        files |= saved[0]
+        pixels |= saved[1]
+    return files, pixels
+
+
+def _layouts(spec: FigureSpec, lang: str, sizes: Shared) -> list[tuple[Figure, Shared]]:
+    """One drawing for each layout, the default figure's first: the sizes at its width (newsletter,
+    and print when the print column is that width) share its drawing."""
+    layouts: list[tuple[Figure, Shared]] = []
+    for size, dark in sorted(sizes, key=lambda s: s[0].name != "default"):
+        if layouts and size.shares_layout(tuple(layouts[0][0].get_size_inches())):
             layouts[0][1].append((size, dark))
             continue
         with variants.drawing_at(size):
-            fig = spec.draw(lang)
-        default_fig = default_fig or fig
-        layouts.append((fig, [(size, dark)]))
-    for fig, shared in layouts:
-        try:
-            with plots.style():  # the style's pdf.fonttype, svg.hashsalt and dpi apply when saving
-                done: dict[tuple, str] = {}  # (theme, format, dpi) -> the file this drawing gave
-                for theme in ("light", "dark"):
-                    if theme == "dark":
-                        if not any(dark for _, dark in shared):
-                            break
-                        variants.to_dark(fig)
-                    for size, dark in shared:
-                        if theme == "dark" and not dark:
-                            continue
-                        for fmt in size.formats if theme == "light" else [f for f in size.formats if f != "pdf"]:
-                            key = variants.file_key(size.name, theme, fmt)
-                            name = variants.file_name(spec.name, lang, size.name, theme, fmt)
-                            dpi = size.dpi(fig)
-                            same = done.get((theme, fmt, dpi))
-                            if same is not None and fmt != "svg":  # an SVG's element ids name its file
-                                shutil.copyfile(out / same, out / name)
-                            elif previews is not None and fig is default_fig and key == "newsletter.png":
-                                (out / name).write_bytes(_preview(fig, lang, previews))
-                            else:
-                                _save(fig, out / name, fmt, dpi, texts, f"{spec.name}-{lang}-{key}", lang)
-                            if not done:  # the layout of the drawing's first file holds for the others
-                                _freeze_layout(fig)
-                                if previews is not None and fig is default_fig:
-                                    _preview(fig, lang, previews)
-                            done[(theme, fmt, dpi)] = name
-                            files[key] = name
-                            if fmt == "png":
-                                pixels[key] = _png_size(out / name)
-        finally:
-            fig.clear()
+            layouts.append((spec.draw(lang), [(size, dark)]))
+    return layouts
+
+
+def _save_drawing(fig: Figure, shared: Shared, name: str, lang: str, texts: dict[str, str], out: Path,
+                  previews: dict[str, bytes] | None) -> tuple[dict[str, str], dict[str, list[int]]]:
+    """Every file of one drawing, light then dark; a file the drawing already gave (the same theme,
+    format and dpi) is copied. `previews`: this is the default figure, whose 640-px PNG is the
+    notebook's preview. Returns the `files` and `pixels` of these files, by key."""
+    files: dict[str, str] = {}
+    pixels: dict[str, list[int]] = {}
+    done: dict[tuple, str] = {}  # (theme, format, dpi) -> the file this drawing gave
+    with plots.style():  # the style's pdf.fonttype, svg.hashsalt and dpi apply when saving
+        for theme in ("light", "dark"):
+            wanted = [size for size, dark in shared if theme == "light" or dark]
+            if not wanted:
+                break
+            if theme == "dark":
+                variants.to_dark(fig)
+            for size in wanted:
+                for fmt in [f for f in size.formats if theme == "light" or f != "pdf"]:
+                    key = variants.file_key(size.name, theme, fmt)
+                    file = variants.file_name(name, lang, size.name, theme, fmt)
+                    dpi = size.dpi(fig)
+                    same = done.get((theme, fmt, dpi))
+                    if same is not None and fmt != "svg":  # an SVG's element ids name its file
+                        shutil.copyfile(out / same, out / file)
+                    elif previews is not None and key == "newsletter.png":
+                        (out / file).write_bytes(_preview(fig, lang, previews))
+                    else:
+                        _save(fig, out / file, fmt, dpi, texts, f"{name}-{lang}-{key}", lang)
+                    if not done:  # the layout of the drawing's first file holds for the others
+                        _freeze_layout(fig)
+                        if previews is not None:
+                            _preview(fig, lang, previews)
+                    done[(theme, fmt, dpi)] = file
+                    files[key] = file
+                    if fmt == "png":
+                        pixels[key] = _png_size(out / file)
     return files, pixels
 
 
