@@ -3,7 +3,8 @@
 `label_variants.csv` holds labels written for these tests (legal articles in every grammatical
 form, typos, extra spaces, quotes, upper case, and labels that must be rejected), each with the
 category it must get or REJECT. A mis-coded label changes a published figure silently, so none
-is allowed; a rejected one is listed for a person to look at.
+is allowed; a rejected one is listed for a person to look at. `vocabulary_variants.csv` holds the
+wordings of victim and perpetrator types, each with the code it must get.
 """
 
 from __future__ import annotations
@@ -23,15 +24,16 @@ from analysis.config import Paths
 from analysis.parsing import parse_enumeration, vocabulary
 
 VARIANTS = Path(__file__).resolve().parent / "label_variants.csv"
+VOCABULARY_VARIANTS = Path(__file__).resolve().parent / "vocabulary_variants.csv"  # field, written, expected
 REJECT = "REJECT"
 
 
-def _variants() -> list[dict]:
-    with VARIANTS.open(encoding="utf-8", newline="") as handle:
+def _table(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-ROWS = _variants()
+ROWS = _table(VARIANTS)
 MAPPED = [r for r in ROWS if r["expected"] != REJECT]
 
 
@@ -127,29 +129,7 @@ def test_no_vocabulary_word_matches_inside_a_longer_word(field, letter, data):
     assert parse_enumeration(field)(_glued(word, letter)).value is None
 
 
-@pytest.mark.parametrize("field, written, expected", [
-    ("perpetrator_type", "акиматом района", "state"),
-    ("perpetrator_type", "аудан әкімдігі", "state"),
-    ("perpetrator_type", "сотрудники полиции", "state"),
-    ("perpetrator_type", "полицейлер", "state"),
-    ("perpetrator_type", "решением суда", "state"),
-    ("perpetrator_type", "сот шешімімен", "state"),
-    ("perpetrator_type", "прокуратурой области", "state"),
-    ("perpetrator_type", "облыс прокуратурасы", "state"),
-    ("perpetrator_type", "Министерство информации", "state"),
-    ("perpetrator_type", "пользователь соцсети", "non_state"),
-    ("perpetrator_type", "неустановленные лица", "unknown"),
-    ("victim_type", "блогеру", "blogger"),
-    ("victim_type", "блогерге", "blogger"),
-    ("victim_type", "гражданскому журналисту", "journalist"),
-    ("victim_type", "citizen journalist", "journalist"),
-    ("victim_type", "тілшіге", "journalist"),
-    ("victim_type", "редакции газеты", "media_outlet"),
-    ("victim_type", "editorial office", "media_outlet"),
-    ("victim_type", "БАҚ-қа", "media_outlet"),
-    ("victim_type", "жительнице Алматы", "citizen"),
-    ("victim_type", "азаматтық белсенді", "activist"),
-])
+@pytest.mark.parametrize("field, written, expected", [tuple(r.values()) for r in _table(VOCABULARY_VARIANTS)])
 def test_vocabulary_as_analysts_write_it(field, written, expected):
     assert parse_enumeration(field)(written).value == expected
 
