@@ -195,7 +195,7 @@ def test_the_html_copy_gives_every_figure_its_alt_text_its_caption_and_its_data_
     if caption:  # under the image, then the table; every character as written
         shown = html.index("Сұр ұяшықтар")
         assert html.index("<img") < shown < table
-        assert "<em>Сұр ұяшықтар — &lt;i&gt;көрсетілмеген&lt;/i&gt; *айлар* [1](x)</em>" in html
+        assert "<em>Сұр ұяшықтар\u00a0— &lt;i&gt;көрсетілмеген&lt;/i&gt; *айлар* [1](x)</em>" in html
     assert html.count("<details><summary>") == 1 and html.index("<img") < table
 
 

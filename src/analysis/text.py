@@ -89,21 +89,30 @@ def unbreakable(paragraph: str) -> list[str]:
 
 _YEAR_FIRST = re.compile(rf"(\d{{4}}) {re.escape(YEAR_MARK)} (?=\S)")  # "2024 ж. қараша"
 _BEFORE_YEAR = re.compile(r"(?<=[^\W\d_]) (?=\d{4}(?!\w))")  # a word and a year: "ноябрь 2024", "in 2023"
+_NUMBER_AND_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])")  # "10 сообщений", "— 2 случая", "3 ай"
+_BEFORE_DASH = re.compile(r" (?=[–—] )")  # a dash stays at the end of its line: "угроза — 2"
 _LICENCE = re.compile(r"CC BY (?=\d)")  # "CC BY 4.0"
-_NOT_TEXT = re.compile(r"(<(style|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
+_NOT_TEXT = re.compile(r"(<(style|script|pre)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _nonbreaking_text(text: str) -> str:
+    text = _YEAR_FIRST.sub(f"\\1\u00a0{YEAR_MARK}\u00a0", text)
+    for rule in (_BEFORE_YEAR, _NUMBER_AND_WORD, _BEFORE_DASH):
+        text = rule.sub("\u00a0", text)
+    return _LICENCE.sub("CC\u00a0BY\u00a0", text)
 
 
 def nonbreaking(html: str) -> str:
     """A page with a no-break space wherever `unbreakable` keeps words together in a figure and a
     browser would break a line: a year written first with its mark and month ("2024 ж. қараша"), a
-    word and the year after it ("ноябрь 2024"), the licence ("CC BY 4.0"). Style sheets and scripts
-    are left as they are."""
-    def text(part: str) -> str:
-        part = _YEAR_FIRST.sub(f"\\1\u00a0{YEAR_MARK}\u00a0", part)
-        return _LICENCE.sub("CC\u00a0BY\u00a0", _BEFORE_YEAR.sub("\u00a0", part))
-
-    parts = _NOT_TEXT.split(html)  # text, then (a style or script, its tag name, text) again and again
-    return "".join(text(part) if i % 3 == 0 else part if i % 3 == 1 else "" for i, part in enumerate(parts))
+    word and the year after it ("ноябрь 2024"), a number and the word after it ("2 случая"), a dash
+    and the word before it, the licence ("CC BY 4.0"). Only the text a reader sees: tags and their
+    attributes, style sheets, scripts and code to copy (`pre`) are left as they are."""
+    parts = _NOT_TEXT.split(html)  # text, then (a style, script or pre, its tag name, text) again and again
+    return "".join("".join(piece if piece.startswith("<") else _nonbreaking_text(piece)
+                           for piece in _TAG.split(part)) if i % 3 == 0 else part if i % 3 == 1 else ""
+                   for i, part in enumerate(parts))
 
 
 def markdown_literal(text: str) -> str:
