@@ -22,7 +22,7 @@ from .config import LANGUAGES
 from .domain_data import read_domain
 from .errors import InputError
 from .text import normalise_text, slip_of
-from .workbooks import WORKBOOK_SUFFIXES
+from .workbooks import WORKBOOK_MAGIC, WORKBOOK_SUFFIXES
 
 csv.field_size_limit(2**31 - 1)  # one cell of a real export can hold megabytes of text
 
@@ -136,9 +136,6 @@ def _decoded(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         return text, "utf-8+cp1251", [f"{cp1251} lines were cp1251 and {utf8} UTF-8; "
                                       "each line was decoded on its own"]
     return text, "cp1251", []
-
-
-WORKBOOK_MAGIC = {b"PK\x03\x04": ".xlsx (or .ods)", b"\xd0\xcf\x11\xe0": ".xls"}  # a zip; an OLE2 file
 
 
 # A character decoded from valid UTF-8 beyond ASCII (not an undecodable byte kept as \udc80-\udcff).

@@ -49,16 +49,18 @@ def slip_of(text: str, meant: Iterable[str]) -> str | None:
     """The one of `meant` that `text` is a typing slip of: the most alike of those at most two letters
     away (left out, added, changed or swapped), else None. "давление на журналиста" is no slip of
     "нападение на журналиста": alike as wholes, but another word."""
-    def alike(candidate: str) -> float:
-        return difflib.SequenceMatcher(None, text, candidate, autojunk=False).ratio()
-
-    def letters_changed(candidate: str) -> int:
-        opcodes = difflib.SequenceMatcher(None, text, candidate, autojunk=False).get_opcodes()
-        return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
-
-    near = [c for c in meant if abs(len(c) - len(text)) <= SLIP_LETTERS  # cheap: a longer change is no slip
-            and alike(c) >= SLIP_ALIKE and letters_changed(c) <= SLIP_LETTERS]
-    return max(near, key=alike, default=None)
+    best, best_alike = None, 0.0
+    for candidate in meant:
+        if abs(len(candidate) - len(text)) > SLIP_LETTERS:  # cheap: a longer change is no slip
+            continue
+        matcher = difflib.SequenceMatcher(None, text, candidate, autojunk=False)
+        alike = matcher.ratio()
+        if alike < SLIP_ALIKE or (best is not None and alike <= best_alike):
+            continue
+        changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+        if changed <= SLIP_LETTERS:
+            best, best_alike = candidate, alike
+    return best
 
 
 # a dash or a separator; a number, or an article's number with its ending ("ноябрь 2024", "ст. 274",
@@ -92,8 +94,8 @@ _BEFORE_YEAR = re.compile(r"(?<=[^\W\d_]) (?=\d{4}(?!\w))")  # a word and a year
 _NUMBER_AND_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])")  # "10 сообщений", "— 2 случая", "3 ай"
 _BEFORE_DASH = re.compile(r" (?=[–—] )")  # a dash stays at the end of its line: "угроза — 2"
 _LICENCE = re.compile(r"CC BY (?=\d)")  # "CC BY 4.0"
-_NOT_TEXT = re.compile(r"(<(style|script|pre)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
-_TAG = re.compile(r"(<[^>]*>)")
+# what a reader does not see as text: a style sheet, a script or code to copy, whole; any other tag
+_NOT_TEXT = re.compile(r"<(style|script|pre)\b.*?</\1>|<[^>]*>", re.DOTALL | re.IGNORECASE)
 
 
 def _nonbreaking_text(text: str) -> str:
@@ -109,10 +111,11 @@ def nonbreaking(html: str) -> str:
     word and the year after it ("ноябрь 2024"), a number and the word after it ("2 случая"), a dash
     and the word before it, the licence ("CC BY 4.0"). Only the text a reader sees: tags and their
     attributes, style sheets, scripts and code to copy (`pre`) are left as they are."""
-    parts = _NOT_TEXT.split(html)  # text, then (a style, script or pre, its tag name, text) again and again
-    return "".join("".join(piece if piece.startswith("<") else _nonbreaking_text(piece)
-                           for piece in _TAG.split(part)) if i % 3 == 0 else part if i % 3 == 1 else ""
-                   for i, part in enumerate(parts))
+    pieces, at = [], 0
+    for kept in _NOT_TEXT.finditer(html):
+        pieces += [_nonbreaking_text(html[at:kept.start()]), kept.group()]
+        at = kept.end()
+    return "".join(pieces) + _nonbreaking_text(html[at:])
 
 
 def markdown_literal(text: str) -> str:

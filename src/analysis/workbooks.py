@@ -21,6 +21,8 @@ from .errors import InputError
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 HEADER_SEARCH_ROWS = 10  # the header is looked for among the first rows (title rows above it)
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE container: an .xls, or an encrypted .xlsx
+# how a workbook's bytes open, and the name that reads it: a zip (.xlsx, .ods), an OLE container (.xls)
+WORKBOOK_MAGIC = {b"PK\x03\x04": ".xlsx (or .ods)", _CFB_MAGIC: ".xls"}
 
 
 @dataclass
