@@ -16,7 +16,8 @@ from analysis.summary import review_summary
 
 MONTH = "2024-11"
 NAMES = ("month_categories", "groups_stacked")
-VARIANTS = ("default", "dark", "newsletter")  # what the site and snippets offer: light and dark, two widths
+# what the site and snippets offer: light and dark, two widths, and the square a phone is shown
+VARIANTS = ("default", "dark", "square", "newsletter")
 
 
 def publish_month(root: Path, shipped_root: Path, counts, cumulative, incidents) -> Paths:

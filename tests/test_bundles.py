@@ -14,7 +14,7 @@ from conftest import FIXTURES, ROOT
 from publishing import MONTH, links
 
 from analysis import __version__
-from analysis.bundles import counted, month_figures, read_figure, write_bundles
+from analysis.bundles import Figure, Image, counted, embed_html, month_figures, read_figure, write_bundles
 from analysis.config import DATA_LICENCE, SOURCE_NAME, Paths
 from analysis.manifest import file_hashes
 from analysis.site import bundle_step, publish_step, site_step
@@ -58,7 +58,8 @@ def test_the_zip_holds_that_languages_images_the_data_and_a_readme_at_a_fixed_ti
         assert set(names) == {"README.md", "month_categories.csv", "month_categories.json",
                               "month_categories.ru.png", "month_categories.ru.svg", "month_categories.ru.pdf",
                               "month_categories.dark.ru.png", "month_categories.dark.ru.svg",
-                              "month_categories.newsletter.ru.png", "month_categories.newsletter.dark.ru.png"}
+                              "month_categories.newsletter.ru.png", "month_categories.newsletter.dark.ru.png",
+                              "month_categories.square.ru.png", "month_categories.square.dark.ru.png"}
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert archive.read("month_categories.csv") == (folder / "month_categories.csv").read_bytes()
         readme = archive.read("README.md").decode("utf-8")
@@ -90,6 +91,11 @@ def test_the_readme_is_in_the_bundles_language_with_the_licence_and_the_source(f
 def test_the_snippet_offers_the_dark_design_and_the_widths_and_links_only_beside_itself(folder):
     write_bundles(folder)
     html = (folder / "month_categories.kk.embed.html").read_text(encoding="utf-8")
+    # a phone is shown the square figure, in its design: the first source that matches is taken
+    assert re.search(r'<picture>\s*<source media="\(max-width: 480px\) and \(prefers-color-scheme: dark\)" '
+                     r'srcset="month_categories\.square\.dark\.kk\.png" width="1080" height="1080">\s*'
+                     r'<source media="\(max-width: 480px\)" srcset="month_categories\.square\.kk\.png" '
+                     r'width="1080" height="1080">\s*<source media="\(prefers-color-scheme: dark\)"', html)
     assert re.search(r'<source media="\(prefers-color-scheme: dark\)" srcset="month_categories\.dark\.kk\.png '
                      r'\d+w, month_categories\.newsletter\.dark\.kk\.png 640w"', html)
     assert re.search(r'<img src="month_categories\.kk\.png" srcset="month_categories\.kk\.png \d+w, '
@@ -98,7 +104,26 @@ def test_the_snippet_offers_the_dark_design_and_the_widths_and_links_only_beside
     assert '<a href="month_categories.csv" download>Деректерді жүктеу (CSV)</a>' in html
     assert "«Әділ сөз» сөз бостандығын қорғау халықаралық қоры. Деректер: 2024\u00a0ж.\u00a0қараша." in html
     local = [link for link in links(html) if not link.startswith("https://")]
-    assert len(local) == 6 and all((folder / link).is_file() for link in local)
+    assert len(local) == 8 and all((folder / link).is_file() for link in local)
+
+
+def test_a_phone_is_offered_the_square_in_each_design_the_figure_has_or_not_at_all():
+    def figure(default: tuple[int, int], *squares: bool) -> Figure:
+        """A figure whose default PNG is `default` pixels, light and dark, with a square PNG in the
+        designs named (False: light, True: dark)."""
+        images = [Image(f"f.{'dark.' * dark}en.png", "default", dark, "png", *default) for dark in (False, True)]
+        images += [Image(f"f.square.{'dark.' * dark}en.png", "square", dark, "png", 1080, 1080) for dark in squares]
+        return Figure("f", "en", MONTH, "T", "", "A", "A", tuple(images), "f.csv", "f.json")
+
+    wide = figure((1890, 1110), False, True)
+    assert [i.file for i in wide.phone()] == ["f.square.en.png", "f.square.dark.en.png"]
+    assert "square" not in embed_html(figure((1890, 2748), False, True))  # a tall heat map: not on a phone
+    assert figure((1890, 1110), False).phone() == (None, None)  # no dark square: a phone in the dark keeps dark
+    light_only = Figure("f", "en", MONTH, "T", "", "A", "A", tuple(i for i in wide.images if not i.dark),
+                        "f.csv", "f.json")
+    html = embed_html(light_only)
+    assert light_only.phone() == (wide.image("square"), None) and "prefers-color-scheme" not in html
+    assert '<source media="(max-width: 480px)" srcset="f.square.en.png" width="1080" height="1080">' in html
 
 
 def test_without_a_files_list_or_a_dark_file_the_snippet_has_the_default_image_alone(folder):

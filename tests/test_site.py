@@ -250,10 +250,15 @@ def test_dark_mode_switches_the_images_to_the_dark_design(tab, served):
                     "dark": (["month_categories.dark.kk.png", "groups_stacked.dark.kk.png"], "rgb(20, 20, 20)")}
 
 
-def test_a_phone_gets_the_newsletter_width_and_the_page_fits_the_screen(tab, served):
-    visit = Visit(tab, f"{served}/ru/{MONTH}.html", viewport=PHONE, color_scheme="dark")
-    try:
+def test_a_phone_gets_the_square_figure_in_its_design_and_the_page_fits_the_screen(tab, served):
+    visit = Visit(tab, f"{served}/ru/{MONTH}.html", viewport={"width": 600, "height": 844}, color_scheme="dark")
+    try:  # wider than a phone: the default layout, at the width that fits
         assert {Path(i["src"]).name.split(".", 1)[1] for i in visit.images()} == {"newsletter.dark.ru.png"}
+    finally:
+        visit.close()
+    visit = Visit(tab, f"{served}/ru/{MONTH}.html", viewport=PHONE, color_scheme="dark")
+    try:  # both figures are wider than tall: their square layout shows the text larger
+        assert {Path(i["src"]).name.split(".", 1)[1] for i in visit.images()} == {"square.dark.ru.png"}
         assert visit.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         visit.page.click("section.figure figure a")  # a tap opens the chart at full size, to zoom into
         assert visit.page.url.endswith(f"/figures/{MONTH}/month_categories.ru.png")

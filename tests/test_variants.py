@@ -74,7 +74,7 @@ def test_each_size_has_its_pixels(exported):
         with Image.open(folder / meta["files"]["kk"][key]) as image:
             assert image.size[0] == 640 and image.size[1] > 300
     with Image.open(folder / "groups_stacked.kk.png") as image:
-        assert round(image.info["dpi"][0]) == 300 and image.size[0] == 1890
+        assert round(image.info["dpi"][0]) == variants.FILE_DPI == 300 and image.size[0] == 1890
     assert previews["kk"] == (folder / "groups_stacked.newsletter.kk.png").read_bytes()  # what the notebook shows
 
 
@@ -85,6 +85,15 @@ def test_a_tall_figure_is_laid_out_on_a_larger_frame_of_the_same_shape_not_cut()
     assert height == 9.0 and width == pytest.approx(16.0)
     assert square.figsize((6.3, 9.0)) == (9.0, 9.0)
     assert variants.SIZES["newsletter"].figsize((6.3, 4.2)) == (6.3, 4.2)
+
+
+def test_a_phone_is_offered_the_square_only_where_its_text_reads_a_tenth_larger_or_more():
+    # the default PNGs of 2024-11: month_categories, ytd_comparison, incidents_by_region, category_heatmap
+    assert variants.reads_larger("square", (1890, 1110))  # laid out 4.5 in wide, against 6.3: 1.4 times
+    assert variants.reads_larger("square", (1890, 1635))  # 5.45 in: 1.16 times
+    assert not variants.reads_larger("square", (1890, 1830))  # 6.1 in: 1.03 times, not worth another picture
+    assert not variants.reads_larger("square", (1890, 2748))  # 9.2 in: the square frame would shrink it
+    assert not variants.reads_larger("social", (1890, 1110))  # 6.0 in
 
 
 def test_the_dark_variant_is_redrawn_in_the_dark_theme_with_the_category_colours_kept(exported):

@@ -4,7 +4,8 @@ For each figure of a month folder (`reports/figures/<month>/<name>.json`) and ea
 drawn in, `write_bundles` writes beside the figure
 
 - `<name>.<lang>.embed.html`: a `<figure>` to paste into a page: `<picture>` with the dark variant
-  for `prefers-color-scheme: dark`, a `srcset` of the widths that exist, the alt text, the caption,
+  for `prefers-color-scheme: dark`, a `srcset` of the widths that exist, the square figure for a
+  phone's narrow screen where its text reads larger (`Figure.phone`), the alt text, the caption,
   the long description, the source line (foundation, data-as-of month, licence) and a link to the
   CSV. Every URL is relative: the snippet works wherever the month folder is copied as it is.
 - `<name>.<lang>.zip`: the images of that language, the CSV, the JSON and a README in that language
@@ -78,6 +79,21 @@ class Figure:
         the default and the newsletter width. Social and square are other crops, offered as downloads."""
         found = [self.image(size, dark) for size in ("default", "newsletter")]
         return ", ".join(f"{prefix}{i.file} {i.width}w" for i in found if i is not None and i.width)
+
+    def phone(self) -> tuple[Image | None, Image | None]:
+        """The light and dark PNGs a phone's narrow screen shows instead of the default ones
+        (`variants.PHONE`, when its text reads larger there): (None, None) when there are none, or
+        when the default figure has a dark design and the phone's size has none (a phone in the
+        dark would otherwise be shown the light one)."""
+        default, light = self.image(), self.image(variants.PHONE)
+        if default is None or light is None or not (default.width and default.height and light.width):
+            return None, None
+        if not variants.reads_larger(variants.PHONE, (default.width, default.height)):
+            return None, None
+        dark = self.image(variants.PHONE, dark=True)
+        if self.image(dark=True) is not None and (dark is None or not dark.width):
+            return None, None
+        return light, dark
 
     @property
     def embed(self) -> str:

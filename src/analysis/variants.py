@@ -87,6 +87,17 @@ SIZES = {size.name: size for size in (
     Size("print", PRINT_COLUMN_CM / 2.54, None, ("pdf",), False),
 )}
 VARIANTS = ("default", "dark", "social", "square", "newsletter", "print")  # what --variants accepts
+FILE_DPI = 300  # the style's savefig.dpi (publication.mplstyle): the default PNG is drawn at it
+PHONE = "square"  # the size a page offers a phone's narrow screen, when its text reads larger there
+
+
+def reads_larger(size: str, default_pixels: tuple[int, int]) -> bool:
+    """Whether the figure at `size`, shown as wide as its default figure, shows its text a tenth
+    larger or more: it is laid out on a canvas that much narrower. Not so for a figure about as tall
+    as its frame is wide (a heat map of 30 categories, 20 regions), whose frame then scales it down.
+    `default_pixels`: the default PNG's (width, height)."""
+    natural = (default_pixels[0] / FILE_DPI, default_pixels[1] / FILE_DPI)
+    return SIZES[size].figsize(natural)[0] <= natural[0] / 1.1
 
 
 def parse_variants(text: str | list[str] | tuple[str, ...], name: str = "--variants") -> list[str]:
