@@ -208,15 +208,19 @@ def test_a_line_never_breaks_inside_a_date_an_article_or_the_licence():
 def test_a_page_never_breaks_a_date_a_count_or_the_licence_but_leaves_its_markup_alone():
     """A browser breaks lines at spaces: in the text of a page a year is joined to the word before
     it, a year written first to its mark and month, a number to the word after it, a dash to the
-    word before it and the licence's words, by no-break spaces, and a range of numbers by a word
-    joiner after its dash; tags and their attributes, style sheets, scripts and code to copy are not
-    touched."""
+    word before it and the licence's words, by no-break spaces, and a range of numbers, an article
+    or years by a word joiner after the dash or hyphen (not a date, a month or a file name); tags and
+    their attributes, style sheets, scripts and code to copy are not touched."""
     page = ('<h1 title="ноябрь 2024">Бұзылуы, 2024 ж. қараша</h1><p style="margin:0 auto">ноябрь 2024 · угроза — '
-            '2 случая · CC BY 4.0; 12 ж. ішінде; 57; за; 1,1–2,6 раза; 2023-01</p><style>p { margin: 0 auto }</style>'
+            '2 случая · CC BY 4.0; 12 ж. ішінде; 57; за; 1,1–2,6 раза; 2024-11; '
+            'Code 456-2. 456-2-бабы (2009-2010) 2022-06-08 2014-02.csv AS-2025-01-001</p>'
+            '<style>p { margin: 0 auto }</style>'
             '<pre>&lt;p style=&#34;margin:0 auto&#34;&gt;</pre><script>let a = b 2024</script>')
     assert nonbreaking(page) == ('<h1 title="ноябрь 2024">Бұзылуы, 2024\u00a0ж.\u00a0қараша</h1>'
                                  '<p style="margin:0 auto">ноябрь\u00a02024 · угроза\u00a0— 2\u00a0случая · '
-                                 'CC\u00a0BY\u00a04.0; 12\u00a0ж. ішінде; 57; за; 1,1–\u20602,6\u00a0раза; 2023-01</p>'
+                                 'CC\u00a0BY\u00a04.0; 12\u00a0ж. ішінде; 57; за; 1,1–\u20602,6\u00a0раза; 2024-11; '
+                                 'Code 456-\u20602. 456-\u20602-бабы (2009-\u20602010) 2022-06-08 2014-02.csv '
+                                 'AS-2025-01-001</p>'
                                  '<style>p { margin: 0 auto }</style>'
                                  '<pre>&lt;p style=&#34;margin:0 auto&#34;&gt;</pre><script>let a = b 2024</script>')
 

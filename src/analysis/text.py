@@ -95,6 +95,9 @@ _NUMBER_AND_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])")  # "10 сообщений
 _BEFORE_DASH = re.compile(r" (?=[–—] )")  # a dash stays at the end of its line: "угроза — 2"
 _LICENCE = re.compile(r"CC BY (?=\d)")  # "CC BY 4.0"
 _RANGE = re.compile(r"(?<=\d)–(?=\d)")  # "1,1–2,6", "2023–2024": a browser may break after the dash
+# an article ("456-2", "456-2-бабы") or years ("2009-2010") joined by a hyphen, a browser may break
+# after too; not a date or month ("2024-11-03", "2024-11") nor a file name ("2014-02.csv")
+_HYPHENATED = re.compile(r"(?<![\w.-])(?:\d{1,3}-(?=\d{1,2}(?!\d|-\d))|\d{4}-(?=\d{4}(?!\d|-\d)))")
 # what a reader does not see as text: a style sheet, a script or code to copy, whole; any other tag
 _NOT_TEXT = re.compile(r"<(style|script|pre)\b.*?</\1>|<[^>]*>", re.DOTALL | re.IGNORECASE)
 
@@ -104,6 +107,7 @@ def _nonbreaking_text(text: str) -> str:
     for rule in (_BEFORE_YEAR, _NUMBER_AND_WORD, _BEFORE_DASH):
         text = rule.sub("\u00a0", text)
     text = _RANGE.sub("–\u2060", text)  # a word joiner: no break after the dash
+    text = _HYPHENATED.sub(lambda hyphen: hyphen.group() + "\u2060", text)
     return _LICENCE.sub("CC\u00a0BY\u00a0", text)
 
 
@@ -111,8 +115,9 @@ def nonbreaking(html: str) -> str:
     """A page with a no-break space wherever `unbreakable` keeps words together in a figure and a
     browser would break a line: a year written first with its mark and month ("2024 ж. қараша"), a
     word and the year after it ("ноябрь 2024"), a number and the word after it ("2 случая"), a dash
-    and the word before it, the licence ("CC BY 4.0"); and a range of numbers ("1,1–2,6") is kept
-    whole by a word joiner after its dash. Only the text a reader sees: tags and their
+    and the word before it, the licence ("CC BY 4.0"); and a range of numbers ("1,1–2,6"), an
+    article ("456-2") or years ("2009-2010") are kept whole by a word joiner after the dash or hyphen.
+    Only the text a reader sees: tags and their
     attributes, style sheets, scripts and code to copy (`pre`) are left as they are."""
     pieces, at = [], 0
     for kept in _NOT_TEXT.finditer(html):
