@@ -16,8 +16,10 @@ from analysis.summary import review_summary
 
 MONTH = "2024-11"
 NAMES = ("month_categories", "groups_stacked")
-# what the site and snippets offer: light and dark, two widths, and the square a phone is shown
-VARIANTS = ("default", "dark", "square", "newsletter")
+# what the site and snippets offer: light and dark, two widths; and the square a phone is shown, which
+# the first figure has and the second has not (a phone is then shown its newsletter width)
+VARIANTS = {"month_categories": ("default", "dark", "square", "newsletter"),
+            "groups_stacked": ("default", "dark", "newsletter")}
 
 
 def publish_month(root: Path, shipped_root: Path, counts, cumulative, incidents) -> Paths:
@@ -26,7 +28,7 @@ def publish_month(root: Path, shipped_root: Path, counts, cumulative, incidents)
     folder = paths.reports / "figures" / MONTH
     specs = [figures.month_categories(counts, MONTH), figures.groups_stacked(counts, "2024-01", MONTH, MONTH)]
     for spec in specs:
-        export(spec, folder, list(LANGUAGES), {}, chosen=VARIANTS)
+        export(spec, folder, list(LANGUAGES), {}, chosen=VARIANTS[spec.name])
     for lang in LANGUAGES:
         text = review_summary(counts, MONTH, lang, cumulative, incidents)
         summary = paths.reports / MONTH / f"summary.{lang}.md"
