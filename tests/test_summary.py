@@ -156,6 +156,7 @@ def test_an_interval_that_excludes_no_change_never_reads_as_if_it_included_it(sh
     assert [bound(x, "en") for x in (0.9953, 1.0047, 0.94, 1.0, 2.25, float("inf"))] == [
         "0.995", "1.005", "0.9", "1.0", "2.2", "∞"]
     assert bound(0.99953, "ru", 2) == "0,9995"
+    assert [bound(x, "ru") for x in (0.04, 0.0049, 0.0)] == ["0,04", "0,005", "0,0"]  # above 0 is never 0,0
     assert [bound(x, "en") for x in (1.0000176, 0.9999912)] == ["1.00002", "0.99999"]  # 150 against 117, and back
     # a rise from 0 is read by its interval, as any change from a base below 20, not "no comparison"
     from analysis.reviews import COUNT_COLUMNS

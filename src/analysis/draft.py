@@ -91,8 +91,9 @@ def _who(row: dict, lang: str) -> str:
     victim = _text(row.get("victim"))
     code = _text(row.get("victim_type"))  # a code of the vocabulary, or empty: the cleaning saw to it
     kind = vocabulary_label("victim_type", code, lang) if code else ""
-    if victim and kind and running(kind).casefold() not in victim.casefold():
-        return f"{victim} ({running(kind)})"  # the kind in the reader's words, unless the name says it
+    said = {running(vocabulary_label("victim_type", code, other)).casefold() for other in LANGUAGES} if code else set()
+    if victim and kind and not any(re.search(rf"(?<!\w){re.escape(word)}", victim.casefold()) for word in said):
+        return f"{victim} ({running(kind)})"  # the kind in the reader's words, unless the name says it in any
     return victim or kind
 
 

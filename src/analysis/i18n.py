@@ -139,10 +139,11 @@ def period_label(start: str, end: str, lang: str) -> str:
 def bound(value: float, lang: str, digits: int = 1) -> str:
     """A limit of the interval of a ratio, with a decimal more wherever fewer would write a limit
     other than 1 as 1 (0.995, not 1.0; 1.00002, not 1.0000): an interval that excludes "no change"
-    never reads as if it included it. An infinite limit is ∞."""
+    never reads as if it included it; and a limit above 0 is never written 0 (0.04, not 0.0). An
+    infinite limit is ∞."""
     if value == float("inf"):
         return "∞"
-    while digits < 12 and value != 1 and round(value, digits) == 1:
+    while digits < 12 and ((value != 1 and round(value, digits) == 1) or (value > 0 and round(value, digits) == 0)):
         digits += 1
     return number(value, lang, digits)
 
