@@ -33,7 +33,8 @@ def publish_month(root: Path, shipped_root: Path, counts, cumulative, incidents)
         text = review_summary(counts, MONTH, lang, cumulative, incidents)
         summary = paths.reports / MONTH / f"summary.{lang}.md"
         write_atomic(summary, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
-    shutil.copy(shipped_root / "reports" / "data_quality.md", paths.quality_md)
+    for report in (paths.quality_md, paths.quality_json):
+        shutil.copy(shipped_root / report.relative_to(paths.root), report)
     return paths
 
 

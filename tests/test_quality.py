@@ -1,12 +1,14 @@
-"""The months of a period, as the data-quality report and the trend checks count them."""
+"""The months of a period, as the data-quality report and the trend checks count them; the report
+in each language."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import quality
+from analysis import quality, taxonomy
 from analysis.quality import month_span
 
 
@@ -75,3 +77,31 @@ def test_the_report_names_the_logs_that_cover_no_month_because_they_hold_only_la
     one = quality.render_markdown({**result.report, "logs_of_later_mentions": later[:1]})
     assert "1 log holds only later mentions" in one and "covered by it: 2009-02.csv." in one
     assert "only later mentions" not in quality.render_markdown({**result.report, "logs_of_later_mentions": []})
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_report_in_russian_or_kazakh_has_the_english_ones_tables_with_its_own_headings(shipped_run, lang):
+    """The site's quality page in the reader's language: every heading, sentence and column heading
+    translated (a stage by the stage vocabulary, a series by its label), the values and the English
+    reasons as the cleaning wrote them, the same tables with the same rows."""
+    from analysis.i18n import t
+    from analysis.parsing import vocabulary_label
+
+    _, result = shipped_run
+    english = quality.render_markdown(result.report).splitlines()
+    text = quality.render_markdown(result.report, lang)
+    lines = text.splitlines()
+    headings = [line for line in lines if line.startswith("#")]
+    assert len(headings) == len([line for line in english if line.startswith("#")])
+    assert not set(headings) & set(line for line in english if line.startswith("#"))  # none left in English
+    assert headings[0] == f"# {t('site_quality', lang)}" and t("quality_in_english", lang) in lines
+    tables = [line for line in lines if line.startswith("|")]
+    assert len(tables) == len([line for line in english if line.startswith("|")])
+    rows_en = [line for line in english if line.startswith("| data/raw/")]
+    assert rows_en and all(row in lines for row in rows_en)  # the files' rows as in English
+    header = next(line for line in lines if line.startswith("| ") and vocabulary_label("stage", "pre_trial", lang)
+                  in line)
+    assert "complaint" not in header and t("quality_column_article", lang) in header
+    assert taxonomy.category_label("court_rulings", lang) in text and "Court rulings" not in text
+    assert t("quality_none", lang) in lines and "(none)" not in lines  # the empty tables
+    assert "rows_read" not in text and t("quality_column_rows_read", lang) in text

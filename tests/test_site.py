@@ -56,6 +56,13 @@ def test_the_site_has_an_index_and_per_language_the_months_quality_and_month_pag
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
         assert page.count('<section class="figure"') == 2
         assert page.count("<table>") == 2 and page.count('<pre class="embed"') == 2
+    # the data-quality report in the page's language, from the cleaning's data_quality.json
+    headings = {"en": ("<h1>Data quality</h1>", "<th>rows_read</th>"),
+                "ru": ("<h1>Качество данных</h1>", "<th>Прочитано строк</th>"),
+                "kk": ("<h1>Деректер сапасы</h1>", "<th>Оқылған жолдар</th>")}
+    for lang, (title, column) in headings.items():
+        page = (site / lang / "quality.html").read_text(encoding="utf-8")
+        assert title in page and column in page and "<td>data/raw/incidents/2024-11.csv</td>" in page
     # the entry page: its sections in the order of the language switch, its language and heading the first's
     entry = (site / "index.html").read_text(encoding="utf-8")
     assert re.findall(r'<section lang="(\w+)"', entry) == ["kk", "ru", "en"]

@@ -11,6 +11,8 @@ import pandas as pd
 from . import taxonomy
 from .config import TOTAL
 from .domain_data import read_domain
+from .i18n import plural, t
+from .parsing import vocabulary_label
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -137,82 +139,90 @@ def _once(rows: list[dict], columns: list[str]) -> list[dict]:
     return list(seen.values())
 
 
-def _table(rows: list[dict], columns: list[str]) -> list[str]:
+STAGES = ("complaint", "pre_trial", "trial", "verdict", "appeal", "closed", "unknown")  # the ledger's columns
+
+
+def _header(column: str, lang: str) -> str:
+    """A column's heading: its name in the JSON in English; in Russian and Kazakh its translation,
+    or for a stage its label in the stage vocabulary."""
+    if lang == "en":
+        return column
+    if column in STAGES:
+        return vocabulary_label("stage", column, lang)
+    return t(f"quality_column_{column}", lang)
+
+
+def _table(rows: list[dict], columns: list[str], lang: str = "en") -> list[str]:
     if not rows:
-        return ["(none)", ""]
-    out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        return [t("quality_none", lang), ""]
+    out = ["| " + " | ".join(_header(c, lang) for c in columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
         cells = ("" if row.get(c) is None else html.escape(_cell(row.get(c)), quote=False) for c in columns)
         out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return out + [""]
 
 
-def render_markdown(report: dict) -> str:
-    """The report for people: files, what was refused and why, gaps and inconsistencies."""
+def _section(key: str, lang: str, level: int = 2, note: str | None = None) -> list[str]:
+    return [f"{'#' * level} {t(key, lang)}", ""] + ([t(note, lang), ""] if note else [])
+
+
+def render_markdown(report: dict, lang: str = "en") -> str:
+    """The report for people: files, what was refused and why, gaps and inconsistencies. In English
+    (reports/data_quality.md), or in Russian or Kazakh (the site's quality page): the headings,
+    sentences and column headings in that language, the reasons, messages and notes in English, as
+    the cleaning writes them."""
+    def table(rows: list[dict], columns: list[str]) -> list[str]:
+        return _table(rows, columns, lang)
+
     files = [{"file": name, **stats} for name, stats in report["files"].items()]
-    lines = ["# Data quality", "", f"Package version {report['package_version']}.", "",
-             "## Files", ""]
-    lines += _table(files, ["file", "kind", "encoding", "rows_read", "rows_kept",
-                            "rows_rejected", "rows_duplicate"])
+    lines = [f"# {t('site_quality', lang)}", "", t("quality_version", lang, version=report["package_version"]), ""]
+    if lang != "en":
+        lines += [t("quality_in_english", lang), ""]
+    lines += _section("quality_files", lang)
+    lines += table(files, ["file", "kind", "encoding", "rows_read", "rows_kept", "rows_rejected", "rows_duplicate"])
     notes = [{"file": f["file"], "note": n} for f in files for n in f["notes"]]
     if notes:
-        lines += ["### Notes on files", ""] + _table(notes, ["file", "note"])
-    lines += ["## Files that could not be read", ""] + _table(report["file_errors"], ["file", "message"])
-    lines += ["## Files not read", ""] + _table(report.get("unread_files", []), ["file", "message"])
-    lines += ["## Unmapped labels", ""] + _table(report["unmapped_labels"], ["label", "file", "row"])
-    lines += ["## Rejected rows by reason", "",
-              "Every rejected row is in `data/processed/rejected.csv` with its file, line and column.", ""]
-    lines += _table([{"reason": k, "rows": v} for k, v in report["rejected_by_reason"].items()],
-                    ["reason", "rows"])
-    lines += ["### Rejected rows by month", "",
-              "The month of the file a row was read from (its name, or the one month all its kept rows "
-              "name); the month's summary says how many of its rows are not counted.", ""]
-    lines += _table([{"month": k, "rows": v} for k, v in report.get("rejected_by_month", {}).items()],
-                    ["month", "rows"])
-    lines += ["## Months", "",
-              f"Covered: {len(report['months_covered'])} months from "
-              f"{report['months_covered'][0] if report['months_covered'] else '-'} to "
-              f"{report['months_covered'][-1] if report['months_covered'] else '-'}. "
-              f"A missing month is a month whose review was not read, not a month without incidents.", ""]
+        lines += _section("quality_notes", lang, 3) + table(notes, ["file", "note"])
+    lines += _section("quality_file_errors", lang) + table(report["file_errors"], ["file", "message"])
+    lines += _section("quality_unread", lang) + table(report.get("unread_files", []), ["file", "message"])
+    lines += _section("quality_unmapped", lang) + table(report["unmapped_labels"], ["label", "file", "row"])
+    lines += _section("quality_rejected", lang, note="quality_rejected_where")
+    lines += table([{"reason": k, "rows": v} for k, v in report["rejected_by_reason"].items()], ["reason", "rows"])
+    lines += _section("quality_rejected_by_month", lang, 3, "quality_rejected_by_month_note")
+    lines += table([{"month": k, "rows": v} for k, v in report.get("rejected_by_month", {}).items()],
+                   ["month", "rows"])
+    covered = report["months_covered"]
+    lines += _section("quality_months", lang)
+    lines += [t("quality_covered", lang, n=len(covered), months_word=plural("months", len(covered), lang),
+                first=covered[0] if covered else "-", last=covered[-1] if covered else "-"), ""]
     for source, cov in report["coverage_by_source"].items():
-        lines.append(f"- {source}: {len(cov['months_covered'])} months covered, "
-                     f"{len(cov['months_missing'])} missing between {cov['first']} and {cov['last']}")
+        lines.append("- " + t("quality_source_coverage", lang, source=source, n=len(cov["months_covered"]),
+                              missing=len(cov["months_missing"]), first=cov["first"], last=cov["last"]))
     later = report.get("logs_of_later_mentions", [])
     if later:
-        lines += ["", f"An incident log covers the months of the incidents it counts. {len(later)} "
-                  f"{'log holds' if len(later) == 1 else 'logs hold'} only later mentions of cases counted "
-                  f"in an earlier month, so no month is covered by {'it' if len(later) == 1 else 'them'}: "
-                  f"{', '.join(later)}."]
-    lines += ["", "## Inconsistencies in the sources", ""]
-    lines += _table(report["inconsistencies"], ["month", "kind", "message"])
-    lines += ["## Older headings kept as their own groups", "",
-              "The 2009-2010 monitoring counted reports under other headings. Their figures keep "
-              "their own group and never enter a trend of the three present groups. The 2014-2016 "
-              "digests' headings (suits filed against media outlets and citizens, judicial acts on "
-              "honour and dignity, charges brought against media outlets and citizens) mean what "
-              "the claims-and-lawsuits group means and are read as it.", ""]
-    lines += _table([{**g, "months": ", ".join(g["months"])} for g in report["legacy_groups"]],
-                    ["group", "heading", "months", "figures", "why"])
-    lines += ["## Series never part of a group total", "",
-              "Court figures, sums of money and legislation: each is its own series with its own "
-              "code and unit.", ""]
-    lines += _table([{**s, "months": f"{len(s['months'])} ({s['months'][0]} to {s['months'][-1]})"}
-                     for s in report["separate_series"]],
-                    ["category", "unit", "label_en", "months", "figures"])
+        lines += ["", t("quality_later_one" if len(later) == 1 else "quality_later_many", lang, n=len(later),
+                        logs=", ".join(later))]
+    lines += [""] + _section("quality_inconsistencies", lang)
+    lines += table(report["inconsistencies"], ["month", "kind", "message"])
+    lines += _section("quality_legacy", lang, note="quality_legacy_note")
+    lines += table([{**g, "months": ", ".join(g["months"])} for g in report["legacy_groups"]],
+                   ["group", "heading", "months", "figures", "why"])
+    lines += _section("quality_apart", lang, note="quality_apart_note")
+    label = "label_en" if lang == "en" else "label"
+    lines += table([{**s, "label": taxonomy.category_label(s["category"], lang),
+                     "months": t("quality_months_span", lang, n=len(s["months"]), first=s["months"][0],
+                                 last=s["months"][-1])} for s in report["separate_series"]],
+                   ["category", "unit", label, "months", "figures"])
     if "stated_vs_computed" in report:
-        lines += ["## Stated figures against the sums of the monthly counts", "",
-                  "A figure a review states for a period, where the monthly counts read here add up to "
-                  "another number. A shortfall with months missing is explained by them. A figure restated "
-                  "in several reviews is listed once (data_quality.json has each statement with its page).", ""]
+        lines += _section("quality_stated", lang, note="quality_stated_note")
         columns = ["period", "metric_as_written", "target", "stated", "computed", "months_with_data",
                    "months_in_period", "explained_by_missing_months"]
-        lines += _table(_once(report["stated_vs_computed"], columns), columns)
-    lines += ["## Cases by article and stage reached", ""] + _table(
-        report.get("cases_by_article_and_stage", []), ["article", "complaint", "pre_trial", "trial", "verdict",
-                                                       "appeal", "closed", "unknown"])
-    lines += ["## Warnings (rows kept)", ""] + _table(report["warnings"], ["file", "line", "column", "value", "reason"])
-    lines += ["## Incident logs against published counts", "",
-              "Logs that name only some incidents fall short of the published figures.", ""]
-    lines += _table(report["log_vs_published"], ["month", "group", "category", "published",
-                                                 "incident_log", "difference"])
+        lines += table(_once(report["stated_vs_computed"], columns), columns)
+    lines += _section("quality_cases", lang) + table(report.get("cases_by_article_and_stage", []),
+                                                     ["article", *STAGES])
+    lines += _section("quality_warnings", lang) + table(report["warnings"],
+                                                        ["file", "line", "column", "value", "reason"])
+    lines += _section("quality_logs_vs_published", lang, note="quality_logs_vs_published_note")
+    lines += table(report["log_vs_published"], ["month", "group", "category", "published", "incident_log",
+                                                "difference"])
     return "\n".join(lines) + "\n"

@@ -3,7 +3,7 @@
 - `index.html`: the months, in the three languages;
 - `<lang>/index.html`: the months in one language; `<lang>/<month>.html`: the month's summary and
   every figure with its alt text, long description, data table, downloads and embed code;
-  `<lang>/quality.html`: the data-quality report;
+  `<lang>/quality.html`: the data-quality report (reports/data_quality.json) in that language;
 - `figures/<month>/`: a copy of the month's figure folder as published;
 - `style.css`: one style sheet, light and dark (`prefers-color-scheme`), readable on a phone.
 
@@ -33,6 +33,7 @@ from .manifest import (
     with_outputs,
     write_manifest,
 )
+from .quality import render_markdown
 from .storage import read_csv, staged_dir, write_atomic
 from .text import nonbreaking
 
@@ -152,13 +153,13 @@ def build_site(paths: Paths, months: set[str] | None = None) -> list[Path]:
         for month in shown:
             if months is None or month in months or not (stage / LANGUAGES[0] / f"{month}.html").exists():
                 _month_pages(stage, paths, month)
-        quality = markdown(paths.quality_md.read_text(encoding="utf-8")) if paths.quality_md.is_file() else None
+        report = json.loads(paths.quality_json.read_text(encoding="utf-8")) if paths.quality_json.is_file() else None
         for lang in LANGUAGES:
             entries = _month_entries(stage, shown, lang)
             _render("site_index.html.j2", stage / lang / "index.html", **_common(lang, "index.html", 1),
                     months=[{**e, "href": f"{e['month']}.html"} for e in entries])
             _render("site_quality.html.j2", stage / lang / "quality.html", **_common(lang, "quality.html", 1),
-                    quality=quality)
+                    quality=markdown(render_markdown(report, lang)) if report else None)
         # the entry page is in the languages in the order of the language switch, the state language
         # first: its language, title and first heading are that one's
         order = list(LANGUAGE_NAMES)
@@ -231,7 +232,7 @@ def site_step(paths: Paths, manifest: dict, force: bool = False, dry_run: bool =
     months = {month: _key(_recorded(manifest, f"reports/figures/{month}/"),
                           _recorded(manifest, f"reports/{month}/summary."))
               for month in site_months(paths)}
-    key = _key(months, _recorded(manifest, "reports/data_quality.md"))
+    key = _key(months, _recorded(manifest, "reports/data_quality.json"))
     entry = manifest.get("site", {})
     why = why_needed(entry, key, paths, force)
     if why is None or dry_run:
