@@ -9,6 +9,7 @@ from functools import cache
 import pandas as pd
 
 from . import taxonomy
+from .cases import STAGES, UNKNOWN
 from .config import TOTAL
 from .domain_data import read_domain
 from .i18n import plural, t
@@ -139,7 +140,7 @@ def _once(rows: list[dict], columns: list[str]) -> list[dict]:
     return list(seen.values())
 
 
-STAGES = ("complaint", "pre_trial", "trial", "verdict", "appeal", "closed", "unknown")  # the ledger's columns
+STAGE_COLUMNS = (*STAGES, UNKNOWN)  # the columns of the cases by article and stage reached
 
 
 def _header(column: str, lang: str) -> str:
@@ -147,7 +148,7 @@ def _header(column: str, lang: str) -> str:
     or for a stage its label in the stage vocabulary."""
     if lang == "en":
         return column
-    if column in STAGES:
+    if column in STAGE_COLUMNS:
         return vocabulary_label("stage", column, lang)
     return t(f"quality_column_{column}", lang)
 
@@ -219,7 +220,7 @@ def render_markdown(report: dict, lang: str = "en") -> str:
                    "months_in_period", "explained_by_missing_months"]
         lines += table(_once(report["stated_vs_computed"], columns), columns)
     lines += _section("quality_cases", lang) + table(report.get("cases_by_article_and_stage", []),
-                                                     ["article", *STAGES])
+                                                     ["article", *STAGE_COLUMNS])
     lines += _section("quality_warnings", lang) + table(report["warnings"],
                                                         ["file", "line", "column", "value", "reason"])
     lines += _section("quality_logs_vs_published", lang, note="quality_logs_vs_published_note")
