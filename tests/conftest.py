@@ -254,8 +254,9 @@ def reported(tmp_path_factory) -> Paths:
 def exported_month(shipped_run, shipped_clean, tmp_path_factory) -> Paths:
     """A project whose reports/ hold one month published as `analysis report` publishes it
     (`publishing.publish_month`: two real figures in three languages, light and dark, at two widths,
-    the first square too; the summaries; the data-quality report), before any bundle or site is made. Built once per
-    worker, for the modules of the xdist group "published"; never changed: copy it."""
+    the first square too; the summaries; the data-quality report), before any bundle or site is
+    made. Built once per worker, for the modules of the xdist group "published"; never changed: copy
+    it."""
     from publishing import publish_month
 
     counts, cumulative, incidents = shipped_clean

@@ -90,11 +90,15 @@ def _date(value: pd.Timestamp, precision: str, lang: str) -> str:
 def _who(row: dict, lang: str) -> str:
     victim = _text(row.get("victim"))
     code = _text(row.get("victim_type"))  # a code of the vocabulary, or empty: the cleaning saw to it
-    kind = vocabulary_label("victim_type", code, lang) if code else ""
-    said = {running(vocabulary_label("victim_type", code, other)).casefold() for other in LANGUAGES} if code else set()
-    if victim and kind and not any(re.search(rf"(?<!\w){re.escape(word)}", victim.casefold()) for word in said):
-        return f"{victim} ({running(kind)})"  # the kind in the reader's words, unless the name says it in any
-    return victim or kind
+    if not code:
+        return victim
+    kind = vocabulary_label("victim_type", code, lang)
+    if not victim:
+        return kind
+    said = (running(vocabulary_label("victim_type", code, other)).casefold() for other in LANGUAGES)
+    if any(re.search(rf"(?<!\w){re.escape(word)}", victim.casefold()) for word in said):
+        return victim  # the name says it, in any language
+    return f"{victim} ({running(kind)})"  # the kind in the reader's words
 
 
 def _place(row: dict, lang: str) -> str:

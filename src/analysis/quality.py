@@ -9,11 +9,10 @@ from functools import cache
 import pandas as pd
 
 from . import taxonomy
-from .cases import STAGES, UNKNOWN
+from .cases import STAGES, UNKNOWN, stage_label
 from .config import TOTAL
 from .domain_data import read_domain
 from .i18n import plural, t
-from .parsing import vocabulary_label
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -149,7 +148,7 @@ def _header(column: str, lang: str) -> str:
     if lang == "en":
         return column
     if column in STAGE_COLUMNS:
-        return vocabulary_label("stage", column, lang)
+        return stage_label(column, lang)
     return t(f"quality_column_{column}", lang)
 
 

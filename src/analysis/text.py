@@ -117,8 +117,8 @@ def nonbreaking(html: str) -> str:
     word and the year after it ("ноябрь 2024"), a number and the word after it ("2 случая"), a dash
     and the word before it, the licence ("CC BY 4.0"); and a range of numbers ("1,1–2,6"), an
     article ("456-2") or years ("2009-2010") are kept whole by a word joiner after the dash or hyphen.
-    Only the text a reader sees: tags and their
-    attributes, style sheets, scripts and code to copy (`pre`) are left as they are."""
+    Only the text a reader sees: tags and their attributes, style sheets, scripts and code to copy
+    (`pre`) are left as they are."""
     pieces, at = [], 0
     for kept in _NOT_TEXT.finditer(html):
         pieces += [_nonbreaking_text(html[at:kept.start()]), kept.group()]
