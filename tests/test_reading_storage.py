@@ -116,6 +116,16 @@ def test_a_title_above_the_header_is_named_with_the_line_of_the_headings(tmp_pat
                                      "on line 1 (delete the line(s) above it, such as a title, and save again)")
 
 
+@pytest.mark.parametrize("content", [b"\xfe\xff", b"\xff\xfe", "\n \n".encode("utf-16"), b"\xef\xbb\xbf"],
+                         ids=["utf-16-be-mark", "utf-16-le-mark", "utf-16-blanks", "utf-8-mark"])
+def test_a_file_of_a_byte_order_mark_or_blanks_alone_is_empty(tmp_path, content):
+    path = tmp_path / "2024-11.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as refused:
+        read_table(path, "incidents")
+    assert refused.value.message == "the file is empty; expected a header line and rows"
+
+
 @pytest.mark.parametrize("magic, named", [(b"PK\x03\x04", ".xlsx (or .ods)"),
                                           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls")], ids=["zip", "ole2"])
 def test_a_workbook_saved_under_a_csv_name_is_named_as_one(tmp_path, magic, named):

@@ -65,10 +65,15 @@ class RawTable:
 
 # --- encodings -------------------------------------------------------------------------------
 
+EMPTY = "the file is empty; expected a header line and rows"
+
+
 def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     """(text, encoding, notes): UTF-8 (BOM or not), UTF-16 with BOM, cp1251, or per-line mixes. A
     cp1251 text whose Kazakh letters were lost when it was saved is refused (`_lost_letters`)."""
     text, encoding, notes = _decoded(data, path)
+    if not text.strip():  # a byte-order mark alone, or blanks in UTF-16: no more than empty bytes
+        raise InputError(path, EMPTY)
     if "cp1251" in encoding:
         _lost_letters(text, path)
     return text, encoding, notes
@@ -97,7 +102,7 @@ def _in_address(text: str, at: int) -> bool:
 
 def _decoded(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     if not data.strip():
-        raise InputError(path, "the file is empty; expected a header line and rows")
+        raise InputError(path, EMPTY)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16", []
